@@ -1,0 +1,386 @@
+/**
+ * The current auth context — credential, API base URL, preview branch — as an Effect service, and the ways
+ * to provide it: a layer for a whole program, `withAuth` for one sub-effect and everything it forks.
+ *
+ * There is no global here: the context lives in the fiber's `Context`, so concurrent fibers with different
+ * credentials never see each other's.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const whoAmI = Auth.current.pipe(Effect.map((auth) => auth.credential._tag))
+ *
+ * const program = whoAmI.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
+ * ```
+ */
+import { Config, type ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import { dual } from "effect/Function"
+import type { Discharge, Requires, Satisfies } from "./Capability.js"
+import * as Credential from "./Credential.js"
+import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
+
+/** The default management API base URL. */
+export const defaultBaseURL = "https://api.trigger.dev"
+
+/**
+ * A resolved, validated auth context. `K` narrows the credential's kind where it is known.
+ */
+export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
+  readonly credential: Credential.OfKind<K>
+  /** The API base URL, without a trailing slash. */
+  readonly baseURL: string
+  /** The preview branch, sent as `x-trigger-branch` only to the preview environment. */
+  readonly previewBranch: string | undefined
+}
+
+/**
+ * The service holding the current auth context. Read it with {@link current}; provide it with
+ * {@link layer}, {@link layerConfig} or {@link withAuth}.
+ */
+export class CurrentAuth extends Context.Tag("@authctx/core/CurrentAuth")<CurrentAuth, AuthContext>() {}
+
+/** A credential as a user passes it: a string, a `Redacted` string, or an already parsed credential. */
+export type CredentialInput = string | Redacted.Redacted<string> | Credential.Credential
+
+/**
+ * Auth configuration, as `configure`, `withAuth` and `createClient` take it. Every field is optional and
+ * merges over the surrounding context field by field; `secretKey` and `accessToken` are synonyms (the
+ * credential's prefix decides its kind, not the option's name).
+ */
+export interface AuthConfig {
+  readonly accessToken?: CredentialInput | undefined
+  readonly secretKey?: CredentialInput | undefined
+  readonly baseURL?: string | undefined
+  readonly previewBranch?: string | undefined
+}
+
+/** The errors building an auth context can give. */
+export type AuthError = InvalidCredential | MissingCredential | InvalidAuthConfig
+
+/** Marks a configuration that names no credential: the surrounding one is used. */
+export type Inherit = "inherit"
+
+/** The credential kind of one input, statically. A `Redacted` has an unknown kind. */
+export type KindOfInput<I> = I extends string
+  ? Credential.KindOf<I>
+  : I extends Credential.Credential
+    ? I["_tag"]
+    : I extends undefined
+      ? Inherit
+      : Credential.Kind
+
+type FieldKind<C, F extends "accessToken" | "secretKey", Else> = F extends keyof C
+  ? undefined extends C[F]
+    ? KindOfInput<Exclude<C[F], undefined>> | Else
+    : KindOfInput<C[F]>
+  : Else
+
+/**
+ * The credential kind a configuration provides, statically: the kind of its `accessToken` (or
+ * `secretKey`), or {@link Inherit} when it names none.
+ */
+export type KindOfConfig<C> = FieldKind<C, "accessToken", FieldKind<C, "secretKey", Inherit>>
+
+/** The kind a configuration's scope provides to the calls inside it; a maybe-inherited one is unknown. */
+export type ScopeKind<C> = Extract<
+  Inherit extends KindOfConfig<C>
+    ? [Exclude<KindOfConfig<C>, Inherit>] extends [never]
+      ? never
+      : Credential.Kind
+    : KindOfConfig<C>,
+  Credential.Kind
+>
+
+/**
+ * The `R` of an effect wrapped in `withAuth(config)`: with a credential, every auth requirement is
+ * discharged (see `Capability.Discharge`); without one, the surrounding auth must satisfy them.
+ */
+export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
+
+const branchPattern = /^[A-Za-z0-9._/-]+$/
+
+const toCredential = (input: CredentialInput): Either.Either<Credential.Credential, InvalidCredential> => {
+  if (Credential.isCredential(input)) return Either.right(input)
+  return Credential.parseEither(Redacted.isRedacted(input) ? Redacted.value(input) : input)
+}
+
+const sameInput = (a: CredentialInput, b: CredentialInput): boolean => {
+  const text = (x: CredentialInput) =>
+    Credential.isCredential(x) ? Redacted.value(x.token) : Redacted.isRedacted(x) ? Redacted.value(x) : x
+  return text(a) === text(b)
+}
+
+const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
+  const invalid = (reason: string) => Either.left(new InvalidAuthConfig({ field: "baseURL", reason }))
+  if (!URL.canParse(input)) return invalid("baseURL is not a URL; expected e.g. https://api.trigger.dev")
+  const url = new URL(input)
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    return invalid(`baseURL must use http or https, not ${url.protocol}`)
+  }
+  if (url.username || url.password) return invalid("baseURL must not contain a user name or password")
+  if (url.search || url.hash) return invalid("baseURL must not have a query or fragment")
+  return Either.right(url.href.replace(/\/+$/, ""))
+}
+
+const validateBranch = (branch: string): Either.Either<string, InvalidAuthConfig> =>
+  branch.length > 0 && branch.length <= 256 && branchPattern.test(branch)
+    ? Either.right(branch)
+    : Either.left(
+        new InvalidAuthConfig({
+          field: "previewBranch",
+          reason:
+            "a preview branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check previewBranch or TRIGGER_PREVIEW_BRANCH"
+        })
+      )
+
+/**
+ * Builds and validates an auth context from a configuration merged over a surrounding one, field by field.
+ * Pure and synchronous; `withAuth`, the layers and the Promise scope all build their context with it.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Either } from "effect"
+ *
+ * const ctx = Auth.make({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+ * if (Either.isRight(ctx)) console.log(ctx.right.baseURL) // "https://api.trigger.dev"
+ * ```
+ */
+export const make = (
+  config: AuthConfig,
+  surrounding?: AuthContext | undefined,
+  searched: ReadonlyArray<string> = ["the auth configuration", "the surrounding scope"]
+): Either.Either<AuthContext, AuthError> =>
+  Either.gen(function* () {
+    const { accessToken, secretKey } = config
+    if (accessToken !== undefined && secretKey !== undefined && !sameInput(accessToken, secretKey)) {
+      return yield* Either.left(
+        new InvalidAuthConfig({
+          field: "credential",
+          reason: "accessToken and secretKey name different credentials; pass only one of them"
+        })
+      )
+    }
+    const input = accessToken ?? secretKey
+    const credential = input !== undefined ? yield* toCredential(input) : surrounding?.credential
+    if (credential === undefined) return yield* Either.left(new MissingCredential({ searched }))
+    const baseURL =
+      config.baseURL !== undefined
+        ? yield* validateBaseURL(config.baseURL)
+        : (surrounding?.baseURL ?? defaultBaseURL)
+    const previewBranch =
+      config.previewBranch !== undefined
+        ? yield* validateBranch(config.previewBranch)
+        : surrounding?.previewBranch
+    if (
+      credential._tag === "SecretKey" &&
+      credential.environment === "preview" &&
+      previewBranch === undefined
+    ) {
+      return yield* Either.left(
+        new InvalidAuthConfig({
+          field: "previewBranch",
+          reason: "a tr_preview_ key needs a preview branch: set previewBranch or TRIGGER_PREVIEW_BRANCH"
+        })
+      )
+    }
+    return { credential, baseURL, previewBranch }
+  })
+
+/** Internal: widens a provided effect's `R` to the phantom-aware type computed for it. */
+const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect.Effect<A, E, R> =>
+  effect as Effect.Effect<A, E, R>
+
+/**
+ * A layer providing auth built from `config`. Its output also satisfies, at the type level, every endpoint
+ * requirement that the credential's kind satisfies.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const AuthLive = Auth.layer({ accessToken: "tr_prod_abcdefghijklmnopqrstuvwx" })
+ * ```
+ */
+export const layer = <const C extends AuthConfig>(
+  config: C
+): Layer.Layer<CurrentAuth | Satisfies<ScopeKind<C>>, AuthError> =>
+  withSatisfied<ScopeKind<C>, AuthError>(make(config, undefined, ["the Auth.layer configuration"]))
+
+/**
+ * Internal: a layer of `CurrentAuth` whose type also says which requirements it satisfies. The
+ * `Satisfies` half is a phantom (nothing reads it at run time), hence the one cast.
+ */
+const withSatisfied = <K extends Credential.Kind, E>(
+  build: Effect.Effect<AuthContext, E>
+): Layer.Layer<CurrentAuth | Satisfies<K>, E> =>
+  Layer.effect(CurrentAuth, build) as Layer.Layer<CurrentAuth | Satisfies<K>, E>
+
+const nonEmpty = <A>(config: Config.Config<Option.Option<A>>, isEmpty: (a: A) => boolean) =>
+  Config.map(
+    config,
+    Option.filter((a) => !isEmpty(a))
+  )
+
+/**
+ * A layer providing auth from the environment, through Effect `Config`: `TRIGGER_SECRET_KEY`, then
+ * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`.
+ * The kind is not known statically, so it satisfies only endpoints that accept every kind until narrowed
+ * with {@link requireSecretKey} or {@link requirePersonalAccessToken}.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Auth.current.pipe(Effect.provide(Auth.layerConfig()))
+ * ```
+ */
+export const layerConfig = (): Layer.Layer<
+  CurrentAuth | Satisfies<Credential.Kind>,
+  AuthError | ConfigError.ConfigError
+> =>
+  withSatisfied<Credential.Kind, AuthError | ConfigError.ConfigError>(
+    Effect.gen(function* () {
+      const emptyRedacted = (r: Redacted.Redacted<string>) => Redacted.value(r).length === 0
+      const secretKey = yield* nonEmpty(Config.option(Config.redacted("TRIGGER_SECRET_KEY")), emptyRedacted)
+      const accessToken = yield* nonEmpty(
+        Config.option(Config.redacted("TRIGGER_ACCESS_TOKEN")),
+        emptyRedacted
+      )
+      const baseURL = yield* nonEmpty(Config.option(Config.string("TRIGGER_API_URL")), (s) => s.length === 0)
+      const previewBranch = yield* nonEmpty(
+        Config.option(Config.string("TRIGGER_PREVIEW_BRANCH")),
+        (s) => s.length === 0
+      )
+      const token = Option.orElse(secretKey, () => accessToken)
+      if (Option.isNone(token)) {
+        return yield* new MissingCredential({ searched: ["TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"] })
+      }
+      return yield* make({
+        accessToken: token.value,
+        baseURL: Option.getOrUndefined(baseURL),
+        previewBranch: Option.getOrUndefined(previewBranch)
+      })
+    })
+  )
+
+/**
+ * Runs an effect with auth built from `config` merged over the surrounding auth, field by field; the
+ * innermost scope wins. Scoped to that effect and inherited by its forks; nothing global changes.
+ *
+ * When `config` names a credential, every endpoint requirement inside is discharged: those its kind
+ * satisfies disappear from `R`, the others become `NotAccepted<endpoint, kind>`, which nothing outside can
+ * provide. Without a credential, the surrounding auth must satisfy them.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const kind = Auth.current.pipe(Effect.map((a) => a.credential._tag))
+ *
+ * // data-last
+ * const a = kind.pipe(Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }))
+ * // data-first
+ * const b = Auth.withAuth(kind, { accessToken: "tr_pat_abcdefghijklmnopqrstuvwx", previewBranch: "feature-x" })
+ * ```
+ */
+export const withAuth: {
+  <const C extends AuthConfig>(
+    config: C
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | AuthError, WithAuthR<R, C>>
+  <A, E, R, const C extends AuthConfig>(
+    self: Effect.Effect<A, E, R>,
+    config: C
+  ): Effect.Effect<A, E | AuthError, WithAuthR<R, C>>
+} = dual(
+  2,
+  <A, E, R>(self: Effect.Effect<A, E, R>, config: AuthConfig): Effect.Effect<A, E | AuthError, unknown> =>
+    Effect.flatMap(Effect.serviceOption(CurrentAuth), (surrounding) =>
+      provideBuilt(self, make(config, Option.getOrUndefined(surrounding)))
+    )
+)
+
+/** Internal: provides a built auth context to an effect, or fails with the error that building it gave. */
+export const provideBuilt = <A, E, R, E2>(
+  self: Effect.Effect<A, E, R>,
+  built: Either.Either<AuthContext, E2>
+): Effect.Effect<A, E | E2, Exclude<R, CurrentAuth>> =>
+  Either.isLeft(built) ? Effect.fail(built.left) : Effect.provideService(self, CurrentAuth, built.right)
+
+/**
+ * The current auth context, or `MissingCredential` when none is provided.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const baseURL = Auth.current.pipe(Effect.map((auth) => auth.baseURL))
+ * ```
+ */
+export const current: Effect.Effect<AuthContext, MissingCredential> = Effect.flatMap(
+  Effect.serviceOption(CurrentAuth),
+  Option.match({
+    onNone: () => Effect.fail(new MissingCredential({ searched: ["the current Effect context"] })),
+    onSome: Effect.succeed
+  })
+)
+
+const requireKind =
+  <K extends Credential.Kind, Name extends string>(kind: K, name: Name) =>
+  <A, E, R>(
+    self: Effect.Effect<A, E, R>
+  ): Effect.Effect<
+    A,
+    E | CapabilityError | MissingCredential,
+    Discharge<R, K> | Requires<Name, Credential.Kind>
+  > =>
+    withRequirements(
+      Effect.flatMap(current, (auth) =>
+        provideBuilt(
+          self,
+          auth.credential._tag === kind
+            ? Either.right(auth)
+            : Either.left(
+                new CapabilityError({ endpoint: name, accepts: [kind], actual: auth.credential._tag })
+              )
+        )
+      )
+    )
+
+/**
+ * Narrows the current credential to a SecretKey at run time (failing with `CapabilityError` otherwise),
+ * so the effect inside may call SecretKey-only endpoints even when the credential's kind was not known
+ * statically (e.g. read from the environment).
+ *
+ * @example
+ * ```ts
+ * import { Auth, Capability } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const Retrieve = Capability.make("runs.retrieve", ["SecretKey"])
+ * const program = Capability.authorize(Retrieve).pipe(Auth.requireSecretKey, Effect.provide(Auth.layerConfig()))
+ * ```
+ */
+export const requireSecretKey: <A, E, R>(
+  self: Effect.Effect<A, E, R>
+) => Effect.Effect<
+  A,
+  E | CapabilityError | MissingCredential,
+  Discharge<R, "SecretKey"> | Requires<"Auth.requireSecretKey", Credential.Kind>
+> = requireKind("SecretKey", "Auth.requireSecretKey")
+
+/**
+ * Narrows the current credential to a PersonalAccessToken at run time; see {@link requireSecretKey}.
+ */
+export const requirePersonalAccessToken: <A, E, R>(
+  self: Effect.Effect<A, E, R>
+) => Effect.Effect<
+  A,
+  E | CapabilityError | MissingCredential,
+  Discharge<R, "PersonalAccessToken"> | Requires<"Auth.requirePersonalAccessToken", Credential.Kind>
+> = requireKind("PersonalAccessToken", "Auth.requirePersonalAccessToken")

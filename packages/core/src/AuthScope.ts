@@ -1,0 +1,163 @@
+/**
+ * The Promise-land auth scope: one `AsyncLocalStorage` holding the auth context of an async call tree,
+ * and the process-wide default that `configure()` sets (the lowest precedence, used only where no scope is
+ * active). It is read exactly once per call, at the Promise → Effect boundary ({@link provide}); Effect code
+ * never reads it.
+ *
+ * Where the runtime has no AsyncLocalStorage, scoped calls fail with `NoAsyncContext`, which points to
+ * the explicit client. There is no fallback to a swapped global.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ *
+ * const kind = await AuthScope.run({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }, async () =>
+ *   AuthScope.current()?.credential._tag // "PersonalAccessToken"
+ * )
+ * ```
+ */
+import { type Effect, Either } from "effect"
+import {
+  type AuthConfig,
+  type AuthContext,
+  type AuthError,
+  type CurrentAuth,
+  make,
+  provideBuilt
+} from "./Auth.js"
+import { NoAsyncContext } from "./Errors.js"
+
+/** The part of `AsyncLocalStorage` this module uses. */
+interface AsyncStorage<T> {
+  getStore(): T | undefined
+  run<R>(store: T, fn: () => R): R
+}
+
+type AsyncStorageConstructor = new <T>() => AsyncStorage<T>
+
+interface RuntimeGlobals {
+  readonly AsyncLocalStorage?: AsyncStorageConstructor
+  readonly process?: {
+    readonly env?: Record<string, string | undefined>
+    readonly getBuiltinModule?: (
+      id: string
+    ) => { readonly AsyncLocalStorage?: AsyncStorageConstructor } | undefined
+  }
+}
+
+const runtime = globalThis as RuntimeGlobals
+
+/** Finds AsyncLocalStorage without a static `node:` import: a global (edge runtimes) or Node's built-in. */
+const findAsyncLocalStorage = (): AsyncStorageConstructor | undefined =>
+  runtime.AsyncLocalStorage ?? runtime.process?.getBuiltinModule?.("node:async_hooks")?.AsyncLocalStorage
+
+const StorageConstructor = findAsyncLocalStorage()
+const storage: AsyncStorage<AuthContext> | undefined = StorageConstructor
+  ? new StorageConstructor()
+  : undefined
+
+/** Whether this runtime can scope auth to an async call tree. */
+export const isSupported: boolean = storage !== undefined
+
+/** The one piece of process-wide state: the default configuration that `configure()` sets. */
+let defaultConfig: AuthConfig = {}
+
+/**
+ * Sets the process-wide default auth (replacing the previous default). Used only where no scope is
+ * active; validated when a call uses it. Environment variables fill any field it leaves out.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ *
+ * AuthScope.configure({ secretKey: process.env["TRIGGER_SECRET_KEY"] })
+ * ```
+ */
+export const configure = (config: AuthConfig): void => {
+  defaultConfig = { ...config }
+}
+
+const environmentVariable = (name: string): string | undefined => {
+  const value = runtime.process?.env?.[name]
+  return value === undefined || value.length === 0 ? undefined : value
+}
+
+/**
+ * The default auth context: `configure()`'s configuration, with environment variables
+ * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`) for the
+ * fields it leaves out.
+ */
+export const resolveDefault = (): Either.Either<AuthContext, AuthError> => {
+  const config = defaultConfig
+  const credential =
+    config.accessToken ??
+    config.secretKey ??
+    environmentVariable("TRIGGER_SECRET_KEY") ??
+    environmentVariable("TRIGGER_ACCESS_TOKEN")
+  return make(
+    {
+      accessToken: credential,
+      baseURL: config.baseURL ?? environmentVariable("TRIGGER_API_URL"),
+      previewBranch: config.previewBranch ?? environmentVariable("TRIGGER_PREVIEW_BRANCH")
+    },
+    undefined,
+    ["withAuth scope", "configure()", "TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"]
+  )
+}
+
+/** The auth context of the current async call tree, if a scope is active. */
+export const current = (): AuthContext | undefined => storage?.getStore()
+
+/**
+ * The auth a call made now would use: the active scope's, else the default. This is the single read at the
+ * Promise → Effect boundary.
+ */
+export const resolve = (): Either.Either<AuthContext, AuthError> => {
+  const scoped = storage?.getStore()
+  return scoped !== undefined ? Either.right(scoped) : resolveDefault()
+}
+
+/**
+ * Runs `fn` with auth built from `config` merged over the surrounding auth (the active scope's, else the
+ * default), field by field. Nested scopes merge; concurrent ones never see each other's. Throws
+ * `NoAsyncContext` where the runtime has no AsyncLocalStorage, and the auth errors of `Auth.make` for a
+ * configuration that cannot be used — before `fn` runs.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ *
+ * await Promise.all([
+ *   AuthScope.run({ accessToken: "tr_dev_aaaaaaaaaaaaaaaaaaaaaaaa" }, async () => AuthScope.current()),
+ *   AuthScope.run({ accessToken: "tr_prod_bbbbbbbbbbbbbbbbbbbbbbbb" }, async () => AuthScope.current())
+ * ])
+ * ```
+ */
+export const run = <T>(config: AuthConfig, fn: () => T): T => {
+  if (storage === undefined) throw new NoAsyncContext()
+  const surrounding = storage.getStore() ?? Either.getOrUndefined(resolveDefault())
+  const auth = Either.getOrThrowWith(make(config, surrounding), (error) => error)
+  return storage.run(auth, fn)
+}
+
+/** Runs `fn` with an already built auth context (no merging, no validation). */
+export const runWith = <T>(auth: AuthContext, fn: () => T): T => {
+  if (storage === undefined) throw new NoAsyncContext()
+  return storage.run(auth, fn)
+}
+
+/**
+ * Provides the auth a call made now would use (see {@link resolve}) to an effect: the Promise → Effect
+ * boundary. Reads the async scope once, when called, not when the effect runs.
+ *
+ * @example
+ * ```ts
+ * import { Auth, AuthScope } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const kind = await Effect.runPromise(AuthScope.provide(Auth.current))
+ * ```
+ */
+export const provide = <A, E, R>(
+  effect: Effect.Effect<A, E, R>
+): Effect.Effect<A, E | AuthError, Exclude<R, CurrentAuth>> => provideBuilt(effect, resolve())

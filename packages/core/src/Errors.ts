@@ -1,0 +1,136 @@
+/**
+ * The errors of `@authctx/core`. Each is a `Schema.TaggedError` with a message a person can act on; none
+ * ever carries a secret (at most the credential's prefix, such as `tr_pat_`, and its length).
+ */
+import { Schema } from "effect"
+
+/** Why a credential string was refused. */
+export const InvalidCredentialReason = Schema.Literal(
+  "NotAString",
+  "Empty",
+  "Blank",
+  "TooLong",
+  "LineBreak",
+  "ControlCharacter",
+  "BearerScheme",
+  "SurroundingWhitespace",
+  "NonAscii",
+  "InvalidCharacters",
+  "UnknownPrefix",
+  "TooShort"
+)
+/** @see InvalidCredentialReason */
+export type InvalidCredentialReason = typeof InvalidCredentialReason.Type
+
+const advice: Record<InvalidCredentialReason, string> = {
+  NotAString: "the credential is not a string",
+  Empty: "the credential is empty",
+  Blank: "the credential is only white space",
+  TooLong: "the credential is longer than 512 characters; check that a whole file or header was not pasted",
+  LineBreak: "the credential contains a line break (CR or LF); trim it, e.g. a trailing newline from a file",
+  ControlCharacter: "the credential contains a control character",
+  BearerScheme: 'the credential starts with "Bearer "; pass the token alone, without the scheme',
+  SurroundingWhitespace: "the credential has white space around it; trim it",
+  NonAscii: "the credential contains characters outside ASCII",
+  InvalidCharacters: "after its prefix a credential has only letters and digits",
+  UnknownPrefix:
+    "a credential starts with tr_dev_, tr_stg_, tr_prod_ or tr_preview_ (a secret key) or tr_pat_ (a personal access token)",
+  TooShort: "the credential is too short: at least 24 letters or digits follow the prefix"
+}
+
+/**
+ * A credential string that is not a valid SecretKey or PersonalAccessToken. `reason` says what is wrong;
+ * `prefix` is the recognised prefix (never any of the secret part) and `length` the input's length.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * Credential.parse("Bearer tr_dev_abc").pipe(
+ *   Effect.catchTag("InvalidCredential", (e) => Effect.logWarning(e.reason)) // "BearerScheme"
+ * )
+ * ```
+ */
+export class InvalidCredential extends Schema.TaggedError<InvalidCredential>(
+  "@authctx/core/InvalidCredential"
+)("InvalidCredential", {
+  reason: InvalidCredentialReason,
+  prefix: Schema.String,
+  length: Schema.Number
+}) {
+  override get message(): string {
+    const shown = this.prefix
+      ? ` (starts with ${this.prefix}, ${this.length} characters)`
+      : ` (${this.length} characters)`
+    return `Invalid credential${shown}: ${advice[this.reason]}.`
+  }
+}
+
+/**
+ * No credential anywhere: not in the scope, not configured, not in the environment.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * Auth.current.pipe(Effect.catchTag("MissingCredential", (e) => Effect.logError(e.message)))
+ * ```
+ */
+export class MissingCredential extends Schema.TaggedError<MissingCredential>(
+  "@authctx/core/MissingCredential"
+)("MissingCredential", {
+  /** Where the credential was looked for, for the message. */
+  searched: Schema.Array(Schema.String)
+}) {
+  override get message(): string {
+    return `No credential found (looked in: ${this.searched.join(", ")}). Set TRIGGER_SECRET_KEY or TRIGGER_ACCESS_TOKEN, or pass accessToken / secretKey to configure(), withAuth() or createClient().`
+  }
+}
+
+/**
+ * An auth configuration that cannot be used: a preview key without a branch, a branch name with characters
+ * outside `[A-Za-z0-9._/-]`, a `baseURL` that is not an http(s) URL, or contradictory options.
+ */
+export class InvalidAuthConfig extends Schema.TaggedError<InvalidAuthConfig>(
+  "@authctx/core/InvalidAuthConfig"
+)("InvalidAuthConfig", {
+  field: Schema.Literal("previewBranch", "baseURL", "credential"),
+  reason: Schema.String
+}) {
+  override get message(): string {
+    return `Invalid auth configuration (${this.field}): ${this.reason}`
+  }
+}
+
+/**
+ * An endpoint was called with a credential kind it does not accept. Raised before any request is sent;
+ * the types normally prevent it, so seeing it means the types were bypassed or the kind was only known at
+ * run time.
+ */
+export class CapabilityError extends Schema.TaggedError<CapabilityError>("@authctx/core/CapabilityError")(
+  "CapabilityError",
+  {
+    endpoint: Schema.String,
+    accepts: Schema.Array(Schema.Literal("SecretKey", "PersonalAccessToken")),
+    actual: Schema.Literal("SecretKey", "PersonalAccessToken")
+  }
+) {
+  override get message(): string {
+    return `${this.endpoint} accepts ${this.accepts.join(" or ")}, but the current credential is a ${this.actual}. Run it under withAuth with an accepted credential.`
+  }
+}
+
+/**
+ * A scoped Promise call was made where no async-context mechanism (AsyncLocalStorage) exists. authctx never
+ * falls back to a process-wide global; use an explicit client instead.
+ */
+export class NoAsyncContext extends Schema.TaggedError<NoAsyncContext>("@authctx/core/NoAsyncContext")(
+  "NoAsyncContext",
+  {}
+) {
+  override get message(): string {
+    return "This runtime has no AsyncLocalStorage, so withAuth cannot scope a credential to an async call tree. authctx never swaps a global instead: use createClient({ accessToken }) and call methods on that client."
+  }
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config"
+
+export default defineConfig({
+  resolve: { conditions: ["@authctx/source"] },
+  ssr: { resolve: { conditions: ["@authctx/source"] } },
+  test: {
+    include: ["{packages,adapters}/*/test/**/*.test.ts", "test/**/*.test.ts"],
+    exclude: ["**/node_modules/**", "**/dist/**", "test/bench/**"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000
+  }
+})

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: ["{packages,adapters}/*/test/**/*.test.ts", "test/**/*.test.ts"],
     exclude: ["**/node_modules/**", "**/dist/**", "test/bench/**"],
+    reporters: ["default", "./test/support/summary-reporter.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000
   }

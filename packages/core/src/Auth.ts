@@ -121,7 +121,7 @@ const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig
   }
   if (url.username || url.password) return invalid("baseURL must not contain a user name or password")
   if (url.search || url.hash) return invalid("baseURL must not have a query or fragment")
-  return Either.right(url.href.replace(/\/+$/, ""))
+  return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
 }
 
 const validateBranch = (branch: string): Either.Either<string, InvalidAuthConfig> =>

@@ -17,14 +17,9 @@
  * ```
  */
 import { type Effect, Either } from "effect"
-import {
-  type AuthConfig,
-  type AuthContext,
-  type AuthError,
-  type CurrentAuth,
-  make,
-  provideBuilt
-} from "./Auth.js"
+import { type AuthConfig, type AuthContext, type AuthError, make, provideBuilt } from "./Auth.js"
+import type { Discharge } from "./Capability.js"
+import type * as Credential from "./Credential.js"
 import { NoAsyncContext } from "./Errors.js"
 
 /** The part of `AsyncLocalStorage` this module uses. */
@@ -83,27 +78,40 @@ const environmentVariable = (name: string): string | undefined => {
 }
 
 /**
- * The default auth context: `configure()`'s configuration, with environment variables
+ * The default configuration, unvalidated: `configure()`'s fields, with environment variables
  * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`) for the
  * fields it leaves out.
  */
-export const resolveDefault = (): Either.Either<AuthContext, AuthError> => {
+const defaultFields = (): AuthConfig => {
   const config = defaultConfig
-  const credential =
-    config.accessToken ??
-    config.secretKey ??
-    environmentVariable("TRIGGER_SECRET_KEY") ??
-    environmentVariable("TRIGGER_ACCESS_TOKEN")
-  return make(
-    {
-      accessToken: credential,
-      baseURL: config.baseURL ?? environmentVariable("TRIGGER_API_URL"),
-      previewBranch: config.previewBranch ?? environmentVariable("TRIGGER_PREVIEW_BRANCH")
-    },
-    undefined,
-    ["withAuth scope", "configure()", "TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"]
-  )
+  const configured = config.accessToken !== undefined || config.secretKey !== undefined
+  return {
+    accessToken: configured
+      ? config.accessToken
+      : (environmentVariable("TRIGGER_SECRET_KEY") ?? environmentVariable("TRIGGER_ACCESS_TOKEN")),
+    secretKey: configured ? config.secretKey : undefined,
+    baseURL: config.baseURL ?? environmentVariable("TRIGGER_API_URL"),
+    previewBranch: config.previewBranch ?? environmentVariable("TRIGGER_PREVIEW_BRANCH")
+  }
 }
+
+const searchedByDefault = ["withAuth scope", "configure()", "TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"]
+
+/** `config` merged over the default fields, field by field (a credential in `config` replaces both). */
+const overDefault = (config: AuthConfig): AuthConfig => {
+  const fallback = defaultFields()
+  const ownCredential = config.accessToken !== undefined || config.secretKey !== undefined
+  return {
+    accessToken: ownCredential ? config.accessToken : fallback.accessToken,
+    secretKey: ownCredential ? config.secretKey : fallback.secretKey,
+    baseURL: config.baseURL ?? fallback.baseURL,
+    previewBranch: config.previewBranch ?? fallback.previewBranch
+  }
+}
+
+/** The default auth context, validated: see {@link configure}. */
+export const resolveDefault = (): Either.Either<AuthContext, AuthError> =>
+  make(defaultFields(), undefined, searchedByDefault)
 
 /** The auth context of the current async call tree, if a scope is active. */
 export const current = (): AuthContext | undefined => storage?.getStore()
@@ -135,8 +143,12 @@ export const resolve = (): Either.Either<AuthContext, AuthError> => {
  */
 export const run = <T>(config: AuthConfig, fn: () => T): T => {
   if (storage === undefined) throw new NoAsyncContext()
-  const surrounding = storage.getStore() ?? Either.getOrUndefined(resolveDefault())
-  const auth = Either.getOrThrowWith(make(config, surrounding), (error) => error)
+  const surrounding = storage.getStore()
+  const built =
+    surrounding !== undefined
+      ? make(config, surrounding)
+      : make(overDefault(config), undefined, searchedByDefault)
+  const auth = Either.getOrThrowWith(built, (error) => error)
   return storage.run(auth, fn)
 }
 
@@ -148,7 +160,8 @@ export const runWith = <T>(auth: AuthContext, fn: () => T): T => {
 
 /**
  * Provides the auth a call made now would use (see {@link resolve}) to an effect: the Promise → Effect
- * boundary. Reads the async scope once, when called, not when the effect runs.
+ * boundary. Reads the async scope once, when called, not when the effect runs. The kind is not known
+ * statically, so requirements are discharged as for a credential of unknown kind (see `Auth.layerConfig`).
  *
  * @example
  * ```ts
@@ -160,4 +173,5 @@ export const runWith = <T>(auth: AuthContext, fn: () => T): T => {
  */
 export const provide = <A, E, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | AuthError, Exclude<R, CurrentAuth>> => provideBuilt(effect, resolve())
+): Effect.Effect<A, E | AuthError, Discharge<R, Credential.Kind>> =>
+  provideBuilt(effect, resolve()) as Effect.Effect<A, E | AuthError, Discharge<R, Credential.Kind>>

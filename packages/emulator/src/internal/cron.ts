@@ -32,7 +32,8 @@ export interface Cron {
 const parseNumber = (text: string, field: Field): number | string => {
   if (!/^\d+$/.test(text)) return `"${text}" is not a number in the ${field.name} field`
   const n = Number(text)
-  if (n < field.min || n > field.max) return `${n} is outside ${field.min}-${field.max} in the ${field.name} field`
+  if (n < field.min || n > field.max)
+    return `${n} is outside ${field.min}-${field.max} in the ${field.name} field`
   return n
 }
 
@@ -42,7 +43,8 @@ const parseField = (text: string, field: Field): Set<number> | string => {
     const [range = "", stepText] = part.split("/")
     let step = 1
     if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) return `bad step "${stepText}" in the ${field.name} field`
+      if (!/^\d+$/.test(stepText) || Number(stepText) === 0)
+        return `bad step "${stepText}" in the ${field.name} field`
       step = Number(stepText)
     }
     let from: number
@@ -73,7 +75,8 @@ const parseField = (text: string, field: Field): Set<number> | string => {
 /** Parses a cron expression, or returns the reason it is not one. */
 export const parse = (expression: string): Cron | string => {
   const parts = expression.trim().split(/\s+/)
-  if (parts.length !== 5) return `a cron expression has 5 fields (minute hour day-of-month month day-of-week), not ${parts.length}`
+  if (parts.length !== 5)
+    return `a cron expression has 5 fields (minute hour day-of-month month day-of-week), not ${parts.length}`
   const sets: Array<Set<number>> = []
   for (let i = 0; i < 5; i++) {
     const field = fields[i] as Field

@@ -1,1 +1,16 @@
-export {}
+/**
+ * `@authctx/api`: the Trigger.dev management API contract — one catalog of the endpoints of SPEC §3 with
+ * their wire schemas and accepted credential kinds. No I/O.
+ *
+ * @example
+ * ```ts
+ * import { Catalog, ManagementApi, Schemas } from "@authctx/api"
+ *
+ * const retrieve = ManagementApi.runsRetrieve // route, capability and HttpApiEndpoint
+ * const entries = Catalog.entries // every route, read back from the HttpApi
+ * const Run = Schemas.RetrieveRunResponse
+ * ```
+ */
+export * as Catalog from "./Catalog.js"
+export * as ManagementApi from "./ManagementApi.js"
+export * as Schemas from "./Schemas.js"

@@ -1,0 +1,383 @@
+/**
+ * The management API as one catalog: every route of SPEC §3 as an `@effect/platform` `HttpApiEndpoint`
+ * with its wire schemas, grouped into an `HttpApi` (`tasks`, `runs`, `envvars`, `schedules`), and each
+ * endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). The client, the
+ * emulator, the docs table and the SPEC comparison test all read this one catalog.
+ *
+ * @example
+ * ```ts
+ * import { ManagementApi } from "@authctx/api"
+ *
+ * ManagementApi.runsRetrieve.capability.accepts // ["SecretKey"]
+ * ManagementApi.runsRetrieve.endpoint.path // "/api/v3/runs/:runId"
+ * ```
+ */
+import { Capability, type Credential } from "@authctx/core"
+import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
+import { Context, Schema } from "effect"
+import * as Schemas from "./Schemas.js"
+
+/** The endpoint annotation holding the capability (call name and accepted kinds). */
+export class Accepts extends Context.Tag("@authctx/api/Accepts")<
+  Accepts,
+  Capability.Capability<string, Credential.Kind>
+>() {}
+
+/** The SDK call an endpoint serves (`runs.list` has two routes; `tasks.batchTrigger` two phases). */
+export class CallName extends Context.Tag("@authctx/api/CallName")<CallName, string>() {}
+
+/**
+ * A route of the catalog: the HTTP endpoint (annotated) and its capability, with the capability's literal
+ * types kept for the client's requirement types.
+ */
+export interface Route<
+  C extends Capability.Capability<string, Credential.Kind>,
+  E extends HttpApiEndpoint.HttpApiEndpoint.Any
+> {
+  readonly call: string
+  readonly capability: C
+  readonly endpoint: E
+}
+
+/** What `route` needs of an endpoint: `annotate`, which returns the same endpoint type. */
+interface Annotatable<E> {
+  readonly annotate: <I, S>(tag: Context.Tag<I, S>, value: S) => E
+}
+
+const route = <
+  const Name extends string,
+  const Kinds extends Credential.Kind,
+  E extends HttpApiEndpoint.HttpApiEndpoint.Any & Annotatable<E>
+>(
+  call: string,
+  capability: Capability.Capability<Name, Kinds>,
+  endpoint: E
+): Route<Capability.Capability<Name, Kinds>, E> => ({
+  call,
+  capability,
+  endpoint: endpoint.annotate(Accepts, capability).annotate(CallName, call)
+})
+
+/**
+ * A path segment: decoded as is, encoded with `encodeURIComponent` so ids with `/`, `?`, `#` or spaces
+ * reach the server intact (SPEC §3: path segments are percent-encoded).
+ */
+export const PathSegment = Schema.transform(Schema.String, Schema.String, {
+  strict: true,
+  decode: (segment) => segment,
+  encode: (segment) => encodeURIComponent(segment)
+}).annotations({ identifier: "PathSegment" })
+
+/** The environment slug of envvars routes. */
+export const EnvironmentSlug = Schema.Literal("dev", "staging", "prod", "preview")
+
+/** The NDJSON body of batch phase 2: raw bytes on the wire, a string in code. */
+export const NdjsonBody = Schema.transform(Schema.Uint8ArrayFromSelf, Schema.String, {
+  strict: true,
+  decode: (bytes) => new TextDecoder().decode(bytes),
+  encode: (text) => new TextEncoder().encode(text)
+}).pipe(HttpApiSchema.withEncoding({ kind: "Uint8Array", contentType: "application/x-ndjson" }))
+
+const secretKeyOnly = ["SecretKey"] as const
+const bothKinds = ["SecretKey", "PersonalAccessToken"] as const
+
+// ---------------------------------------------------------------------------------------------------------
+// tasks
+// ---------------------------------------------------------------------------------------------------------
+
+/** `tasks.trigger`: `POST /api/v1/tasks/{taskId}/trigger`. */
+export const tasksTrigger = route(
+  "tasks.trigger",
+  Capability.make("tasks.trigger", secretKeyOnly),
+  HttpApiEndpoint.post("trigger", "/api/v1/tasks/:taskId/trigger")
+    .setPath(Schema.Struct({ taskId: PathSegment }))
+    .setPayload(Schemas.TriggerTaskRequestBody)
+    .addSuccess(Schemas.TriggerTaskResponse)
+)
+
+/** `tasks.batchTrigger`, phase 1: `POST /api/v3/batches`. */
+export const tasksCreateBatch = route(
+  "tasks.batchTrigger",
+  Capability.make("tasks.batchTrigger", secretKeyOnly),
+  HttpApiEndpoint.post("createBatch", "/api/v3/batches")
+    .setPayload(Schemas.CreateBatchRequestBody)
+    .addSuccess(Schemas.CreateBatchResponse)
+)
+
+/** `tasks.batchTrigger`, phase 2: `POST /api/v3/batches/{batchId}/items`, an NDJSON body. */
+export const tasksStreamBatchItems = route(
+  "tasks.batchTrigger",
+  Capability.make("tasks.batchTrigger", secretKeyOnly),
+  HttpApiEndpoint.post("streamBatchItems", "/api/v3/batches/:batchId/items")
+    .setPath(Schema.Struct({ batchId: PathSegment }))
+    .setPayload(NdjsonBody)
+    .addSuccess(Schemas.StreamBatchItemsResponse)
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// runs
+// ---------------------------------------------------------------------------------------------------------
+
+const optionalString = Schema.optional(Schema.String)
+
+/**
+ * The `runs.list` query as it is on the wire: bracketed keys, lists comma-joined, dates as epoch
+ * milliseconds. The client builds it from friendly parameters.
+ */
+export const ListRunsUrlParams = Schema.Struct({
+  "filter[status]": optionalString,
+  "filter[taskIdentifier]": optionalString,
+  "filter[version]": optionalString,
+  "filter[tag]": optionalString,
+  "filter[bulkAction]": optionalString,
+  "filter[schedule]": optionalString,
+  "filter[isTest]": optionalString,
+  "filter[createdAt][from]": optionalString,
+  "filter[createdAt][to]": optionalString,
+  "filter[createdAt][period]": optionalString,
+  "filter[batch]": optionalString,
+  "filter[queue]": optionalString,
+  "filter[machine]": optionalString,
+  "filter[region]": optionalString,
+  "page[size]": optionalString,
+  "page[after]": optionalString,
+  "page[before]": optionalString
+})
+
+/** The project route's query adds `filter[env]`. */
+export const ListProjectRunsUrlParams = Schema.Struct({
+  ...ListRunsUrlParams.fields,
+  "filter[env]": optionalString
+})
+
+/** `runs.list` for a SecretKey: the key's environment. `GET /api/v1/runs`. */
+export const runsList = route(
+  "runs.list",
+  Capability.make("runs.list (environment)", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/runs")
+    .setUrlParams(ListRunsUrlParams)
+    .addSuccess(Schemas.ListRunResponse)
+)
+
+/** `runs.list` for a PAT: one project. `GET /api/v1/projects/{projectRef}/runs`. */
+export const runsListProject = route(
+  "runs.list",
+  Capability.make("runs.list (project)", ["PersonalAccessToken"]),
+  HttpApiEndpoint.get("listProject", "/api/v1/projects/:projectRef/runs")
+    .setPath(Schema.Struct({ projectRef: PathSegment }))
+    .setUrlParams(ListProjectRunsUrlParams)
+    .addSuccess(Schemas.ListRunResponse)
+)
+
+const RunPath = Schema.Struct({ runId: PathSegment })
+
+/** `runs.retrieve`: `GET /api/v3/runs/{runId}`. */
+export const runsRetrieve = route(
+  "runs.retrieve",
+  Capability.make("runs.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v3/runs/:runId")
+    .setPath(RunPath)
+    .addSuccess(Schemas.RetrieveRunResponse)
+)
+
+/** `runs.cancel`: `POST /api/v2/runs/{runId}/cancel`. */
+export const runsCancel = route(
+  "runs.cancel",
+  Capability.make("runs.cancel", secretKeyOnly),
+  HttpApiEndpoint.post("cancel", "/api/v2/runs/:runId/cancel")
+    .setPath(RunPath)
+    .addSuccess(Schemas.CanceledRunResponse)
+)
+
+/** `runs.replay`: `POST /api/v1/runs/{runId}/replay`, with an optional override body. */
+export const runsReplay = route(
+  "runs.replay",
+  Capability.make("runs.replay", secretKeyOnly),
+  HttpApiEndpoint.post("replay", "/api/v1/runs/:runId/replay")
+    .setPath(RunPath)
+    .setPayload(Schemas.ReplayRunRequestBody)
+    .addSuccess(Schemas.ReplayRunResponse)
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// envvars
+// ---------------------------------------------------------------------------------------------------------
+
+const EnvVarsPath = Schema.Struct({ projectRef: PathSegment, env: EnvironmentSlug })
+const EnvVarPath = Schema.Struct({ projectRef: PathSegment, env: EnvironmentSlug, name: PathSegment })
+
+/** `envvars.list`: `GET /api/v1/projects/{projectRef}/envvars/{env}`. */
+export const envvarsList = route(
+  "envvars.list",
+  Capability.make("envvars.list", bothKinds),
+  HttpApiEndpoint.get("list", "/api/v1/projects/:projectRef/envvars/:env")
+    .setPath(EnvVarsPath)
+    .addSuccess(Schemas.ListEnvironmentVariablesResponse)
+)
+
+/** `envvars.retrieve`: `GET /api/v1/projects/{projectRef}/envvars/{env}/{name}`. */
+export const envvarsRetrieve = route(
+  "envvars.retrieve",
+  Capability.make("envvars.retrieve", bothKinds),
+  HttpApiEndpoint.get("retrieve", "/api/v1/projects/:projectRef/envvars/:env/:name")
+    .setPath(EnvVarPath)
+    .addSuccess(Schemas.EnvironmentVariableWithSecret)
+)
+
+/** `envvars.upload`: `POST /api/v1/projects/{projectRef}/envvars/{env}/import`. */
+export const envvarsUpload = route(
+  "envvars.upload",
+  Capability.make("envvars.upload", bothKinds),
+  HttpApiEndpoint.post("upload", "/api/v1/projects/:projectRef/envvars/:env/import")
+    .setPath(EnvVarsPath)
+    .setPayload(Schemas.ImportEnvironmentVariablesRequestBody)
+    .addSuccess(Schemas.EnvironmentVariableResponseBody)
+)
+
+/** `envvars.create`: `POST /api/v1/projects/{projectRef}/envvars/{env}`. */
+export const envvarsCreate = route(
+  "envvars.create",
+  Capability.make("envvars.create", bothKinds),
+  HttpApiEndpoint.post("create", "/api/v1/projects/:projectRef/envvars/:env")
+    .setPath(EnvVarsPath)
+    .setPayload(Schemas.CreateEnvironmentVariableRequestBody)
+    .addSuccess(Schemas.EnvironmentVariableResponseBody)
+)
+
+/** `envvars.update`: `PUT /api/v1/projects/{projectRef}/envvars/{env}/{name}`. */
+export const envvarsUpdate = route(
+  "envvars.update",
+  Capability.make("envvars.update", bothKinds),
+  HttpApiEndpoint.put("update", "/api/v1/projects/:projectRef/envvars/:env/:name")
+    .setPath(EnvVarPath)
+    .setPayload(Schemas.UpdateEnvironmentVariableRequestBody)
+    .addSuccess(Schemas.EnvironmentVariableResponseBody)
+)
+
+/** `envvars.del`: `DELETE /api/v1/projects/{projectRef}/envvars/{env}/{name}`. */
+export const envvarsDel = route(
+  "envvars.del",
+  Capability.make("envvars.del", bothKinds),
+  HttpApiEndpoint.del("del", "/api/v1/projects/:projectRef/envvars/:env/:name")
+    .setPath(EnvVarPath)
+    .addSuccess(Schemas.EnvironmentVariableResponseBody)
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// schedules
+// ---------------------------------------------------------------------------------------------------------
+
+const SchedulePath = Schema.Struct({ id: PathSegment })
+
+/** The `schedules.list` query: `page` and `perPage`. */
+export const ListSchedulesUrlParams = Schema.Struct({
+  page: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive())),
+  perPage: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()))
+})
+
+/** `schedules.list`: `GET /api/v1/schedules?page=&perPage=`. */
+export const schedulesList = route(
+  "schedules.list",
+  Capability.make("schedules.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/schedules")
+    .setUrlParams(ListSchedulesUrlParams)
+    .addSuccess(Schemas.ListSchedulesResult)
+)
+
+/** `schedules.create`: `POST /api/v1/schedules`. */
+export const schedulesCreate = route(
+  "schedules.create",
+  Capability.make("schedules.create", secretKeyOnly),
+  HttpApiEndpoint.post("create", "/api/v1/schedules")
+    .setPayload(Schemas.CreateScheduleOptions)
+    .addSuccess(Schemas.ScheduleObject)
+)
+
+/** `schedules.retrieve`: `GET /api/v1/schedules/{id}`. */
+export const schedulesRetrieve = route(
+  "schedules.retrieve",
+  Capability.make("schedules.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v1/schedules/:id")
+    .setPath(SchedulePath)
+    .addSuccess(Schemas.ScheduleObject)
+)
+
+/** `schedules.update`: `PUT /api/v1/schedules/{id}`. */
+export const schedulesUpdate = route(
+  "schedules.update",
+  Capability.make("schedules.update", secretKeyOnly),
+  HttpApiEndpoint.put("update", "/api/v1/schedules/:id")
+    .setPath(SchedulePath)
+    .setPayload(Schemas.UpdateScheduleOptions)
+    .addSuccess(Schemas.ScheduleObject)
+)
+
+/** `schedules.activate`: `POST /api/v1/schedules/{id}/activate`. */
+export const schedulesActivate = route(
+  "schedules.activate",
+  Capability.make("schedules.activate", secretKeyOnly),
+  HttpApiEndpoint.post("activate", "/api/v1/schedules/:id/activate")
+    .setPath(SchedulePath)
+    .addSuccess(Schemas.ScheduleObject)
+)
+
+/** `schedules.deactivate`: `POST /api/v1/schedules/{id}/deactivate`. */
+export const schedulesDeactivate = route(
+  "schedules.deactivate",
+  Capability.make("schedules.deactivate", secretKeyOnly),
+  HttpApiEndpoint.post("deactivate", "/api/v1/schedules/:id/deactivate")
+    .setPath(SchedulePath)
+    .addSuccess(Schemas.ScheduleObject)
+)
+
+/** `schedules.del`: `DELETE /api/v1/schedules/{id}`. */
+export const schedulesDel = route(
+  "schedules.del",
+  Capability.make("schedules.del", secretKeyOnly),
+  HttpApiEndpoint.del("del", "/api/v1/schedules/:id")
+    .setPath(SchedulePath)
+    .addSuccess(Schemas.DeletedScheduleObject)
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The whole management API as an `HttpApi`. Build a server with `HttpApiBuilder`, a client with
+ * `HttpApiClient`, or docs with `OpenApi.fromApi`; or read it with `HttpApi.reflect` (see `Catalog`).
+ */
+export const api = HttpApi.make("management")
+  .add(
+    HttpApiGroup.make("tasks")
+      .add(tasksTrigger.endpoint)
+      .add(tasksCreateBatch.endpoint)
+      .add(tasksStreamBatchItems.endpoint)
+  )
+  .add(
+    HttpApiGroup.make("runs")
+      .add(runsList.endpoint)
+      .add(runsListProject.endpoint)
+      .add(runsRetrieve.endpoint)
+      .add(runsCancel.endpoint)
+      .add(runsReplay.endpoint)
+  )
+  .add(
+    HttpApiGroup.make("envvars")
+      .add(envvarsList.endpoint)
+      .add(envvarsRetrieve.endpoint)
+      .add(envvarsUpload.endpoint)
+      .add(envvarsCreate.endpoint)
+      .add(envvarsUpdate.endpoint)
+      .add(envvarsDel.endpoint)
+  )
+  .add(
+    HttpApiGroup.make("schedules")
+      .add(schedulesList.endpoint)
+      .add(schedulesCreate.endpoint)
+      .add(schedulesRetrieve.endpoint)
+      .add(schedulesUpdate.endpoint)
+      .add(schedulesActivate.endpoint)
+      .add(schedulesDeactivate.endpoint)
+      .add(schedulesDel.endpoint)
+  )

@@ -1,0 +1,102 @@
+/**
+ * The catalog against the table of SPEC §3 (call, method, path, kinds). The table is kept verbatim in
+ * `spec-section-3-table.md`; where the shared SPEC.md is beside the repo (as in CI), the copy must equal it.
+ */
+import { existsSync, readFileSync } from "node:fs"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { Catalog, ManagementApi } from "@authctx/api"
+import { describe, expect, it } from "vitest"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const copy = readFileSync(join(here, "spec-section-3-table.md"), "utf8")
+
+interface SpecRoute {
+  readonly call: string
+  readonly method: string
+  readonly path: string
+  readonly kinds: ReadonlyArray<string>
+}
+
+/** Parses the SPEC table: one row per call; `tasks.batchTrigger` has two routes in one row. */
+const parseTable = (markdown: string): Array<SpecRoute> => {
+  const routes: Array<SpecRoute> = []
+  for (const line of markdown.split("\n").slice(2)) {
+    const cells = line.split("|").map((c) => c.trim())
+    const [, callCell = "", routeCell = "", secretKey = "", pat = ""] = cells
+    const call = /`([^`]+)`/.exec(callCell)?.[1] ?? ""
+    const variant = /\((environment|project)\)/.exec(callCell)?.[1]
+    const kinds = [
+      ...(secretKey.includes("✅") ? ["SecretKey"] : []),
+      ...(pat.includes("✅") ? ["PersonalAccessToken"] : [])
+    ]
+    for (const m of routeCell.matchAll(/`(GET|POST|PUT|DELETE) ([^`?]+)(?:\?[^`]*)?`/g)) {
+      routes.push({
+        call: variant ? `${call} (${variant})` : call,
+        method: m[1] as string,
+        path: m[2] as string,
+        kinds
+      })
+    }
+  }
+  return routes
+}
+
+const catalogRoutes = (): Array<SpecRoute> =>
+  Catalog.entries.map((entry) => ({
+    call: entry.call === "runs.list" ? entry.capability.name : entry.call,
+    method: entry.method,
+    path: entry.path.replace(/:(\w+)/g, "{$1}"),
+    kinds: [...entry.capability.accepts].sort((a, b) => (a === "SecretKey" ? -1 : b === "SecretKey" ? 1 : 0))
+  }))
+
+const byKey = (routes: ReadonlyArray<SpecRoute>) =>
+  [...routes].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`))
+
+describe("the catalog", () => {
+  it("has every route of SPEC §3 with its method, path, call and kinds, and no other", () => {
+    const spec = parseTable(copy)
+    expect(spec).toHaveLength(21) // 20 calls; tasks.batchTrigger has two routes
+    expect(byKey(catalogRoutes())).toEqual(byKey(spec))
+  })
+
+  it("the kept copy of the table is the table of the shared SPEC.md, where it is present", () => {
+    const shared = join(here, "../../../../shared/SPEC.md")
+    if (!existsSync(shared)) return // a clone without the steering files: the copy stands alone
+    const spec = readFileSync(shared, "utf8")
+    const start = spec.indexOf("| call | method and path |")
+    expect(start).toBeGreaterThan(0)
+    expect(`${spec.slice(start, spec.indexOf("\n\n", start))}\n`).toBe(copy)
+  })
+
+  it("each route's capability is the annotation both sides read, named for its call", () => {
+    for (const entry of Catalog.entries) {
+      expect(entry.capability.name.startsWith(entry.call)).toBe(true)
+    }
+    expect(ManagementApi.runsListProject.capability.accepts).toEqual(["PersonalAccessToken"])
+    expect(ManagementApi.envvarsUpdate.capability.accepts).toEqual(["SecretKey", "PersonalAccessToken"])
+  })
+
+  it("matches paths, literal segments first, with percent-decoded parameters", () => {
+    expect(Catalog.match("GET", "/api/v3/runs/run_1")?.entry.capability.name).toBe("runs.retrieve")
+    expect(Catalog.match("GET", "/api/v3/runs/a%2Fb%20c")?.params).toEqual({ runId: "a/b c" })
+    expect(Catalog.match("POST", "/api/v1/projects/proj_1/envvars/dev/import")?.entry.call).toBe(
+      "envvars.upload"
+    )
+    expect(Catalog.match("GET", "/api/v1/projects/proj_1/envvars/dev/import")?.entry.call).toBe(
+      "envvars.retrieve"
+    )
+    expect(Catalog.match("POST", "/api/v3/batches/batch_1/items")?.entry.name).toBe("streamBatchItems")
+    expect(Catalog.match("GET", "/api/v1/projects/p/runs")?.entry.capability.name).toBe("runs.list (project)")
+    expect(Catalog.match("GET", "/api/v3/runs/%E0%A4%A")).toBeUndefined()
+    expect(Catalog.match("PATCH", "/api/v3/runs/run_1")).toBeUndefined()
+    expect(Catalog.pathExists("/api/v3/runs/run_1")).toBe(true)
+    expect(Catalog.pathExists("/nope")).toBe(false)
+  })
+
+  it("rebuilds the docs table from the catalog", () => {
+    const table = Catalog.markdownTable()
+    expect(table.split("\n")).toHaveLength(2 + 20)
+    expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
+  })
+})

@@ -1,1 +1,22 @@
-export {}
+/**
+ * `@authctx/client`: the typed Effect client of the Trigger.dev management API. Every call reads the
+ * current `Auth` and carries its endpoint's capability requirement in `R`.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Runs } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Runs.list({ limit: 5 }).pipe(
+ *   Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }),
+ *   Effect.provide(ManagementClient.layerFetch())
+ * )
+ * ```
+ */
+export * as Envvars from "./Envvars.js"
+export * from "./Errors.js"
+export * as ManagementClient from "./ManagementClient.js"
+export * as Runs from "./Runs.js"
+export * as Schedules from "./Schedules.js"
+export * as Tasks from "./Tasks.js"

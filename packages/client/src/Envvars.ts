@@ -1,0 +1,121 @@
+/**
+ * Environment variables of a project's environment. Both credential kinds: a SecretKey must belong to the
+ * named project and environment; a PAT names any project its user can reach. For the `preview`
+ * environment, the configured `previewBranch` is sent as `x-trigger-branch`.
+ *
+ * @example
+ * ```ts
+ * import { Envvars, ManagementClient } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const vars = Envvars.list("proj_1234", "prod").pipe(
+ *   Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx0123456789" }),
+ *   Effect.provide(ManagementClient.layerFetch())
+ * )
+ * ```
+ */
+import { ManagementApi, type Schemas } from "@authctx/api"
+import { type Call, call } from "./ManagementClient.js"
+
+/** An environment slug of the envvars routes. */
+export type EnvironmentSlug = "dev" | "staging" | "prod" | "preview"
+
+/**
+ * Lists the variables; a secret's value is redacted by the server.
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * const vars = Envvars.list("proj_1234", "dev")
+ * ```
+ */
+export const list = (projectRef: string, env: EnvironmentSlug): Call<typeof ManagementApi.envvarsList> =>
+  call(ManagementApi.envvarsList, { path: { projectRef, env }, environment: env })
+
+/**
+ * Retrieves one variable.
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * const value = Envvars.retrieve("proj_1234", "dev", "DATABASE_URL")
+ * ```
+ */
+export const retrieve = (
+  projectRef: string,
+  env: EnvironmentSlug,
+  name: string
+): Call<typeof ManagementApi.envvarsRetrieve> =>
+  call(ManagementApi.envvarsRetrieve, { path: { projectRef, env, name }, environment: env })
+
+/**
+ * Imports many variables at once (`override` replaces existing values).
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * const done = Envvars.upload("proj_1234", "dev", { variables: { MY_ENV_VAR: "value" }, override: true })
+ * ```
+ */
+export const upload = (
+  projectRef: string,
+  env: EnvironmentSlug,
+  body: Schemas.ImportEnvironmentVariablesRequestBody
+): Call<typeof ManagementApi.envvarsUpload> =>
+  call(ManagementApi.envvarsUpload, { path: { projectRef, env }, payload: body, environment: env })
+
+/**
+ * Creates a variable (a 409 `ConflictError` when it exists).
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * const done = Envvars.create("proj_1234", "dev", { name: "API_KEY", value: "s3cret", isSecret: true })
+ * ```
+ */
+export const create = (
+  projectRef: string,
+  env: EnvironmentSlug,
+  body: Schemas.CreateEnvironmentVariableRequestBody
+): Call<typeof ManagementApi.envvarsCreate> =>
+  call(ManagementApi.envvarsCreate, { path: { projectRef, env }, payload: body, environment: env })
+
+/**
+ * Updates a variable's value.
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * const done = Envvars.update("proj_1234", "preview", "DATABASE_URL", { value: "postgres://preview" })
+ * ```
+ */
+export const update = (
+  projectRef: string,
+  env: EnvironmentSlug,
+  name: string,
+  body: Schemas.UpdateEnvironmentVariableRequestBody
+): Call<typeof ManagementApi.envvarsUpdate> =>
+  call(ManagementApi.envvarsUpdate, { path: { projectRef, env, name }, payload: body, environment: env })
+
+/**
+ * Deletes a variable.
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * const done = Envvars.del("proj_1234", "dev", "OLD_VAR")
+ * ```
+ */
+export const del = (
+  projectRef: string,
+  env: EnvironmentSlug,
+  name: string
+): Call<typeof ManagementApi.envvarsDel> =>
+  call(ManagementApi.envvarsDel, { path: { projectRef, env, name }, environment: env })

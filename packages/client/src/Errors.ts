@@ -1,0 +1,219 @@
+/**
+ * The errors a management API call can fail with (SPEC §7): one tagged union. Each HTTP error carries the
+ * `status`, the server's `error` message and its `code` / `param` / `type` when sent, and the `endpoint`
+ * that was called. None ever carries a credential.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ * import { Effect } from "effect"
+ *
+ * const run = Runs.retrieve("run_123").pipe(
+ *   Effect.catchTag("NotFoundError", () => Effect.succeed(undefined)),
+ *   Effect.catchTag("RateLimitError", (e) => Effect.logWarning(`retry after ${e.resetAt}`))
+ * )
+ * ```
+ */
+import { Schema } from "effect"
+
+const httpErrorFields = {
+  /** The HTTP status. */
+  status: Schema.Number,
+  /** The server's `error` message. */
+  error: Schema.String,
+  code: Schema.optional(Schema.String),
+  param: Schema.optional(Schema.String),
+  type: Schema.optional(Schema.String),
+  /** The endpoint called, e.g. `runs.retrieve`. */
+  endpoint: Schema.String
+}
+
+const describe = (self: { status: number; error: string; endpoint: string; code?: string | undefined }) =>
+  `${self.endpoint} failed with ${self.status}: ${self.error}${self.code ? ` (code ${self.code})` : ""}`
+
+/** 400: the request was malformed or refused (e.g. a SecretKey on another project's env vars). */
+export class BadRequestError extends Schema.TaggedError<BadRequestError>("@authctx/client/BadRequestError")(
+  "BadRequestError",
+  httpErrorFields
+) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** 401: the credential is missing, unknown, or not accepted by this route. */
+export class AuthenticationError extends Schema.TaggedError<AuthenticationError>(
+  "@authctx/client/AuthenticationError"
+)("AuthenticationError", httpErrorFields) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** 403: the credential may not do this. */
+export class PermissionDeniedError extends Schema.TaggedError<PermissionDeniedError>(
+  "@authctx/client/PermissionDeniedError"
+)("PermissionDeniedError", httpErrorFields) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** 404: no such run, schedule, variable or project (as far as this credential can see). */
+export class NotFoundError extends Schema.TaggedError<NotFoundError>("@authctx/client/NotFoundError")(
+  "NotFoundError",
+  httpErrorFields
+) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** 409: the resource exists already, or the request conflicts (after retries). */
+export class ConflictError extends Schema.TaggedError<ConflictError>("@authctx/client/ConflictError")(
+  "ConflictError",
+  httpErrorFields
+) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** 422: the request was understood but cannot be processed. */
+export class UnprocessableEntityError extends Schema.TaggedError<UnprocessableEntityError>(
+  "@authctx/client/UnprocessableEntityError"
+)("UnprocessableEntityError", httpErrorFields) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** 429: rate limited, after the retries; `resetAt` is when the limit resets (epoch ms), when known. */
+export class RateLimitError extends Schema.TaggedError<RateLimitError>("@authctx/client/RateLimitError")(
+  "RateLimitError",
+  { ...httpErrorFields, resetAt: Schema.optional(Schema.Number) }
+) {
+  override get message(): string {
+    const reset =
+      this.resetAt !== undefined ? `; the limit resets at ${new Date(this.resetAt).toISOString()}` : ""
+    return `${describe(this)}${reset}`
+  }
+}
+
+/** 5xx: the server failed, after the retries. */
+export class InternalServerError extends Schema.TaggedError<InternalServerError>(
+  "@authctx/client/InternalServerError"
+)("InternalServerError", httpErrorFields) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** Any other non-2xx status (e.g. 405, 413). */
+export class UnexpectedStatusError extends Schema.TaggedError<UnexpectedStatusError>(
+  "@authctx/client/UnexpectedStatusError"
+)("UnexpectedStatusError", httpErrorFields) {
+  override get message(): string {
+    return describe(this)
+  }
+}
+
+/** No response: the connection failed, was dropped or timed out, after the retries. */
+export class ApiConnectionError extends Schema.TaggedError<ApiConnectionError>(
+  "@authctx/client/ApiConnectionError"
+)("ApiConnectionError", {
+  endpoint: Schema.String,
+  /** What went wrong, without the request's headers. */
+  reason: Schema.String,
+  attempts: Schema.Number
+}) {
+  override get message(): string {
+    return `${this.endpoint}: no response from the management API after ${this.attempts} attempt(s): ${this.reason}`
+  }
+}
+
+/** A 2xx response whose body does not match the endpoint's schema. Not retried. */
+export class ApiSchemaError extends Schema.TaggedError<ApiSchemaError>("@authctx/client/ApiSchemaError")(
+  "ApiSchemaError",
+  {
+    endpoint: Schema.String,
+    status: Schema.Number,
+    /** The schema's account of the mismatch (paths and expected types; not the body). */
+    issue: Schema.String
+  }
+) {
+  override get message(): string {
+    return `${this.endpoint}: the response (${this.status}) does not match its schema: ${this.issue}`
+  }
+}
+
+/**
+ * A request this client refused to send because its parameters do not match the endpoint's schema (the
+ * types normally prevent it). Nothing was sent.
+ */
+export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>(
+  "@authctx/client/InvalidRequestError"
+)("InvalidRequestError", {
+  endpoint: Schema.String,
+  issue: Schema.String
+}) {
+  override get message(): string {
+    return `${this.endpoint}: the request does not match its schema, so it was not sent: ${this.issue}`
+  }
+}
+
+/** Every error an HTTP call can fail with. */
+export type ApiError =
+  | BadRequestError
+  | AuthenticationError
+  | PermissionDeniedError
+  | NotFoundError
+  | ConflictError
+  | UnprocessableEntityError
+  | RateLimitError
+  | InternalServerError
+  | UnexpectedStatusError
+  | ApiConnectionError
+  | ApiSchemaError
+  | InvalidRequestError
+
+/** The fields of an HTTP error, as read from a response. */
+export interface HttpErrorFields {
+  readonly status: number
+  readonly error: string
+  readonly code?: string | undefined
+  readonly param?: string | undefined
+  readonly type?: string | undefined
+  readonly endpoint: string
+}
+
+/** The error class for a status (SPEC §7). */
+export const fromStatus = (fields: HttpErrorFields, resetAt?: number | undefined): ApiError => {
+  const { status } = fields
+  const props = {
+    status,
+    error: fields.error,
+    endpoint: fields.endpoint,
+    ...(fields.code !== undefined ? { code: fields.code } : {}),
+    ...(fields.param !== undefined ? { param: fields.param } : {}),
+    ...(fields.type !== undefined ? { type: fields.type } : {})
+  }
+  switch (status) {
+    case 400:
+      return new BadRequestError(props)
+    case 401:
+      return new AuthenticationError(props)
+    case 403:
+      return new PermissionDeniedError(props)
+    case 404:
+      return new NotFoundError(props)
+    case 409:
+      return new ConflictError(props)
+    case 422:
+      return new UnprocessableEntityError(props)
+    case 429:
+      return new RateLimitError(resetAt !== undefined ? { ...props, resetAt } : props)
+    default:
+      return status >= 500 ? new InternalServerError(props) : new UnexpectedStatusError(props)
+  }
+}

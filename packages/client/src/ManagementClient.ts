@@ -1,0 +1,415 @@
+/**
+ * The management API client service: sends a catalog route's request under the current auth, with the
+ * headers of SPEC §4, the branch rule of §2, the retries of §6 and the errors of §7. The namespaces
+ * (`Tasks`, `Runs`, `Envvars`, `Schedules`) are thin typed calls over {@link call}.
+ *
+ * The client holds no credential: every call reads the current `Auth` (so `Auth.withAuth` around any
+ * call or group of calls switches credentials with no new client).
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Runs } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const program = Runs.retrieve("run_123").pipe(
+ *   Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }),
+ *   Effect.provide(ManagementClient.layerFetch())
+ * )
+ * ```
+ */
+import type { ManagementApi } from "@authctx/api"
+import {
+  type Auth,
+  Capability,
+  type CapabilityError,
+  type Credential,
+  type MissingCredential
+} from "@authctx/core"
+import {
+  FetchHttpClient,
+  type HttpApiEndpoint,
+  HttpClient,
+  HttpClientRequest,
+  type HttpClientResponse
+} from "@effect/platform"
+import {
+  Clock,
+  Context,
+  Duration,
+  Effect,
+  Either,
+  Layer,
+  Option,
+  ParseResult,
+  Random,
+  Redacted,
+  Schema
+} from "effect"
+import * as Errors from "./Errors.js"
+import { version } from "./version.js"
+
+/** The API version this client speaks (SPEC §4). */
+export const apiVersion = "2025-07-16"
+
+/** Retry policy (SPEC §6). */
+export interface RetryOptions {
+  /** Attempts in all, the first included. Default 5. */
+  readonly maxAttempts: number
+  /** Delay before the second attempt. Default 1 s. */
+  readonly initialDelayMs: number
+  /** Growth of the delay per attempt. Default 1.6. */
+  readonly factor: number
+  /** Largest backoff delay. Default 30 s. */
+  readonly maxDelayMs: number
+  /** Randomise each delay within [50 %, 100 %] of its value. Default true. */
+  readonly jitter: boolean
+  /** Longest wait for a rate limit to reset (`x-ratelimit-reset`, `Retry-After`); beyond it, fail. Default 60 s. */
+  readonly maxRateLimitWaitMs: number
+}
+
+/** Client options. */
+export interface ClientOptions {
+  /** Retry policy, or `false` to send each request once. */
+  readonly retry?: Partial<RetryOptions> | false | undefined
+  /** Time limit of one attempt, in ms (then it counts as a connection failure). Default 60 s. */
+  readonly timeoutMs?: number | undefined
+  /** The `x-trigger-source` header. Default `"authctx"`. */
+  readonly source?: string | undefined
+}
+
+/** The default retry policy of SPEC §6. */
+export const defaultRetry: RetryOptions = {
+  maxAttempts: 5,
+  initialDelayMs: 1_000,
+  factor: 1.6,
+  maxDelayMs: 30_000,
+  jitter: true,
+  maxRateLimitWaitMs: 60_000
+}
+
+interface ResolvedOptions {
+  readonly retry: RetryOptions
+  readonly timeout: Duration.Duration
+  readonly source: string
+}
+
+const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => ({
+  retry:
+    options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry },
+  timeout: Duration.millis(options.timeoutMs ?? 60_000),
+  source: options.source ?? "authctx"
+})
+
+/** The client service: options and the `HttpClient` it sends with. */
+export class ManagementClient extends Context.Tag("@authctx/client/ManagementClient")<
+  ManagementClient,
+  { readonly options: ResolvedOptions; readonly http: HttpClient.HttpClient }
+>() {}
+
+/**
+ * The client on the `HttpClient` of the context (bring your own: fetch, Node, undici, a test client).
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient } from "@authctx/client"
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { Layer } from "effect"
+ *
+ * const ClientLive = ManagementClient.layer({ retry: { maxAttempts: 3 } }).pipe(Layer.provide(FetchHttpClient.layer))
+ * ```
+ */
+export const layer = (options?: ClientOptions): Layer.Layer<ManagementClient, never, HttpClient.HttpClient> =>
+  Layer.effect(
+    ManagementClient,
+    Effect.map(HttpClient.HttpClient, (http) => ({
+      options: resolveOptions(options),
+      http: http.pipe(HttpClient.withTracerPropagation(false))
+    }))
+  )
+
+/**
+ * The client on the platform's `fetch`.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient } from "@authctx/client"
+ *
+ * const ClientLive = ManagementClient.layerFetch()
+ * ```
+ */
+export const layerFetch = (options?: ClientOptions): Layer.Layer<ManagementClient> =>
+  layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+
+/** A route of the catalog, as the client needs it. */
+export type AnyRoute = ManagementApi.Route<
+  Capability.Capability<string, Credential.Kind>,
+  HttpApiEndpoint.HttpApiEndpoint.Any
+>
+
+/** What a call sends, in decoded form: path parameters, query parameters, body. */
+export interface CallInput {
+  readonly path?: Readonly<Record<string, string>> | undefined
+  readonly urlParams?: Readonly<Record<string, string | number | undefined>> | undefined
+  readonly payload?: unknown
+  /** The environment a PAT call targets (for the branch rule); a SecretKey's own environment otherwise. */
+  readonly environment?: Credential.Environment | undefined
+}
+
+/** Errors of every call: the HTTP errors and the auth pre-flight. */
+export type CallError = Errors.ApiError | CapabilityError | MissingCredential
+
+interface Codecs {
+  readonly encodePayload: ((u: unknown) => Either.Either<unknown, ParseResult.ParseError>) | undefined
+  readonly ndjson: boolean
+  readonly decodeSuccess: (u: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  readonly segments: ReadonlyArray<string>
+}
+
+const codecsCache = new WeakMap<object, Codecs>()
+
+/** The endpoint's schemas as compiled codecs, built once per endpoint. */
+const codecsOf = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps): Codecs => {
+  const cached = codecsCache.get(endpoint)
+  if (cached) return cached
+  const payload = Option.getOrUndefined(endpoint.payloadSchema) as Schema.Schema<unknown, unknown> | undefined
+  const codecs: Codecs = {
+    encodePayload: payload ? Schema.encodeUnknownEither(payload) : undefined,
+    ndjson: endpoint.path.endsWith("/items"),
+    decodeSuccess: Schema.decodeUnknownEither(endpoint.successSchema as Schema.Schema<unknown, unknown>),
+    segments: endpoint.path.split("/")
+  }
+  codecsCache.set(endpoint, codecs)
+  return codecs
+}
+
+const buildPath = (segments: ReadonlyArray<string>, params: Readonly<Record<string, string>> = {}): string =>
+  segments.map((s) => (s.startsWith(":") ? encodeURIComponent(params[s.slice(1)] ?? "") : s)).join("/")
+
+/** Without values: where the body differs from the schema, and how (never the body's contents). */
+const describeIssue = (error: ParseResult.ParseError): string =>
+  ParseResult.ArrayFormatter.formatErrorSync(error)
+    .slice(0, 5)
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue._tag}`)
+    .join("; ")
+
+const parseJson = (text: string): unknown => {
+  if (text.length === 0) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const errorFields = (body: unknown, status: number, endpoint: string): Errors.HttpErrorFields => {
+  const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {}
+  const nested =
+    typeof record["error"] === "object" && record["error"] !== null
+      ? (record["error"] as Record<string, unknown>)
+      : undefined
+  const message =
+    typeof record["error"] === "string"
+      ? record["error"]
+      : typeof nested?.["message"] === "string"
+        ? nested["message"]
+        : `${status} status code`
+  const field = (name: string) => {
+    const value = nested?.[name] ?? record[name]
+    return typeof value === "string" ? value : undefined
+  }
+  return { status, error: message, code: field("code"), param: field("param"), type: field("type"), endpoint }
+}
+
+type Decision =
+  | { readonly _tag: "Done"; readonly value: unknown }
+  | { readonly _tag: "Fail"; readonly error: Errors.ApiError }
+  | { readonly _tag: "Retry"; readonly error: Errors.ApiError; readonly waitMs: number | undefined }
+
+const retryAfterMs = (response: HttpClientResponse.HttpClientResponse, now: number): number | undefined => {
+  const reset = Number(response.headers["x-ratelimit-reset"])
+  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset - now)
+  const after = response.headers["retry-after"]
+  if (after === undefined) return undefined
+  const seconds = Number(after)
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000)
+  const date = Date.parse(after)
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined
+}
+
+const isRetryableStatus = (status: number) =>
+  status === 408 || status === 409 || status === 429 || status >= 500
+
+/** Reads one response into a decision: the value, a final error, or a retry. */
+const decide = (
+  endpoint: string,
+  codecs: Codecs,
+  response: HttpClientResponse.HttpClientResponse
+): Effect.Effect<Decision> =>
+  Effect.gen(function* () {
+    const text = yield* Effect.orElseSucceed(response.text, () => "")
+    const status = response.status
+    if (status >= 200 && status < 300) {
+      const decoded = codecs.decodeSuccess(parseJson(text))
+      return Either.isRight(decoded)
+        ? { _tag: "Done", value: decoded.right }
+        : {
+            _tag: "Fail",
+            error: new Errors.ApiSchemaError({ endpoint, status, issue: describeIssue(decoded.left) })
+          }
+    }
+    const now = yield* Clock.currentTimeMillis
+    const wait = status === 429 ? retryAfterMs(response, now) : undefined
+    const error = Errors.fromStatus(
+      errorFields(parseJson(text), status, endpoint),
+      wait !== undefined ? now + wait : undefined
+    )
+    const hint = response.headers["x-should-retry"]
+    const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
+    return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
+  })
+
+const connectionReason = (cause: unknown): string => {
+  if (typeof cause === "object" && cause !== null && "_tag" in cause) {
+    const tag = String(cause._tag)
+    if (tag === "TimeoutException") return "the attempt timed out"
+    if (tag === "RequestError" || tag === "ResponseError") {
+      const reason = "reason" in cause ? String(cause.reason) : tag
+      return `${reason.toLowerCase()} error`
+    }
+    return tag
+  }
+  return "unknown failure"
+}
+
+/** Sends a prepared request with the retry policy; the same request (and idempotency key) every attempt. */
+const send = (
+  client: ManagementClient["Type"],
+  endpoint: string,
+  codecs: Codecs,
+  request: HttpClientRequest.HttpClientRequest
+): Effect.Effect<unknown, Errors.ApiError> =>
+  Effect.gen(function* () {
+    const { retry, timeout } = client.options
+    let attempt = 0
+    while (true) {
+      attempt++
+      const outcome = yield* client.http.execute(request).pipe(
+        Effect.flatMap((response) => decide(endpoint, codecs, response)),
+        Effect.timeout(timeout),
+        Effect.either
+      )
+      let decision: Decision
+      if (Either.isLeft(outcome)) {
+        const error = new Errors.ApiConnectionError({
+          endpoint,
+          reason: connectionReason(outcome.left),
+          attempts: attempt
+        })
+        decision = { _tag: "Retry", error, waitMs: undefined }
+      } else {
+        decision = outcome.right
+      }
+      if (decision._tag === "Done") return decision.value
+      if (decision._tag === "Fail" || attempt >= retry.maxAttempts) return yield* decision.error
+      let waitMs = decision.waitMs
+      if (waitMs === undefined) {
+        const base = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.factor ** (attempt - 1))
+        waitMs = retry.jitter ? base * (0.5 + 0.5 * (yield* Random.next)) : base
+      } else if (waitMs > retry.maxRateLimitWaitMs) {
+        return yield* decision.error
+      }
+      yield* Effect.sleep(Duration.millis(waitMs))
+    }
+  })
+
+const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
+
+/**
+ * Calls a catalog route under the current auth: checks the capability before anything is sent, builds the
+ * request (path segments percent-encoded, body encoded with the endpoint's schema), sends it with retries,
+ * and decodes the answer with the endpoint's success schema.
+ *
+ * Its `R` carries the route's requirement, so only a program that provides an accepted credential kind
+ * compiles (see `Auth.withAuth`).
+ */
+export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
+  Effect.flatMap(Capability.authorize(route.capability), (auth) =>
+    Effect.flatMap(ManagementClient, (client) => {
+      const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+      const codecs = codecsOf(endpoint)
+      const name = route.capability.name
+      const prepared = prepare(client, auth, name, endpoint, codecs, input)
+      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+      return send(client, name, codecs, prepared.right).pipe(
+        Effect.withSpan(`authctx ${name}`, {
+          kind: "client",
+          attributes: {
+            "authctx.endpoint": name,
+            "authctx.credential.kind": auth.credential._tag,
+            "http.request.method": endpoint.method,
+            "url.template": endpoint.path
+          }
+        })
+      )
+    })
+  ) as Call<R>
+
+/**
+ * The type of a call to a route: its decoded success, the call errors, and in `R` the client and the
+ * route's capability requirement.
+ */
+export type Call<R extends AnyRoute> = Effect.Effect<
+  HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>,
+  CallError,
+  CallContext<R>
+>
+
+/** What a call to a route needs: the client and the route's capability requirement. */
+export type CallContext<R extends AnyRoute> = ManagementClient | Capability.RequirementOf<R["capability"]>
+
+/** Builds the HTTP request of a call (pure: the same request is sent on every attempt). */
+const prepare = (
+  client: ManagementClient["Type"],
+  auth: Auth.AuthContext,
+  name: string,
+  endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps,
+  codecs: Codecs,
+  input: CallInput
+): Either.Either<HttpClientRequest.HttpClientRequest, Errors.ApiError> => {
+  const credential = auth.credential
+  const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${Redacted.value(credential.token)}`,
+    "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
+    "x-trigger-api-version": apiVersion,
+    "x-trigger-source": client.options.source,
+    "trigger-version": version,
+    "x-trigger-request-idempotency-key": newIdempotencyKey()
+  }
+  if (environment === "preview" && auth.previewBranch !== undefined)
+    headers["x-trigger-branch"] = auth.previewBranch
+  let url = `${auth.baseURL}${buildPath(codecs.segments, input.path)}`
+  if (input.urlParams) {
+    const query = new URLSearchParams()
+    for (const [key, value] of Object.entries(input.urlParams))
+      if (value !== undefined) query.set(key, String(value))
+    const text = query.toString()
+    if (text.length > 0) url += `?${text}`
+  }
+  let request = HttpClientRequest.make(endpoint.method)(url, { headers })
+  if (input.payload !== undefined) {
+    if (codecs.ndjson && typeof input.payload === "string") {
+      request = HttpClientRequest.bodyText(request, input.payload, "application/x-ndjson")
+    } else {
+      const encoded = codecs.encodePayload ? codecs.encodePayload(input.payload) : Either.right(input.payload)
+      if (Either.isLeft(encoded)) {
+        return Either.left(
+          new Errors.InvalidRequestError({ endpoint: name, issue: describeIssue(encoded.left) })
+        )
+      }
+      request = HttpClientRequest.bodyText(request, JSON.stringify(encoded.right), "application/json")
+    }
+  }
+  return Either.right(request)
+}

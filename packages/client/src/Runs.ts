@@ -1,0 +1,197 @@
+/**
+ * Runs: list (by environment with a SecretKey, by project with a PAT), retrieve, cancel, replay, and paging
+ * as a `Stream`.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Runs } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const failedRuns = Runs.list({ status: ["FAILED", "CRASHED"], limit: 10 }).pipe(
+ *   Auth.withAuth({ accessToken: "tr_prod_abcdefghijklmnopqrstuvwx" }),
+ *   Effect.provide(ManagementClient.layerFetch())
+ * )
+ * ```
+ */
+import { ManagementApi, type Schemas } from "@authctx/api"
+import type { Capability } from "@authctx/core"
+import { Chunk, Effect, Option, Stream } from "effect"
+
+import { type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
+
+type OneOrMany<A> = A | ReadonlyArray<A>
+
+/** Filters and paging of `runs.list` (both routes). */
+export interface ListRunsParams {
+  readonly status?: OneOrMany<Schemas.RunStatus> | undefined
+  readonly taskIdentifier?: OneOrMany<string> | undefined
+  readonly version?: OneOrMany<string> | undefined
+  readonly tag?: OneOrMany<string> | undefined
+  readonly bulkAction?: string | undefined
+  readonly schedule?: string | undefined
+  readonly isTest?: boolean | undefined
+  readonly from?: Date | number | undefined
+  readonly to?: Date | number | undefined
+  readonly period?: string | undefined
+  readonly batch?: string | undefined
+  readonly machine?: OneOrMany<string> | undefined
+  readonly region?: OneOrMany<string> | undefined
+  /** Page size (`page[size]`). */
+  readonly limit?: number | undefined
+  /** Cursor: the page after this run id. */
+  readonly after?: string | undefined
+  /** Cursor: the page before this run id. */
+  readonly before?: string | undefined
+}
+
+/** `runs.list` with a PAT: the project's runs, optionally by environment. */
+export interface ListProjectRunsParams extends ListRunsParams {
+  readonly env?: OneOrMany<"dev" | "staging" | "prod" | "preview"> | undefined
+}
+
+const joined = (value: OneOrMany<string> | undefined): string | undefined =>
+  value === undefined ? undefined : typeof value === "string" ? value : value.join(",")
+
+const epochMs = (value: Date | number | undefined): string | undefined =>
+  value === undefined ? undefined : String(typeof value === "number" ? value : value.getTime())
+
+const toUrlParams = (params: ListProjectRunsParams = {}) => ({
+  "filter[status]": joined(params.status),
+  "filter[taskIdentifier]": joined(params.taskIdentifier),
+  "filter[version]": joined(params.version),
+  "filter[tag]": joined(params.tag),
+  "filter[bulkAction]": params.bulkAction,
+  "filter[schedule]": params.schedule,
+  "filter[isTest]": params.isTest === undefined ? undefined : String(params.isTest),
+  "filter[createdAt][from]": epochMs(params.from),
+  "filter[createdAt][to]": epochMs(params.to),
+  "filter[createdAt][period]": params.period,
+  "filter[batch]": params.batch,
+  "filter[machine]": joined(params.machine),
+  "filter[region]": joined(params.region),
+  "filter[env]": joined(params.env),
+  "page[size]": params.limit,
+  "page[after]": params.after,
+  "page[before]": params.before
+})
+
+type EnvironmentListRequirement = Capability.RequirementOf<typeof ManagementApi.runsList.capability>
+type ProjectListRequirement = Capability.RequirementOf<typeof ManagementApi.runsListProject.capability>
+
+/**
+ * Lists runs. With a SecretKey: `Runs.list(params)`, the key's environment. With a PAT:
+ * `Runs.list(projectRef, params)`, one project (its `projectRef` is required, and is never ignored).
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const mine = Runs.list({ limit: 10, status: ["COMPLETED"] }) // requires a SecretKey
+ * const project = Runs.list("proj_1234", { limit: 10, env: "prod" }) // requires a PAT
+ * ```
+ */
+export function list(
+  params?: ListRunsParams
+): Effect.Effect<Schemas.ListRunResponse, CallError, ManagementClient | EnvironmentListRequirement>
+export function list(
+  projectRef: string,
+  params?: ListProjectRunsParams
+): Effect.Effect<Schemas.ListRunResponse, CallError, ManagementClient | ProjectListRequirement>
+export function list(
+  first?: string | ListRunsParams,
+  second?: ListProjectRunsParams
+): Effect.Effect<
+  Schemas.ListRunResponse,
+  CallError,
+  ManagementClient | EnvironmentListRequirement | ProjectListRequirement
+> {
+  return typeof first === "string"
+    ? call(ManagementApi.runsListProject, { path: { projectRef: first }, urlParams: toUrlParams(second) })
+    : call(ManagementApi.runsList, { urlParams: toUrlParams({ ...first, env: undefined }) })
+}
+
+const pages = <R>(
+  firstAfter: string | undefined,
+  page: (after: string | undefined) => Effect.Effect<Schemas.ListRunResponse, CallError, R>
+): Stream.Stream<Schemas.ListRunResponseItem, CallError, R> =>
+  Stream.paginateChunkEffect(firstAfter, (after: string | undefined) =>
+    Effect.map(
+      page(after),
+      (p) => [Chunk.fromIterable(p.data), Option.fromNullable(p.pagination.next)] as const
+    )
+  )
+
+/**
+ * Every run matching the filters, page after page, as a `Stream` (follows `pagination.next`).
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ * import { Stream } from "effect"
+ *
+ * const ids = Runs.stream({ status: "FAILED" }).pipe(Stream.map((run) => run.id), Stream.runCollect)
+ * ```
+ */
+export function stream(
+  params?: ListRunsParams
+): Stream.Stream<Schemas.ListRunResponseItem, CallError, ManagementClient | EnvironmentListRequirement>
+export function stream(
+  projectRef: string,
+  params?: ListProjectRunsParams
+): Stream.Stream<Schemas.ListRunResponseItem, CallError, ManagementClient | ProjectListRequirement>
+export function stream(
+  first?: string | ListRunsParams,
+  second?: ListProjectRunsParams
+): Stream.Stream<
+  Schemas.ListRunResponseItem,
+  CallError,
+  ManagementClient | EnvironmentListRequirement | ProjectListRequirement
+> {
+  if (typeof first === "string") {
+    return pages(second?.after, (after) => list(first, { ...second, after, before: undefined }))
+  }
+  return pages(first?.after, (after) => list({ ...first, after, before: undefined }))
+}
+
+/**
+ * Retrieves a run (SecretKey only).
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const run = Runs.retrieve("run_1234")
+ * ```
+ */
+export const retrieve = (runId: string): Call<typeof ManagementApi.runsRetrieve> =>
+  call(ManagementApi.runsRetrieve, { path: { runId } })
+
+/**
+ * Cancels a run (SecretKey only). A finished run stays as it is.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const canceled = Runs.cancel("run_1234")
+ * ```
+ */
+export const cancel = (runId: string): Call<typeof ManagementApi.runsCancel> =>
+  call(ManagementApi.runsCancel, { path: { runId } })
+
+/**
+ * Replays a run as a new run (SecretKey only), optionally with overrides.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const replayed = Runs.replay("run_1234")
+ * ```
+ */
+export const replay = (
+  runId: string,
+  overrides?: Schemas.ReplayRunRequestBody
+): Call<typeof ManagementApi.runsReplay> =>
+  call(ManagementApi.runsReplay, { path: { runId }, payload: overrides ?? {} })

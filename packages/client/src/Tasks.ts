@@ -1,0 +1,148 @@
+/**
+ * Tasks: trigger one run, or a batch in two phases (create the batch, then stream its items as NDJSON).
+ * SecretKey only.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Tasks } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const run = Tasks.trigger("send-email", { to: "ada@example.com" }).pipe(
+ *   Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }),
+ *   Effect.provide(ManagementClient.layerFetch())
+ * )
+ * ```
+ */
+import { ManagementApi, type Schemas } from "@authctx/api"
+import { Effect } from "effect"
+import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
+
+/** Trigger options (the public API's `options`, all optional). */
+export type TriggerOptions = Schemas.TriggerTaskOptions
+
+/**
+ * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
+ * the first run (`isCached: true`).
+ *
+ * @example
+ * ```ts
+ * import { Tasks } from "@authctx/client"
+ *
+ * const run = Tasks.trigger("resize-image", { url: "https://example.com/a.png" }, { tags: ["images"] })
+ * ```
+ */
+export const trigger = (
+  taskId: string,
+  payload: unknown,
+  options?: TriggerOptions
+): Call<typeof ManagementApi.tasksTrigger> =>
+  call(ManagementApi.tasksTrigger, {
+    path: { taskId },
+    payload: {
+      payload,
+      options: { payloadType: "application/json", ...options }
+    }
+  })
+
+/** One item of a batch: a payload and its own options. */
+export interface BatchItem {
+  readonly payload: unknown
+  readonly options?: Schemas.BatchItemOptions | undefined
+}
+
+/** Batch options. */
+export interface BatchOptions {
+  /** A repeat with the same key returns the first batch (`isCached: true`) and sends no items. */
+  readonly idempotencyKey?: string | undefined
+}
+
+/** The result of a batch trigger. */
+export interface BatchResult {
+  readonly batchId: string
+  readonly runCount: number
+  /** The batch existed already under its idempotency key; no items were sent. */
+  readonly isCached: boolean
+  /** Whether the server holds every item (it answers `sealed: true`). */
+  readonly sealed: boolean
+  readonly itemsAccepted: number
+  readonly itemsDeduplicated: number
+}
+
+const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>): string =>
+  items
+    .map((item, index) =>
+      JSON.stringify({
+        index,
+        task: taskId,
+        payload: item.payload,
+        options: { payloadType: "application/json", ...item.options }
+      })
+    )
+    .join("\n")
+    .concat("\n")
+
+/** How many times the item stream is sent at most while the server says it is not sealed. */
+const maxStreamSends = 3
+
+/**
+ * Triggers one task for many payloads, in two phases: `POST /api/v3/batches`, then
+ * `POST /api/v3/batches/{batchId}/items` with one NDJSON line per item (resent, deduplicated by index on
+ * the server, while the batch is not sealed).
+ *
+ * @example
+ * ```ts
+ * import { Tasks } from "@authctx/client"
+ *
+ * const batch = Tasks.batchTrigger("send-email", [{ payload: { to: "a@example.com" } }, { payload: { to: "b@example.com" } }])
+ * ```
+ */
+export const batchTrigger = (
+  taskId: string,
+  items: ReadonlyArray<BatchItem>,
+  options?: BatchOptions
+): Effect.Effect<
+  BatchResult,
+  CallError,
+  CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
+> =>
+  Effect.gen(function* () {
+    const created = yield* call(ManagementApi.tasksCreateBatch, {
+      payload: {
+        runCount: items.length,
+        taskIdentifiers: [taskId],
+        ...(options?.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {})
+      }
+    })
+    if (created.isCached) {
+      return {
+        batchId: created.id,
+        runCount: created.runCount,
+        isCached: true,
+        sealed: true,
+        itemsAccepted: 0,
+        itemsDeduplicated: 0
+      } satisfies BatchResult
+    }
+    const body = toNdjson(taskId, items)
+    let accepted = 0
+    let deduplicated = 0
+    for (let send = 1; ; send++) {
+      const streamed = yield* call(ManagementApi.tasksStreamBatchItems, {
+        path: { batchId: created.id },
+        payload: body
+      })
+      accepted += streamed.itemsAccepted
+      deduplicated += streamed.itemsDeduplicated
+      if (streamed.sealed || send >= maxStreamSends) {
+        return {
+          batchId: created.id,
+          runCount: created.runCount,
+          isCached: false,
+          sealed: streamed.sealed,
+          itemsAccepted: accepted,
+          itemsDeduplicated: deduplicated
+        } satisfies BatchResult
+      }
+    }
+  })

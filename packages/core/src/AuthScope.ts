@@ -113,6 +113,20 @@ const overDefault = (config: AuthConfig): AuthConfig => {
 export const resolveDefault = (): Either.Either<AuthContext, AuthError> =>
   make(defaultFields(), undefined, searchedByDefault)
 
+/**
+ * Builds an auth context from `config` merged over the default (`configure()`, then environment
+ * variables), ignoring any active scope: what an explicit client bound to one credential is built from.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ *
+ * const auth = AuthScope.resolveWith({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+ * ```
+ */
+export const resolveWith = (config: AuthConfig): Either.Either<AuthContext, AuthError> =>
+  make(overDefault(config), undefined, searchedByDefault)
+
 /** The auth context of the current async call tree, if a scope is active. */
 export const current = (): AuthContext | undefined => storage?.getStore()
 

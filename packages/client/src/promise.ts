@@ -1,0 +1,507 @@
+/**
+ * The Promise API: the official SDK's surface (`configure`, `auth.withAuth`, `runs`, `tasks`, `envvars`,
+ * `schedules`) with auth scoped by async context instead of a swapped global, and `createClient` for an
+ * explicit client typed by its credential.
+ *
+ * Switching from `@trigger.dev/sdk` is a change of import:
+ *
+ * @example
+ * ```ts
+ * import { auth, configure, runs } from "@authctx/client/promise"
+ *
+ * configure({ secretKey: process.env["TRIGGER_SECRET_KEY"] })
+ *
+ * // concurrent scopes never see each other's credential
+ * const [a, b] = await Promise.all([
+ *   auth.withAuth({ accessToken: process.env["TENANT_A_KEY"] }, () => runs.list({ limit: 10 })),
+ *   auth.withAuth({ accessToken: process.env["TENANT_B_KEY"] }, () => runs.list({ limit: 10 }))
+ * ])
+ * ```
+ */
+import type { ManagementApi, Schemas } from "@authctx/api"
+import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
+import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import * as Envvars from "./Envvars.js"
+import { InvalidRequestError } from "./Errors.js"
+import * as ManagementClient from "./ManagementClient.js"
+import * as Runs from "./Runs.js"
+import * as Schedules from "./Schedules.js"
+import * as Tasks from "./Tasks.js"
+
+export {
+  CapabilityError,
+  InvalidAuthConfig,
+  InvalidCredential,
+  MissingCredential,
+  NoAsyncContext
+} from "@authctx/core"
+export * from "./Errors.js"
+
+type AnyEffect<A> = Effect.Effect<A, unknown, unknown>
+
+/** One runtime for the process's ambient calls and default clients: no per-call layer building. */
+let sharedRuntime: ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never> | undefined
+const defaultRuntime = () => {
+  sharedRuntime ??= ManagedRuntime.make(ManagementClient.layerFetch())
+  return sharedRuntime
+}
+
+type Runtime = ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never>
+
+/**
+ * Runs an effect that needs the client and an auth context, and settles like a plain async function: the
+ * value, or a rejection with the error itself (the same tagged classes as the Effect API).
+ */
+const settle = async <A>(runtime: Runtime, effect: AnyEffect<A>, auth: Auth.AuthContext): Promise<A> => {
+  // The requirement types were checked where the call was typed (a bound client's methods) or are checked
+  // at run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
+  const provided = Effect.provideService(effect, Auth.CurrentAuth, auth) as Effect.Effect<
+    A,
+    unknown,
+    ManagementClient.ManagementClient
+  >
+  const exit = await runtime.runPromiseExit(provided)
+  if (Exit.isSuccess(exit)) return exit.value
+  throw Cause.squash(exit.cause)
+}
+
+/** Runs an ambient call under the auth a call made now would use: the scope's, else the default. */
+const ambient = async <A>(effect: AnyEffect<A>): Promise<A> => {
+  const auth = AuthScope.resolve()
+  if (Either.isLeft(auth)) throw auth.left
+  return settle(defaultRuntime(), effect, auth.right)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// configure and auth
+// ---------------------------------------------------------------------------------------------------------
+
+/** Auth options, as the SDK's `configure` takes them. `secretKey` and `accessToken` are synonyms. */
+export type ConfigureOptions = Auth.AuthConfig
+
+/**
+ * Sets the process-wide default auth: the lowest precedence, used only where no `auth.withAuth` scope is
+ * active. Environment variables fill the fields it leaves out. A PAT may be passed as `secretKey`, as in
+ * the SDK: the prefix decides the kind.
+ *
+ * @example
+ * ```ts
+ * import { configure } from "@authctx/client/promise"
+ *
+ * configure({ secretKey: process.env["TRIGGER_SECRET_KEY"], previewBranch: "feature-xyz" })
+ * ```
+ */
+export const configure = (options: ConfigureOptions): void => AuthScope.configure(options)
+
+/**
+ * Runs `fn` with auth merged over the surrounding auth (field by field); every call inside — awaited,
+ * in timers, in `Promise.all` — uses it, and concurrent scopes never see each other's. Rejects with
+ * `NoAsyncContext` where the runtime has no AsyncLocalStorage (use {@link createClient} there).
+ *
+ * @example
+ * ```ts
+ * import { auth, runs } from "@authctx/client/promise"
+ *
+ * const projectBRuns = await auth.withAuth({ accessToken: process.env["TRIGGER_SECRET_KEY_PROJECT_B"] }, async () =>
+ *   runs.list({ limit: 10 })
+ * )
+ * ```
+ */
+const withAuth = async <T>(config: ConfigureOptions, fn: () => T | Promise<T>): Promise<T> =>
+  AuthScope.run(config, fn)
+
+/** The SDK's `auth` namespace. */
+export const auth = {
+  configure,
+  withAuth,
+  /** The auth a call made here would use (credential kind, base URL, branch), or `undefined`. */
+  current: (): Auth.AuthContext | undefined => Either.getOrUndefined(AuthScope.resolve())
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Ambient calls (SDK surface)
+// ---------------------------------------------------------------------------------------------------------
+
+/** `runs.list` parameters; `projectRef` in them selects the project route (the SDK ignores it). */
+export interface RunsListParams extends Runs.ListProjectRunsParams {
+  readonly projectRef?: string | undefined
+}
+
+const listRuns = (
+  first?: string | RunsListParams,
+  second?: RunsListParams
+): AnyEffect<Schemas.ListRunResponse> => {
+  const params = typeof first === "string" ? second : first
+  const positional = typeof first === "string" ? first : undefined
+  const named = params?.projectRef
+  if (positional !== undefined && named !== undefined && positional !== named) {
+    return Effect.fail(
+      new InvalidRequestError({
+        endpoint: "runs.list (project)",
+        issue: `projectRef is given twice with different values ("${positional}" and "${named}"); pass it once`
+      })
+    )
+  }
+  const projectRef = positional ?? named
+  const { projectRef: _projectRef, env, ...rest } = params ?? {}
+  if (projectRef !== undefined) return Runs.list(projectRef, { ...rest, env })
+  if (env !== undefined) {
+    return Effect.fail(
+      new InvalidRequestError({
+        endpoint: "runs.list (environment)",
+        issue:
+          "the env filter selects environments of a project: pass projectRef too (with a personal access token)"
+      })
+    )
+  }
+  return Runs.list(rest)
+}
+
+/**
+ * Runs, with the SDK's call signatures. `runs.list(params)` lists the SecretKey's environment;
+ * `runs.list(projectRef, params)` (or `params.projectRef`) a project, for a PAT.
+ *
+ * @example
+ * ```ts
+ * import { runs } from "@authctx/client/promise"
+ *
+ * const page = await runs.list({ limit: 10, status: ["COMPLETED"] })
+ * ```
+ */
+export const runs = {
+  list: (first?: string | RunsListParams, second?: RunsListParams): Promise<Schemas.ListRunResponse> =>
+    ambient(listRuns(first, second)),
+  retrieve: (runId: string): Promise<Schemas.RetrieveRunResponse> => ambient(Runs.retrieve(runId)),
+  cancel: (runId: string): Promise<Schemas.CanceledRunResponse> => ambient(Runs.cancel(runId)),
+  replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> =>
+    ambient(Runs.replay(runId, overrides))
+}
+
+/**
+ * Tasks, with the SDK's call signatures.
+ *
+ * @example
+ * ```ts
+ * import { tasks } from "@authctx/client/promise"
+ *
+ * const handle = await tasks.trigger("send-email", { to: "ada@example.com" })
+ * ```
+ */
+export const tasks = {
+  trigger: (
+    taskId: string,
+    payload: unknown,
+    options?: Tasks.TriggerOptions
+  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options)),
+  batchTrigger: (
+    taskId: string,
+    items: ReadonlyArray<Tasks.BatchItem>,
+    options?: Tasks.BatchOptions
+  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options))
+}
+
+/**
+ * Environment variables, with the SDK's call signatures (and an `update` that works).
+ *
+ * @example
+ * ```ts
+ * import { envvars } from "@authctx/client/promise"
+ *
+ * await envvars.upload("proj_1234", "dev", { variables: { MY_ENV_VAR: "MY_ENV_VAR_VALUE" }, override: true })
+ * ```
+ */
+export const envvars = {
+  list: (
+    projectRef: string,
+    env: Envvars.EnvironmentSlug
+  ): Promise<Schemas.ListEnvironmentVariablesResponse> => ambient(Envvars.list(projectRef, env)),
+  retrieve: (
+    projectRef: string,
+    env: Envvars.EnvironmentSlug,
+    name: string
+  ): Promise<Schemas.EnvironmentVariableWithSecret> => ambient(Envvars.retrieve(projectRef, env, name)),
+  upload: (
+    projectRef: string,
+    env: Envvars.EnvironmentSlug,
+    body: Schemas.ImportEnvironmentVariablesRequestBody
+  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.upload(projectRef, env, body)),
+  create: (
+    projectRef: string,
+    env: Envvars.EnvironmentSlug,
+    body: Schemas.CreateEnvironmentVariableRequestBody
+  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.create(projectRef, env, body)),
+  update: (
+    projectRef: string,
+    env: Envvars.EnvironmentSlug,
+    name: string,
+    body: Schemas.UpdateEnvironmentVariableRequestBody
+  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.update(projectRef, env, name, body)),
+  del: (
+    projectRef: string,
+    env: Envvars.EnvironmentSlug,
+    name: string
+  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.del(projectRef, env, name))
+}
+
+/**
+ * Schedules, with the SDK's call signatures.
+ *
+ * @example
+ * ```ts
+ * import { schedules } from "@authctx/client/promise"
+ *
+ * const created = await schedules.create({ task: "daily", cron: "0 9 * * *", deduplicationKey: "daily" })
+ * ```
+ */
+export const schedules = {
+  list: (params?: Schedules.ListSchedulesParams): Promise<Schemas.ListSchedulesResult> =>
+    ambient(Schedules.list(params)),
+  create: (options: Schemas.CreateScheduleOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.create(options)),
+  retrieve: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.retrieve(scheduleId)),
+  update: (scheduleId: string, options: Schemas.UpdateScheduleOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.update(scheduleId, options)),
+  activate: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.activate(scheduleId)),
+  deactivate: (scheduleId: string): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.deactivate(scheduleId)),
+  del: (scheduleId: string): Promise<Schemas.DeletedScheduleObject> => ambient(Schedules.del(scheduleId))
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// createClient: an explicit client, typed by its credential
+// ---------------------------------------------------------------------------------------------------------
+
+/** `T` when a credential of kind `K` may call `Route`, else nothing: availability comes from the catalog. */
+type IfAccepted<Route extends ManagementClient.AnyRoute, K extends Credential.Kind, T> = [K] extends [
+  Route["capability"]["accepts"][number]
+]
+  ? T
+  : unknown
+
+type Api = typeof ManagementApi
+
+/** The `tasks` calls a credential of kind `K` may make. */
+export type TasksClient<K extends Credential.Kind> = IfAccepted<
+  Api["tasksTrigger"],
+  K,
+  {
+    trigger(
+      taskId: string,
+      payload: unknown,
+      options?: Tasks.TriggerOptions
+    ): Promise<Schemas.TriggerTaskResponse>
+  }
+> &
+  IfAccepted<
+    Api["tasksCreateBatch"],
+    K,
+    {
+      batchTrigger(
+        taskId: string,
+        items: ReadonlyArray<Tasks.BatchItem>,
+        options?: Tasks.BatchOptions
+      ): Promise<Tasks.BatchResult>
+    }
+  >
+
+/** The `runs` calls a credential of kind `K` may make (`list` by environment or by project). */
+export type RunsClient<K extends Credential.Kind> = IfAccepted<
+  Api["runsList"],
+  K,
+  { list(params?: Runs.ListRunsParams): Promise<Schemas.ListRunResponse> }
+> &
+  IfAccepted<
+    Api["runsListProject"],
+    K,
+    { list(projectRef: string, params?: Runs.ListProjectRunsParams): Promise<Schemas.ListRunResponse> }
+  > &
+  IfAccepted<Api["runsRetrieve"], K, { retrieve(runId: string): Promise<Schemas.RetrieveRunResponse> }> &
+  IfAccepted<Api["runsCancel"], K, { cancel(runId: string): Promise<Schemas.CanceledRunResponse> }> &
+  IfAccepted<
+    Api["runsReplay"],
+    K,
+    { replay(runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> }
+  >
+
+/** The `envvars` calls a credential of kind `K` may make. */
+export type EnvvarsClient<K extends Credential.Kind> = IfAccepted<
+  Api["envvarsList"],
+  K,
+  { list: (typeof envvars)["list"] }
+> &
+  IfAccepted<Api["envvarsRetrieve"], K, { retrieve: (typeof envvars)["retrieve"] }> &
+  IfAccepted<Api["envvarsUpload"], K, { upload: (typeof envvars)["upload"] }> &
+  IfAccepted<Api["envvarsCreate"], K, { create: (typeof envvars)["create"] }> &
+  IfAccepted<Api["envvarsUpdate"], K, { update: (typeof envvars)["update"] }> &
+  IfAccepted<Api["envvarsDel"], K, { del: (typeof envvars)["del"] }>
+
+/** The `schedules` calls a credential of kind `K` may make. */
+export type SchedulesClient<K extends Credential.Kind> = IfAccepted<
+  Api["schedulesList"],
+  K,
+  { list: (typeof schedules)["list"] }
+> &
+  IfAccepted<Api["schedulesCreate"], K, { create: (typeof schedules)["create"] }> &
+  IfAccepted<Api["schedulesRetrieve"], K, { retrieve: (typeof schedules)["retrieve"] }> &
+  IfAccepted<Api["schedulesUpdate"], K, { update: (typeof schedules)["update"] }> &
+  IfAccepted<Api["schedulesActivate"], K, { activate: (typeof schedules)["activate"] }> &
+  IfAccepted<Api["schedulesDeactivate"], K, { deactivate: (typeof schedules)["deactivate"] }> &
+  IfAccepted<Api["schedulesDel"], K, { del: (typeof schedules)["del"] }>
+
+/** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
+export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>
+
+/** The kind of `client.withAuth(config)`: the new credential's kind, else the client's own. */
+type OverKind<C, K extends Credential.Kind> = [Auth.KindOfConfig<C>] extends [Auth.Inherit]
+  ? K
+  : ClientKind<C>
+
+/** Narrowing methods, on a client whose kind is not known statically. */
+export interface Narrowing {
+  /** This client as a SecretKey client; throws `CapabilityError` when its credential is a PAT. */
+  requireSecretKey(): Client<"SecretKey">
+  /** This client as a PAT client; throws `CapabilityError` when its credential is a SecretKey. */
+  requirePersonalAccessToken(): Client<"PersonalAccessToken">
+}
+
+/**
+ * A client bound to one credential, with exactly the calls its kind may make. A `"tr_pat_…"` literal gives
+ * a client without SecretKey-only calls; a plain `string` gives the calls both kinds accept plus
+ * {@link Narrowing}.
+ */
+export type Client<K extends Credential.Kind> = {
+  /** The credential's kind. */
+  readonly kind: K
+  /** The resolved auth (credential, base URL, preview branch); the secret stays `Redacted`. */
+  readonly auth: Auth.AuthContext<K>
+  readonly tasks: TasksClient<K>
+  readonly runs: RunsClient<K>
+  readonly envvars: EnvvarsClient<K>
+  readonly schedules: SchedulesClient<K>
+  /** A new client with `config` merged over this one's auth, field by field. */
+  withAuth<const C extends Auth.AuthConfig>(config: C): Client<OverKind<C, K>>
+  /**
+   * Runs an Effect program under this client's auth. It compiles only when every endpoint it calls accepts
+   * this client's kind.
+   */
+  run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
+    effect: Effect.Effect<A, E, R>
+  ): Promise<A>
+} & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
+
+const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {
+  const on = <A>(effect: AnyEffect<A>) => settle(runtime, effect, context)
+  const narrow = <N extends Credential.Kind>(kind: N, name: string): Client<N> => {
+    if (context.credential._tag !== kind) {
+      throw new CapabilityError({ endpoint: name, accepts: [kind], actual: context.credential._tag })
+    }
+    return bind<N>(context, runtime)
+  }
+  const client = {
+    kind: context.credential._tag,
+    auth: context,
+    tasks: {
+      trigger: (taskId: string, payload: unknown, options?: Tasks.TriggerOptions) =>
+        on(Tasks.trigger(taskId, payload, options)),
+      batchTrigger: (taskId: string, items: ReadonlyArray<Tasks.BatchItem>, options?: Tasks.BatchOptions) =>
+        on(Tasks.batchTrigger(taskId, items, options))
+    },
+    runs: {
+      list: (first?: string | RunsListParams, second?: RunsListParams) => on(listRuns(first, second)),
+      retrieve: (runId: string) => on(Runs.retrieve(runId)),
+      cancel: (runId: string) => on(Runs.cancel(runId)),
+      replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody) => on(Runs.replay(runId, overrides))
+    },
+    envvars: {
+      list: (projectRef: string, env: Envvars.EnvironmentSlug) => on(Envvars.list(projectRef, env)),
+      retrieve: (projectRef: string, env: Envvars.EnvironmentSlug, name: string) =>
+        on(Envvars.retrieve(projectRef, env, name)),
+      upload: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        body: Schemas.ImportEnvironmentVariablesRequestBody
+      ) => on(Envvars.upload(projectRef, env, body)),
+      create: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        body: Schemas.CreateEnvironmentVariableRequestBody
+      ) => on(Envvars.create(projectRef, env, body)),
+      update: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        name: string,
+        body: Schemas.UpdateEnvironmentVariableRequestBody
+      ) => on(Envvars.update(projectRef, env, name, body)),
+      del: (projectRef: string, env: Envvars.EnvironmentSlug, name: string) =>
+        on(Envvars.del(projectRef, env, name))
+    },
+    schedules: {
+      list: (params?: Schedules.ListSchedulesParams) => on(Schedules.list(params)),
+      create: (options: Schemas.CreateScheduleOptions) => on(Schedules.create(options)),
+      retrieve: (scheduleId: string) => on(Schedules.retrieve(scheduleId)),
+      update: (scheduleId: string, options: Schemas.UpdateScheduleOptions) =>
+        on(Schedules.update(scheduleId, options)),
+      activate: (scheduleId: string) => on(Schedules.activate(scheduleId)),
+      deactivate: (scheduleId: string) => on(Schedules.deactivate(scheduleId)),
+      del: (scheduleId: string) => on(Schedules.del(scheduleId))
+    },
+    withAuth: (config: Auth.AuthConfig) =>
+      bind(
+        Either.getOrThrowWith(Auth.make(config, context), (error) => error),
+        runtime
+      ),
+    run: <A>(effect: AnyEffect<A>) => on(effect),
+    requireSecretKey: () => narrow("SecretKey", "requireSecretKey"),
+    requirePersonalAccessToken: () => narrow("PersonalAccessToken", "requirePersonalAccessToken")
+  }
+  // One object serves every kind at run time (a call the kind does not accept is refused before sending);
+  // the type shows only the calls the kind accepts.
+  return client as unknown as Client<K>
+}
+
+/**
+ * A client bound to an auth context already built (for adapters and frameworks that resolve the context
+ * themselves), sharing the process's runtime.
+ *
+ * @example
+ * ```ts
+ * import { clientFor } from "@authctx/client/promise"
+ * import { Auth, Credential } from "@authctx/core"
+ *
+ * const client = clientFor<"SecretKey">({
+ *   credential: Credential.unsafeParse("tr_dev_abcdefghijklmnopqrstuvwx"),
+ *   baseURL: Auth.defaultBaseURL,
+ *   previewBranch: undefined
+ * })
+ * ```
+ */
+export const clientFor = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Client<K> =>
+  // An AuthContext<K> is an AuthContext; TypeScript cannot see it through the Extract of its credential type.
+  bind<K>(context as unknown as Auth.AuthContext, defaultRuntime())
+
+/**
+ * An explicit client bound to one credential (merged over `configure()` and the environment variables,
+ * never over an `auth.withAuth` scope), typed by it. Works without AsyncLocalStorage (edge runtimes,
+ * browsers). Throws the typed auth error at once when the configuration cannot be used.
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@authctx/client/promise"
+ *
+ * const pat = createClient({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx0123456789" })
+ * await pat.runs.list("proj_1234", { limit: 10 }) // pat.runs.retrieve does not exist: SecretKey only
+ *
+ * const fromEnv = createClient({ accessToken: process.env["TRIGGER_SECRET_KEY"] })
+ * const key = fromEnv.requireSecretKey() // throws CapabilityError for a PAT
+ * await key.runs.retrieve("run_1234")
+ * ```
+ */
+export const createClient = <const C extends Auth.AuthConfig>(
+  config: C,
+  options?: ManagementClient.ClientOptions
+): Client<ClientKind<C>> => {
+  const context = Either.getOrThrowWith(AuthScope.resolveWith(config), (error) => error)
+  const runtime =
+    options === undefined ? defaultRuntime() : ManagedRuntime.make(ManagementClient.layerFetch(options))
+  return bind<ClientKind<C>>(context, runtime)
+}

@@ -1,0 +1,82 @@
+/**
+ * Type tests of the Promise API: `createClient` typed by the credential's literal prefix, the narrowing
+ * methods, `run` checked against the client's kind, and the SDK's overloads.
+ */
+import { Runs } from "@authctx/client"
+import { auth, configure, createClient, envvars, runs } from "@authctx/client/promise"
+import { Effect } from "effect"
+import { describe, expectTypeOf, it } from "vitest"
+
+const devKey = "tr_dev_abcdefghijklmnopqrstuvwx"
+const pat = "tr_pat_abcdefghijklmnopqrstuvwx0123456789"
+declare const fromEnv: string | undefined
+
+describe("createClient", () => {
+  it("a tr_pat_ literal gives a client without SecretKey-only calls", () => {
+    const client = createClient({ accessToken: pat })
+    expectTypeOf(client.kind).toEqualTypeOf<"PersonalAccessToken">()
+    client.runs.list("proj_1", { limit: 10 })
+    client.envvars.list("proj_1", "dev")
+    // @ts-expect-error runs.retrieve is SecretKey-only
+    client.runs.retrieve("run_1")
+    // @ts-expect-error so is tasks.trigger
+    client.tasks.trigger("t", {})
+    // @ts-expect-error the environment route of runs.list is SecretKey-only
+    client.runs.list({ limit: 10 })
+    // @ts-expect-error no narrowing on a client whose kind is known
+    client.requireSecretKey()
+  })
+
+  it("a tr_dev_ literal gives a SecretKey client", () => {
+    const client = createClient({ secretKey: devKey })
+    expectTypeOf(client.kind).toEqualTypeOf<"SecretKey">()
+    client.runs.retrieve("run_1")
+    client.runs.list({ limit: 10 })
+    client.tasks.trigger("t", {})
+    client.schedules.list()
+    client.envvars.update("proj_1", "dev", "A", { value: "1" })
+    // @ts-expect-error the project route of runs.list is PAT-only
+    client.runs.list("proj_1")
+  })
+
+  it("a plain string gives the calls both kinds accept, plus narrowing", () => {
+    const client = createClient({ accessToken: fromEnv })
+    expectTypeOf(client.kind).toEqualTypeOf<"SecretKey" | "PersonalAccessToken">()
+    client.envvars.list("proj_1", "dev")
+    // @ts-expect-error not until narrowed
+    client.runs.retrieve("run_1")
+    client.requireSecretKey().runs.retrieve("run_1")
+    client.requirePersonalAccessToken().runs.list("proj_1")
+  })
+
+  it("withAuth gives a client of the new credential's kind, or keeps the kind", () => {
+    const key = createClient({ accessToken: devKey })
+    expectTypeOf(key.withAuth({ accessToken: pat }).kind).toEqualTypeOf<"PersonalAccessToken">()
+    expectTypeOf(key.withAuth({ previewBranch: "feature-x" }).kind).toEqualTypeOf<"SecretKey">()
+  })
+
+  it("run compiles only for programs the client's kind may run", () => {
+    const key = createClient({ accessToken: devKey })
+    const patClient = createClient({ accessToken: pat })
+    key.run(Runs.retrieve("run_1"))
+    patClient.run(Runs.list("proj_1"))
+    // @ts-expect-error runs.retrieve does not accept a PAT
+    patClient.run(Runs.retrieve("run_1"))
+    // @ts-expect-error runs.list (project) does not accept a SecretKey
+    key.run(Runs.list("proj_1"))
+    expectTypeOf(key.run(Effect.succeed(1))).toEqualTypeOf<Promise<number>>()
+  })
+})
+
+describe("the SDK surface", () => {
+  it("has the SDK's overloads", () => {
+    configure({ secretKey: process.env["TRIGGER_SECRET_KEY"] })
+    runs.list({ limit: 10, status: ["COMPLETED"] })
+    runs.list("proj_1", { limit: 10, status: ["COMPLETED"], projectRef: "proj_1" })
+    runs.list({ projectRef: "proj_1" })
+    envvars.update("proj_1", "preview", "DATABASE_URL", { value: "x" })
+    expectTypeOf(auth.withAuth({ accessToken: fromEnv }, async () => 1)).toEqualTypeOf<Promise<number>>()
+    // @ts-expect-error a status that does not exist
+    runs.list({ status: ["DONE"] })
+  })
+})

@@ -11,7 +11,7 @@
  *
  * const vars = Envvars.list("proj_1234", "prod").pipe(
  *   Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx0123456789" }),
- *   Effect.provide(ManagementClient.layerFetch())
+ *   Effect.provide(ManagementClient.layerNode())
  * )
  * ```
  */

@@ -14,7 +14,7 @@
  *
  * const program = Runs.retrieve("run_123").pipe(
  *   Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }),
- *   Effect.provide(ManagementClient.layerFetch())
+ *   Effect.provide(ManagementClient.layerNode())
  * )
  * ```
  */
@@ -26,13 +26,7 @@ import {
   type Credential,
   type MissingCredential
 } from "@authctx/core"
-import {
-  FetchHttpClient,
-  type HttpApiEndpoint,
-  HttpClient,
-  HttpClientRequest,
-  type HttpClientResponse
-} from "@effect/platform"
+import { FetchHttpClient, type HttpApiEndpoint, HttpClient } from "@effect/platform"
 import {
   Clock,
   Context,
@@ -47,6 +41,7 @@ import {
   Schema
 } from "effect"
 import * as Errors from "./Errors.js"
+import * as Transport from "./Transport.js"
 import { version } from "./version.js"
 
 /** The API version this client speaks (SPEC §4). */
@@ -101,11 +96,26 @@ const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => ({
   source: options.source ?? "authctx"
 })
 
-/** The client service: options and the `HttpClient` it sends with. */
+/** The client service: options and the transport it sends with. */
 export class ManagementClient extends Context.Tag("@authctx/client/ManagementClient")<
   ManagementClient,
-  { readonly options: ResolvedOptions; readonly http: HttpClient.HttpClient }
+  { readonly options: ResolvedOptions; readonly transport: Transport.Transport }
 >() {}
+
+/**
+ * The client service on a given transport.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Transport } from "@authctx/client"
+ *
+ * const client = ManagementClient.make(Transport.fetch(), { retry: false })
+ * ```
+ */
+export const make = (transport: Transport.Transport, options?: ClientOptions): ManagementClient["Type"] => ({
+  options: resolveOptions(options),
+  transport
+})
 
 /**
  * The client on the `HttpClient` of the context (bring your own: fetch, Node, undici, a test client).
@@ -122,11 +132,23 @@ export class ManagementClient extends Context.Tag("@authctx/client/ManagementCli
 export const layer = (options?: ClientOptions): Layer.Layer<ManagementClient, never, HttpClient.HttpClient> =>
   Layer.effect(
     ManagementClient,
-    Effect.map(HttpClient.HttpClient, (http) => ({
-      options: resolveOptions(options),
-      http: http.pipe(HttpClient.withTracerPropagation(false))
-    }))
+    Effect.map(HttpClient.HttpClient, (http) => make(Transport.fromHttpClient(http), options))
   )
+
+/**
+ * The client on Node's own `http`/`https` with keep-alive: no `HttpClient` needed, and a third of the
+ * per-call overhead of `fetch` (docs/decisions/0005-client-transport.md). Where `node:http` does not
+ * exist it uses the global `fetch`. This is what the Promise API runs on.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient } from "@authctx/client"
+ *
+ * const ClientLive = ManagementClient.layerNode()
+ * ```
+ */
+export const layerNode = (options?: ClientOptions): Layer.Layer<ManagementClient> =>
+  Layer.sync(ManagementClient, () => make(Transport.node() ?? Transport.fetch(), options))
 
 /**
  * The client on the platform's `fetch`.
@@ -135,7 +157,7 @@ export const layer = (options?: ClientOptions): Layer.Layer<ManagementClient, ne
  * ```ts
  * import { ManagementClient } from "@authctx/client"
  *
- * const ClientLive = ManagementClient.layerFetch()
+ * const ClientLive = ManagementClient.layerNode()
  * ```
  */
 export const layerFetch = (options?: ClientOptions): Layer.Layer<ManagementClient> =>
@@ -226,7 +248,7 @@ type Decision =
   | { readonly _tag: "Fail"; readonly error: Errors.ApiError }
   | { readonly _tag: "Retry"; readonly error: Errors.ApiError; readonly waitMs: number | undefined }
 
-const retryAfterMs = (response: HttpClientResponse.HttpClientResponse, now: number): number | undefined => {
+const retryAfterMs = (response: Transport.WireResponse, now: number): number | undefined => {
   const reset = Number(response.headers["x-ratelimit-reset"])
   if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset - now)
   const after = response.headers["retry-after"]
@@ -244,42 +266,27 @@ const isRetryableStatus = (status: number) =>
 const decide = (
   endpoint: string,
   codecs: Codecs,
-  response: HttpClientResponse.HttpClientResponse
-): Effect.Effect<Decision> =>
-  Effect.gen(function* () {
-    const text = yield* Effect.orElseSucceed(response.text, () => "")
-    const status = response.status
-    if (status >= 200 && status < 300) {
-      const decoded = codecs.decodeSuccess(parseJson(text))
-      return Either.isRight(decoded)
-        ? { _tag: "Done", value: decoded.right }
-        : {
-            _tag: "Fail",
-            error: new Errors.ApiSchemaError({ endpoint, status, issue: describeIssue(decoded.left) })
-          }
-    }
-    const now = yield* Clock.currentTimeMillis
-    const wait = status === 429 ? retryAfterMs(response, now) : undefined
-    const error = Errors.fromStatus(
-      errorFields(parseJson(text), status, endpoint),
-      wait !== undefined ? now + wait : undefined
-    )
-    const hint = response.headers["x-should-retry"]
-    const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
-    return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
-  })
-
-const connectionReason = (cause: unknown): string => {
-  if (typeof cause === "object" && cause !== null && "_tag" in cause) {
-    const tag = String(cause._tag)
-    if (tag === "TimeoutException") return "the attempt timed out"
-    if (tag === "RequestError" || tag === "ResponseError") {
-      const reason = "reason" in cause ? String(cause.reason) : tag
-      return `${reason.toLowerCase()} error`
-    }
-    return tag
+  response: Transport.WireResponse,
+  now: number
+): Decision => {
+  const { status, text } = response
+  if (status >= 200 && status < 300) {
+    const decoded = codecs.decodeSuccess(parseJson(text))
+    return Either.isRight(decoded)
+      ? { _tag: "Done", value: decoded.right }
+      : {
+          _tag: "Fail",
+          error: new Errors.ApiSchemaError({ endpoint, status, issue: describeIssue(decoded.left) })
+        }
   }
-  return "unknown failure"
+  const wait = status === 429 ? retryAfterMs(response, now) : undefined
+  const error = Errors.fromStatus(
+    errorFields(parseJson(text), status, endpoint),
+    wait !== undefined ? now + wait : undefined
+  )
+  const hint = response.headers["x-should-retry"]
+  const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
+  return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
 }
 
 /** Sends a prepared request with the retry policy; the same request (and idempotency key) every attempt. */
@@ -287,29 +294,27 @@ const send = (
   client: ManagementClient["Type"],
   endpoint: string,
   codecs: Codecs,
-  request: HttpClientRequest.HttpClientRequest
+  request: Transport.WireRequest
 ): Effect.Effect<unknown, Errors.ApiError> =>
   Effect.gen(function* () {
     const { retry, timeout } = client.options
     let attempt = 0
     while (true) {
       attempt++
-      const outcome = yield* client.http.execute(request).pipe(
-        Effect.flatMap((response) => decide(endpoint, codecs, response)),
-        Effect.timeout(timeout),
-        Effect.either
-      )
-      let decision: Decision
-      if (Either.isLeft(outcome)) {
-        const error = new Errors.ApiConnectionError({
-          endpoint,
-          reason: connectionReason(outcome.left),
-          attempts: attempt
-        })
-        decision = { _tag: "Retry", error, waitMs: undefined }
-      } else {
-        decision = outcome.right
-      }
+      const outcome = yield* client.transport.send(request).pipe(Effect.timeout(timeout), Effect.either)
+      const now = yield* Clock.currentTimeMillis
+      const decision: Decision = Either.isLeft(outcome)
+        ? {
+            _tag: "Retry",
+            error: new Errors.ApiConnectionError({
+              endpoint,
+              reason:
+                outcome.left._tag === "TimeoutException" ? "the attempt timed out" : outcome.left.reason,
+              attempts: attempt
+            }),
+            waitMs: undefined
+          }
+        : decide(endpoint, codecs, outcome.right, now)
       if (decision._tag === "Done") return decision.value
       if (decision._tag === "Fail" || attempt >= retry.maxAttempts) return yield* decision.error
       let waitMs = decision.waitMs
@@ -344,6 +349,7 @@ export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
       return send(client, name, codecs, prepared.right).pipe(
         Effect.withSpan(`authctx ${name}`, {
           kind: "client",
+          captureStackTrace: false,
           attributes: {
             "authctx.endpoint": name,
             "authctx.credential.kind": auth.credential._tag,
@@ -376,7 +382,7 @@ const prepare = (
   endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps,
   codecs: Codecs,
   input: CallInput
-): Either.Either<HttpClientRequest.HttpClientRequest, Errors.ApiError> => {
+): Either.Either<Transport.WireRequest, Errors.ApiError> => {
   const credential = auth.credential
   const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
   const headers: Record<string, string> = {
@@ -397,10 +403,10 @@ const prepare = (
     const text = query.toString()
     if (text.length > 0) url += `?${text}`
   }
-  let request = HttpClientRequest.make(endpoint.method)(url, { headers })
+  let body: string | undefined
   if (input.payload !== undefined) {
     if (codecs.ndjson && typeof input.payload === "string") {
-      request = HttpClientRequest.bodyText(request, input.payload, "application/x-ndjson")
+      body = input.payload
     } else {
       const encoded = codecs.encodePayload ? codecs.encodePayload(input.payload) : Either.right(input.payload)
       if (Either.isLeft(encoded)) {
@@ -408,8 +414,8 @@ const prepare = (
           new Errors.InvalidRequestError({ endpoint: name, issue: describeIssue(encoded.left) })
         )
       }
-      request = HttpClientRequest.bodyText(request, JSON.stringify(encoded.right), "application/json")
+      body = JSON.stringify(encoded.right)
     }
   }
-  return Either.right(request)
+  return Either.right({ method: endpoint.method, url, headers, body })
 }

@@ -10,7 +10,7 @@
  *
  * const failedRuns = Runs.list({ status: ["FAILED", "CRASHED"], limit: 10 }).pipe(
  *   Auth.withAuth({ accessToken: "tr_prod_abcdefghijklmnopqrstuvwx" }),
- *   Effect.provide(ManagementClient.layerFetch())
+ *   Effect.provide(ManagementClient.layerNode())
  * )
  * ```
  */

@@ -10,7 +10,7 @@
  *
  * const schedule = Schedules.create({ task: "daily-report", cron: "0 9 * * *", deduplicationKey: "daily-report" }).pipe(
  *   Auth.withAuth({ accessToken: "tr_prod_abcdefghijklmnopqrstuvwx" }),
- *   Effect.provide(ManagementClient.layerFetch())
+ *   Effect.provide(ManagementClient.layerNode())
  * )
  * ```
  */

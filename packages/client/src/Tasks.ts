@@ -10,7 +10,7 @@
  *
  * const run = Tasks.trigger("send-email", { to: "ada@example.com" }).pipe(
  *   Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }),
- *   Effect.provide(ManagementClient.layerFetch())
+ *   Effect.provide(ManagementClient.layerNode())
  * )
  * ```
  */

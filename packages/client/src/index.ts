@@ -10,7 +10,7 @@
  *
  * const program = Runs.list({ limit: 5 }).pipe(
  *   Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }),
- *   Effect.provide(ManagementClient.layerFetch())
+ *   Effect.provide(ManagementClient.layerNode())
  * )
  * ```
  */
@@ -20,3 +20,4 @@ export * as ManagementClient from "./ManagementClient.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"
 export * as Tasks from "./Tasks.js"
+export * as Transport from "./Transport.js"

@@ -42,7 +42,7 @@ type AnyEffect<A> = Effect.Effect<A, unknown, unknown>
 /** One runtime for the process's ambient calls and default clients: no per-call layer building. */
 let sharedRuntime: ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never> | undefined
 const defaultRuntime = () => {
-  sharedRuntime ??= ManagedRuntime.make(ManagementClient.layerFetch())
+  sharedRuntime ??= ManagedRuntime.make(ManagementClient.layerNode())
   return sharedRuntime
 }
 
@@ -502,6 +502,6 @@ export const createClient = <const C extends Auth.AuthConfig>(
 ): Client<ClientKind<C>> => {
   const context = Either.getOrThrowWith(AuthScope.resolveWith(config), (error) => error)
   const runtime =
-    options === undefined ? defaultRuntime() : ManagedRuntime.make(ManagementClient.layerFetch(options))
+    options === undefined ? defaultRuntime() : ManagedRuntime.make(ManagementClient.layerNode(options))
   return bind<ClientKind<C>>(context, runtime)
 }

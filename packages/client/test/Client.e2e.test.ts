@@ -1,0 +1,312 @@
+/**
+ * The Effect client against the emulator over real HTTP on loopback: every call with an accepted
+ * credential, the typed errors of SPEC §5 with refused ones, the pre-flight CapabilityError (nothing sent),
+ * headers, the branch rule, retries under injected faults, and idempotency.
+ */
+import { Envvars, ManagementClient, Runs, Schedules, Tasks } from "@authctx/client"
+import { Auth, CapabilityError, Credential } from "@authctx/core"
+import { type Emulator, startEmulator } from "@authctx/emulator"
+import { Effect, Either, Stream } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+let emulator: Emulator
+let key: string // project 0, dev
+let otherProjectKey: string // project 1, dev
+let prodKey: string // project 0, prod
+let previewKey: string // project 0, preview
+let pat: string // reaches both projects
+let narrowPat: string // reaches project 0 only
+let projectRef: string
+let otherProjectRef: string
+let branch: string
+
+beforeAll(async () => {
+  emulator = await startEmulator({ seed: 7, timings: { queuedMs: 5, executingMs: 10 } })
+  const [p0, p1] = emulator.credentials.projects
+  if (!p0 || !p1) throw new Error("the emulator has two projects")
+  key = p0.environments.dev.secretKey
+  prodKey = p0.environments.prod.secretKey
+  previewKey = p0.environments.preview.secretKey
+  otherProjectKey = p1.environments.dev.secretKey
+  projectRef = p0.ref
+  otherProjectRef = p1.ref
+  branch = p0.previewBranches[0] ?? "missing"
+  const wide = emulator.credentials.users.find((u) => u.projectRefs.length === 2)
+  const narrow = emulator.credentials.users.find((u) => u.projectRefs.length === 1)
+  if (!wide || !narrow) throw new Error("the emulator has a wide and a narrow user")
+  pat = wide.pat
+  narrowPat = narrow.pat
+})
+
+afterAll(() => emulator.stop())
+
+const fastRetry = { initialDelayMs: 5, maxDelayMs: 20, jitter: false }
+
+/** Runs a program under a credential of statically unknown kind (tests that bypass the types on purpose). */
+const run = <A, E>(effect: Effect.Effect<A, E, unknown>, accessToken: string, previewBranch?: string) =>
+  Effect.runPromise(
+    Effect.either(
+      (effect as Effect.Effect<A, E, never>).pipe(
+        Auth.withAuth({ accessToken, baseURL: emulator.url, previewBranch }),
+        Effect.provide(ManagementClient.layerNode({ retry: fastRetry }))
+      )
+    )
+  )
+
+const ok = async <A, E>(
+  effect: Effect.Effect<A, E, unknown>,
+  accessToken: string,
+  previewBranch?: string
+) => {
+  const result = await run(effect, accessToken, previewBranch)
+  if (Either.isLeft(result)) throw new Error(`expected success, got ${String(result.left)}`)
+  return result.right
+}
+
+const failure = async <A, E>(
+  effect: Effect.Effect<A, E, unknown>,
+  accessToken: string,
+  previewBranch?: string
+) => {
+  const result = await run(effect, accessToken, previewBranch)
+  if (Either.isRight(result)) throw new Error("expected a failure")
+  return result.left
+}
+
+const fingerprintOf = (token: string) => Credential.fingerprint(Credential.unsafeParse(token))
+const requestsSince = (seq: number) => emulator.requests().filter((r) => r.seq > seq)
+const lastSeq = () => emulator.requests().at(-1)?.seq ?? 0
+
+describe("every call with an accepted credential", () => {
+  it("tasks, runs and schedules with a SecretKey; runs.list by project with a PAT", async () => {
+    const triggered = await ok(Tasks.trigger("hello-world", { n: 1 }, { tags: ["e2e"] }), key)
+    expect(triggered.id).toMatch(/^run_/)
+    const batch = await ok(
+      Tasks.batchTrigger("hello-world", [{ payload: 1 }, { payload: 2 }, { payload: 3 }]),
+      key
+    )
+    expect(batch).toMatchObject({ runCount: 3, sealed: true, isCached: false, itemsAccepted: 3 })
+
+    const retrieved = await ok(Runs.retrieve(triggered.id), key)
+    expect(retrieved.id).toBe(triggered.id)
+    expect(retrieved.createdAt).toBeInstanceOf(Date)
+    const page = await ok(Runs.list({ taskIdentifier: "hello-world", limit: 2 }), key)
+    expect(page.data).toHaveLength(2)
+    expect(page.pagination.next).toBeDefined()
+    const all = await ok(Stream.runCollect(Runs.stream({ taskIdentifier: "hello-world", limit: 2 })), key)
+    expect(all.length).toBe(4)
+    const replayed = await ok(Runs.replay(triggered.id), key)
+    expect(replayed.id).not.toBe(triggered.id)
+    const canceled = await ok(Runs.cancel(replayed.id), key)
+    expect(canceled.id).toBe(replayed.id)
+    const projectPage = await ok(Runs.list(projectRef, { env: "dev", limit: 100 }), pat)
+    expect(projectPage.data.map((r) => r.id)).toContain(triggered.id)
+
+    const created = await ok(
+      Schedules.create({ task: "hello-world", cron: "0 * * * *", deduplicationKey: "e2e" }),
+      key
+    )
+    expect(created.id).toMatch(/^sched_/)
+    expect((await ok(Schedules.retrieve(created.id), key)).active).toBe(true)
+    expect((await ok(Schedules.deactivate(created.id), key)).active).toBe(false)
+    expect((await ok(Schedules.activate(created.id), key)).active).toBe(true)
+    const updated = await ok(Schedules.update(created.id, { task: "hello-world", cron: "30 * * * *" }), key)
+    expect(updated.generator.expression).toBe("30 * * * *")
+    const listed = await ok(Schedules.list({ perPage: 10 }), key)
+    expect(listed.data.map((s) => s.id)).toContain(created.id)
+    expect((await ok(Stream.runCollect(Schedules.stream({ perPage: 1 })), key)).length).toBe(
+      listed.data.length
+    )
+    expect((await ok(Schedules.del(created.id), key)).id).toBe(created.id)
+  })
+
+  it("envvars with a SecretKey of the project and with a PAT", async () => {
+    for (const [token, env] of [
+      [key, "dev"],
+      [pat, "prod"]
+    ] as const) {
+      expect(await ok(Envvars.create(projectRef, env, { name: "E2E_A", value: "1" }), token)).toEqual({
+        success: true
+      })
+      await ok(
+        Envvars.upload(projectRef, env, { variables: { E2E_B: "2", E2E_C: "3" }, override: true }),
+        token
+      )
+      await ok(Envvars.update(projectRef, env, "E2E_A", { value: "11" }), token)
+      expect((await ok(Envvars.retrieve(projectRef, env, "E2E_A"), token)).value).toBe("11")
+      const names = (await ok(Envvars.list(projectRef, env), token)).map((v) => v.name)
+      expect(names).toEqual(expect.arrayContaining(["E2E_A", "E2E_B", "E2E_C"]))
+      await ok(Envvars.del(projectRef, env, "E2E_A"), token)
+      expect(await failure(Envvars.retrieve(projectRef, env, "E2E_A"), token)).toMatchObject({
+        _tag: "NotFoundError",
+        status: 404
+      })
+    }
+  })
+
+  it("a secret variable reads back redacted", async () => {
+    await ok(Envvars.create(projectRef, "dev", { name: "E2E_SECRET", value: "hunter2", isSecret: true }), key)
+    const value = await ok(Envvars.retrieve(projectRef, "dev", "E2E_SECRET"), key)
+    expect(value.isSecret).toBe(true)
+    expect(value.value).not.toContain("hunter2")
+  })
+})
+
+describe("refused credentials", () => {
+  it("a SecretKey-only call under a PAT fails with CapabilityError and sends nothing", async () => {
+    const before = lastSeq()
+    const calls: ReadonlyArray<Effect.Effect<unknown, unknown, unknown>> = [
+      Runs.retrieve("run_x"),
+      Runs.list(),
+      Tasks.trigger("t", {}),
+      Schedules.list(),
+      Runs.cancel("run_x")
+    ]
+    for (const call of calls) {
+      const error = await failure(call, pat)
+      expect(error).toBeInstanceOf(CapabilityError)
+      expect(error).toMatchObject({ actual: "PersonalAccessToken", accepts: ["SecretKey"] })
+    }
+    const projectRuns = await failure(Runs.list(projectRef), key)
+    expect(projectRuns).toMatchObject({ _tag: "CapabilityError", endpoint: "runs.list (project)" })
+    expect(requestsSince(before)).toEqual([])
+  })
+
+  it("the server's refusals come back as the typed errors of SPEC §5, with the server's message", async () => {
+    expect(await failure(Envvars.list(otherProjectRef, "dev"), key)).toMatchObject({
+      _tag: "BadRequestError",
+      status: 400,
+      error: "Invalid project ref for this API key",
+      endpoint: "envvars.list"
+    })
+    expect(await failure(Envvars.list(projectRef, "prod"), key)).toMatchObject({
+      _tag: "BadRequestError",
+      error: "Invalid environment slug for this API key"
+    })
+    expect(await failure(Envvars.list(otherProjectRef, "dev"), narrowPat)).toMatchObject({
+      _tag: "NotFoundError",
+      error: "Project not found"
+    })
+    const unknown = "tr_dev_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+    expect(await failure(Runs.retrieve("run_x"), unknown)).toMatchObject({
+      _tag: "AuthenticationError",
+      status: 401,
+      error: "Invalid API key"
+    })
+    expect(await failure(Runs.retrieve("run_missing"), key)).toMatchObject({
+      _tag: "NotFoundError",
+      status: 404
+    })
+    expect(await failure(Runs.retrieve("run_x"), otherProjectKey)).toMatchObject({ _tag: "NotFoundError" })
+  })
+
+  it("400, 401 and 404 are not retried", async () => {
+    const before = lastSeq()
+    await failure(Envvars.list(otherProjectRef, "dev"), key)
+    await failure(Runs.retrieve("run_x"), "tr_dev_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz")
+    await failure(Runs.retrieve("run_missing"), key)
+    expect(requestsSince(before).map((r) => r.status)).toEqual([400, 401, 404])
+  })
+})
+
+describe("headers and the branch rule", () => {
+  it("sends the credential, one idempotency key per call, and no branch outside preview", async () => {
+    const before = lastSeq()
+    await ok(Runs.list({ limit: 1 }), prodKey, "feature-unused")
+    await ok(Runs.list({ limit: 1 }), prodKey, "feature-unused")
+    const records = requestsSince(before)
+    expect(records).toHaveLength(2)
+    for (const record of records) {
+      expect(record.credential).toBe(fingerprintOf(prodKey))
+      expect(record.credentialKind).toBe("SecretKey")
+      expect(record.branch).toBeUndefined()
+      expect(record.idempotencyKey).toMatch(/^[0-9a-f-]{36}$/)
+    }
+    expect(records[0]?.idempotencyKey).not.toBe(records[1]?.idempotencyKey)
+  })
+
+  it("sends x-trigger-branch for a preview key and for a PAT call to the preview environment", async () => {
+    const before = lastSeq()
+    await ok(Runs.list({ limit: 1 }), previewKey, branch)
+    await ok(Envvars.list(projectRef, "preview"), pat, branch)
+    await ok(Envvars.list(projectRef, "dev"), pat, branch)
+    expect(requestsSince(before).map((r) => r.branch)).toEqual([branch, branch, undefined])
+  })
+
+  it("a preview key without a branch is refused before any request", async () => {
+    const before = lastSeq()
+    const error = await failure(Runs.list(), previewKey)
+    expect(error).toMatchObject({ _tag: "InvalidAuthConfig", field: "previewBranch" })
+    expect(requestsSince(before)).toEqual([])
+  })
+
+  it("path segments are percent-encoded", async () => {
+    const before = lastSeq()
+    await failure(Runs.retrieve("a/b c?d#e"), key)
+    expect(requestsSince(before)[0]?.path).toBe(`/api/v3/runs/${encodeURIComponent("a/b c?d#e")}`)
+  })
+})
+
+describe("retries under faults", () => {
+  it("500s, 503 and dropped connections are retried; a trigger creates exactly one run", async () => {
+    const before = lastSeq()
+    emulator.faults.inject({ route: "tasks.trigger", times: 1, status: 500 })
+    emulator.faults.inject({ route: "tasks.trigger", times: 1, status: 503, shouldRetry: true })
+    emulator.faults.inject({ route: "tasks.trigger", times: 1, drop: "before" })
+    emulator.faults.inject({ route: "tasks.trigger", times: 1, drop: "after" })
+    const run = await ok(Tasks.trigger("faulty-task", { n: 1 }), key)
+    const records = requestsSince(before)
+    expect(records.map((r) => r.status)).toEqual([500, 503, 0, 0, 200])
+    expect(new Set(records.map((r) => r.idempotencyKey)).size).toBe(1)
+    expect(records.at(-1)?.replayed).toBe(true) // the answer of the attempt whose response was dropped
+    const runs = await ok(Runs.list({ taskIdentifier: "faulty-task" }), key)
+    expect(runs.data.map((r) => r.id)).toEqual([run.id])
+  })
+
+  it("x-should-retry: false stops retries even on a 500", async () => {
+    const before = lastSeq()
+    emulator.faults.inject({ route: "runs.retrieve", times: 1, status: 500, shouldRetry: false })
+    expect(await failure(Runs.retrieve("run_x"), key)).toMatchObject({
+      _tag: "InternalServerError",
+      status: 500
+    })
+    expect(requestsSince(before)).toHaveLength(1)
+  })
+
+  it("gives up after the retry budget with the last error", async () => {
+    const before = lastSeq()
+    const fault = emulator.faults.inject({ route: "runs.list (environment)", status: 502 })
+    const error = await failure(Runs.list(), key)
+    fault.clear()
+    expect(error).toMatchObject({ _tag: "InternalServerError", status: 502 })
+    expect(requestsSince(before)).toHaveLength(5)
+  })
+
+  it("keeps code, param and type from the error body", async () => {
+    emulator.faults.inject({
+      route: "runs.retrieve",
+      times: 1,
+      status: 422,
+      body: { error: "Bad thing", code: "bad_thing", param: "runId", type: "invalid_request_error" }
+    })
+    expect(await failure(Runs.retrieve("run_x"), key)).toMatchObject({
+      _tag: "UnprocessableEntityError",
+      error: "Bad thing",
+      code: "bad_thing",
+      param: "runId",
+      type: "invalid_request_error"
+    })
+  })
+
+  it("a connection refused ends as ApiConnectionError after the retries", async () => {
+    const result = await Effect.runPromise(
+      Effect.either(
+        Envvars.list("p", "dev").pipe(
+          Auth.withAuth({ accessToken: key, baseURL: "http://127.0.0.1:9" }),
+          Effect.provide(ManagementClient.layerNode({ retry: { ...fastRetry, maxAttempts: 2 } }))
+        )
+      )
+    )
+    expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "ApiConnectionError", attempts: 2 })
+  })
+})

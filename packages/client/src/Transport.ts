@@ -141,8 +141,8 @@ export const node = (): Transport | undefined => {
   const https = load?.("node:https") as NodeHttpModule | undefined
   if (http === undefined || https === undefined) return undefined
   const agents = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true })
+    http: new http.Agent({ keepAlive: true, maxSockets: 128 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 128 })
   }
   return {
     send: (request) =>

@@ -276,7 +276,7 @@ type IfAccepted<Route extends ManagementClient.AnyRoute, K extends Credential.Ki
   Route["capability"]["accepts"][number]
 ]
   ? T
-  : unknown
+  : Record<never, never>
 
 type Api = typeof ManagementApi
 

@@ -38,7 +38,12 @@ const blocksOf = (file: string): Array<Block> => {
     const start = i
     const body: Array<string> = []
     for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i] ?? ""); i++) body.push(lines[i] ?? "")
-    blocks.push({ file: relative(root, file), line: start + 1, lang: (open[2] ?? "").toLowerCase(), code: body.join("\n") })
+    blocks.push({
+      file: relative(root, file),
+      line: start + 1,
+      lang: (open[2] ?? "").toLowerCase(),
+      code: body.join("\n")
+    })
   }
   return blocks
 }

@@ -1,0 +1,241 @@
+/**
+ * The dispatcher, derived from the catalog: for every `Catalog.entries` route it compiles, once, the
+ * decoders of the endpoint's own path, query and payload schemas, the encoder of its success schema, its
+ * accepted credential kinds (the capability annotation) and its handler. Nothing per route is written here.
+ */
+import type { Catalog } from "@authctx/api"
+import { HttpApiSchema } from "@effect/platform"
+import { Either, Option, type ParseResult, Schema } from "effect"
+import { MissingHandlers } from "../Errors.js"
+import { redactTokens } from "../RequestLog.js"
+import {
+  authorizeKind,
+  type Identity,
+  isRefusal,
+  type Refusal,
+  type RouteAuth,
+  resolveScope
+} from "./auth.js"
+import type { Context, Handler } from "./handler.js"
+import { formatIssues } from "./handlers.js"
+import type { State } from "./model.js"
+
+type Decoder = (input: unknown) => Either.Either<unknown, ParseResult.ParseError>
+
+/** How a payload arrives: JSON (the default), raw bytes (NDJSON), text, or a URL-encoded form. */
+type PayloadKind = "Json" | "Uint8Array" | "Text" | "UrlParams"
+
+/** One compiled route. */
+export interface Route extends RouteAuth {
+  readonly entry: Catalog.Entry
+  /** The handler key, `${group}.${name}` (`tasks.createBatch`). */
+  readonly key: string
+  /** The capability name (`runs.retrieve`, `runs.list (project)`), as the request log shows it. */
+  readonly name: string
+  /** The SDK call (`tasks.batchTrigger`, `runs.list`). */
+  readonly call: string
+  readonly decodePath: Decoder | undefined
+  readonly decodeQuery: Decoder | undefined
+  readonly payload: { readonly kind: PayloadKind; readonly decode: Decoder } | undefined
+  readonly encodeSuccess: (value: unknown) => Either.Either<unknown, ParseResult.ParseError>
+  readonly successStatus: number
+  readonly handler: Handler
+}
+
+/** The handler key of a catalog entry. */
+export const handlerKey = (entry: Catalog.Entry): string => `${entry.group}.${entry.name}`
+
+const decoderOf = (schema: Option.Option<Schema.Schema<unknown, unknown, unknown>>): Decoder | undefined =>
+  Option.match(schema, {
+    onNone: () => undefined,
+    // The catalog's schemas need no services (R = never); reflection only types them as `unknown`.
+    onSome: (s) => Schema.decodeUnknownEither(s as Schema.Schema<unknown, unknown, never>)
+  })
+
+/**
+ * Compiles every catalog entry. Throws `MissingHandlers` (naming them) when an entry has no handler, so a
+ * route added to the catalog cannot be silently unserved.
+ */
+export const compile = (
+  entries: ReadonlyArray<Catalog.Entry>,
+  handlers: Readonly<Record<string, Handler>>
+): ReadonlyMap<Catalog.Entry, Route> => {
+  const missing = entries.map(handlerKey).filter((key) => handlers[key] === undefined)
+  if (missing.length > 0) throw new MissingHandlers({ keys: missing })
+  const routes = new Map<Catalog.Entry, Route>()
+  for (const entry of entries) {
+    const handler = handlers[handlerKey(entry)]
+    if (handler === undefined) continue // unreachable: checked above
+    const endpoint = entry.endpoint
+    const params = entry.path.split("/").filter((segment) => segment.startsWith(":"))
+    const payload = Option.getOrUndefined(endpoint.payloadSchema)
+    const success = endpoint.successSchema as Schema.Schema<unknown, unknown, never>
+    routes.set(entry, {
+      entry,
+      key: handlerKey(entry),
+      name: entry.capability.name,
+      call: entry.call,
+      acceptsSecretKey: entry.capability.accepts.includes("SecretKey"),
+      acceptsPat: entry.capability.accepts.includes("PersonalAccessToken"),
+      hasProjectRef: params.includes(":projectRef"),
+      hasEnv: params.includes(":env"),
+      decodePath: decoderOf(endpoint.pathSchema),
+      decodeQuery: decoderOf(endpoint.urlParamsSchema),
+      payload:
+        payload === undefined
+          ? undefined
+          : {
+              kind: HttpApiSchema.getEncoding(payload.ast).kind,
+              decode: Schema.decodeUnknownEither(payload as Schema.Schema<unknown, unknown, never>)
+            },
+      encodeSuccess: Schema.encodeUnknownEither(success),
+      successStatus: HttpApiSchema.getStatusSuccess(success),
+      handler
+    })
+  }
+  return routes
+}
+
+/** A finished answer: status, JSON body and extra headers. */
+export interface Answer {
+  readonly status: number
+  readonly body: string
+  readonly headers: Readonly<Record<string, string>> | undefined
+}
+
+/** An `{"error": …}` answer (client text in a message, such as a path value, never shows a credential). */
+export const errorAnswer = (status: number, error: string): Answer => ({
+  status,
+  body: JSON.stringify({ error: error.includes("tr_") ? redactTokens(error) : error }),
+  headers: undefined
+})
+
+const refusalAnswers = new Map<Refusal, Answer>()
+const refused = (refusal: Refusal): Answer => {
+  let answer = refusalAnswers.get(refusal)
+  if (answer === undefined) {
+    answer = errorAnswer(refusal.status, refusal.error)
+    refusalAnswers.set(refusal, answer)
+  }
+  return answer
+}
+
+/** What the dispatcher learns about a request, for its log record. */
+export interface Scoped {
+  projectRef: string | undefined
+  environment: string | undefined
+}
+
+/** A request as the dispatcher sees it (the HTTP plumbing is the server's). */
+export interface Request {
+  readonly route: Route
+  readonly params: Readonly<Record<string, string>>
+  readonly query: string
+  readonly body: Buffer | undefined
+  readonly identity: Identity
+  readonly branch: string | undefined
+  readonly now: number
+}
+
+const internalError = errorAnswer(500, "Internal error")
+
+const parseQuery = (query: string): Record<string, string | Array<string>> => {
+  const out: Record<string, string | Array<string>> = {}
+  if (query.length === 0) return out
+  for (const [key, value] of new URLSearchParams(query)) {
+    const existing = out[key]
+    out[key] =
+      existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value]
+  }
+  return out
+}
+
+const readPayload = (kind: PayloadKind, body: Buffer | undefined): { value: unknown } | string => {
+  const bytes = body ?? Buffer.alloc(0)
+  switch (kind) {
+    case "Uint8Array":
+      return { value: bytes }
+    case "Text":
+      return { value: bytes.toString("utf8") }
+    case "UrlParams":
+      return { value: parseQuery(bytes.toString("utf8")) }
+    case "Json": {
+      if (bytes.length === 0) return { value: {} }
+      try {
+        return { value: JSON.parse(bytes.toString("utf8")) }
+      } catch {
+        return "Invalid JSON body"
+      }
+    }
+  }
+}
+
+/**
+ * Answers one request: credential kind (SPEC §5), path, scope, query and body, handler, success encoding.
+ * A handler exception or a value that does not encode becomes a 500 `Internal error` and is reported to
+ * `onDefect` (with the route name only: never the request).
+ */
+export const dispatch = (
+  state: State,
+  request: Request,
+  scoped: Scoped,
+  onDefect: (route: string, error: unknown) => void
+): Answer => {
+  const route = request.route
+  const principal = authorizeKind(route, request.identity)
+  if (isRefusal(principal)) return refused(principal)
+
+  let path: unknown
+  if (route.decodePath !== undefined) {
+    const decoded = route.decodePath(request.params)
+    if (Either.isLeft(decoded)) return errorAnswer(400, `Invalid path: ${formatIssues(decoded.left)}`)
+    path = decoded.right
+  }
+  const pathRecord = (path ?? {}) as { readonly projectRef?: unknown; readonly env?: unknown }
+  const scope = resolveScope(state, route, principal, pathRecord, request.branch)
+  if (isRefusal(scope)) return refused(scope)
+  scoped.projectRef = scope.project.ref
+  scoped.environment = scope.environment?.slug
+
+  let query: unknown
+  if (route.decodeQuery !== undefined) {
+    const decoded = route.decodeQuery(parseQuery(request.query))
+    if (Either.isLeft(decoded)) return errorAnswer(400, `Invalid query: ${formatIssues(decoded.left)}`)
+    query = decoded.right
+  }
+
+  let payload: unknown
+  if (route.payload !== undefined) {
+    const read = readPayload(route.payload.kind, request.body)
+    if (typeof read === "string") return errorAnswer(400, read)
+    const decoded = route.payload.decode(read.value)
+    if (Either.isLeft(decoded)) return errorAnswer(400, `Invalid request body: ${formatIssues(decoded.left)}`)
+    payload = decoded.right
+  }
+
+  const context: Context = {
+    state,
+    principal,
+    project: scope.project,
+    environment: scope.environment,
+    now: request.now
+  }
+  try {
+    const result = route.handler(context, { path, query, payload })
+    if (!result.ok) return errorAnswer(result.status, result.error)
+    const memo = result.memo
+    if (memo?.body !== undefined)
+      return { status: route.successStatus, body: memo.body, headers: result.headers }
+    const encoded = route.encodeSuccess(memo === undefined ? result.value : result.build())
+    if (Either.isLeft(encoded)) {
+      onDefect(route.name, encoded.left)
+      return internalError
+    }
+    const body = JSON.stringify(encoded.right)
+    if (memo !== undefined) memo.body = body
+    return { status: route.successStatus, body, headers: result.headers }
+  } catch (error) {
+    onDefect(route.name, error)
+    return internalError
+  }
+}

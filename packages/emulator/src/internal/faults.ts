@@ -1,0 +1,160 @@
+/**
+ * Fault injection: rules set at run time, matched per request in the order they were added (the first
+ * rule that matches and fires wins). A rule with a `fraction` fires for that share of its matching
+ * requests, drawn from a seeded random source; `times` counts the requests it fired for.
+ */
+import { InvalidFaultRule } from "../Errors.js"
+import type * as Random from "./random.js"
+
+/** A fault rule (the public `FaultRule`). */
+export interface FaultRule {
+  readonly route?: string
+  readonly times?: number
+  readonly fraction?: number
+  readonly status?: number
+  readonly body?: unknown
+  readonly shouldRetry?: boolean
+  readonly rateLimitResetMs?: number
+  readonly retryAfterSeconds?: number
+  readonly latencyMs?: number
+  readonly drop?: "before" | "after"
+}
+
+/** A handle on one injected rule. */
+export interface FaultHandle {
+  readonly remaining: () => number
+  readonly clear: () => void
+}
+
+/** The faults of one emulator. */
+export interface Faults {
+  inject(rule: FaultRule): FaultHandle
+  clear(): void
+}
+
+/** What happens to one request. */
+export interface Fault {
+  readonly latencyMs: number
+  readonly drop: "before" | "after" | undefined
+  /** An injected answer, unless the rule only adds latency or drops. */
+  readonly answer:
+    | {
+        readonly status: number
+        readonly body: string
+        readonly headers: (now: number) => Readonly<Record<string, string>>
+      }
+    | undefined
+  /** For the request log: `status 503`, `drop after`, `latency 200ms + status 500`. */
+  readonly description: string
+}
+
+interface Active {
+  readonly rule: FaultRule
+  readonly fault: Fault
+  remaining: number
+}
+
+/** The names a route answers to in a rule: its capability name, its call name and its handler key. */
+export interface RouteNames {
+  readonly name: string
+  readonly call: string
+  readonly key: string
+}
+
+const defaultBody = JSON.stringify({ error: "Injected fault" })
+
+const check = (rule: FaultRule): void => {
+  const fail = (reason: string) => {
+    throw new InvalidFaultRule({ reason })
+  }
+  if (rule.fraction !== undefined && !(rule.fraction >= 0 && rule.fraction <= 1))
+    fail("fraction must be between 0 and 1")
+  if (rule.times !== undefined && !(Number.isInteger(rule.times) && rule.times >= 0))
+    fail("times must be a whole number, 0 or more")
+  if (
+    rule.status !== undefined &&
+    !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)
+  )
+    fail("status must be an HTTP status between 100 and 599")
+  if (rule.latencyMs !== undefined && !(rule.latencyMs >= 0 && Number.isFinite(rule.latencyMs)))
+    fail("latencyMs must be 0 or more")
+  if (rule.drop !== undefined && rule.drop !== "before" && rule.drop !== "after")
+    fail('drop must be "before" or "after"')
+  if (rule.drop !== undefined && rule.status !== undefined) fail("a rule either drops or answers a status")
+}
+
+/** The fault a rule describes, computed once when it is injected. */
+const faultOf = (rule: FaultRule): Fault => {
+  const answers =
+    rule.drop === undefined &&
+    (rule.status !== undefined ||
+      rule.body !== undefined ||
+      rule.shouldRetry !== undefined ||
+      rule.rateLimitResetMs !== undefined ||
+      rule.retryAfterSeconds !== undefined ||
+      rule.latencyMs === undefined)
+  const status =
+    rule.status ?? (rule.rateLimitResetMs !== undefined || rule.retryAfterSeconds !== undefined ? 429 : 500)
+  const latencyMs = rule.latencyMs ?? 0
+  const parts: Array<string> = []
+  if (latencyMs > 0) parts.push(`latency ${latencyMs}ms`)
+  if (rule.drop !== undefined) parts.push(`drop ${rule.drop}`)
+  if (answers) parts.push(`status ${status}`)
+  const shouldRetry = rule.shouldRetry === undefined ? undefined : String(rule.shouldRetry)
+  const retryAfter = rule.retryAfterSeconds === undefined ? undefined : String(rule.retryAfterSeconds)
+  const resetMs = rule.rateLimitResetMs
+  return {
+    latencyMs,
+    drop: rule.drop,
+    description: parts.join(" + "),
+    answer: answers
+      ? {
+          status,
+          body: rule.body === undefined ? defaultBody : JSON.stringify(rule.body),
+          headers: (now) => ({
+            ...(shouldRetry === undefined ? {} : { "x-should-retry": shouldRetry }),
+            ...(resetMs === undefined ? {} : { "x-ratelimit-reset": String(now + resetMs) }),
+            ...(retryAfter === undefined ? {} : { "retry-after": retryAfter })
+          })
+        }
+      : undefined
+  }
+}
+
+/** The fault registry of one emulator, with its own seeded random source for fractions. */
+export const make = (random: Random.Random) => {
+  const active: Array<Active> = []
+  const remove = (entry: Active) => {
+    const i = active.indexOf(entry)
+    if (i >= 0) active.splice(i, 1)
+  }
+  const faults: Faults = {
+    inject: (rule) => {
+      check(rule)
+      const entry: Active = { rule, fault: faultOf(rule), remaining: rule.times ?? Number.POSITIVE_INFINITY }
+      if (entry.remaining > 0) active.push(entry)
+      return {
+        remaining: () => (active.includes(entry) ? entry.remaining : 0),
+        clear: () => remove(entry)
+      }
+    },
+    clear: () => {
+      active.length = 0
+    }
+  }
+  /** The fault for a request to this route, if a rule fires (and counts it). */
+  const take = (route: RouteNames): Fault | undefined => {
+    if (active.length === 0) return undefined
+    for (const entry of active) {
+      const target = entry.rule.route
+      if (target !== undefined && target !== route.name && target !== route.call && target !== route.key)
+        continue
+      if (entry.rule.fraction !== undefined && !(random.next() < entry.rule.fraction)) continue
+      entry.remaining--
+      if (entry.remaining <= 0) remove(entry)
+      return entry.fault
+    }
+    return undefined
+  }
+  return { faults, take }
+}

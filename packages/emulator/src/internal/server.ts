@@ -1,0 +1,311 @@
+/**
+ * The HTTP side: a plain `node:http` server in front of the catalog-derived dispatcher, with fault
+ * injection, request idempotency, the body limit and the request log. The common path (a GET with no
+ * fault and no idempotency key) runs synchronously inside the request event.
+ */
+import * as http from "node:http"
+import type { AddressInfo } from "node:net"
+import { Catalog } from "@authctx/api"
+import { EmulatorStartError } from "../Errors.js"
+import * as RequestLog from "../RequestLog.js"
+import { identify } from "./auth.js"
+import { type Answer, dispatch, errorAnswer, type Route } from "./dispatcher.js"
+import type { Fault, RouteNames } from "./faults.js"
+import * as Idempotency from "./idempotency.js"
+import type { State } from "./model.js"
+
+/** Request bodies above this many bytes are answered 413. */
+export const maxBodyBytes = 5 * 1024 * 1024
+
+/** What the server needs. */
+export interface Config {
+  readonly state: State
+  readonly routes: ReadonlyMap<Catalog.Entry, Route>
+  readonly takeFault: (route: RouteNames) => Fault | undefined
+  readonly idempotency: ReturnType<typeof Idempotency.make>
+  readonly log: ((line: string) => void) | undefined
+}
+
+/** A running server. */
+export interface Running {
+  readonly url: string
+  readonly requests: () => ReadonlyArray<RequestLog.RequestRecord>
+  readonly clearRequests: () => void
+  readonly stop: () => Promise<void>
+}
+
+type MutableRecord = { -readonly [K in keyof RequestLog.RequestRecord]: RequestLog.RequestRecord[K] }
+
+const headerValue = (value: string | ReadonlyArray<string> | undefined): string | undefined =>
+  typeof value === "string" ? value : value?.[0]
+
+/** Client text as the log keeps it: anything shaped like a credential is masked. */
+const masked = <S extends string | undefined>(text: S): S =>
+  (text?.includes("tr_") ? RequestLog.redactTokens(text) : text) as S
+
+const notFound = errorAnswer(404, "Not found")
+const methodNotAllowed = errorAnswer(405, "Method not allowed")
+const tooLarge = errorAnswer(413, `Request body too large (the limit is ${maxBodyBytes} bytes)`)
+const internalError = errorAnswer(500, "Internal error")
+
+const describeDefect = (error: unknown): string =>
+  error instanceof Error
+    ? `${error.name}: ${error.message}`
+    : typeof error === "string"
+      ? error
+      : "unknown error"
+
+/** Starts listening; rejects with `EmulatorStartError` when the address cannot be bound. */
+export const listen = (config: Config, host: string, port: number): Promise<Running> => {
+  const { state, routes, takeFault, idempotency, log } = config
+  let records: Array<RequestLog.RequestRecord> = []
+  let nextSeq = 1
+  const timers = new Set<NodeJS.Timeout>()
+
+  const emit = (line: string) => {
+    if (log === undefined) return
+    try {
+      log(RequestLog.redactTokens(line))
+    } catch {
+      // a throwing log callback must not break the server
+    }
+  }
+  const onDefect = (route: string, error: unknown) =>
+    emit(`internal error in ${route}: ${describeDefect(error)} (answered 500 Internal error)`)
+
+  const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const started = performance.now()
+    const method = req.method ?? "GET"
+    const url = req.url ?? "/"
+    const q = url.indexOf("?")
+    const pathname = q === -1 ? url : url.slice(0, q)
+    const headers = req.headers
+    const identity = identify(state, headers.authorization)
+    const branch = headerValue(headers["x-trigger-branch"])
+    const idempotencyKey = headerValue(headers["x-trigger-request-idempotency-key"])
+    const principal = identity.kind === "known" ? identity.principal : undefined
+    const ownEnvironment = principal?.kind === "SecretKey" ? principal.environment : undefined
+    const record: MutableRecord = {
+      seq: nextSeq++,
+      at: Date.now(),
+      method,
+      path: masked(pathname),
+      route: undefined,
+      status: 0,
+      credentialKind:
+        principal !== undefined ? principal.kind : identity.kind === "none" ? "none" : "invalid",
+      credential:
+        identity.kind === "known"
+          ? identity.principal.fingerprint
+          : identity.kind === "invalid"
+            ? identity.fingerprint
+            : undefined,
+      projectRef: ownEnvironment?.project.ref,
+      environment: ownEnvironment?.slug,
+      branch: masked(branch),
+      idempotencyKey: masked(idempotencyKey),
+      replayed: false,
+      fault: undefined,
+      durationMs: 0
+    }
+    let done = false
+    const finish = (status: number): boolean => {
+      if (done) return false
+      done = true
+      record.status = status
+      record.durationMs = performance.now() - started
+      records.push(record)
+      if (log !== undefined) emit(RequestLog.format(record))
+      return true
+    }
+    const respond = (answer: Answer, close = false): void => {
+      if (!finish(answer.status)) return
+      const out: Record<string, string | number> = {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(answer.body)
+      }
+      if (answer.headers !== undefined) Object.assign(out, answer.headers)
+      if (close) out["connection"] = "close"
+      res.writeHead(answer.status, out)
+      res.end(answer.body)
+    }
+    const drop = (): void => {
+      if (finish(0)) req.socket.destroy()
+    }
+    let watching = false
+    const watchClose = (): void => {
+      if (watching) return
+      watching = true
+      res.once("close", () => finish(0))
+    }
+
+    try {
+      const match = Catalog.match(method, pathname)
+      if (match === undefined) {
+        respond(Catalog.pathExists(pathname) ? methodNotAllowed : notFound)
+        return
+      }
+      const route = routes.get(match.entry)
+      if (route === undefined) {
+        respond(notFound)
+        return
+      }
+      record.route = route.name
+      const declaredLength = Number(headers["content-length"])
+      if (declaredLength > maxBodyBytes) {
+        respond(tooLarge, true)
+        return
+      }
+
+      const query = q === -1 ? "" : url.slice(q + 1)
+      const run = (body: Buffer | undefined): Answer => {
+        try {
+          return dispatch(
+            state,
+            { route, params: match.params, query, body, identity, branch, now: Date.now() },
+            record,
+            onDefect
+          )
+        } catch (error) {
+          onDefect(route.name, error)
+          return internalError
+        }
+      }
+      /** Produces the answer: at once when the route has no body, after reading it otherwise. */
+      const produce = (then: (answer: Answer | undefined) => void): void => {
+        if (route.payload === undefined) {
+          then(run(undefined))
+          return
+        }
+        watchClose()
+        readBody(req, (body) => {
+          if (body === "tooLarge") {
+            then(undefined)
+            respond(tooLarge, true)
+          } else if (body === "aborted") then(undefined)
+          else then(run(body))
+        })
+      }
+
+      const fault = takeFault(route)
+      const deliver = (answer: Answer | undefined): void => {
+        if (answer === undefined) return
+        if (fault?.drop === "after") drop()
+        else respond(answer)
+      }
+      const serve = (): void => {
+        if (fault?.drop === "before") {
+          drop()
+          return
+        }
+        if (fault?.answer !== undefined) {
+          const injected = fault.answer
+          respond({ status: injected.status, body: injected.body, headers: injected.headers(Date.now()) })
+          return
+        }
+        const key = idempotencyKey
+        if (key === undefined) {
+          produce(deliver)
+          return
+        }
+        const token = identity.kind === "none" ? "" : identity.token
+        const claimed = idempotency.claim(Idempotency.keyOf(route.name, method, pathname, token, key))
+        const proceed = (claim: Idempotency.Claim): void => {
+          if ("replay" in claim) {
+            record.replayed = true
+            deliver(claim.replay)
+            return
+          }
+          produce((answer) => {
+            claim.settle(answer)
+            deliver(answer)
+          })
+        }
+        if (claimed instanceof Promise) {
+          watchClose()
+          claimed.then(proceed, () => respond(internalError))
+        } else proceed(claimed)
+      }
+
+      if (fault !== undefined) {
+        record.fault = fault.description
+        if (fault.latencyMs > 0) {
+          watchClose()
+          const timer = setTimeout(() => {
+            timers.delete(timer)
+            if (done) return
+            try {
+              serve()
+            } catch (error) {
+              onDefect(route.name, error)
+              respond(internalError)
+            }
+          }, fault.latencyMs)
+          timers.add(timer)
+          return
+        }
+      }
+      serve()
+    } catch (error) {
+      onDefect(record.route ?? "routing", error)
+      respond(internalError)
+    }
+  }
+
+  const server = http.createServer({ keepAlive: true }, onRequest)
+  server.on("clientError", (_error, socket) => {
+    if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n")
+    else socket.destroy()
+  })
+
+  return new Promise<Running>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) =>
+      reject(new EmulatorStartError({ host, port, reason: error.code ?? error.message }))
+    server.once("error", onError)
+    server.listen(port, host, () => {
+      server.off("error", onError)
+      const address = server.address() as AddressInfo
+      const shownHost = host.includes(":") ? `[${host}]` : host
+      let stopped: Promise<void> | undefined
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        requests: () => records.slice().sort((a, b) => a.seq - b.seq),
+        clearRequests: () => {
+          records = []
+        },
+        stop: () => {
+          stopped ??= new Promise<void>((done) => {
+            for (const timer of timers) clearTimeout(timer)
+            timers.clear()
+            server.close(() => done())
+            server.closeAllConnections()
+          })
+          return stopped
+        }
+      })
+    })
+  })
+}
+
+/** Reads a request body up to the limit. */
+const readBody = (req: http.IncomingMessage, then: (body: Buffer | "tooLarge" | "aborted") => void): void => {
+  const chunks: Array<Buffer> = []
+  let size = 0
+  let settled = false
+  const settle = (body: Buffer | "tooLarge" | "aborted") => {
+    if (settled) return
+    settled = true
+    then(body)
+  }
+  req.on("data", (chunk: Buffer) => {
+    if (settled) return
+    size += chunk.length
+    if (size > maxBodyBytes) {
+      chunks.length = 0
+      settle("tooLarge")
+    } else chunks.push(chunk)
+  })
+  req.on("end", () => settle(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size)))
+  req.on("error", () => settle("aborted"))
+  req.on("close", () => settle("aborted"))
+}

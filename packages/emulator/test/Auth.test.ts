@@ -1,0 +1,280 @@
+/**
+ * SPEC §5, table-driven: every catalog route × every credential case, over real HTTP. The expected answer
+ * is derived from the rules (the route's accepted kinds and the scope its path names), not written per
+ * route; success answers must decode with the route's own success schema.
+ */
+import type { Catalog } from "@authctx/api"
+import type { Emulator } from "@authctx/emulator"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { call, decodeSuccess, entries, keyOf, prepare, roles, start, type Target } from "./support.js"
+
+let emulator: Emulator
+beforeAll(async () => {
+  emulator = await start()
+})
+afterAll(() => emulator.stop())
+
+/** A credential case: what is sent, and the facts the rules need. */
+interface Case {
+  readonly name: string
+  /** The whole `Authorization` header (undefined: none sent). */
+  readonly authorization: (e: Emulator) => string | undefined
+  readonly branch?: (e: Emulator) => string
+  /** The credential's facts: a known key (with its project, env and branch), a PAT, or an invalid one. */
+  readonly credential: (
+    e: Emulator
+  ) =>
+    | { readonly kind: "none" }
+    | { readonly kind: "invalid" }
+    | { readonly kind: "SecretKey"; readonly projectRef: string; readonly env: string }
+    | { readonly kind: "PersonalAccessToken"; readonly projectRefs: ReadonlyArray<string> }
+  /** Where the request's path points and who owns the resources there. */
+  readonly target: (e: Emulator) => Target
+}
+
+const p1dev = (e: Emulator): Target => {
+  const { p1 } = roles(e)
+  return { projectRef: p1.ref, env: "dev", owner: { token: p1.environments.dev.secretKey } }
+}
+const p1preview = (e: Emulator): Target => {
+  const { p1, branch } = roles(e)
+  return { projectRef: p1.ref, env: "preview", owner: { token: p1.environments.preview.secretKey, branch } }
+}
+const key = (projectRef: string, env: string) => ({ kind: "SecretKey" as const, projectRef, env })
+
+const cases: ReadonlyArray<Case> = [
+  {
+    name: "right SecretKey",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.dev.secretKey}`,
+    credential: (e) => key(roles(e).p1.ref, "dev"),
+    target: p1dev
+  },
+  {
+    name: "right scoped SecretKey (tr_dev_sk_)",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.dev.scopedKey}`,
+    credential: (e) => key(roles(e).p1.ref, "dev"),
+    target: p1dev
+  },
+  {
+    name: "PAT",
+    authorization: (e) => `Bearer ${roles(e).admin.pat}`,
+    credential: (e) => ({ kind: "PersonalAccessToken", projectRefs: roles(e).admin.projectRefs }),
+    target: p1dev
+  },
+  {
+    name: "PAT of a user who cannot reach the project",
+    authorization: (e) => `Bearer ${roles(e).limited.pat}`,
+    credential: (e) => ({ kind: "PersonalAccessToken", projectRefs: roles(e).limited.projectRefs }),
+    target: (e) => {
+      const { p2 } = roles(e)
+      return { projectRef: p2.ref, env: "dev", owner: { token: p2.environments.dev.secretKey } }
+    }
+  },
+  {
+    name: "wrong-project key",
+    authorization: (e) => `Bearer ${roles(e).p2.environments.dev.secretKey}`,
+    credential: (e) => key(roles(e).p2.ref, "dev"),
+    target: p1dev
+  },
+  {
+    name: "wrong-environment key",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.prod.secretKey}`,
+    credential: (e) => key(roles(e).p1.ref, "prod"),
+    target: p1dev
+  },
+  { name: "no header", authorization: () => undefined, credential: () => ({ kind: "none" }), target: p1dev },
+  { name: "empty header", authorization: () => "", credential: () => ({ kind: "none" }), target: p1dev },
+  {
+    name: "Basic scheme",
+    authorization: (e) =>
+      `Basic ${Buffer.from(`x:${roles(e).p1.environments.dev.secretKey}`).toString("base64")}`,
+    credential: () => ({ kind: "none" }),
+    target: p1dev
+  },
+  {
+    name: "unknown key",
+    authorization: () => `Bearer tr_dev_${"Z".repeat(32)}`,
+    credential: () => ({ kind: "invalid" }),
+    target: p1dev
+  },
+  {
+    name: "unknown PAT",
+    authorization: () => `Bearer tr_pat_${"Q".repeat(40)}`,
+    credential: () => ({ kind: "invalid" }),
+    target: p1dev
+  },
+  {
+    name: "token that does not parse",
+    authorization: () => "Bearer not-a-credential",
+    credential: () => ({ kind: "invalid" }),
+    target: p1dev
+  },
+  {
+    name: "preview key without branch",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.preview.secretKey}`,
+    credential: (e) => key(roles(e).p1.ref, "preview"),
+    target: p1preview
+  },
+  {
+    name: "preview key with unknown branch",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.preview.secretKey}`,
+    branch: () => "no-such-branch",
+    credential: (e) => key(roles(e).p1.ref, "preview"),
+    target: p1preview
+  },
+  {
+    name: "preview key with its branch",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.preview.secretKey}`,
+    branch: (e) => roles(e).branch,
+    credential: (e) => key(roles(e).p1.ref, "preview"),
+    target: p1preview
+  }
+]
+
+/** The messages of SPEC §5. */
+const refusal = {
+  missing: { status: 401, error: "Invalid or Missing API Key" },
+  invalidKey: { status: 401, error: "Invalid API key" },
+  invalidPat: { status: 401, error: "Invalid or Missing PAT" },
+  otherProject: { status: 400, error: "Invalid project ref for this API key" },
+  otherEnvironment: { status: 400, error: "Invalid environment slug for this API key" },
+  projectNotFound: { status: 404, error: "Project not found" },
+  branchRequired: { status: 401, error: "x-trigger-branch header required for preview env" },
+  noBranch: { status: 401, error: "No matching branch env" }
+} as const
+
+/** The not-found message of a route's resource, by the path parameter that names it. */
+const resourceNotFound: Record<string, string> = {
+  runId: "Run not found",
+  batchId: "Batch not found",
+  id: "Schedule not found",
+  name: "Environment variable not found"
+}
+
+type Expected = { readonly status: number; readonly error: string } | "success"
+
+/** SPEC §5 as rules over the route's capability and path, and the credential's facts. */
+const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
+  const accepts: ReadonlyArray<string> = entry.capability.accepts
+  const patOnly = !accepts.includes("SecretKey")
+  const params = [...entry.path.matchAll(/:(\w+)/g)].map((m) => m[1] ?? "")
+  const target = c.target(e)
+  const credential = c.credential(e)
+  const branch = c.branch?.(e)
+  switch (credential.kind) {
+    case "none":
+      return refusal.missing
+    case "invalid":
+      return patOnly ? refusal.invalidPat : refusal.invalidKey
+    case "PersonalAccessToken":
+      if (!accepts.includes("PersonalAccessToken")) return refusal.invalidKey
+      if (!credential.projectRefs.includes(target.projectRef)) return refusal.projectNotFound
+      return "success"
+    case "SecretKey": {
+      if (!accepts.includes("SecretKey")) return refusal.invalidPat
+      if (credential.env === "preview") {
+        if (branch === undefined) return refusal.branchRequired
+        if (!roles(e).p1.previewBranches.includes(branch)) return refusal.noBranch
+      }
+      if (params.includes("projectRef") && credential.projectRef !== target.projectRef)
+        return refusal.otherProject
+      if (params.includes("env") && credential.env !== target.env) return refusal.otherEnvironment
+      const sameEnvironment = credential.projectRef === target.projectRef && credential.env === target.env
+      const resource = params.find((p) => resourceNotFound[p] !== undefined && p !== "projectRef")
+      if (resource !== undefined && !sameEnvironment)
+        return { status: 404, error: resourceNotFound[resource] ?? "" }
+      return "success"
+    }
+  }
+}
+
+describe("SPEC §5 auth, every route × every credential case", () => {
+  it("covers every catalog route", () => {
+    expect(entries.length).toBe(21)
+  })
+
+  for (const entry of entries) {
+    describe(`${entry.method} ${entry.path} (${keyOf(entry)})`, () => {
+      for (const c of cases) {
+        it(c.name, async () => {
+          const request = await prepare(emulator.url, entry, c.target(emulator))
+          const authorization = c.authorization(emulator)
+          const branch = c.branch?.(emulator)
+          const reply = await call(emulator.url, {
+            ...request,
+            ...(authorization === undefined ? {} : { authorization }),
+            branch
+          })
+          const want = expected(entry, c, emulator)
+          expect(reply.headers.get("content-type")).toBe("application/json")
+          if (want === "success") {
+            expect(reply.status, reply.text).toBe(200)
+            expect(() => decodeSuccess(entry, reply.json)).not.toThrow()
+          } else {
+            expect({ status: reply.status, body: reply.json }).toEqual({
+              status: want.status,
+              body: { error: want.error }
+            })
+          }
+        })
+      }
+    })
+  }
+})
+
+describe("auth details", () => {
+  it("refuses a PAT on preview with an unknown branch, and uses the parent preview env without one", async () => {
+    const { p1, admin } = roles(emulator)
+    const path = `/api/v1/projects/${p1.ref}/envvars/preview`
+    const unknown = await call(emulator.url, { path, token: admin.pat, branch: "nope" })
+    expect({ status: unknown.status, body: unknown.json }).toEqual({
+      status: 401,
+      body: { error: "No matching branch env" }
+    })
+    const parent = await call(emulator.url, { path, token: admin.pat })
+    expect(parent.status).toBe(200)
+  })
+
+  it("refuses a PAT on a project that does not exist with 404 Project not found", async () => {
+    const { admin } = roles(emulator)
+    const reply = await call(emulator.url, {
+      path: "/api/v1/projects/proj_doesnotexist0000000/runs",
+      token: admin.pat
+    })
+    expect({ status: reply.status, body: reply.json }).toEqual({
+      status: 404,
+      body: { error: "Project not found" }
+    })
+  })
+
+  it("ignores x-trigger-branch for a non-preview key (the public SDK sends it everywhere)", async () => {
+    const { p1 } = roles(emulator)
+    const reply = await call(emulator.url, {
+      path: "/api/v1/runs",
+      token: p1.environments.dev.secretKey,
+      branch: "feature-a"
+    })
+    expect(reply.status).toBe(200)
+  })
+
+  it("keeps a preview branch's resources apart from the other branch and the parent", async () => {
+    const { p1 } = roles(emulator)
+    const previewKey = p1.environments.preview.secretKey
+    const [a, b] = p1.previewBranches
+    const trigger = await call(emulator.url, {
+      method: "POST",
+      path: "/api/v1/tasks/hello/trigger",
+      token: previewKey,
+      branch: a,
+      body: {}
+    })
+    const runId = (trigger.json as { id: string }).id
+    const same = await call(emulator.url, { path: `/api/v3/runs/${runId}`, token: previewKey, branch: a })
+    const other = await call(emulator.url, { path: `/api/v3/runs/${runId}`, token: previewKey, branch: b })
+    expect(same.status).toBe(200)
+    expect({ status: other.status, body: other.json }).toEqual({
+      status: 404,
+      body: { error: "Run not found" }
+    })
+  })
+})

@@ -1,0 +1,232 @@
+/**
+ * Test helpers: real `fetch` over loopback against a real emulator, and one valid request per catalog
+ * route (keyed by handler key) with the resources it needs created first.
+ */
+import { Catalog } from "@authctx/api"
+import { type Emulator, startEmulator } from "@authctx/emulator"
+import { Schema } from "effect"
+
+/** A response, read whole. */
+export interface Reply {
+  readonly status: number
+  readonly headers: Headers
+  readonly text: string
+  readonly json: unknown
+}
+
+/** What to send. */
+export interface Send {
+  readonly method?: string
+  readonly path: string
+  /** The token; `undefined` sends no `Authorization` header. */
+  readonly token?: string | undefined
+  /** The whole `Authorization` header, when a test needs a malformed one. */
+  readonly authorization?: string
+  readonly branch?: string | undefined
+  readonly body?: unknown
+  /** A raw body (NDJSON, broken JSON) sent as is. */
+  readonly raw?: string | Uint8Array<ArrayBuffer>
+  readonly contentType?: string
+  readonly idempotencyKey?: string
+  readonly headers?: Record<string, string>
+}
+
+const parse = (text: string): unknown => {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+/** Sends one request and reads the whole answer. */
+export const call = async (url: string, send: Send): Promise<Reply> => {
+  const headers: Record<string, string> = {
+    "content-type": send.contentType ?? "application/json",
+    ...send.headers
+  }
+  if (send.authorization !== undefined) headers["authorization"] = send.authorization
+  else if (send.token !== undefined) headers["authorization"] = `Bearer ${send.token}`
+  if (send.branch !== undefined) headers["x-trigger-branch"] = send.branch
+  if (send.idempotencyKey !== undefined) headers["x-trigger-request-idempotency-key"] = send.idempotencyKey
+  const body = send.raw ?? (send.body === undefined ? undefined : JSON.stringify(send.body))
+  const res = await fetch(`${url}${send.path}`, {
+    method: send.method ?? "GET",
+    headers,
+    ...(body === undefined ? {} : { body })
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, json: parse(text) }
+}
+
+/** Reads a string field of a JSON body (fails the test with the body when absent). */
+export const field = (reply: Reply, name: string): string => {
+  const value = (reply.json as Record<string, unknown> | undefined)?.[name]
+  if (typeof value !== "string") throw new Error(`no "${name}" in ${reply.status} ${reply.text}`)
+  return value
+}
+
+/** Starts an emulator for a suite. */
+export const start = (options: Parameters<typeof startEmulator>[0] = {}): Promise<Emulator> =>
+  startEmulator({ seed: 1, ...options })
+
+/** The demo credentials the suites use, by role. */
+export const roles = (emulator: Emulator) => {
+  const [p1, p2] = emulator.credentials.projects
+  const [admin, limited] = emulator.credentials.users
+  if (p1 === undefined || p2 === undefined || admin === undefined || limited === undefined)
+    throw new Error("the demo org has two projects and two users")
+  const branch = p1.previewBranches[0] ?? ""
+  return { p1, p2, admin, limited, branch }
+}
+
+/** Where a request acts (the path's project and env) and who creates its resources there. */
+export interface Target {
+  readonly projectRef: string
+  readonly env: "dev" | "staging" | "prod" | "preview"
+  readonly owner: { readonly token: string; readonly branch?: string | undefined }
+}
+
+/** A request for one route: path parameters, body. */
+export interface Prepared {
+  readonly params: Record<string, string>
+  readonly body?: unknown
+  readonly raw?: string
+  readonly contentType?: string
+}
+
+let unique = 0
+/** A fresh name for a test resource. */
+export const fresh = (prefix: string): string => `${prefix}_${Date.now().toString(36)}_${++unique}`
+
+type Fixture = (url: string, target: Target) => Promise<Prepared>
+
+const asOwner = (url: string, target: Target, send: Omit<Send, "token" | "branch">) =>
+  call(url, { ...send, token: target.owner.token, branch: target.owner.branch })
+
+const triggerRun = async (url: string, target: Target): Promise<string> =>
+  field(
+    await asOwner(url, target, {
+      method: "POST",
+      path: "/api/v1/tasks/hello/trigger",
+      body: { payload: { n: 1 } }
+    }),
+    "id"
+  )
+
+const createEnvVar = async (url: string, target: Target): Promise<string> => {
+  const name = fresh("VAR").toUpperCase()
+  const reply = await asOwner(url, target, {
+    method: "POST",
+    path: `/api/v1/projects/${target.projectRef}/envvars/${target.env}`,
+    body: { name, value: "v1" }
+  })
+  if (reply.status !== 200) throw new Error(`envvar fixture: ${reply.status} ${reply.text}`)
+  return name
+}
+
+const createSchedule = async (url: string, target: Target): Promise<string> =>
+  field(
+    await asOwner(url, target, {
+      method: "POST",
+      path: "/api/v1/schedules",
+      body: { task: "nightly", cron: "0 3 * * *", deduplicationKey: fresh("dedup") }
+    }),
+    "id"
+  )
+
+const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
+
+/**
+ * A valid request per route, keyed by handler key (`${group}.${name}`); resource routes create their
+ * resource first, as the target's owner.
+ */
+export const fixtures: Readonly<Record<string, Fixture>> = {
+  "tasks.trigger": async () => ({ params: { taskId: "hello" }, body: { payload: { n: 1 } } }),
+  "tasks.createBatch": async () => ({ params: {}, body: { runCount: 1 } }),
+  "tasks.streamBatchItems": async (url, target) => {
+    const batchId = field(
+      await asOwner(url, target, { method: "POST", path: "/api/v3/batches", body: { runCount: 1 } }),
+      "id"
+    )
+    return {
+      params: { batchId },
+      raw: `${JSON.stringify({ index: 0, task: "hello", payload: { n: 1 } })}\n`,
+      contentType: "application/x-ndjson"
+    }
+  },
+  "runs.list": async () => ({ params: {} }),
+  "runs.listProject": async (_url, target) => ({ params: { projectRef: target.projectRef } }),
+  "runs.retrieve": async (url, target) => ({ params: { runId: await triggerRun(url, target) } }),
+  "runs.cancel": async (url, target) => ({ params: { runId: await triggerRun(url, target) } }),
+  "runs.replay": async (url, target) => ({ params: { runId: await triggerRun(url, target) } }),
+  "envvars.list": async (_url, target) => ({ params: envParams(target) }),
+  "envvars.retrieve": async (url, target) => ({
+    params: { ...envParams(target), name: await createEnvVar(url, target) }
+  }),
+  "envvars.upload": async (_url, target) => ({
+    params: envParams(target),
+    body: { variables: { [fresh("UP").toUpperCase()]: "1" }, override: true }
+  }),
+  "envvars.create": async (_url, target) => ({
+    params: envParams(target),
+    body: { name: fresh("NEW").toUpperCase(), value: "v" }
+  }),
+  "envvars.update": async (url, target) => ({
+    params: { ...envParams(target), name: await createEnvVar(url, target) },
+    body: { value: "v2" }
+  }),
+  "envvars.del": async (url, target) => ({
+    params: { ...envParams(target), name: await createEnvVar(url, target) }
+  }),
+  "schedules.list": async () => ({ params: {} }),
+  "schedules.create": async () => ({
+    params: {},
+    body: { task: "nightly", cron: "0 3 * * *", deduplicationKey: fresh("dedup") }
+  }),
+  "schedules.retrieve": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  "schedules.update": async (url, target) => ({
+    params: { id: await createSchedule(url, target) },
+    body: { task: "nightly", cron: "30 4 * * *" }
+  }),
+  "schedules.activate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  "schedules.deactivate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } })
+}
+
+/** The handler key of a catalog entry (as the emulator keys its handlers). */
+export const keyOf = (entry: Catalog.Entry): string => `${entry.group}.${entry.name}`
+
+/** The path of an entry with its parameters filled in (percent-encoded, SPEC §3). */
+export const pathOf = (entry: Catalog.Entry, params: Record<string, string>): string =>
+  entry.path.replace(/:(\w+)/g, (_, name: string) => {
+    const value = params[name]
+    if (value === undefined) throw new Error(`fixture for ${keyOf(entry)} has no ${name}`)
+    return encodeURIComponent(value)
+  })
+
+/** Prepares a valid request for an entry and returns what to send (without credentials). */
+export const prepare = async (
+  url: string,
+  entry: Catalog.Entry,
+  target: Target
+): Promise<Omit<Send, "token">> => {
+  const fixture = fixtures[keyOf(entry)]
+  if (fixture === undefined) throw new Error(`no fixture for ${keyOf(entry)}`)
+  const prepared = await fixture(url, target)
+  return {
+    method: entry.method,
+    path: pathOf(entry, prepared.params),
+    ...(prepared.body === undefined ? {} : { body: prepared.body }),
+    ...(prepared.raw === undefined ? {} : { raw: prepared.raw }),
+    ...(prepared.contentType === undefined ? {} : { contentType: prepared.contentType })
+  }
+}
+
+/** Every catalog entry. */
+export const entries = Catalog.entries
+
+/** Decodes a body with the entry's own success schema (throws when it does not match). */
+export const decodeSuccess = (entry: Catalog.Entry, body: unknown): unknown =>
+  // The catalog's schemas need no services; reflection only types them loosely.
+  Schema.decodeUnknownSync(entry.endpoint.successSchema as Schema.Schema<unknown, unknown, never>)(body)

@@ -50,6 +50,14 @@ export interface EmulatorOptions {
   readonly timings?: { readonly queuedMs?: number; readonly executingMs?: number }
   /** Receives one line per request (and a line per internal error); no output by default. */
   readonly log?: (line: string) => void
+  /**
+   * Fixed refs and preview branches for the two demo projects, in order (e.g. `[{ ref: "proj_1234",
+   * previewBranches: ["feature-xyz"] }]` to run code written for those names). Keys do not change.
+   */
+  readonly projects?: ReadonlyArray<{
+    readonly ref?: string
+    readonly previewBranches?: ReadonlyArray<string>
+  }>
 }
 
 /**
@@ -206,7 +214,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
   }
   // Compiled from the catalog at every start: throws MissingHandlers when a catalog route has no handler.
   const routes = Dispatcher.compile(Catalog.entries, handlers)
-  const world = Model.make(seed, timings)
+  const world = Model.make(seed, timings, options.projects)
   const registry = FaultRegistry.make(Random.make((seed ^ 0x27d4eb2f) >>> 0))
   const running = await Server.listen(
     {

@@ -213,15 +213,23 @@ export interface World {
   readonly projectKeys: ReadonlyArray<ProjectKeys>
 }
 
-/** Builds the world from a seed. */
-export const make = (seed: number, timings: Timings): World => {
+/** Fixed names for the demo projects (e.g. the refs used in published docs), in project order. */
+export interface ProjectOverrides {
+  readonly ref?: string | undefined
+  readonly previewBranches?: ReadonlyArray<string> | undefined
+}
+
+/** Builds the world from a seed; `overrides` renames projects and branches without changing any key. */
+export const make = (seed: number, timings: Timings, overrides: ReadonlyArray<ProjectOverrides> = []): World => {
   const random = Random.make(seed)
   const projects = new Map<string, Project>()
   const tokens = new Map<string, Principal>()
   const projectKeys: Array<ProjectKeys> = []
 
-  for (const demo of demoProjects) {
-    const ref = `proj_${random.string(20, lowerAlnum)}`
+  for (const [index, demo] of demoProjects.entries()) {
+    const drawn = `proj_${random.string(20, lowerAlnum)}`
+    const ref = overrides[index]?.ref ?? drawn
+    const branches = overrides[index]?.previewBranches ?? demo.branches
     const environments = {} as Record<Slug, Environment>
     const project: Project = { ref, name: demo.name, environments }
     const keys = {} as Record<Slug, { secretKey: string; scopedKey: string }>
@@ -245,11 +253,11 @@ export const make = (seed: number, timings: Timings): World => {
       })
     }
     const preview = environments.preview
-    for (const branch of demo.branches) {
+    for (const branch of branches) {
       preview.branches.set(branch, makeEnvironment(random, project, "preview", branch, preview))
     }
     projects.set(ref, project)
-    projectKeys.push({ ref, name: demo.name, environments: keys, previewBranches: [...demo.branches] })
+    projectKeys.push({ ref, name: demo.name, environments: keys, previewBranches: [...branches] })
   }
 
   const refs = [...projects.keys()]

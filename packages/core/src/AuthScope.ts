@@ -109,9 +109,37 @@ const overDefault = (config: AuthConfig): AuthConfig => {
   }
 }
 
-/** The default auth context, validated: see {@link configure}. */
-export const resolveDefault = (): Either.Either<AuthContext, AuthError> =>
-  make(defaultFields(), undefined, searchedByDefault)
+let defaultCache:
+  | {
+      readonly fields: AuthConfig
+      readonly config: AuthConfig
+      readonly result: Either.Either<AuthContext, AuthError>
+    }
+  | undefined
+
+const sameFields = (a: AuthConfig, b: AuthConfig) =>
+  a.accessToken === b.accessToken &&
+  a.secretKey === b.secretKey &&
+  a.baseURL === b.baseURL &&
+  a.previewBranch === b.previewBranch
+
+/**
+ * The default auth context, validated: see {@link configure}. Built again only when `configure()` or the
+ * environment variables it reads have changed since the last call.
+ */
+export const resolveDefault = (): Either.Either<AuthContext, AuthError> => {
+  const fields = defaultFields()
+  if (
+    defaultCache !== undefined &&
+    defaultCache.config === defaultConfig &&
+    sameFields(defaultCache.fields, fields)
+  ) {
+    return defaultCache.result
+  }
+  const result = make(fields, undefined, searchedByDefault)
+  defaultCache = { fields, config: defaultConfig, result }
+  return result
+}
 
 /**
  * Builds an auth context from `config` merged over the default (`configure()`, then environment

@@ -125,6 +125,12 @@ const bodyIsValid = (body: string): InvalidCredentialReason | undefined => {
   return undefined
 }
 
+/**
+ * The checks above have validated every field, so the class constructors skip their schema validation
+ * (it cost ~17 µs of a ~19 µs parse, paid on every scope that names a credential by string).
+ */
+const validated = true
+
 /** Validates a credential string; the pure core of {@link parse}. */
 const decodeString = (input: unknown): Either.Either<Credential, InvalidCredential> => {
   if (typeof input !== "string") {
@@ -147,7 +153,7 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
     const problem = bodyIsValid(pat[1] ?? "")
     return problem
       ? fail(problem, input)
-      : Either.right(PersonalAccessToken.make({ token: Redacted.make(input) }))
+      : Either.right(PersonalAccessToken.make({ token: Redacted.make(input) }, validated))
   }
   const key = /^tr_(dev|stg|prod|preview)_(sk_)?(.*)$/s.exec(input)
   const environment = key ? environmentByPrefix[key[1] ?? ""] : undefined
@@ -156,7 +162,10 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
     return problem
       ? fail(problem, input)
       : Either.right(
-          SecretKey.make({ environment, scoped: key[2] !== undefined, token: Redacted.make(input) })
+          SecretKey.make(
+            { environment, scoped: key[2] !== undefined, token: Redacted.make(input) },
+            validated
+          )
         )
   }
   return fail("UnknownPrefix", input)

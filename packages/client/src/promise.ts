@@ -35,6 +35,7 @@ export {
   MissingCredential,
   NoAsyncContext
 } from "@authctx/core"
+export * as AuthHandle from "./AuthHandle.js"
 export * from "./Errors.js"
 
 type AnyEffect<A> = Effect.Effect<A, unknown, unknown>

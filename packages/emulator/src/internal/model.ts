@@ -220,7 +220,11 @@ export interface ProjectOverrides {
 }
 
 /** Builds the world from a seed; `overrides` renames projects and branches without changing any key. */
-export const make = (seed: number, timings: Timings, overrides: ReadonlyArray<ProjectOverrides> = []): World => {
+export const make = (
+  seed: number,
+  timings: Timings,
+  overrides: ReadonlyArray<ProjectOverrides> = []
+): World => {
   const random = Random.make(seed)
   const projects = new Map<string, Project>()
   const tokens = new Map<string, Principal>()

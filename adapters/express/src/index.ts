@@ -1,0 +1,288 @@
+/**
+ * `@authctx/express`: per-request auth for Express 5. `authContext(options)` finds the request's credential
+ * (your `resolve`, or the `Authorization: Bearer …` header), validates it, and runs the rest of the request
+ * inside its auth scope, so the Promise API's ambient calls (`runs.list()`, `envvars.list(…)`) in handlers
+ * use this request's credential — after awaits, in timers, while streaming. Handlers also get `req.auth`.
+ *
+ * @example
+ * ```ts
+ * import { authContext, authErrorHandler } from "@authctx/express"
+ * import { envvars } from "@authctx/client/promise"
+ * import express from "express"
+ *
+ * const app = express()
+ * const auth = authContext({ accept: ["SecretKey"] })
+ * app.get("/vars/:project", auth, auth.handler(async (req, res) => {
+ *   res.json(await envvars.list(String(req.params["project"]), req.auth.context.credential.environment))
+ * }))
+ * app.use(authErrorHandler())
+ * ```
+ */
+
+import { AuthHandle as Handle } from "@authctx/client/promise"
+import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Either, Schema } from "effect"
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
+
+/** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
+export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
+/** The handle of one kind. */
+export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
+
+declare global {
+  namespace Express {
+    interface Request {
+      /**
+       * The request's auth, set by `authContext()` of `@authctx/express`; absent on routes it does not guard.
+       * Its kind is not known here: narrow with `req.auth.kind`, or use `middleware.handler(fn)` for a
+       * `req.auth` typed by the middleware's `accept`.
+       */
+      auth?: Handle.AuthHandle | undefined
+    }
+  }
+}
+
+/**
+ * A refused request, passed to `next(err)` the express-jwt way: `status` (and `statusCode`) 401 or 400,
+ * `code` (see `RequestAuth.FailureCode`), `headers` with the `WWW-Authenticate` challenge, and the
+ * `problem` body. Express's own error handler already answers with its status and headers;
+ * {@link authErrorHandler} answers with the problem as `application/problem+json`.
+ *
+ * @example
+ * ```ts
+ * import { UnauthorizedError } from "@authctx/express"
+ * import type { ErrorRequestHandler } from "express"
+ *
+ * const onAuthError: ErrorRequestHandler = (err, _req, res, next) => {
+ *   if (!(err instanceof UnauthorizedError)) return next(err)
+ *   res.status(err.status).set(err.headers).json({ error: err.code })
+ * }
+ * ```
+ */
+export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>(
+  "@authctx/express/UnauthorizedError"
+)("UnauthorizedError", {
+  status: Schema.Literal(400, 401),
+  code: RequestAuth.FailureCode,
+  headers: Schema.Struct({ "WWW-Authenticate": Schema.String }),
+  problem: RequestAuth.Problem
+}) {
+  /** The refused request as an error to pass to `next`. */
+  static fromFailure(failure: RequestAuth.AuthFailure): UnauthorizedError {
+    return new UnauthorizedError({
+      status: failure.status,
+      code: failure.code,
+      headers: { "WWW-Authenticate": failure.wwwAuthenticate },
+      problem: failure.problem
+    })
+  }
+  /** The status, under the name http-errors and Express's final handler also read. */
+  get statusCode(): 400 | 401 {
+    return this.status
+  }
+  /** The message is safe to show the client (it never contains the token). */
+  get expose(): boolean {
+    return true
+  }
+  override get message(): string {
+    return `${this.problem.title}: ${this.problem.detail}`
+  }
+}
+
+/**
+ * `middleware.handler(fn)` ran on a request that the middleware did not authenticate: mount the middleware
+ * before the handler (`app.get(path, auth, auth.handler(fn))` or `app.use(auth)`). A programming error,
+ * so Express answers 500.
+ */
+export class MissingAuthMiddleware extends Schema.TaggedError<MissingAuthMiddleware>(
+  "@authctx/express/MissingAuthMiddleware"
+)("MissingAuthMiddleware", {}) {
+  override get message(): string {
+    return "auth.handler(fn) ran on a request its authContext() middleware did not authenticate; mount the middleware before the handler"
+  }
+}
+
+/**
+ * Options of {@link authContext}: those of `RequestAuth.Options` (with Express's `Request`) and `onError`.
+ *
+ * @example
+ * ```ts
+ * import type { Options } from "@authctx/express"
+ *
+ * const options: Options<"SecretKey"> = { accept: ["SecretKey"], realm: "tenants" }
+ * ```
+ */
+export interface Options<
+  K extends Credential.Kind = Credential.Kind,
+  R extends RequestAuth.Resolved = RequestAuth.Resolved
+> extends RequestAuth.Options<K, Request, R> {
+  /**
+   * What to do with a refused request. The default is `next(error)`, so the app's error handlers (or
+   * {@link authErrorHandler}, or Express's own) answer it. Pass {@link sendProblem} to answer at once.
+   */
+  readonly onError?:
+    | ((error: UnauthorizedError, req: Request, res: Response, next: NextFunction) => void)
+    | undefined
+}
+
+/**
+ * A request behind a middleware of kind `K`: `req.auth` is set and typed (what `middleware.handler(fn)`
+ * gives `fn`).
+ *
+ * @example
+ * ```ts
+ * import type { RequestWithAuth } from "@authctx/express"
+ *
+ * const environment = (req: RequestWithAuth<"SecretKey">) => req.auth.context.credential.environment
+ * ```
+ */
+export type RequestWithAuth<K extends Credential.Kind = Credential.Kind> = Request & {
+  readonly auth: Handle.AuthHandle<K>
+}
+
+/** A handler of a request behind a middleware of kind `K`. */
+export type AuthRequestHandler<K extends Credential.Kind> = (
+  req: RequestWithAuth<K>,
+  res: Response,
+  next: NextFunction
+) => unknown
+
+/** The middleware {@link authContext} returns. */
+export interface AuthMiddleware<K extends Credential.Kind> extends RequestHandler {
+  /**
+   * Wraps a handler so that its `req.auth` is typed by this middleware's kind (no casts). The middleware
+   * must run before it on the same request, else the handler fails with {@link MissingAuthMiddleware}.
+   *
+   * @example
+   * ```ts
+   * import { authContext } from "@authctx/express"
+   * import express from "express"
+   *
+   * const app = express()
+   * const auth = authContext({ accept: ["SecretKey"] })
+   * app.get("/runs/:id", auth, auth.handler(async (req, res) => {
+   *   res.json(await req.auth.client.runs.retrieve(String(req.params["id"])))
+   * }))
+   * ```
+   */
+  handler(fn: AuthRequestHandler<K>): RequestHandler
+  /** The framework-neutral authenticator this middleware uses. */
+  readonly authenticate: RequestAuth.Authenticator<K, Request>
+}
+
+/**
+ * Answers a refused request with its status, `WWW-Authenticate` and the problem as
+ * `application/problem+json`. Use it as `onError`, or from your own error handler.
+ *
+ * @example
+ * ```ts
+ * import { authContext, sendProblem } from "@authctx/express"
+ *
+ * const auth = authContext({ onError: (error, _req, res) => sendProblem(res, error) })
+ * ```
+ */
+export const sendProblem = (res: Response, error: UnauthorizedError): void => {
+  res
+    .status(error.status)
+    .set("WWW-Authenticate", error.headers["WWW-Authenticate"])
+    .set("Content-Type", RequestAuth.problemContentType)
+    .send(JSON.stringify(error.problem))
+}
+
+/**
+ * An error handler that answers {@link UnauthorizedError}s with problem+json (see {@link sendProblem}) and
+ * passes every other error on. Mount it after your routes when the app has no error handler of its own
+ * that knows `UnauthorizedError` (without it, Express's final handler answers with the right status and
+ * `WWW-Authenticate`, but an HTML body).
+ *
+ * @example
+ * ```ts
+ * import { authContext, authErrorHandler } from "@authctx/express"
+ * import express from "express"
+ *
+ * const app = express()
+ * app.use(authContext())
+ * app.get("/", (_req, res) => { res.send("ok") })
+ * app.use(authErrorHandler())
+ * ```
+ */
+export const authErrorHandler = (): ErrorRequestHandler => (err, _req, res, next) => {
+  if (!(err instanceof UnauthorizedError) || res.headersSent) return next(err)
+  sendProblem(res, err)
+}
+
+/** An `AuthContext<K>` is an `AuthContext`; TypeScript cannot see it through the `Extract` of its credential. */
+const widen = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Auth.AuthContext =>
+  context as unknown as Auth.AuthContext
+
+const defaultOnError = (error: UnauthorizedError, _req: Request, _res: Response, next: NextFunction): void =>
+  next(error)
+
+/**
+ * Per-request auth middleware. On success it sets `req.auth` and runs the rest of the request inside the
+ * request's auth scope (`AuthScope.runWith`); on failure it calls `onError` (by default `next(error)` with
+ * an {@link UnauthorizedError}). See `RequestAuth.make` for the options and the failures; options are
+ * validated at once (it throws when they cannot work).
+ *
+ * The kind of `req.auth` in `middleware.handler(fn)` is what `resolve` can return, within `accept`.
+ *
+ * @example
+ * ```ts
+ * import { authContext, authErrorHandler } from "@authctx/express"
+ * import { runs } from "@authctx/client/promise"
+ * import express from "express"
+ *
+ * const keys = new Map([["acme", process.env["ACME_TRIGGER_KEY"]]])
+ * const app = express()
+ * app.use(authContext({ resolve: (req) => keys.get(req.get("x-tenant") ?? ""), accept: ["SecretKey"] }))
+ * app.get("/runs", async (_req, res) => { res.json(await runs.list({ limit: 10 })) })
+ * app.use(authErrorHandler())
+ * ```
+ */
+export const authContext = <
+  K extends Credential.Kind = Credential.Kind,
+  const R extends RequestAuth.Resolved = RequestAuth.Resolved
+>(
+  options: Options<K, R> = {}
+): AuthMiddleware<RequestAuth.KindOf<K, R>> => {
+  type Kind = RequestAuth.KindOf<K, R>
+  const authenticate = RequestAuth.make<K, Request, R>(options)
+  const onError = options.onError ?? defaultOnError
+  const handles = new WeakMap<Request, Handle.AuthHandle<Kind>>()
+
+  const settle = (
+    result: Either.Either<Auth.AuthContext<Kind>, RequestAuth.AuthFailure>,
+    req: Request,
+    res: Response,
+    next: NextFunction
+  ): void => {
+    if (Either.isLeft(result)) {
+      onError(UnauthorizedError.fromFailure(result.left), req, res, next)
+      return
+    }
+    const handle = Handle.make<Kind>(result.right)
+    req.auth = handle
+    handles.set(req, handle)
+    AuthScope.runWith(widen(result.right), () => next())
+  }
+
+  // Synchronous unless resolve or verify is async: Express 5 turns a rejected promise into next(err).
+  const middleware: RequestHandler = (req, res, next) => {
+    const outcome = authenticate({ header: (name) => req.headers[name], request: req })
+    if (outcome instanceof Promise) return outcome.then((result) => settle(result, req, res, next))
+    settle(outcome, req, res, next)
+  }
+
+  const carries = (req: Request, handle: Handle.AuthHandle<Kind>): req is RequestWithAuth<Kind> =>
+    req.auth === handle
+
+  const handler = (fn: AuthRequestHandler<Kind>): RequestHandler => {
+    return (req, res, next) => {
+      const handle = handles.get(req)
+      if (handle === undefined || !carries(req, handle)) return next(new MissingAuthMiddleware())
+      return fn(req, res, next)
+    }
+  }
+
+  return Object.assign(middleware, { handler, authenticate })
+}

@@ -1,0 +1,298 @@
+/**
+ * @authctx/express on a real Express 5 server on loopback, against the emulator: per-request scoping under
+ * load (50 tenants, 2,000 requests, 64 connections; resolve and bearer pass-through), the hostile header
+ * corpus, and the error paths (authErrorHandler, Express's own handler, onError).
+ */
+import { createServer, type Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { setTimeout as sleep } from "node:timers/promises"
+import {
+  checkLog,
+  driveTenantLoad,
+  type EnvvarsCalls,
+  handlerFailedBody,
+  hostileCorpus,
+  previewBranch,
+  runCorpus,
+  startWorld,
+  type Tenant,
+  tenantWork,
+  type World
+} from "@authctx/adapter-testkit"
+import { envvars } from "@authctx/client/promise"
+import { AuthScope } from "@authctx/core"
+import {
+  type AuthHandle,
+  authContext,
+  authErrorHandler,
+  sendProblem,
+  UnauthorizedError
+} from "@authctx/express"
+import express, { type ErrorRequestHandler, type Request } from "express"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+let world: World
+
+beforeAll(async () => {
+  world = await startWorld(50)
+})
+
+afterAll(async () => {
+  await world?.stop()
+})
+
+interface Running {
+  readonly url: string
+  readonly port: number
+  readonly close: () => Promise<void>
+}
+
+const listen = async (app: express.Express): Promise<Running> => {
+  // A larger header limit than Node's 16 kB, so that the 16 kB header reaches the middleware.
+  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, app)
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      })
+  }
+}
+
+const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
+
+const tenantOf = (req: Request): Tenant => {
+  const id = req.params["tenant"]
+  const tenant = typeof id === "string" ? world.byId.get(id) : undefined
+  if (tenant === undefined) throw new Error("unknown tenant")
+  return tenant
+}
+
+const clientOf = (auth: AuthHandle | undefined): EnvvarsCalls => {
+  if (auth === undefined) throw new Error("req.auth is not set")
+  return auth.client.envvars
+}
+
+/** The multi-tenant app: body parser before (/early) and after (/late) the middleware, timers, a stream, a throw. */
+const tenantApp = (mode: "resolve" | "bearer"): express.Express => {
+  const app = express()
+  app.use("/early", express.json())
+  app.use(
+    mode === "resolve"
+      ? authContext({
+          resolve: (req) => world.byId.get(req.get("x-tenant") ?? "")?.config,
+          baseURL: world.emulator.url
+        })
+      : authContext({ baseURL: world.emulator.url, previewBranch })
+  )
+  const work = async (req: Request, res: express.Response) => {
+    const tenant = tenantOf(req)
+    const body: unknown = req.body
+    if (typeof body !== "object" || body === null || !("tenant" in body) || body.tenant !== tenant.id) {
+      res.status(422).json({ error: "body not parsed" })
+      return
+    }
+    res.json(await tenantWork(tenant, ambient, clientOf(req.auth)))
+  }
+  app.post("/early/:tenant", work)
+  app.post("/late/:tenant", express.json(), work)
+  app.get("/timers/:tenant", async (req, res) => {
+    const tenant = tenantOf(req)
+    await sleep(2)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    res.json(await tenantWork(tenant, ambient, clientOf(req.auth), () => sleep(1)))
+  })
+  app.get("/stream/:tenant", async (req, res) => {
+    const tenant = tenantOf(req)
+    res.setHeader("Content-Type", "application/x-ndjson")
+    res.write(`${JSON.stringify({ started: tenant.id })}\n`)
+    let step = 0
+    const result = await tenantWork(tenant, ambient, clientOf(req.auth), async () => {
+      res.write(`${JSON.stringify({ step: step++ })}\n`)
+      await sleep(1)
+    })
+    res.end(`${JSON.stringify(result)}\n`)
+  })
+  app.get("/throws/:tenant", async (req) => {
+    const tenant = tenantOf(req)
+    await ambient.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+    throw new Error(`handler of ${tenant.id} failed`)
+  })
+  app.use(authErrorHandler())
+  const fallback: ErrorRequestHandler = (_err, _req, res, _next) => {
+    res.status(500).type("application/json").send(handlerFailedBody)
+  }
+  app.use(fallback)
+  return app
+}
+
+describe("per-request scope under load", () => {
+  for (const mode of ["resolve", "bearer"] as const) {
+    it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
+      const server = await listen(tenantApp(mode))
+      try {
+        world.emulator.clearRequests()
+        const { calls, problems } = await driveTenantLoad(world, server.url, mode)
+        expect(problems).toEqual([])
+        const check = checkLog(world.emulator.requests(), world.tenants)
+        expect(check.crossTenant).toEqual([])
+        expect(check.foreignLists).toEqual([])
+        expect(check.failed).toEqual([])
+        expect(check.attributed).toBe(calls)
+        expect(check.perTenant.size).toBe(50)
+        // Nothing leaks out of the request: no scope is active here.
+        expect(AuthScope.current()).toBeUndefined()
+      } finally {
+        await server.close()
+      }
+    })
+  }
+})
+
+describe("hostile Authorization headers", () => {
+  const corpusApp = (): express.Express => {
+    const app = express()
+    const kind = (req: Request, res: express.Response) => {
+      res.json({ kind: req.auth?.kind, scoped: AuthScope.current()?.credential._tag })
+    }
+    app.get("/any", authContext({ baseURL: world.emulator.url }), kind)
+    app.get("/secret", authContext({ accept: ["SecretKey"], baseURL: world.emulator.url }), kind)
+    app.get(
+      "/verify",
+      authContext({
+        verify: async (auth) => auth.credential._tag === "SecretKey",
+        baseURL: world.emulator.url
+      }),
+      kind
+    )
+    app.use(authErrorHandler())
+    return app
+  }
+
+  it("the corpus has at least 50 hostile headers", () => {
+    expect(hostileCorpus(world).filter((c) => c.expected !== "ok").length).toBeGreaterThanOrEqual(50)
+  })
+
+  it("each gets 400/401 with the right WWW-Authenticate and problem, never a 500 or the token; the server keeps serving", async () => {
+    const server = await listen(corpusApp())
+    try {
+      const failures = await runCorpus(world, server.url, server.port)
+      expect(failures).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("an accepted request runs in its scope and sets req.auth", async () => {
+    const server = await listen(corpusApp())
+    try {
+      const response = await fetch(`${server.url}/secret`, {
+        headers: { authorization: `bearer ${world.secretKey}` }
+      })
+      expect(await response.json()).toEqual({ kind: "SecretKey", scoped: "SecretKey" })
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("error paths", () => {
+  it("without authErrorHandler, Express's own handler answers with the status and WWW-Authenticate", async () => {
+    const app = express()
+    app.get("/", authContext(), (_req, res) => {
+      res.send("ok")
+    })
+    const server = await listen(app)
+    try {
+      const response = await fetch(server.url, { headers: { authorization: "Token x" } })
+      expect(response.status).toBe(400)
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_request"')
+      await response.text()
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("the app's own error handler gets an UnauthorizedError with status, code and headers", async () => {
+    const app = express()
+    const seen: Array<unknown> = []
+    app.get("/", authContext({ realm: "tenants", accept: ["SecretKey"] }), (_req, res) => {
+      res.send("ok")
+    })
+    const handler: ErrorRequestHandler = (err, _req, res, _next) => {
+      seen.push(err)
+      res.status(418).send("custom")
+    }
+    app.use(handler)
+    const server = await listen(app)
+    try {
+      const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
+      expect(response.status).toBe(418)
+      await response.text()
+      const error = seen[0]
+      expect(error).toBeInstanceOf(UnauthorizedError)
+      if (!(error instanceof UnauthorizedError)) return
+      expect(error.status).toBe(401)
+      expect(error.statusCode).toBe(401)
+      expect(error.code).toBe("unsupported_kind")
+      expect(error.headers).toEqual({ "WWW-Authenticate": 'Bearer realm="tenants", error="invalid_token"' })
+      expect(error.expose).toBe(true)
+      expect(JSON.stringify(error)).not.toContain(world.pat.slice(7))
+      expect(error.message).not.toContain(world.pat.slice(7))
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("onError: sendProblem answers at once; a resolve that throws is a 401 resolve_failed without its message", async () => {
+    const app = express()
+    app.get(
+      "/",
+      authContext({
+        resolve: () => {
+          throw new Error(`database down, key ${world.secretKey}`)
+        },
+        onError: (error, _req, res) => sendProblem(res, error)
+      }),
+      (_req, res) => {
+        res.send("ok")
+      }
+    )
+    const server = await listen(app)
+    try {
+      const response = await fetch(server.url)
+      expect(response.status).toBe(401)
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_token"')
+      const text = await response.text()
+      expect(JSON.parse(text)).toMatchObject({ status: 401, type: "urn:authctx:problem:resolve_failed" })
+      expect(text).not.toContain("database")
+      expect(text).not.toContain(world.secretKey.slice(7))
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("handler() without its middleware fails with MissingAuthMiddleware (500), not with another request's auth", async () => {
+    const app = express()
+    const guarded = authContext({ accept: ["SecretKey"] })
+    app.get(
+      "/",
+      authContext(),
+      guarded.handler((req, res) => {
+        res.send(req.auth.kind)
+      })
+    )
+    const server = await listen(app)
+    try {
+      const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
+      expect(response.status).toBe(500)
+      await response.text()
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -1,0 +1,146 @@
+/**
+ * `@authctx/hono`: per-request auth for Hono 4. `authContext(options)` finds the request's credential (your
+ * `resolve`, or the `Authorization: Bearer …` header), validates it, and runs the rest of the request
+ * inside its auth scope, so the Promise API's ambient calls (`runs.list()`, `envvars.list(…)`) use this
+ * request's credential — after awaits, in timers, while streaming. Handlers also get `c.var.auth`.
+ *
+ * @example
+ * ```ts
+ * import { authContext } from "@authctx/hono"
+ * import { Hono } from "hono"
+ *
+ * const app = new Hono()
+ * app.get("/runs", authContext({ accept: ["SecretKey"] }), async (c) =>
+ *   c.json(await c.var.auth.client.runs.list({ limit: 10 }))
+ * )
+ * ```
+ */
+
+import { AuthHandle as Handle } from "@authctx/client/promise"
+import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Either } from "effect"
+import type { Context, MiddlewareHandler } from "hono"
+import { HTTPException } from "hono/http-exception"
+
+/** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
+export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
+/** The handle of one kind. */
+export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
+
+/**
+ * The `Env` the middleware adds: `c.var.auth` (and `c.get("auth")`), typed by its kind. Type an app with
+ * it when the middleware guards the whole app: `new Hono<AuthEnv<"SecretKey">>()`.
+ *
+ * @example
+ * ```ts
+ * import { type AuthEnv, authContext } from "@authctx/hono"
+ * import { Hono } from "hono"
+ *
+ * const app = new Hono<AuthEnv<"SecretKey">>()
+ * app.use(authContext({ accept: ["SecretKey"] }))
+ * app.get("/env", (c) => c.text(c.var.auth.context.credential.environment))
+ * ```
+ */
+export type AuthEnv<K extends Credential.Kind = Credential.Kind> = {
+  Variables: { auth: Handle.AuthHandle<K> }
+}
+
+/**
+ * Options of {@link authContext}: those of `RequestAuth.Options` (with Hono's `Context`) and `onError`.
+ *
+ * @example
+ * ```ts
+ * import type { Options } from "@authctx/hono"
+ *
+ * const options: Options<"SecretKey"> = { accept: ["SecretKey"], header: "x-api-key" }
+ * ```
+ */
+export interface Options<
+  K extends Credential.Kind = Credential.Kind,
+  R extends RequestAuth.Resolved = RequestAuth.Resolved
+> extends RequestAuth.Options<K, Context, R> {
+  /**
+   * The response to a refused request. By default the middleware throws an `HTTPException` whose response
+   * ({@link problemResponse}) has the status, the `WWW-Authenticate` challenge and a problem+json body;
+   * Hono sends it, or your `app.onError` gets it (`err.getResponse()`, `err.cause` is the failure).
+   */
+  readonly onError?:
+    | ((failure: RequestAuth.AuthFailure, c: Context) => Response | Promise<Response>)
+    | undefined
+}
+
+/**
+ * The response to a refused request: status, `WWW-Authenticate` and the problem as
+ * `application/problem+json`.
+ *
+ * @example
+ * ```ts
+ * import { authContext, problemResponse } from "@authctx/hono"
+ *
+ * const auth = authContext({
+ *   onError: (failure) => {
+ *     const res = problemResponse(failure)
+ *     res.headers.set("Cache-Control", "no-store")
+ *     return res
+ *   }
+ * })
+ * ```
+ */
+export const problemResponse = (failure: RequestAuth.AuthFailure): Response =>
+  new Response(RequestAuth.problemBody(failure), {
+    status: failure.status,
+    headers: {
+      "Content-Type": RequestAuth.problemContentType,
+      "WWW-Authenticate": failure.wwwAuthenticate
+    }
+  })
+
+/** An `AuthContext<K>` is an `AuthContext`; TypeScript cannot see it through the `Extract` of its credential. */
+const widen = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Auth.AuthContext =>
+  context as unknown as Auth.AuthContext
+
+/**
+ * Per-request auth middleware, the `bearerAuth` way. On success it sets `c.var.auth` and runs the rest of
+ * the request inside the request's auth scope (`AuthScope.runWith`); on failure it throws an
+ * `HTTPException` carrying the problem response, or returns `onError`'s response. See `RequestAuth.make`
+ * for the options and the failures; options are validated at once (it throws when they cannot work).
+ *
+ * Its type is a `MiddlewareHandler<AuthEnv<K>>`, so handlers after it in `app.get(path, auth, handler)`
+ * see `c.var.auth` typed by what `resolve` can return, within `accept`.
+ *
+ * @example
+ * ```ts
+ * import { authContext } from "@authctx/hono"
+ * import { runs } from "@authctx/client/promise"
+ * import { Hono } from "hono"
+ *
+ * const keys = new Map([["acme", process.env["ACME_TRIGGER_KEY"]]])
+ * const auth = authContext({ resolve: (c) => keys.get(c.req.header("x-tenant") ?? ""), accept: ["SecretKey"] })
+ * const app = new Hono().get("/runs", auth, async (c) => c.json(await runs.list({ limit: 10 })))
+ * ```
+ */
+export const authContext = <
+  K extends Credential.Kind = Credential.Kind,
+  const R extends RequestAuth.Resolved = RequestAuth.Resolved
+>(
+  options: Options<K, R> = {}
+): MiddlewareHandler<AuthEnv<RequestAuth.KindOf<K, R>>> => {
+  type Kind = RequestAuth.KindOf<K, R>
+  const authenticate = RequestAuth.make<K, Context, R>(options)
+  const { onError } = options
+  return async (c, next) => {
+    const outcome = authenticate({ header: (name) => c.req.header(name), request: c })
+    const result = outcome instanceof Promise ? await outcome : outcome
+    if (Either.isLeft(result)) {
+      const failure = result.left
+      if (onError !== undefined) return onError(failure, c)
+      throw new HTTPException(failure.status, {
+        res: problemResponse(failure),
+        message: failure.message,
+        cause: failure
+      })
+    }
+    c.set("auth", Handle.make<Kind>(result.right))
+    await AuthScope.runWith(widen(result.right), () => next())
+  }
+}

@@ -1,0 +1,275 @@
+/**
+ * @authctx/hono on a real Hono 4 app served by @hono/node-server on loopback, against the emulator:
+ * per-request scoping under load (50 tenants, 2,000 requests, 64 connections; resolve and bearer
+ * pass-through; a streamed response), the hostile header corpus, and the error paths (HTTPException with
+ * the problem response, app.onError, onError, resolve failures).
+ */
+import type { Server } from "node:http"
+import type { AddressInfo } from "node:net"
+import { setTimeout as sleep } from "node:timers/promises"
+import {
+  checkLog,
+  driveTenantLoad,
+  type EnvvarsCalls,
+  handlerFailedBody,
+  hostileCorpus,
+  previewBranch,
+  runCorpus,
+  startWorld,
+  type Tenant,
+  tenantWork,
+  type World
+} from "@authctx/adapter-testkit"
+import { envvars } from "@authctx/client/promise"
+import { AuthScope, RequestAuth } from "@authctx/core"
+import { authContext, problemResponse } from "@authctx/hono"
+import { createAdaptorServer } from "@hono/node-server"
+import { Hono } from "hono"
+import { HTTPException } from "hono/http-exception"
+import { stream } from "hono/streaming"
+import { validator } from "hono/validator"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+let world: World
+
+beforeAll(async () => {
+  world = await startWorld(50)
+})
+
+afterAll(async () => {
+  await world?.stop()
+})
+
+interface Running {
+  readonly url: string
+  readonly port: number
+  readonly close: () => Promise<void>
+}
+
+const listen = async (app: Hono): Promise<Running> => {
+  // A larger header limit than Node's 16 kB, so that the 16 kB header reaches the middleware.
+  const server = createAdaptorServer({
+    fetch: app.fetch,
+    serverOptions: { maxHeaderSize: 64 * 1024 }
+  }) as Server
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections()
+        server.close((error) => (error ? reject(error) : resolve()))
+      })
+  }
+}
+
+const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
+
+const tenantOf = (id: string): Tenant => {
+  const tenant = world.byId.get(id)
+  if (tenant === undefined) throw new Error("unknown tenant")
+  return tenant
+}
+
+/** Hono's body-parsing middleware: the JSON body, with the tenant it names. */
+const json = validator("json", (value: unknown, c) => {
+  if (
+    typeof value !== "object" ||
+    value === null ||
+    !("tenant" in value) ||
+    typeof value.tenant !== "string"
+  ) {
+    return c.json({ error: "body not parsed" }, 422)
+  }
+  return { tenant: value.tenant }
+})
+
+/** The multi-tenant app: body parser before (/early) and after (/late) the middleware, timers, a stream, a throw. */
+const tenantApp = (mode: "resolve" | "bearer"): Hono => {
+  const auth =
+    mode === "resolve"
+      ? authContext({
+          resolve: (c) => world.byId.get(c.req.header("x-tenant") ?? "")?.config,
+          baseURL: world.emulator.url
+        })
+      : authContext({ baseURL: world.emulator.url, previewBranch })
+  const app = new Hono()
+  app.onError((error, c) =>
+    error instanceof HTTPException
+      ? error.getResponse()
+      : c.body(handlerFailedBody, 500, { "content-type": "application/json" })
+  )
+  app.post("/early/:tenant", json, auth, async (c) => {
+    const tenant = tenantOf(c.req.param("tenant"))
+    if (c.req.valid("json").tenant !== tenant.id) return c.json({ error: "wrong body" }, 422)
+    return c.json(await tenantWork(tenant, ambient, c.var.auth.client.envvars))
+  })
+  app.post("/late/:tenant", auth, json, async (c) => {
+    const tenant = tenantOf(c.req.param("tenant"))
+    if (c.req.valid("json").tenant !== tenant.id) return c.json({ error: "wrong body" }, 422)
+    return c.json(await tenantWork(tenant, ambient, c.var.auth.client.envvars))
+  })
+  app.get("/timers/:tenant", auth, async (c) => {
+    const tenant = tenantOf(c.req.param("tenant"))
+    await sleep(2)
+    await new Promise<void>((resolve) => setImmediate(resolve))
+    return c.json(await tenantWork(tenant, ambient, c.var.auth.client.envvars, () => sleep(1)))
+  })
+  app.get("/stream/:tenant", auth, (c) => {
+    const tenant = tenantOf(c.req.param("tenant"))
+    const client = c.var.auth.client.envvars
+    c.header("Content-Type", "application/x-ndjson")
+    return stream(c, async (out) => {
+      await out.write(`${JSON.stringify({ started: tenant.id })}\n`)
+      let step = 0
+      const result = await tenantWork(tenant, ambient, client, async () => {
+        await out.write(`${JSON.stringify({ step: step++ })}\n`)
+        await sleep(1)
+      })
+      await out.write(`${JSON.stringify(result)}\n`)
+    })
+  })
+  app.get("/throws/:tenant", auth, async (c) => {
+    const tenant = tenantOf(c.req.param("tenant"))
+    await ambient.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+    throw new Error(`handler of ${tenant.id} failed`)
+  })
+  return app
+}
+
+describe("per-request scope under load", () => {
+  for (const mode of ["resolve", "bearer"] as const) {
+    it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
+      const server = await listen(tenantApp(mode))
+      try {
+        world.emulator.clearRequests()
+        const { calls, problems } = await driveTenantLoad(world, server.url, mode)
+        expect(problems).toEqual([])
+        const check = checkLog(world.emulator.requests(), world.tenants)
+        expect(check.crossTenant).toEqual([])
+        expect(check.foreignLists).toEqual([])
+        expect(check.failed).toEqual([])
+        expect(check.attributed).toBe(calls)
+        expect(check.perTenant.size).toBe(50)
+        expect(AuthScope.current()).toBeUndefined()
+      } finally {
+        await server.close()
+      }
+    })
+  }
+})
+
+describe("hostile Authorization headers", () => {
+  const corpusApp = (): Hono => {
+    const app = new Hono()
+    app.get("/any", authContext({ baseURL: world.emulator.url }), (c) =>
+      c.json({ kind: c.var.auth.kind, scoped: AuthScope.current()?.credential._tag })
+    )
+    app.get("/secret", authContext({ accept: ["SecretKey"], baseURL: world.emulator.url }), (c) =>
+      c.json({ kind: c.var.auth.kind, scoped: AuthScope.current()?.credential._tag })
+    )
+    app.get(
+      "/verify",
+      authContext({
+        verify: async (auth) => auth.credential._tag === "SecretKey",
+        baseURL: world.emulator.url
+      }),
+      (c) => c.json({ kind: c.var.auth.kind, scoped: AuthScope.current()?.credential._tag })
+    )
+    return app
+  }
+
+  it("the corpus has at least 50 hostile headers", () => {
+    expect(hostileCorpus(world).filter((c) => c.expected !== "ok").length).toBeGreaterThanOrEqual(50)
+  })
+
+  it("each gets 400/401 with the right WWW-Authenticate and problem, never a 500 or the token; the server keeps serving", async () => {
+    const server = await listen(corpusApp())
+    try {
+      expect(await runCorpus(world, server.url, server.port)).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("an accepted request runs in its scope and sets c.var.auth", async () => {
+    const server = await listen(corpusApp())
+    try {
+      const response = await fetch(`${server.url}/secret`, {
+        headers: { authorization: `bearer ${world.secretKey}` }
+      })
+      expect(await response.json()).toEqual({ kind: "SecretKey", scoped: "SecretKey" })
+    } finally {
+      await server.close()
+    }
+  })
+})
+
+describe("error paths", () => {
+  it("app.onError gets an HTTPException whose response is the problem and whose cause is the failure", async () => {
+    const app = new Hono()
+    const seen: Array<unknown> = []
+    app.onError((error, c) => {
+      seen.push(error)
+      return error instanceof HTTPException ? error.getResponse() : c.text("unexpected", 500)
+    })
+    app.get("/", authContext({ realm: "tenants", accept: ["SecretKey"] }), (c) => c.text("ok"))
+    const server = await listen(app)
+    try {
+      const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
+      expect(response.status).toBe(401)
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="tenants", error="invalid_token"')
+      expect(response.headers.get("content-type")).toBe("application/problem+json")
+      expect(await response.json()).toMatchObject({
+        status: 401,
+        type: "urn:authctx:problem:unsupported_kind"
+      })
+      const error = seen[0]
+      expect(error).toBeInstanceOf(HTTPException)
+      if (!(error instanceof HTTPException)) return
+      expect(error.status).toBe(401)
+      expect(error.cause).toBeInstanceOf(RequestAuth.AuthFailure)
+      expect(error.message).not.toContain(world.pat.slice(7))
+    } finally {
+      await server.close()
+    }
+  })
+
+  it("onError's response is sent; a resolve that throws is a 401 resolve_failed without its message", async () => {
+    const app = new Hono()
+    let ran = false
+    app.get(
+      "/",
+      authContext({
+        resolve: () => {
+          throw new Error(`database down, key ${world.secretKey}`)
+        },
+        onError: (failure) => {
+          const response = problemResponse(failure)
+          response.headers.set("Cache-Control", "no-store")
+          return response
+        }
+      }),
+      (c) => {
+        ran = true
+        return c.text("ok")
+      }
+    )
+    const server = await listen(app)
+    try {
+      const response = await fetch(server.url)
+      expect(response.status).toBe(401)
+      expect(response.headers.get("cache-control")).toBe("no-store")
+      expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_token"')
+      const text = await response.text()
+      expect(JSON.parse(text)).toMatchObject({ status: 401, type: "urn:authctx:problem:resolve_failed" })
+      expect(text).not.toContain("database")
+      expect(text).not.toContain(world.secretKey.slice(7))
+      expect(ran).toBe(false)
+    } finally {
+      await server.close()
+    }
+  })
+})

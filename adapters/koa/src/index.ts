@@ -1,0 +1,197 @@
+/**
+ * `@authctx/koa`: per-request auth for Koa 3. `authContext(options)` finds the request's credential (your
+ * `resolve`, or the `Authorization: Bearer …` header), validates it, and runs the downstream middleware
+ * inside its auth scope, so the Promise API's ambient calls (`runs.list()`, `envvars.list(…)`) use this
+ * request's credential — after awaits, in timers, while streaming. Middleware also gets `ctx.state.auth`.
+ *
+ * @example
+ * ```ts
+ * import { authContext } from "@authctx/koa"
+ * import Koa from "koa"
+ *
+ * const app = new Koa().use(authContext({ accept: ["SecretKey"] }))
+ * app.use(async (ctx) => {
+ *   ctx.body = await ctx.state.auth.client.runs.list({ limit: 10 })
+ * })
+ * ```
+ */
+
+import { AuthHandle as Handle } from "@authctx/client/promise"
+import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Either, Schema } from "effect"
+import type { Context, Middleware, Next } from "koa"
+
+/** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
+export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
+/** The handle of one kind. */
+export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
+
+declare module "koa" {
+  interface DefaultState {
+    /**
+     * The request's auth, set by `authContext()` of `@authctx/koa`; absent where it does not run. Its kind
+     * is not known here: narrow with `auth.kind`, or use the app (or middleware) typed by `authContext`,
+     * whose `ctx.state.auth` has the middleware's kind.
+     */
+    auth?: Handle.AuthHandle | undefined
+  }
+}
+
+/**
+ * The state `authContext` adds: `ctx.state.auth`, typed by the middleware's kind.
+ *
+ * @example
+ * ```ts
+ * import type { AuthState } from "@authctx/koa"
+ * import type { Middleware } from "koa"
+ *
+ * const env: Middleware<AuthState<"SecretKey">> = (ctx) => {
+ *   ctx.body = ctx.state.auth.context.credential.environment
+ * }
+ * ```
+ */
+export interface AuthState<K extends Credential.Kind = Credential.Kind> {
+  auth: Handle.AuthHandle<K>
+}
+
+/**
+ * A refused request, with what Koa's `ctx.throw` would give: `status` (and `statusCode`) 401 or 400,
+ * `expose`, `headers` with the `WWW-Authenticate` challenge, plus the `code` and the `problem` body.
+ * Throw it from `onError` to let your error middleware (or Koa's) answer instead.
+ *
+ * @example
+ * ```ts
+ * import { authContext } from "@authctx/koa"
+ *
+ * // Koa's own error handling (a text body), or your upstream try/catch, answers instead
+ * const auth = authContext({ onError: (error) => { throw error } })
+ * ```
+ */
+export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>(
+  "@authctx/koa/UnauthorizedError"
+)("UnauthorizedError", {
+  status: Schema.Literal(400, 401),
+  code: RequestAuth.FailureCode,
+  headers: Schema.Struct({ "WWW-Authenticate": Schema.String }),
+  problem: RequestAuth.Problem
+}) {
+  /** The refused request as an error. */
+  static fromFailure(failure: RequestAuth.AuthFailure): UnauthorizedError {
+    return new UnauthorizedError({
+      status: failure.status,
+      code: failure.code,
+      headers: { "WWW-Authenticate": failure.wwwAuthenticate },
+      problem: failure.problem
+    })
+  }
+  /** The status, under the name http-errors also uses. */
+  get statusCode(): 400 | 401 {
+    return this.status
+  }
+  /** The message is safe to show the client (it never contains the token); Koa then sends it. */
+  get expose(): boolean {
+    return true
+  }
+  override get message(): string {
+    return `${this.problem.title}: ${this.problem.detail}`
+  }
+}
+
+/**
+ * Options of {@link authContext}: those of `RequestAuth.Options` (with Koa's `Context`) and `onError`.
+ *
+ * @example
+ * ```ts
+ * import type { Options } from "@authctx/koa"
+ *
+ * const options: Options<"PersonalAccessToken"> = { accept: ["PersonalAccessToken"] }
+ * ```
+ */
+export interface Options<
+  K extends Credential.Kind = Credential.Kind,
+  R extends RequestAuth.Resolved = RequestAuth.Resolved
+> extends RequestAuth.Options<K, Context, R> {
+  /**
+   * What to do with a refused request. The default, {@link sendProblem}, answers with the status, the
+   * `WWW-Authenticate` challenge and a problem+json body; throw the error instead for `ctx.throw`
+   * semantics. Downstream middleware does not run either way.
+   */
+  readonly onError?: ((error: UnauthorizedError, ctx: Context) => void | Promise<void>) | undefined
+}
+
+/**
+ * Answers a refused request: status, `WWW-Authenticate` and the problem as `application/problem+json`.
+ *
+ * @example
+ * ```ts
+ * import { authContext, sendProblem } from "@authctx/koa"
+ *
+ * const auth = authContext({
+ *   onError: (error, ctx) => {
+ *     ctx.set("Cache-Control", "no-store")
+ *     sendProblem(error, ctx)
+ *   }
+ * })
+ * ```
+ */
+export const sendProblem = (error: UnauthorizedError, ctx: Context): void => {
+  ctx.status = error.status
+  ctx.set("WWW-Authenticate", error.headers["WWW-Authenticate"])
+  ctx.body = JSON.stringify(error.problem)
+  ctx.type = RequestAuth.problemContentType
+}
+
+/** An `AuthContext<K>` is an `AuthContext`; TypeScript cannot see it through the `Extract` of its credential. */
+const widen = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Auth.AuthContext =>
+  context as unknown as Auth.AuthContext
+
+/**
+ * Per-request auth middleware. On success it sets `ctx.state.auth` and runs the downstream middleware
+ * inside the request's auth scope (`AuthScope.runWith`); on failure it calls `onError` (by default
+ * {@link sendProblem}) and stops. See `RequestAuth.make` for the options and the failures; options are
+ * validated at once (it throws when they cannot work).
+ *
+ * Its type adds `{ auth: AuthHandle<K> }` to the state, so `app.use(authContext(…))` returns an app whose
+ * middleware see `ctx.state.auth` typed by what `resolve` can return, within `accept`.
+ *
+ * @example
+ * ```ts
+ * import { authContext } from "@authctx/koa"
+ * import { runs } from "@authctx/client/promise"
+ * import Koa from "koa"
+ *
+ * const keys = new Map([["acme", process.env["ACME_TRIGGER_KEY"]]])
+ * const app = new Koa().use(authContext({ resolve: (ctx) => keys.get(ctx.get("x-tenant")), accept: ["SecretKey"] }))
+ * app.use(async (ctx) => {
+ *   ctx.body = await runs.list({ limit: 10 })
+ * })
+ * ```
+ */
+export const authContext = <
+  K extends Credential.Kind = Credential.Kind,
+  const R extends RequestAuth.Resolved = RequestAuth.Resolved
+>(
+  options: Options<K, R> = {}
+): Middleware<AuthState<RequestAuth.KindOf<K, R>>> => {
+  const authenticate = RequestAuth.make<K, Context, R>(options)
+  const onError = options.onError ?? sendProblem
+  const settle = (
+    result: Either.Either<Auth.AuthContext<RequestAuth.KindOf<K, R>>, RequestAuth.AuthFailure>,
+    ctx: Context,
+    next: Next
+  ): unknown => {
+    if (Either.isLeft(result)) return onError(UnauthorizedError.fromFailure(result.left), ctx)
+    const context = widen(result.right)
+    ctx.state.auth = Handle.make(context)
+    return AuthScope.runWith(context, () => next())
+  }
+  // Synchronous until downstream runs, unless resolve or verify is async.
+  const middleware: Middleware = (ctx, next) => {
+    const outcome = authenticate({ header: (name) => ctx.req.headers[name], request: ctx })
+    return outcome instanceof Promise
+      ? outcome.then((result) => settle(result, ctx, next))
+      : settle(outcome, ctx, next)
+  }
+  // The handle is of kind KindOf<K, R> (the authenticator's); the state type says so to what follows.
+  return middleware as Middleware<AuthState<RequestAuth.KindOf<K, R>>>
+}

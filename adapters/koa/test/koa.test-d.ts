@@ -1,0 +1,83 @@
+/**
+ * Type tests of @authctx/koa, checked by `tsc`: `ctx.state.auth` without casts (the `DefaultState`
+ * augmentation, and the state type `app.use(authContext(…))` adds); SecretKey-only calls compile behind
+ * `accept: ["SecretKey"]` and not behind a PAT-only middleware.
+ */
+import { Envvars, Runs } from "@authctx/client"
+import type { Credential } from "@authctx/core"
+import {
+  type AuthHandle,
+  type AuthState,
+  authContext,
+  sendProblem,
+  type UnauthorizedError
+} from "@authctx/koa"
+import Koa, { type Context, type Middleware } from "koa"
+import { describe, expectTypeOf, it } from "vitest"
+
+declare const keys: ReadonlyMap<string, string>
+
+describe("ctx.state.auth (the DefaultState augmentation)", () => {
+  it("is the handle of an unknown kind in any middleware", () => {
+    new Koa().use(async (ctx) => {
+      expectTypeOf(ctx.state.auth).toEqualTypeOf<AuthHandle | undefined>()
+      const auth = ctx.state.auth
+      if (auth === undefined) return
+      await auth.run(Envvars.list("proj_1", "dev"))
+      // @ts-expect-error an unknown kind may not call a SecretKey-only endpoint
+      await auth.client.runs.retrieve("run_1")
+      if (auth.kind === "SecretKey") ctx.body = await auth.client.runs.retrieve("run_1")
+    })
+  })
+})
+
+describe("app.use(authContext(…)): the state is typed by the middleware", () => {
+  it("behind accept: ['SecretKey'], SecretKey-only calls compile", () => {
+    const app = new Koa().use(authContext({ accept: ["SecretKey"] }))
+    app.use(async (ctx) => {
+      expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"SecretKey">()
+      expectTypeOf(ctx.state.auth.context.credential).toEqualTypeOf<Credential.SecretKey>()
+      const run = await ctx.state.auth.client.runs.retrieve("run_1")
+      ctx.body = await ctx.state.auth.run(Runs.retrieve("run_1"))
+      ctx.body = run
+    })
+  })
+
+  it("behind a PAT-only middleware, they do not", () => {
+    const app = new Koa().use(authContext({ accept: ["PersonalAccessToken"] }))
+    app.use(async (ctx) => {
+      expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
+      // @ts-expect-error runs.retrieve is SecretKey-only
+      await ctx.state.auth.client.runs.retrieve("run_1")
+      // @ts-expect-error so is running it as an Effect
+      await ctx.state.auth.run(Runs.retrieve("run_1"))
+      ctx.body = await ctx.state.auth.run(Runs.list("proj_1"))
+    })
+  })
+
+  it("the middleware's type is a Koa middleware of AuthState<K>", () => {
+    expectTypeOf(authContext({ accept: ["SecretKey"] })).toEqualTypeOf<Middleware<AuthState<"SecretKey">>>()
+    const literal = authContext({ resolve: () => "tr_dev_abcdefghijklmnopqrstuvwx" })
+    expectTypeOf(literal).toEqualTypeOf<Middleware<AuthState<"SecretKey">>>()
+    const fromMap = authContext({
+      resolve: (ctx) => {
+        expectTypeOf(ctx).toEqualTypeOf<Context>()
+        return keys.get(ctx.get("x-tenant"))
+      }
+    })
+    expectTypeOf(fromMap).toEqualTypeOf<Middleware<AuthState<Credential.Kind>>>()
+  })
+})
+
+describe("options", () => {
+  it("verify sees the accepted kind; onError gets an UnauthorizedError and the context", () => {
+    authContext({
+      accept: ["PersonalAccessToken"],
+      verify: async (auth) => auth.credential._tag === "PersonalAccessToken",
+      onError: (error, ctx) => {
+        expectTypeOf(error).toEqualTypeOf<UnauthorizedError>()
+        sendProblem(error, ctx)
+      }
+    })
+  })
+})

@@ -1,0 +1,624 @@
+/**
+ * Shared fixtures of the adapter suites (Express, Koa, Hono): tenants mapped onto the emulator's demo
+ * credentials, the work a tenant's handler does against the emulator, a bounded load driver, the request-log
+ * check (every call carries its own tenant's credential), a corpus of hostile `Authorization` headers and a
+ * raw-socket client for the headers `fetch` refuses to send.
+ */
+import { connect } from "node:net"
+import { setTimeout as sleep } from "node:timers/promises"
+import { createClient } from "@authctx/client/promise"
+import { type Auth, Credential } from "@authctx/core"
+import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
+import { Either } from "effect"
+
+/** An environment slug. */
+export type Slug = "dev" | "staging" | "prod" | "preview"
+
+/** The preview branch every preview tenant uses (both demo projects have it). */
+export const previewBranch = "feature-a"
+
+/** One tenant of the multi-tenant backend under test, mapped onto one of the emulator's credentials. */
+export interface Tenant {
+  readonly id: string
+  /** The env var created for this tenant in its environment: its name says whose it is. */
+  readonly varName: string
+  readonly token: string
+  readonly kind: Credential.Kind
+  /** `Credential.fingerprint` of the token, as the emulator's request log shows it. */
+  readonly fingerprint: string
+  readonly projectRef: string
+  readonly env: Slug
+  /** The config a `resolve` returns for this tenant. */
+  readonly config: Auth.AuthConfig
+}
+
+/** The emulator and the tenants on it. */
+export interface World {
+  readonly emulator: Emulator
+  readonly tenants: ReadonlyArray<Tenant>
+  readonly byId: ReadonlyMap<string, Tenant>
+  /** A valid SecretKey and a PAT of the emulator (for corpus controls). */
+  readonly secretKey: string
+  readonly pat: string
+  readonly stop: () => Promise<void>
+}
+
+const fingerprintOf = (token: string): string =>
+  Either.match(Credential.parseEither(token), {
+    onLeft: (error) => {
+      throw error
+    },
+    onRight: Credential.fingerprint
+  })
+
+const slugs: ReadonlyArray<Slug> = ["dev", "staging", "prod", "preview"]
+
+/** The environment variables that would give the process a default credential; cleared by {@link startWorld}. */
+export const ambientVariables = [
+  "TRIGGER_SECRET_KEY",
+  "TRIGGER_ACCESS_TOKEN",
+  "TRIGGER_API_URL",
+  "TRIGGER_PREVIEW_BRANCH"
+]
+
+/**
+ * Starts an emulator and maps `count` tenants onto its credentials (every SecretKey, scoped key and PAT in
+ * turn), creating one env var per tenant, with the tenant's own credential, in the tenant's environment.
+ * Clears the `TRIGGER_*` variables so that no process-wide default credential can hide a missing scope.
+ */
+export const startWorld = async (count = 50): Promise<World> => {
+  for (const name of ambientVariables) delete process.env[name]
+  const emulator = await startEmulator({ seed: 11 })
+  const { projects, users } = emulator.credentials
+  const slots: Array<{ token: string; projectRef: string; env: Slug }> = []
+  for (const project of projects) {
+    for (const env of slugs) {
+      const keys = project.environments[env]
+      slots.push({ token: keys.secretKey, projectRef: project.ref, env })
+      slots.push({ token: keys.scopedKey, projectRef: project.ref, env })
+    }
+  }
+  for (const [u, user] of users.entries()) {
+    const projectRef = user.projectRefs[0]
+    if (projectRef !== undefined) slots.push({ token: user.pat, projectRef, env: u === 0 ? "dev" : "prod" })
+  }
+  const tenants: Array<Tenant> = []
+  for (let i = 0; i < count; i++) {
+    const slot = slots[i % slots.length]
+    if (slot === undefined) throw new Error("the emulator has no credentials")
+    const id = `t${String(i).padStart(2, "0")}`
+    const kind = Credential.unsafeParse(slot.token)._tag
+    const config: Auth.AuthConfig =
+      slot.env === "preview" ? { accessToken: slot.token, previewBranch } : { accessToken: slot.token }
+    tenants.push({
+      id,
+      varName: `TENANT_${id.toUpperCase()}`,
+      token: slot.token,
+      kind,
+      fingerprint: fingerprintOf(slot.token),
+      projectRef: slot.projectRef,
+      env: slot.env,
+      config
+    })
+  }
+  // Each tenant's variable, created with its own credential (PATs reach their project's environments).
+  for (const tenant of tenants) {
+    const client = createClient({ ...tenant.config, baseURL: emulator.url, previewBranch })
+    await client.envvars.create(tenant.projectRef, tenant.env, { name: tenant.varName, value: tenant.id })
+  }
+  emulator.clearRequests()
+  const secretKey = projects[0]?.environments.dev.secretKey
+  const pat = users[0]?.pat
+  if (secretKey === undefined || pat === undefined) throw new Error("the emulator has no demo credentials")
+  return {
+    emulator,
+    tenants,
+    byId: new Map(tenants.map((t) => [t.id, t])),
+    secretKey,
+    pat,
+    stop: () => emulator.stop()
+  }
+}
+
+/** The envvars calls a tenant's handler makes, ambient or through `auth.client`. */
+export interface EnvvarsCalls {
+  readonly retrieve: (projectRef: string, env: Slug, name: string) => Promise<{ readonly value: string }>
+  readonly list: (projectRef: string, env: Slug) => Promise<ReadonlyArray<{ readonly name: string }>>
+}
+
+/** What a tenant's handler answers: what it read through each path. */
+export interface WorkResult {
+  readonly tenant: string
+  readonly ambient: string
+  readonly client: string
+  readonly listed: boolean
+  readonly afterTimers: string
+}
+
+/**
+ * The work of one request: the tenant's variable through the ambient Promise API, again after a timer and
+ * a `setImmediate`, through `auth.client`, and the ambient `envvars.list`. Every call is in the emulator's
+ * log with the credential it carried; the variable's name in the path says which tenant made it.
+ */
+export const tenantWork = async (
+  tenant: Tenant,
+  ambient: EnvvarsCalls,
+  client: EnvvarsCalls,
+  between: () => Promise<void> = async () => {}
+): Promise<WorkResult> => {
+  const first = await ambient.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+  await between()
+  await sleep(Math.floor(Math.random() * 4))
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  const afterTimers = await new Promise<string>((resolve, reject) =>
+    setTimeout(() => {
+      ambient.retrieve(tenant.projectRef, tenant.env, tenant.varName).then((v) => resolve(v.value), reject)
+    }, 1)
+  )
+  await between()
+  const viaClient = await client.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+  const list = await ambient.list(tenant.projectRef, tenant.env)
+  return {
+    tenant: tenant.id,
+    ambient: first.value,
+    client: viaClient.value,
+    listed: list.some((v) => v.name === tenant.varName),
+    afterTimers
+  }
+}
+
+/** Whether a handler's answer is the tenant's own. */
+export const isOwn = (tenant: Tenant, result: WorkResult): boolean =>
+  result.tenant === tenant.id &&
+  result.ambient === tenant.id &&
+  result.client === tenant.id &&
+  result.afterTimers === tenant.id &&
+  result.listed
+
+/**
+ * Runs `total` requests with at most `concurrency` in flight (so at most that many connections), and
+ * returns how long it took. Bounded in count; each request has its own timeout in `send`.
+ */
+export const runLoad = async (
+  total: number,
+  concurrency: number,
+  send: (index: number) => Promise<void>
+): Promise<number> => {
+  const started = performance.now()
+  let next = 0
+  const worker = async () => {
+    while (next < total) {
+      const index = next++
+      await send(index)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker))
+  return performance.now() - started
+}
+
+/** What the request log says about the tenants' calls. */
+export interface LogCheck {
+  /** Calls attributed to a tenant by the variable name in their path. */
+  readonly attributed: number
+  /** Attributed calls whose credential is not the tenant's. */
+  readonly crossTenant: ReadonlyArray<RequestRecord>
+  /** `envvars.list` calls whose credential is not one of the tenants' of that environment. */
+  readonly foreignLists: ReadonlyArray<RequestRecord>
+  /** Calls answered with anything but 200. */
+  readonly failed: ReadonlyArray<RequestRecord>
+  readonly perTenant: ReadonlyMap<string, number>
+}
+
+/**
+ * Checks every tenant call in the emulator's log: an `envvars.retrieve` of `TENANT_Tnn` must carry tenant
+ * tnn's credential (fingerprint); an `envvars.list` must carry the credential of a tenant of that project
+ * and environment.
+ */
+export const checkLog = (records: ReadonlyArray<RequestRecord>, tenants: ReadonlyArray<Tenant>): LogCheck => {
+  const byVar = new Map(tenants.map((t) => [t.varName, t]))
+  const listers = new Map<string, Set<string>>()
+  for (const t of tenants) {
+    const key = `/api/v1/projects/${t.projectRef}/envvars/${t.env}`
+    const set = listers.get(key) ?? new Set<string>()
+    set.add(t.fingerprint)
+    listers.set(key, set)
+  }
+  const crossTenant: Array<RequestRecord> = []
+  const foreignLists: Array<RequestRecord> = []
+  const failed: Array<RequestRecord> = []
+  const perTenant = new Map<string, number>()
+  let attributed = 0
+  for (const record of records) {
+    if (record.status !== 200) failed.push(record)
+    if (record.route === "envvars.retrieve") {
+      const name = record.path.slice(record.path.lastIndexOf("/") + 1)
+      const tenant = byVar.get(name)
+      if (tenant === undefined) continue
+      attributed++
+      perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + 1)
+      if (record.credential !== tenant.fingerprint) crossTenant.push(record)
+    } else if (record.route === "envvars.list") {
+      const allowed = listers.get(record.path)
+      if (allowed === undefined || record.credential === undefined || !allowed.has(record.credential)) {
+        foreignLists.push(record)
+      }
+    }
+  }
+  return { attributed, crossTenant, foreignLists, failed, perTenant }
+}
+
+/** The answer to a raw HTTP/1.1 request. */
+export interface RawResponse {
+  readonly status: number
+  readonly headers: ReadonlyMap<string, string>
+  readonly body: string
+  readonly raw: string
+}
+
+/** The payload of a chunked body. */
+const dechunk = (payload: string): string => {
+  let out = ""
+  let at = 0
+  for (;;) {
+    const eol = payload.indexOf("\r\n", at)
+    if (eol === -1) return out
+    const size = Number.parseInt(payload.slice(at, eol), 16)
+    if (!Number.isFinite(size) || size === 0) return out
+    out += payload.slice(eol + 2, eol + 2 + size)
+    at = eol + 2 + size + 2
+  }
+}
+
+/**
+ * Sends bytes as they are (CR, LF, NUL, obs-fold and bytes outside ASCII included, which `fetch` refuses)
+ * and reads the answer until the server closes the connection (the request says `Connection: close`).
+ */
+export const rawRequest = (port: number, request: Buffer): Promise<RawResponse> =>
+  new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port })
+    const chunks: Array<Buffer> = []
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(new Error("raw request timed out"))
+    }, 10_000)
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk))
+    socket.on("error", (error) => {
+      // A server may reset after answering; what arrived is the answer.
+      if (chunks.length === 0) {
+        clearTimeout(timer)
+        reject(error)
+      }
+    })
+    socket.on("close", () => {
+      clearTimeout(timer)
+      const raw = Buffer.concat(chunks).toString("latin1")
+      const end = raw.indexOf("\r\n\r\n")
+      const head = end === -1 ? raw : raw.slice(0, end)
+      const [statusLine = "", ...lines] = head.split("\r\n")
+      const headers = new Map<string, string>()
+      for (const line of lines) {
+        const colon = line.indexOf(":")
+        if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim())
+      }
+      const payload = end === -1 ? "" : raw.slice(end + 4)
+      resolve({
+        status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1] ?? 0),
+        headers,
+        body: headers.get("transfer-encoding") === "chunked" ? dechunk(payload) : payload,
+        raw
+      })
+    })
+    socket.write(request)
+  })
+
+/** A GET with the given `Authorization` line bytes (or none), closing the connection after the answer. */
+export const rawGet = (port: number, path: string, authorization: Buffer | undefined): Promise<RawResponse> =>
+  rawRequest(
+    port,
+    Buffer.concat([
+      Buffer.from(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n`, "latin1"),
+      authorization === undefined
+        ? Buffer.alloc(0)
+        : Buffer.concat([
+            Buffer.from("Authorization: ", "latin1"),
+            authorization,
+            Buffer.from("\r\n", "latin1")
+          ]),
+      Buffer.from("\r\n", "latin1")
+    ])
+  )
+
+/** How a hostile header is answered. */
+export type Expected =
+  /** 401, `WWW-Authenticate: Bearer realm="…"` (no error). */
+  | "missing"
+  /** 400, `error="invalid_request"`. */
+  | "invalid_request"
+  /** 401, `error="invalid_token"`. */
+  | "invalid_token"
+  /** Node's HTTP parser refuses the request (400, connection closed) before any middleware runs. */
+  | "parser"
+  /** Accepted: 200. */
+  | "ok"
+
+/** One hostile (or control) header of the corpus. */
+export interface HostileCase {
+  readonly name: string
+  /** `undefined`: no header. A string is sent with `fetch`; a `Buffer` as raw bytes. */
+  readonly header: string | Buffer | undefined
+  /** The route: `/any` (bearer, every kind), `/secret` (SecretKey only), `/verify` (verify refuses scoped keys). */
+  readonly path: "/any" | "/secret" | "/verify"
+  readonly expected: Expected
+  /** Text that must appear nowhere in the answer: the secret part of the token. */
+  readonly secret: string | undefined
+}
+
+const body = "Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4"
+
+/**
+ * At least 50 hostile or malformed `Authorization` headers (plus a few controls that must be accepted),
+ * with what each must get. The tokens carry distinctive bodies so an echo anywhere in the answer is found.
+ */
+export const hostileCorpus = (world: Pick<World, "secretKey" | "pat">): ReadonlyArray<HostileCase> => {
+  const key = world.secretKey
+  const keySecret = key.slice(Credential.safePrefix(key).length)
+  const patSecret = world.pat.slice(Credential.safePrefix(world.pat).length)
+  const c = (
+    name: string,
+    header: string | Buffer | undefined,
+    expected: Expected,
+    secret: string | undefined = body,
+    path: HostileCase["path"] = "/any"
+  ): HostileCase => ({ name, header, path, expected, secret })
+  const latin1 = (text: string) => Buffer.from(text, "latin1")
+  return [
+    // missing
+    c("no header", undefined, "missing", undefined),
+    c("empty", "", "missing", undefined),
+    c("only spaces (trimmed to empty)", "   ", "missing", undefined),
+    // wrong or missing scheme, missing token
+    c("Bearer", "Bearer", "invalid_request", undefined),
+    c("Bearer and a space (trimmed)", "Bearer ", "invalid_request", undefined),
+    c("Bearer and spaces, raw", latin1("Bearer    "), "invalid_request", undefined),
+    c("B", "B", "invalid_request", undefined),
+    c(
+      "Basic",
+      "Basic dXNlcjpaczdYdzNSazlMbTJOcDVCdjhDeDFEeTQ=",
+      "invalid_request",
+      "dXNlcjpaczdYdzNSazlMbTJOcDVCdjhDeDFEeTQ="
+    ),
+    c("Basic with a valid key", `Basic ${key}`, "invalid_request", keySecret),
+    c("Token scheme", `Token tr_dev_${body}`, "invalid_request"),
+    c("Digest", `Digest username="tr_dev_${body}", realm="x"`, "invalid_request"),
+    c("no scheme, a valid key", key, "invalid_request", keySecret),
+    c("Bearer= joined", `Bearer=tr_dev_${body}`, "invalid_request"),
+    c("Bearer: joined", `Bearer:tr_dev_${body}`, "invalid_request"),
+    c("BearerX joined", `Bearertr_dev_${body}`, "invalid_request"),
+    c("Bearer twice", `Bearer Bearer tr_dev_${body}`, "invalid_request"),
+    // white space
+    c("double space", `Bearer  ${key}`, "invalid_request", keySecret),
+    c("tab instead of space", `Bearer\t${key}`, "invalid_request", keySecret),
+    c("tab after space", `Bearer \t${key}`, "invalid_request", keySecret),
+    c("token and extra word", `Bearer ${key} extra`, "invalid_request", keySecret),
+    c("two tokens", `Bearer ${key} tr_prod_${body}`, "invalid_request", keySecret),
+    c("space inside token", `Bearer tr_dev_ ${body}`, "invalid_request"),
+    c("vertical tab, raw", latin1(`Bearer\u000btr_dev_${body}`), "parser"),
+    c("form feed, raw", latin1(`Bearer tr_dev_${body}\u000c`), "parser"),
+    // token that is not a credential
+    c("short key", "Bearer tr_dev_Zq7Xw3", "invalid_request", "Zq7Xw3"),
+    c("bad characters", `Bearer tr_dev_${body}!@#`, "invalid_request"),
+    c(
+      "dash in body",
+      `Bearer tr_dev_${body.slice(0, 12)}-${body.slice(12)}`,
+      "invalid_request",
+      body.slice(12)
+    ),
+    c("tr_dev_ with percent-encoded NUL", `Bearer tr_dev_${body}%00`, "invalid_request"),
+    c("unknown prefix", `Bearer tr_xyz_${body}`, "invalid_request"),
+    c("upper-case prefix", `Bearer TR_DEV_${body}`, "invalid_request", body),
+    c("prefix only", "Bearer tr_pat_", "invalid_request", undefined),
+    c("scoped key with bad characters", `Bearer tr_dev_sk_${body}$$`, "invalid_request"),
+    c("short PAT", "Bearer tr_pat_Zq7Xw3Rk9", "invalid_request", "Zq7Xw3Rk9"),
+    c("JWT-shaped", `Bearer eyJhbGciOiJIUzI1NiJ9.${body}.c2ln`, "invalid_request"),
+    c("base64 padding", `Bearer tr_dev_${body}==`, "invalid_request"),
+    c("JSON", `Bearer {"token":"tr_dev_${body}"}`, "invalid_request"),
+    c("SQL injection", `Bearer ' OR 1=1 -- tr_dev_${body}`, "invalid_request"),
+    // Node keeps the first of repeated Authorization headers (and discards the rest)
+    c(
+      "repeated header, a bad one first, raw",
+      latin1(`Basic ${body}\r\nAuthorization: Bearer ${key}`),
+      "invalid_request"
+    ),
+    c("quoted token", `Bearer "tr_dev_${body}"`, "invalid_request"),
+    c("trailing comma", `Bearer tr_dev_${body},`, "invalid_request"),
+    c("trailing semicolon", `Bearer tr_dev_${body};`, "invalid_request"),
+    c("null", "Bearer null", "invalid_request", undefined),
+    c("undefined", "Bearer undefined", "invalid_request", undefined),
+    c("over 512 characters", `Bearer tr_dev_${body}${"A".repeat(600)}`, "invalid_request"),
+    c("over 8 kB", `Bearer tr_dev_${body}${"B".repeat(9000)}`, "invalid_request"),
+    c("16 kB", `Bearer tr_dev_${body}${"C".repeat(16 * 1024)}`, "invalid_request"),
+    // outside printable ASCII
+    c("Latin-1 letter", `Bearer tr_dev_${body}\u00e9`, "invalid_request"),
+    c("non-breaking space", `Bearer\u00a0tr_dev_${body}`, "invalid_request"),
+    c("UTF-8 emoji, raw", Buffer.from(`Bearer tr_dev_${body}\u{1f511}`, "utf8"), "invalid_request"),
+    c(
+      "UTF-8 Cyrillic lookalike, raw",
+      Buffer.from(`Bearer tr_dev_${body.slice(0, 10)}\u0430${body.slice(10)}`, "utf8"),
+      "invalid_request",
+      body.slice(10)
+    ),
+    c("DEL, raw", latin1(`Bearer tr_dev_${body}\u007f`), "parser"),
+    c("NUL, raw", latin1(`Bearer tr_dev_${body}\u0000`), "parser"),
+    c("CR inside, raw", latin1(`Bearer tr_dev_${body}\rX`), "parser"),
+    c("LF inside, raw", latin1(`Bearer tr_dev_${body}\nX`), "parser"),
+    c(
+      "CRLF header injection, raw",
+      latin1(`Bearer tr_dev_Zq7\r\nX-Injected: tr_dev_${body}`),
+      "invalid_request"
+    ),
+    c("obs-fold, raw", latin1(`Bearer\r\n tr_dev_${body}`), "parser"),
+    // refused
+    c(
+      "a PAT where only SecretKeys are accepted",
+      `Bearer ${world.pat}`,
+      "invalid_token",
+      patSecret,
+      "/secret"
+    ),
+    c("lower-case bearer, PAT, SecretKey only", `bearer ${world.pat}`, "invalid_token", patSecret, "/secret"),
+    c("verify refuses", `Bearer ${world.pat}`, "invalid_token", patSecret, "/verify"),
+    c("preview key without a branch", `Bearer tr_preview_${body}`, "invalid_token"),
+    // accepted controls (the scheme is case-insensitive, RFC 7235 §2.1)
+    c("valid key", `Bearer ${key}`, "ok", keySecret),
+    c("lower-case bearer", `bearer ${key}`, "ok", keySecret),
+    c("upper-case BEARER", `BEARER ${key}`, "ok", keySecret),
+    c("valid PAT", `Bearer ${world.pat}`, "ok", patSecret),
+    c("a SecretKey where only SecretKeys are accepted", `Bearer ${key}`, "ok", keySecret, "/secret")
+  ]
+}
+
+/** The `WWW-Authenticate` challenge a case must get, or `undefined` when it must get none. */
+export const challengeFor = (expected: Expected, realm = "authctx"): string | undefined => {
+  switch (expected) {
+    case "missing":
+      return `Bearer realm="${realm}"`
+    case "invalid_request":
+      return `Bearer realm="${realm}", error="invalid_request"`
+    case "invalid_token":
+      return `Bearer realm="${realm}", error="invalid_token"`
+    case "parser":
+    case "ok":
+      return undefined
+  }
+}
+
+/** The status a case must get. */
+export const statusFor = (expected: Expected): number =>
+  expected === "ok" ? 200 : expected === "missing" || expected === "invalid_token" ? 401 : 400
+
+/** An answer as the corpus test sees it, from `fetch` or a raw socket. */
+export interface Answer {
+  readonly status: number
+  readonly headers: ReadonlyMap<string, string>
+  readonly body: string
+}
+
+/** Sends one corpus case: `fetch` for strings (and no header), raw bytes for buffers. */
+export const sendCase = async (baseURL: string, port: number, hostile: HostileCase): Promise<Answer> => {
+  if (Buffer.isBuffer(hostile.header)) return rawGet(port, hostile.path, hostile.header)
+  const headers: Record<string, string> =
+    hostile.header === undefined ? {} : { authorization: hostile.header }
+  const response = await fetch(`${baseURL}${hostile.path}`, { headers, signal: AbortSignal.timeout(10_000) })
+  const received = new Map<string, string>()
+  response.headers.forEach((value, name) => {
+    received.set(name, value)
+  })
+  return { status: response.status, headers: received, body: await response.text() }
+}
+
+/** Everything of an answer a token could be echoed in. */
+export const answerText = (answer: Answer): string =>
+  `${[...answer.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${answer.body}`
+
+/** The routes of a tenant app: body parser before / after the middleware, timers, a stream, a throw. */
+export const tenantRoutes = ["early", "late", "timers", "stream", "throws"] as const
+
+/** The body the `/throws/:tenant` route's error handling answers with (status 500). */
+export const handlerFailedBody = '{"error":"handler failed"}'
+
+/**
+ * Sends 2,000 requests at 64 in flight over the tenants and {@link tenantRoutes} (`x-tenant` for a
+ * `resolve` app, `Authorization: Bearer <tenant key>` for pass-through) and checks each answer is the
+ * tenant's own. Returns the emulator calls the handlers made and the wrong answers.
+ */
+export const driveTenantLoad = async (
+  world: World,
+  url: string,
+  mode: "resolve" | "bearer",
+  total = 2000,
+  concurrency = 64
+): Promise<{ readonly calls: number; readonly problems: ReadonlyArray<string>; readonly ms: number }> => {
+  let calls = 0
+  const problems: Array<string> = []
+  const ms = await runLoad(total, concurrency, async (index) => {
+    const tenant = world.tenants[index % world.tenants.length]
+    const route = tenantRoutes[Math.floor(index / world.tenants.length) % tenantRoutes.length]
+    if (tenant === undefined || route === undefined) throw new Error("no tenant")
+    const headers: Record<string, string> =
+      mode === "resolve" ? { "x-tenant": tenant.id } : { authorization: `Bearer ${tenant.token}` }
+    const post = route === "early" || route === "late"
+    try {
+      const response = await fetch(`${url}/${route}/${tenant.id}`, {
+        method: post ? "POST" : "GET",
+        headers: post ? { ...headers, "content-type": "application/json" } : headers,
+        ...(post ? { body: JSON.stringify({ tenant: tenant.id }) } : {}),
+        signal: AbortSignal.timeout(30_000)
+      })
+      const text = await response.text()
+      if (route === "throws") {
+        calls += 1
+        if (response.status !== 500 || text !== handlerFailedBody) {
+          problems.push(`${route} ${tenant.id}: ${response.status} ${text.slice(0, 200)}`)
+        }
+        return
+      }
+      calls += 3
+      const last = text.trim().split("\n").at(-1) ?? ""
+      const result = JSON.parse(last) as WorkResult
+      if (response.status !== 200 || !isOwn(tenant, result)) {
+        problems.push(`${route} ${tenant.id}: ${response.status} ${last.slice(0, 200)}`)
+      }
+    } catch (error) {
+      problems.push(`${route} ${tenant.id}: ${String(error)}`)
+    }
+  })
+  return { calls, problems, ms }
+}
+
+/**
+ * Sends every case of the corpus to a server with the routes `/any`, `/secret` and `/verify` (see
+ * {@link HostileCase}), and a good request after each. Returns what went wrong, one line per problem.
+ */
+export const runCorpus = async (world: World, url: string, port: number): Promise<ReadonlyArray<string>> => {
+  const failures: Array<string> = []
+  for (const hostile of hostileCorpus(world)) {
+    const answer = await sendCase(url, port, hostile)
+    const text = answerText(answer)
+    const problem = (what: string) => failures.push(`${hostile.name}: ${what} (got ${answer.status})`)
+    if (answer.status !== statusFor(hostile.expected))
+      problem(`expected status ${statusFor(hostile.expected)}`)
+    const challenge = answer.headers.get("www-authenticate")
+    if (challenge !== challengeFor(hostile.expected)) {
+      problem(`expected WWW-Authenticate ${challengeFor(hostile.expected)}, got ${challenge}`)
+    }
+    if (hostile.secret !== undefined && text.includes(hostile.secret)) problem("the token is echoed")
+    if (hostile.expected !== "ok" && hostile.expected !== "parser") {
+      if (answer.headers.get("content-type")?.startsWith("application/problem+json") !== true) {
+        problem("expected application/problem+json")
+      }
+      try {
+        const body = JSON.parse(answer.body) as {
+          status?: unknown
+          type?: unknown
+          title?: unknown
+          detail?: unknown
+        }
+        if (
+          body.status !== answer.status ||
+          typeof body.type !== "string" ||
+          !body.type.startsWith("urn:authctx:problem:") ||
+          typeof body.title !== "string" ||
+          typeof body.detail !== "string"
+        ) {
+          problem("expected a problem body")
+        }
+      } catch {
+        problem("expected a JSON body")
+      }
+    }
+    const after = await fetch(`${url}/any`, { headers: { authorization: `Bearer ${world.secretKey}` } })
+    if (after.status !== 200) problem("the server stopped serving")
+    await after.text()
+  }
+  return failures
+}

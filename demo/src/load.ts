@@ -1,0 +1,88 @@
+/**
+ * The load driver: `total` requests with at most `concurrency` in flight (Node's fetch keeps that many
+ * keep-alive connections open), each for a tenant picked at random and addressed either by path
+ * (`/t/:tenant/vars`) or by header (`x-tenant`). Measures each request's latency and checks its answer.
+ */
+import type { Tenant, Tenants } from "./tenants.js"
+import { isOwnAnswer } from "./work.js"
+
+/** What one server's load run gave. */
+export interface LoadResult {
+  readonly requests: number
+  /** Answers that were not 200 with the tenant's own data, or that failed. */
+  readonly errors: number
+  readonly ms: number
+  /** Latencies, milliseconds, sorted ascending. */
+  readonly latencies: ReadonlyArray<number>
+  /** A few of the errors, for the report. */
+  readonly samples: ReadonlyArray<string>
+}
+
+export interface LoadOptions {
+  readonly url: string
+  readonly tenants: Tenants
+  readonly total: number
+  readonly concurrency: number
+  /** Called after each request with the number done so far. */
+  readonly onProgress?: ((done: number) => void) | undefined
+}
+
+const pick = (tenants: ReadonlyArray<Tenant>): Tenant => {
+  const tenant = tenants[Math.floor(Math.random() * tenants.length)]
+  if (tenant === undefined) throw new Error("no tenants")
+  return tenant
+}
+
+export const drive = async (options: LoadOptions): Promise<LoadResult> => {
+  const { url, tenants, total, concurrency, onProgress } = options
+  const latencies: Array<number> = []
+  const samples: Array<string> = []
+  let errors = 0
+  let next = 0
+  let done = 0
+  const one = async (index: number): Promise<void> => {
+    const tenant = pick(tenants.all)
+    const byPath = index % 2 === 0
+    const started = performance.now()
+    try {
+      const response = await fetch(byPath ? `${url}/t/${tenant.id}/vars` : `${url}/vars`, {
+        headers: byPath ? {} : { "x-tenant": tenant.id },
+        signal: AbortSignal.timeout(30_000)
+      })
+      const text = await response.text()
+      latencies.push(performance.now() - started)
+      let answer: unknown
+      try {
+        answer = JSON.parse(text)
+      } catch {
+        answer = undefined
+      }
+      if (response.status !== 200 || !isOwnAnswer(tenant, answer)) {
+        errors++
+        if (samples.length < 3) samples.push(`${tenant.id}: ${response.status} ${text.slice(0, 160)}`)
+      }
+    } catch (error) {
+      latencies.push(performance.now() - started)
+      errors++
+      if (samples.length < 3)
+        samples.push(`${tenant.id}: ${error instanceof Error ? error.message : "failed"}`)
+    }
+    done++
+    onProgress?.(done)
+  }
+  const worker = async () => {
+    while (next < total) await one(next++)
+  }
+  const started = performance.now()
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker))
+  const ms = performance.now() - started
+  latencies.sort((a, b) => a - b)
+  return { requests: total, errors, ms, latencies, samples }
+}
+
+/** The `p`-th percentile (0–100) of sorted values, nearest rank; 0 when there are none. */
+export const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
+  if (sorted.length === 0) return 0
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
+  return sorted[rank - 1] ?? 0
+}

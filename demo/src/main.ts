@@ -1,0 +1,345 @@
+/**
+ * `pnpm demo`: the problem authctx solves, made visible.
+ *
+ * Starts the emulator and one multi-tenant server per adapter (Express, Koa, Hono), each mapping ~40 tenant
+ * ids through `resolve` onto the emulator's demo credentials, plus a naive server that swaps one global
+ * credential per request the way the official SDK's `auth.withAuth` does. Drives the same concurrent
+ * traffic at each, then counts, from the emulator's own request log, the API calls that carried another
+ * tenant's credential. Exit status 1 when an authctx server leaked (or failed), 2 when the naive server did
+ * not leak (then the demo showed nothing).
+ *
+ * `pnpm demo --serve` starts the same servers without load and prints curl lines to try by hand.
+ */
+import { realpathSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { configure } from "@authctx/client/promise"
+import { type Emulator, startEmulator } from "@authctx/emulator"
+import { checkLeaks } from "./leaks.js"
+import { drive, percentile } from "./load.js"
+import { labels, type Output, progress, type Row, stdoutOutput, table } from "./output.js"
+import { startExpress } from "./servers/express.js"
+import { startHono } from "./servers/hono.js"
+import { startKoa } from "./servers/koa.js"
+import type { Running } from "./servers/listen.js"
+import { startNaive } from "./servers/naive.js"
+import { makeTenants, seedTenantVariables, type Tenants } from "./tenants.js"
+
+/** How the demo runs. */
+export interface DemoOptions {
+  /** Requests per server (default 1,500). */
+  readonly requests?: number | undefined
+  /** Requests in flight per server (default 48). */
+  readonly concurrency?: number | undefined
+  /** Tenant ids (default 40). */
+  readonly tenants?: number | undefined
+  readonly output?: Output | undefined
+}
+
+/** What a load run gave. */
+export interface DemoResult {
+  readonly rows: ReadonlyArray<Row>
+  /** 0: no authctx leak and a visible naive leak; 1: an authctx server leaked or failed; 2: the naive server did not leak. */
+  readonly exitCode: number
+  readonly seconds: number
+}
+
+/** The environment variables that would give the process a default credential; unset while the demo runs. */
+const ambientVariables = [
+  "TRIGGER_SECRET_KEY",
+  "TRIGGER_ACCESS_TOKEN",
+  "TRIGGER_API_URL",
+  "TRIGGER_PREVIEW_BRANCH"
+]
+
+interface World {
+  readonly emulator: Emulator
+  readonly tenants: Tenants
+  readonly servers: ReadonlyArray<Running>
+  /** The fingerprint-free description of the process-wide `configure()` default. */
+  readonly fallbackLabel: string
+  readonly stop: () => Promise<void>
+}
+
+/** Starts the emulator, the tenants' variables and the four servers. */
+const startWorld = async (tenantCount: number): Promise<World> => {
+  const saved = new Map(ambientVariables.map((name) => [name, process.env[name]]))
+  for (const name of ambientVariables) delete process.env[name]
+  const emulator = await startEmulator({ seed: 7 })
+  const servers: Array<Running> = []
+  const stop = async () => {
+    await Promise.allSettled(servers.map((s) => s.close()))
+    await emulator.stop()
+    configure({})
+    for (const [name, value] of saved) {
+      if (value !== undefined) process.env[name] = value
+    }
+  }
+  try {
+    const tenants = makeTenants(emulator, tenantCount)
+    await seedTenantVariables(tenants, emulator.url)
+    // A process-wide default, as most apps have: a request that lost its scope would fall back to it (and
+    // count as a leak), rather than fail.
+    const project = emulator.credentials.projects[0]
+    if (project === undefined) throw new Error("the emulator has no demo project")
+    const fallback = project.environments.prod.secretKey
+    configure({ accessToken: fallback, baseURL: emulator.url })
+    const context = { tenants, baseURL: emulator.url }
+    servers.push(await startExpress(context))
+    servers.push(await startKoa(context))
+    servers.push(await startHono(context))
+    servers.push(await startNaive(context, fallback))
+    emulator.clearRequests()
+    return { emulator, tenants, servers, fallbackLabel: `${project.name} · prod · secret key`, stop }
+  } catch (error) {
+    await stop()
+    throw error
+  }
+}
+
+const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`
+
+/** Runs the load against every server and prints the table. */
+export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> => {
+  const total = options.requests ?? 1500
+  const concurrency = options.concurrency ?? 48
+  const output = options.output ?? stdoutOutput()
+  const say = (line = "") => output.write(`${line}\n`)
+  const started = performance.now()
+  const world = await startWorld(options.tenants ?? 40)
+  try {
+    const { emulator, tenants } = world
+    say("authctx demo: per-request credentials under concurrent multi-tenant load")
+    say(`  emulator   ${emulator.url}  (local Trigger.dev management API; its request log is the judge)`)
+    say(
+      `  tenants    ${tenants.all.length} tenant ids → ${tenants.credentials} demo credentials (secret keys and scoped keys of 2 projects × 4 environments, 2 PATs)`
+    )
+    say(`  default    configure() = ${world.fallbackLabel}: where a scope is lost, calls would use it`)
+    say(
+      `  load       ${plural(total, "request")} per server, ${concurrency} in flight; handler: random await, ambient envvars.retrieve, random await, auth.client call`
+    )
+    say(
+      "             (emulator, servers and load share this one Node.js process: latency includes the emulator's work)"
+    )
+    const rows: Array<Row> = []
+    const notes: Array<string> = []
+    let answeredLeaks = 0
+    // Warm-up (JIT, keep-alive connections), so the first server is not measured cold; checked too.
+    const warmUp = Math.min(200, Math.max(concurrency, Math.ceil(total / 10)))
+    say(`  warm-up    ${plural(warmUp, "request")} per server first (checked for leaks too, not timed)`)
+    say()
+    for (const server of world.servers) {
+      const before = emulator.requests().length
+      const load = await drive({ url: server.url, tenants, total: warmUp, concurrency })
+      const check = checkLeaks(emulator.requests().slice(before), tenants)
+      if (server.framework !== "naive" && (load.errors > 0 || check.leaks > 0)) {
+        notes.push(
+          `${labels[server.framework]}, warm-up: ${plural(load.errors, "failed request")}, ${plural(check.leaks, "leak")}`
+        )
+      }
+    }
+    for (const server of world.servers) {
+      const shown = progress(output, server.framework, total)
+      const before = emulator.requests().length
+      const load = await drive({
+        url: server.url,
+        tenants,
+        total,
+        concurrency,
+        onProgress: shown.update
+      })
+      shown.finish(load.requests)
+      const check = checkLeaks(emulator.requests().slice(before), tenants)
+      if (server.framework === "naive") answeredLeaks = check.leakedButAnswered
+      rows.push({
+        framework: server.framework,
+        requests: load.requests,
+        perSecond: load.requests / (load.ms / 1000),
+        p50: percentile(load.latencies, 50),
+        p99: percentile(load.latencies, 99),
+        errors: load.errors,
+        checked: check.checked,
+        leaks: check.leaks
+      })
+      if (server.framework !== "naive") {
+        if (load.errors > 0) {
+          notes.push(
+            `${labels[server.framework]}: ${plural(load.errors, "request")} failed, e.g. ${load.samples.join("; ")}`
+          )
+        }
+        if (check.checked !== 2 * load.requests || check.unattributed > 0) {
+          notes.push(
+            `${labels[server.framework]}: the emulator's log has ${check.checked} tenant calls (expected ${2 * load.requests}) and ${check.unattributed} unattributed`
+          )
+        }
+      }
+    }
+    const seconds = (performance.now() - started) / 1000
+    say()
+    output.write(table(rows))
+    say()
+    const scoped = rows.filter((r) => r.framework !== "naive")
+    const naive = rows.find((r) => r.framework === "naive")
+    const scopedCalls = scoped.reduce((n, r) => n + r.checked, 0)
+    const scopedLeaks = scoped.reduce((n, r) => n + r.leaks, 0)
+    for (const note of notes) say(`  ! ${note}`)
+    let exitCode = 0
+    if (scopedLeaks > 0 || notes.length > 0) {
+      exitCode = 1
+      say(
+        `  FAILED: ${plural(scopedLeaks, "API call")} of the authctx servers carried another tenant's credential${notes.length > 0 ? ", or requests failed (above)" : ""}.`
+      )
+    } else if (naive === undefined || naive.leaks === 0) {
+      exitCode = 2
+      say(
+        "  NOTHING SHOWN: the naive server did not leak this time, so this run demonstrated nothing; run it again with more requests or concurrency."
+      )
+    }
+    const n = (value: number) => value.toLocaleString("en-US")
+    say(
+      "  Leaks are counted from the emulator's log: a call's path names its tenant, its credential fingerprint whose key it carried."
+    )
+    say(
+      `  authctx: ${n(scopedLeaks)} of ${n(scopedCalls)} calls carried another tenant's key: each request's credential is scoped to its own async call tree.`
+    )
+    if (naive !== undefined) {
+      const share = ((100 * naive.leaks) / Math.max(1, naive.checked)).toFixed(0)
+      say(
+        `  naive: ${n(naive.leaks)} of ${n(naive.checked)} calls (${share}%) did: one global swapped per request, as the SDK's auth.withAuth does; most were refused (failed), ${n(answeredLeaks)} got a 200, unnoticed.`
+      )
+    }
+    say(`  (${seconds.toFixed(1)} s)`)
+    return { rows, exitCode, seconds }
+  } finally {
+    await world.stop()
+  }
+}
+
+/** Keeps the servers up without load and prints curl lines, until `signal` aborts. */
+export const serve = async (signal: AbortSignal, options: DemoOptions = {}): Promise<void> => {
+  const output = options.output ?? stdoutOutput()
+  const say = (line = "") => output.write(`${line}\n`)
+  const world = await startWorld(options.tenants ?? 40)
+  try {
+    const { emulator, tenants } = world
+    const at = (i: number) => tenants.all[i % tenants.all.length]
+    const a = at(0)
+    const b = at(5)
+    const pat = tenants.all.find((t) => t.keyKind === "PAT")
+    const key = tenants.all.find((t) => t.keyKind === "secret key" && t.env === "dev")
+    if (a === undefined || b === undefined || pat === undefined || key === undefined) {
+      throw new Error("not enough tenants")
+    }
+    say(`authctx demo servers are up (emulator ${emulator.url}). Ctrl-C to stop.`)
+    say(
+      "The bearer tokens below are the local emulator's demo keys: they work only against this emulator process."
+    )
+    say()
+    say("Tenants (id → project · environment · credential kind (fingerprint)):")
+    for (const tenant of tenants.all.slice(0, 8)) {
+      say(
+        `  ${tenant.id} → ${tenant.projectName} · ${tenant.env} · ${tenant.keyKind} (${tenant.fingerprint})`
+      )
+    }
+    say(`  … ${tenants.all.length} in all (t00–t${String(tenants.all.length - 1).padStart(2, "0")})`)
+    for (const server of world.servers) {
+      say()
+      say(`${labels[server.framework]}  ${server.url}`)
+      say(`  curl -s ${server.url}/t/${a.id}/vars`)
+      say(`  curl -s -H 'x-tenant: ${b.id}' ${server.url}/vars`)
+      if (server.framework === "naive") {
+        say("  # 40 tenants at once: count the calls that went out with another tenant's key")
+      } else {
+        say(
+          `  curl -s -H 'Authorization: Bearer ${key.token}' ${server.url}/api/projects/${key.projectRef}/envvars/${key.env}`
+        )
+        say(
+          `  curl -s -H 'Authorization: Bearer ${pat.token}' ${server.url}/api/projects/${pat.projectRef}/envvars/${pat.env}`
+        )
+        say(`  curl -si ${server.url}/t/nobody/vars   # 401, application/problem+json`)
+        say("  # 40 tenants at once: count the calls that went out with another tenant's key (0)")
+      }
+      say(
+        `  (for i in $(seq -w 0 ${String(tenants.all.length - 1).padStart(2, "0")}); do curl -s ${server.url}/t/t$i/vars & done; wait) | grep -o '"own":false' | wc -l`
+      )
+    }
+    say()
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve()
+      signal.addEventListener("abort", () => resolve(), { once: true })
+    })
+    say("Stopping.")
+  } finally {
+    await world.stop()
+  }
+}
+
+const usage = `Usage: pnpm demo [--serve] [--requests N] [--concurrency N] [--tenants N]
+
+  (no flag)         load every server, print the table; exit 1 if an authctx server leaked
+  --serve           keep the servers up without load and print curl lines (Ctrl-C to stop)
+  --requests N      requests per server (default 1500)
+  --concurrency N   requests in flight per server (default 48)
+  --tenants N       tenant ids (default 40)
+`
+
+/** Parses the command line and runs; resolves to the exit status. */
+export const main = async (
+  argv: ReadonlyArray<string>,
+  options: { readonly output?: Output; readonly signal?: AbortSignal } = {}
+): Promise<number> => {
+  const output = options.output ?? stdoutOutput()
+  const args = argv.filter((a) => a !== "--")
+  const number = (name: string): number | undefined => {
+    const i = args.indexOf(name)
+    if (i === -1) return undefined
+    const value = Number(args[i + 1])
+    if (!Number.isInteger(value) || value < 1) throw new Error(`${name} takes a whole number above 0`)
+    return value
+  }
+  if (args.includes("--help") || args.includes("-h")) {
+    output.write(usage)
+    return 0
+  }
+  const known = new Set(["--serve", "--requests", "--concurrency", "--tenants"])
+  const unknown = args.find((a, i) => a.startsWith("-") && !known.has(a) && !known.has(args[i - 1] ?? ""))
+  if (unknown !== undefined) {
+    output.write(`Unknown option ${unknown}\n${usage}`)
+    return 64
+  }
+  const demo: DemoOptions = {
+    requests: number("--requests"),
+    concurrency: number("--concurrency"),
+    tenants: number("--tenants"),
+    output
+  }
+  if (args.includes("--serve")) {
+    await serve(options.signal ?? new AbortController().signal, demo)
+    return 0
+  }
+  return (await runDemo(demo)).exitCode
+}
+
+/** Whether this module is the process's entry point (`tsx demo/src/main.ts`), not imported (the test). */
+const isEntryPoint = (): boolean => {
+  const entry = process.argv[1]
+  if (entry === undefined) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  const controller = new AbortController()
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => controller.abort())
+  main(process.argv.slice(2), { signal: controller.signal }).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (error: unknown) => {
+      process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`)
+      process.exitCode = 1
+    }
+  )
+}

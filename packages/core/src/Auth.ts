@@ -152,42 +152,51 @@ export const make = (
   config: AuthConfig,
   surrounding?: AuthContext | undefined,
   searched: ReadonlyArray<string> = ["the auth configuration", "the surrounding scope"]
-): Either.Either<AuthContext, AuthError> =>
-  Either.gen(function* () {
-    const { accessToken, secretKey } = config
-    if (accessToken !== undefined && secretKey !== undefined && !sameInput(accessToken, secretKey)) {
-      return yield* Either.left(
-        new InvalidAuthConfig({
-          field: "credential",
-          reason: "accessToken and secretKey name different credentials; pass only one of them"
-        })
-      )
-    }
-    const input = accessToken ?? secretKey
-    const credential = input !== undefined ? yield* toCredential(input) : surrounding?.credential
-    if (credential === undefined) return yield* Either.left(new MissingCredential({ searched }))
-    const baseURL =
-      config.baseURL !== undefined
-        ? yield* validateBaseURL(config.baseURL)
-        : (surrounding?.baseURL ?? defaultBaseURL)
-    const previewBranch =
-      config.previewBranch !== undefined
-        ? yield* validateBranch(config.previewBranch)
-        : surrounding?.previewBranch
-    if (
-      credential._tag === "SecretKey" &&
-      credential.environment === "preview" &&
-      previewBranch === undefined
-    ) {
-      return yield* Either.left(
-        new InvalidAuthConfig({
-          field: "previewBranch",
-          reason: "a tr_preview_ key needs a preview branch: set previewBranch or TRIGGER_PREVIEW_BRANCH"
-        })
-      )
-    }
-    return { credential, baseURL, previewBranch }
-  })
+): Either.Either<AuthContext, AuthError> => {
+  // Plain code rather than Either.gen: this runs for every scope that names a credential.
+  const { accessToken, secretKey } = config
+  if (accessToken !== undefined && secretKey !== undefined && !sameInput(accessToken, secretKey)) {
+    return Either.left(
+      new InvalidAuthConfig({
+        field: "credential",
+        reason: "accessToken and secretKey name different credentials; pass only one of them"
+      })
+    )
+  }
+  const input = accessToken ?? secretKey
+  let credential = surrounding?.credential
+  if (input !== undefined) {
+    const parsed = toCredential(input)
+    if (Either.isLeft(parsed)) return Either.left(parsed.left)
+    credential = parsed.right
+  }
+  if (credential === undefined) return Either.left(new MissingCredential({ searched }))
+  let baseURL = surrounding?.baseURL ?? defaultBaseURL
+  if (config.baseURL !== undefined) {
+    const validated = validateBaseURL(config.baseURL)
+    if (Either.isLeft(validated)) return Either.left(validated.left)
+    baseURL = validated.right
+  }
+  let previewBranch = surrounding?.previewBranch
+  if (config.previewBranch !== undefined) {
+    const validated = validateBranch(config.previewBranch)
+    if (Either.isLeft(validated)) return Either.left(validated.left)
+    previewBranch = validated.right
+  }
+  if (
+    credential._tag === "SecretKey" &&
+    credential.environment === "preview" &&
+    previewBranch === undefined
+  ) {
+    return Either.left(
+      new InvalidAuthConfig({
+        field: "previewBranch",
+        reason: "a tr_preview_ key needs a preview branch: set previewBranch or TRIGGER_PREVIEW_BRANCH"
+      })
+    )
+  }
+  return Either.right({ credential, baseURL, previewBranch })
+}
 
 /** Internal: widens a provided effect's `R` to the phantom-aware type computed for it. */
 const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect.Effect<A, E, R> =>

@@ -44,50 +44,12 @@ declare global {
 
 /**
  * A refused request, passed to `next(err)` the express-jwt way: `status` (and `statusCode`) 401 or 400,
- * `code` (see `RequestAuth.FailureCode`), `headers` with the `WWW-Authenticate` challenge, and the
- * `problem` body. Express's own error handler already answers with its status and headers;
- * {@link authErrorHandler} answers with the problem as `application/problem+json`.
- *
- * @example
- * ```ts
- * import { UnauthorizedError } from "@authctx/express"
- * import type { ErrorRequestHandler } from "express"
- *
- * const onAuthError: ErrorRequestHandler = (err, _req, res, next) => {
- *   if (!(err instanceof UnauthorizedError)) return next(err)
- *   res.status(err.status).set(err.headers).json({ error: err.code })
- * }
- * ```
+ * `code`, `headers` with the `WWW-Authenticate` challenge, and the `problem` body. The same class as
+ * `RequestAuth.UnauthorizedError` of `@authctx/core` (and of `@authctx/koa`).
  */
-export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>(
-  "@authctx/express/UnauthorizedError"
-)("UnauthorizedError", {
-  status: Schema.Literal(400, 401),
-  code: RequestAuth.FailureCode,
-  headers: Schema.Struct({ "WWW-Authenticate": Schema.String }),
-  problem: RequestAuth.Problem
-}) {
-  /** The refused request as an error to pass to `next`. */
-  static fromFailure(failure: RequestAuth.AuthFailure): UnauthorizedError {
-    return new UnauthorizedError({
-      status: failure.status,
-      code: failure.code,
-      headers: { "WWW-Authenticate": failure.wwwAuthenticate },
-      problem: failure.problem
-    })
-  }
-  /** The status, under the name http-errors and Express's final handler also read. */
-  get statusCode(): 400 | 401 {
-    return this.status
-  }
-  /** The message is safe to show the client (it never contains the token). */
-  get expose(): boolean {
-    return true
-  }
-  override get message(): string {
-    return `${this.problem.title}: ${this.problem.detail}`
-  }
-}
+export const UnauthorizedError = RequestAuth.UnauthorizedError
+/** @see UnauthorizedError */
+export type UnauthorizedError = RequestAuth.UnauthorizedError
 
 /**
  * `middleware.handler(fn)` ran on a request that the middleware did not authenticate: mount the middleware

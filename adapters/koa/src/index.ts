@@ -18,7 +18,7 @@
 
 import { AuthHandle as Handle } from "@authctx/client/promise"
 import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
-import { Either, Schema } from "effect"
+import { Either } from "effect"
 import type { Context, Middleware, Next } from "koa"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
@@ -56,46 +56,12 @@ export interface AuthState<K extends Credential.Kind = Credential.Kind> {
 
 /**
  * A refused request, with what Koa's `ctx.throw` would give: `status` (and `statusCode`) 401 or 400,
- * `expose`, `headers` with the `WWW-Authenticate` challenge, plus the `code` and the `problem` body.
- * Throw it from `onError` to let your error middleware (or Koa's) answer instead.
- *
- * @example
- * ```ts
- * import { authContext } from "@authctx/koa"
- *
- * // Koa's own error handling (a text body), or your upstream try/catch, answers instead
- * const auth = authContext({ onError: (error) => { throw error } })
- * ```
+ * `expose`, `headers` with the `WWW-Authenticate` challenge, plus the `code` and the `problem` body. The
+ * same class as `RequestAuth.UnauthorizedError` of `@authctx/core` (and of `@authctx/express`).
  */
-export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>(
-  "@authctx/koa/UnauthorizedError"
-)("UnauthorizedError", {
-  status: Schema.Literal(400, 401),
-  code: RequestAuth.FailureCode,
-  headers: Schema.Struct({ "WWW-Authenticate": Schema.String }),
-  problem: RequestAuth.Problem
-}) {
-  /** The refused request as an error. */
-  static fromFailure(failure: RequestAuth.AuthFailure): UnauthorizedError {
-    return new UnauthorizedError({
-      status: failure.status,
-      code: failure.code,
-      headers: { "WWW-Authenticate": failure.wwwAuthenticate },
-      problem: failure.problem
-    })
-  }
-  /** The status, under the name http-errors also uses. */
-  get statusCode(): 400 | 401 {
-    return this.status
-  }
-  /** The message is safe to show the client (it never contains the token); Koa then sends it. */
-  get expose(): boolean {
-    return true
-  }
-  override get message(): string {
-    return `${this.problem.title}: ${this.problem.detail}`
-  }
-}
+export const UnauthorizedError = RequestAuth.UnauthorizedError
+/** @see UnauthorizedError */
+export type UnauthorizedError = RequestAuth.UnauthorizedError
 
 /**
  * Options of {@link authContext}: those of `RequestAuth.Options` (with Koa's `Context`) and `onError`.

@@ -586,6 +586,52 @@ export const make = <
 }
 
 /**
+ * A refused request as an error, the way Express and Koa middleware pass it on (`next(err)`,
+ * `ctx.throw`): `status` (and `statusCode`) 401 or 400, `code` (see `FailureCode`), `headers` with the
+ * `WWW-Authenticate` challenge, and the `problem` body. The adapters export it as `UnauthorizedError`.
+ *
+ * @example
+ * ```ts
+ * import { RequestAuth } from "@authctx/core"
+ * import type { ErrorRequestHandler } from "express"
+ *
+ * const onAuthError: ErrorRequestHandler = (err, _req, res, next) => {
+ *   if (!(err instanceof RequestAuth.UnauthorizedError)) return next(err)
+ *   res.status(err.status).set(err.headers).json({ error: err.code })
+ * }
+ * ```
+ */
+export class UnauthorizedError extends Schema.TaggedError<UnauthorizedError>(
+  "@authctx/core/UnauthorizedError"
+)("UnauthorizedError", {
+  status: Schema.Literal(400, 401),
+  code: FailureCode,
+  headers: Schema.Struct({ "WWW-Authenticate": Schema.String }),
+  problem: Problem
+}) {
+  /** The refused request as an error. */
+  static fromFailure(failure: AuthFailure): UnauthorizedError {
+    return new UnauthorizedError({
+      status: failure.status,
+      code: failure.code,
+      headers: { "WWW-Authenticate": failure.wwwAuthenticate },
+      problem: failure.problem
+    })
+  }
+  /** The status, under the name http-errors and Express's final handler also read. */
+  get statusCode(): 400 | 401 {
+    return this.status
+  }
+  /** The message is safe to show the client (it never contains the token). */
+  get expose(): boolean {
+    return true
+  }
+  override get message(): string {
+    return `${this.problem.title}: ${this.problem.detail}`
+  }
+}
+
+/**
  * The body of a failure, as sent with `Content-Type: application/problem+json`.
  *
  * @example

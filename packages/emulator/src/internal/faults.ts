@@ -6,17 +6,42 @@
 import { InvalidFaultRule } from "../Errors.js"
 import type * as Random from "./random.js"
 
-/** A fault rule (the public `FaultRule`). */
+/**
+ * A rule for injecting faults.
+ *
+ * @example
+ * ```ts
+ * emulator.faults.inject({ route: "runs.retrieve", status: 503, shouldRetry: true, times: 2 })
+ * emulator.faults.inject({ route: "tasks.trigger", drop: "after", times: 1 })
+ * emulator.faults.inject({ fraction: 0.1, latencyMs: 200 })
+ * ```
+ *
+ * Absent fields do nothing special: a rule with only `route` answers 500
+ * `{"error":"Injected fault"}` on every request to that route. A rule that only sets `latencyMs` delays the
+ * answer and otherwise answers normally. A rule drops the connection or answers a status, not both.
+ */
 export interface FaultRule {
+  /** A capability name (`runs.retrieve`, `runs.list (project)`), a call name (`tasks.batchTrigger`,
+   * `runs.list`) or a handler key (`tasks.createBatch`); all routes when absent. */
   readonly route?: string
+  /** Fire for the next N matching requests; unlimited when absent. */
   readonly times?: number
+  /** Fire for this share (0..1) of matching requests, drawn from the seeded random source. */
   readonly fraction?: number
+  /** The status to answer (500 by default; 429 by default when a rate-limit field is set). */
   readonly status?: number
+  /** The JSON body; `{"error":"Injected fault"}` by default. */
   readonly body?: unknown
+  /** Sends `x-should-retry: true|false`. */
   readonly shouldRetry?: boolean
+  /** Sends `x-ratelimit-reset` = now + this, in epoch milliseconds. */
   readonly rateLimitResetMs?: number
+  /** Sends `Retry-After` in seconds. */
   readonly retryAfterSeconds?: number
+  /** Waits this long before answering (or before dropping). */
   readonly latencyMs?: number
+  /** Destroys the socket `"before"` the handler runs, or `"after"` it ran (the work is done and, with an
+   * idempotency key, cached; the answer is lost). */
   readonly drop?: "before" | "after"
 }
 
@@ -26,9 +51,20 @@ export interface FaultHandle {
   readonly clear: () => void
 }
 
-/** The faults of one emulator. */
+/**
+ * Fault injection at run time.
+ *
+ * @example
+ * ```ts
+ * const rule = emulator.faults.inject({ route: "runs.list", status: 500, times: 3 })
+ * rule.remaining() // 3, then fewer as requests hit it
+ * emulator.faults.clear()
+ * ```
+ */
 export interface Faults {
+  /** Adds a rule; throws `InvalidFaultRule` when it makes no sense. */
   inject(rule: FaultRule): FaultHandle
+  /** Removes every rule. */
   clear(): void
 }
 

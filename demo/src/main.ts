@@ -204,7 +204,7 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
     if (naive !== undefined) {
       const share = ((100 * naive.leaks) / Math.max(1, naive.checked)).toFixed(0)
       say(
-        `  naive: ${n(naive.leaks)} of ${n(naive.checked)} calls (${share}%) did: one global swapped per request, as the SDK's auth.withAuth does; most were refused (failed), ${n(answeredLeaks)} got a 200, unnoticed.`
+        `  naive: ${n(naive.leaks)} of ${n(naive.checked)} calls (${share}%) did: one global swapped per request (how the SDK's docs describe auth.withAuth, and what it falls back to without AsyncLocalStorage); most were refused (failed), ${n(answeredLeaks)} got a 200, unnoticed.`
       )
     }
     say(`  (${seconds.toFixed(1)} s)`)

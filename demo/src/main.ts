@@ -3,7 +3,7 @@
  *
  * Starts the emulator and one multi-tenant server per adapter (Express, Koa, Hono), each mapping ~40 tenant
  * ids through `resolve` onto the emulator's demo credentials, plus a naive server that swaps one global
- * credential per request the way the official SDK's `auth.withAuth` does. Drives the same concurrent
+ * credential per request the way the official SDK's docs describe `auth.withAuth`. Drives the same concurrent
  * traffic at each, then counts, from the emulator's own request log, the API calls that carried another
  * tenant's credential. Exit status 1 when an authctx server leaked (or failed), 2 when the naive server did
  * not leak (then the demo showed nothing).

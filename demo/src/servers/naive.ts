@@ -1,5 +1,5 @@
 /**
- * The naive server: plain `node:http`, no authctx. It does what the official SDK's `auth.withAuth` does
+ * The naive server: plain `node:http`, no authctx. It does what the official SDK's docs say `auth.withAuth` does (and what it falls back to without AsyncLocalStorage)
  * (see the SDK's authentication page, "How scoping actually works"): install the request's credential in
  * ONE process-wide variable, run the handler, restore the previous value in a `finally`. Every call to the
  * API reads whatever that variable holds at the moment of the call, so when requests overlap, a request

@@ -26,7 +26,7 @@ import {
   type Credential,
   type MissingCredential
 } from "@authctx/core"
-import { FetchHttpClient, type HttpApiEndpoint, HttpClient } from "@effect/platform"
+import { FetchHttpClient, type HttpApiEndpoint, HttpApiSchema, HttpClient } from "@effect/platform"
 import {
   Clock,
   Context,
@@ -197,7 +197,7 @@ const codecsOf = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps): Codec
   const payload = Option.getOrUndefined(endpoint.payloadSchema) as Schema.Schema<unknown, unknown> | undefined
   const codecs: Codecs = {
     encodePayload: payload ? Schema.encodeUnknownEither(payload) : undefined,
-    ndjson: endpoint.path.endsWith("/items"),
+    ndjson: payload !== undefined && HttpApiSchema.getEncoding(payload.ast).contentType === "application/x-ndjson",
     decodeSuccess: Schema.decodeUnknownEither(endpoint.successSchema as Schema.Schema<unknown, unknown>),
     segments: endpoint.path.split("/")
   }

@@ -310,3 +310,62 @@ describe("retries under faults", () => {
     expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "ApiConnectionError", attempts: 2 })
   })
 })
+
+describe("every call × a refused credential", () => {
+  const schedule = { task: "t", cron: "0 * * * *", deduplicationKey: "k" }
+  /** The 20 calls of SPEC §3 (runs.list twice: by environment and by project). */
+  const calls = (): ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, unknown>]> => [
+    ["tasks.trigger", Tasks.trigger("t", {})],
+    ["tasks.batchTrigger", Tasks.batchTrigger("t", [{ payload: 1 }])],
+    ["runs.list (environment)", Runs.list()],
+    ["runs.list (project)", Runs.list(projectRef)],
+    ["runs.retrieve", Runs.retrieve("run_x")],
+    ["runs.cancel", Runs.cancel("run_x")],
+    ["runs.replay", Runs.replay("run_x")],
+    ["envvars.list", Envvars.list(projectRef, "dev")],
+    ["envvars.retrieve", Envvars.retrieve(projectRef, "dev", "A")],
+    ["envvars.upload", Envvars.upload(projectRef, "dev", { variables: { A: "1" } })],
+    ["envvars.create", Envvars.create(projectRef, "dev", { name: "A", value: "1" })],
+    ["envvars.update", Envvars.update(projectRef, "dev", "A", { value: "1" })],
+    ["envvars.del", Envvars.del(projectRef, "dev", "A")],
+    ["schedules.list", Schedules.list()],
+    ["schedules.create", Schedules.create(schedule)],
+    ["schedules.retrieve", Schedules.retrieve("s")],
+    ["schedules.update", Schedules.update("s", { task: "t", cron: "0 * * * *" })],
+    ["schedules.activate", Schedules.activate("s")],
+    ["schedules.deactivate", Schedules.deactivate("s")],
+    ["schedules.del", Schedules.del("s")]
+  ]
+
+  it("an unknown credential of an accepted kind: AuthenticationError from the server (SPEC §5), not retried", async () => {
+    const unknownKey = "tr_dev_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+    const unknownPat = "tr_pat_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
+    for (const [name, call] of calls()) {
+      const before = lastSeq()
+      const token = name === "runs.list (project)" ? unknownPat : unknownKey
+      const error = (await failure(call, token)) as { _tag?: string; status?: number; error?: string }
+      expect([name, error._tag, error.status, error.error]).toEqual([
+        name,
+        "AuthenticationError",
+        401,
+        name === "runs.list (project)" ? "Invalid or Missing PAT" : "Invalid API key"
+      ])
+      expect(requestsSince(before)).toHaveLength(1)
+    }
+  })
+
+  it("a kind the endpoint does not accept: CapabilityError, and nothing sent", async () => {
+    const before = lastSeq()
+    let refused = 0
+    for (const [name, call] of calls()) {
+      const isEnvvars = name.startsWith("envvars.")
+      if (isEnvvars) continue // both kinds accepted
+      const token = name === "runs.list (project)" ? key : pat
+      const error = (await failure(call, token)) as { _tag?: string; endpoint?: string }
+      expect([name, error._tag, error.endpoint]).toEqual([name, "CapabilityError", name])
+      refused++
+    }
+    expect(refused).toBe(14)
+    expect(requestsSince(before)).toEqual([])
+  })
+})

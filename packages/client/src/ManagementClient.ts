@@ -197,7 +197,8 @@ const codecsOf = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps): Codec
   const payload = Option.getOrUndefined(endpoint.payloadSchema) as Schema.Schema<unknown, unknown> | undefined
   const codecs: Codecs = {
     encodePayload: payload ? Schema.encodeUnknownEither(payload) : undefined,
-    ndjson: payload !== undefined && HttpApiSchema.getEncoding(payload.ast).contentType === "application/x-ndjson",
+    ndjson:
+      payload !== undefined && HttpApiSchema.getEncoding(payload.ast).contentType === "application/x-ndjson",
     decodeSuccess: Schema.decodeUnknownEither(endpoint.successSchema as Schema.Schema<unknown, unknown>),
     segments: endpoint.path.split("/")
   }

@@ -20,7 +20,7 @@
  */
 
 import { AuthHandle as Handle } from "@authctx/client/promise"
-import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
 import { Either, Schema } from "effect"
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
 
@@ -173,10 +173,6 @@ export const authErrorHandler = (): ErrorRequestHandler => (err, _req, res, next
   sendProblem(res, err)
 }
 
-/** An `AuthContext<K>` is an `AuthContext`; TypeScript cannot see it through the `Extract` of its credential. */
-const widen = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Auth.AuthContext =>
-  context as unknown as Auth.AuthContext
-
 const defaultOnError = (error: UnauthorizedError, _req: Request, _res: Response, next: NextFunction): void =>
   next(error)
 
@@ -225,7 +221,7 @@ export const authContext = <
     const handle = Handle.make<Kind>(result.right)
     req.auth = handle
     handles.set(req, handle)
-    AuthScope.runWith(widen(result.right), () => next())
+    AuthScope.runWith(Auth.widen(result.right), () => next())
   }
 
   // Synchronous unless resolve or verify is async: Express 5 turns a rejected promise into next(err).

@@ -17,7 +17,7 @@
  */
 
 import { AuthHandle as Handle } from "@authctx/client/promise"
-import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
 import { Either } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
 import { HTTPException } from "hono/http-exception"
@@ -95,10 +95,6 @@ export const problemResponse = (failure: RequestAuth.AuthFailure): Response =>
     }
   })
 
-/** An `AuthContext<K>` is an `AuthContext`; TypeScript cannot see it through the `Extract` of its credential. */
-const widen = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Auth.AuthContext =>
-  context as unknown as Auth.AuthContext
-
 /**
  * Per-request auth middleware, the `bearerAuth` way. On success it sets `c.var.auth` and runs the rest of
  * the request inside the request's auth scope (`AuthScope.runWith`); on failure it throws an
@@ -141,6 +137,6 @@ export const authContext = <
       })
     }
     c.set("auth", Handle.make<Kind>(result.right))
-    await AuthScope.runWith(widen(result.right), () => next())
+    await AuthScope.runWith(Auth.widen(result.right), () => next())
   }
 }

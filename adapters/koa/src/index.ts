@@ -17,7 +17,7 @@
  */
 
 import { AuthHandle as Handle } from "@authctx/client/promise"
-import { type Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
 import { Either } from "effect"
 import type { Context, Middleware, Next } from "koa"
 
@@ -107,10 +107,6 @@ export const sendProblem = (error: UnauthorizedError, ctx: Context): void => {
   ctx.type = RequestAuth.problemContentType
 }
 
-/** An `AuthContext<K>` is an `AuthContext`; TypeScript cannot see it through the `Extract` of its credential. */
-const widen = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Auth.AuthContext =>
-  context as unknown as Auth.AuthContext
-
 /**
  * Per-request auth middleware. On success it sets `ctx.state.auth` and runs the downstream middleware
  * inside the request's auth scope (`AuthScope.runWith`); on failure it calls `onError` (by default
@@ -147,7 +143,7 @@ export const authContext = <
     next: Next
   ): unknown => {
     if (Either.isLeft(result)) return onError(UnauthorizedError.fromFailure(result.left), ctx)
-    const context = widen(result.right)
+    const context = Auth.widen(result.right)
     ctx.state.auth = Handle.make(context)
     return AuthScope.runWith(context, () => next())
   }

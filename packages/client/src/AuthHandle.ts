@@ -10,7 +10,7 @@
  * ```
  */
 
-import type { Auth, Capability, Credential } from "@authctx/core"
+import { Auth, type Capability, type Credential } from "@authctx/core"
 import type { Effect } from "effect"
 import type * as ManagementClient from "./ManagementClient.js"
 import { type Client, clientFor } from "./promise.js"
@@ -82,4 +82,4 @@ class Handle {
 export const make = <K extends Credential.Kind>(context: Auth.AuthContext<K>): AuthHandle<K> =>
   // The distributive type cannot be built member by member; the kind is K by construction, and `run` is
   // the bound client's, whose type checked the program's requirements at the call site.
-  new Handle(context as unknown as Auth.AuthContext) as unknown as AuthHandle<K>
+  new Handle(Auth.widen(context)) as unknown as AuthHandle<K>

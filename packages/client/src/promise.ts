@@ -477,8 +477,7 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
  * ```
  */
 export const clientFor = <K extends Credential.Kind>(context: Auth.AuthContext<K>): Client<K> =>
-  // An AuthContext<K> is an AuthContext; TypeScript cannot see it through the Extract of its credential type.
-  bind<K>(context as unknown as Auth.AuthContext, defaultRuntime())
+  bind<K>(Auth.widen(context), defaultRuntime())
 
 /**
  * An explicit client bound to one credential (merged over `configure()` and the environment variables,

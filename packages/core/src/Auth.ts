@@ -198,6 +198,20 @@ export const make = (
   return Either.right({ credential, baseURL, previewBranch })
 }
 
+/**
+ * An `AuthContext<K>` as an `AuthContext`. It always is one; TypeScript cannot see it through the
+ * `Extract` of the credential's type.
+ *
+ * @example
+ * ```ts
+ * import { Auth, AuthScope } from "@authctx/core"
+ *
+ * const enter = (context: Auth.AuthContext<"SecretKey">, fn: () => void) => AuthScope.runWith(Auth.widen(context), fn)
+ * ```
+ */
+export const widen = <K extends Credential.Kind>(context: AuthContext<K>): AuthContext =>
+  context as unknown as AuthContext
+
 /** Internal: widens a provided effect's `R` to the phantom-aware type computed for it. */
 const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect.Effect<A, E, R> =>
   effect as Effect.Effect<A, E, R>

@@ -13,27 +13,11 @@ import {
   InvalidCredential,
   MissingCredential
 } from "@authctx/core"
-import { afterEach, beforeEach, describe, expect, it, vi } from "@effect/vitest"
+import { describe, expect, it, vi } from "@effect/vitest"
 import { Effect, Either, Exit, Redacted } from "effect"
-import { devKey, pat, previewKey, prodKey, retrieveRun } from "./fixtures.js"
+import { devKey, isolateDefaultAuth, pat, previewKey, prodKey, retrieveRun } from "./fixtures.js"
 
-const variables = ["TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN", "TRIGGER_API_URL", "TRIGGER_PREVIEW_BRANCH"]
-let saved: Record<string, string | undefined> = {}
-
-beforeEach(() => {
-  saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]))
-  for (const name of variables) delete process.env[name]
-  AuthScope.configure({})
-})
-
-afterEach(() => {
-  for (const name of variables) {
-    const value = saved[name]
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-  AuthScope.configure({})
-})
+isolateDefaultAuth()
 
 const tokenOf = (auth: Auth.AuthContext | undefined): string | undefined =>
   auth === undefined ? undefined : Redacted.value(auth.credential.token)

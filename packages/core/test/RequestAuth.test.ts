@@ -4,27 +4,11 @@
  * token; options checked once, at set-up.
  */
 import { AuthScope, Credential, InvalidAuthConfig, RequestAuth } from "@authctx/core"
-import { afterEach, beforeEach, describe, expect, it } from "@effect/vitest"
+import { describe, expect, it } from "@effect/vitest"
 import { Either, Redacted } from "effect"
-import { devKey, pat, previewKey, prodKey } from "./fixtures.js"
+import { devKey, isolateDefaultAuth, pat, previewKey, prodKey } from "./fixtures.js"
 
-const variables = ["TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN", "TRIGGER_API_URL", "TRIGGER_PREVIEW_BRANCH"]
-let saved: Record<string, string | undefined> = {}
-
-beforeEach(() => {
-  saved = Object.fromEntries(variables.map((name) => [name, process.env[name]]))
-  for (const name of variables) delete process.env[name]
-  AuthScope.configure({})
-})
-
-afterEach(() => {
-  for (const name of variables) {
-    const value = saved[name]
-    if (value === undefined) delete process.env[name]
-    else process.env[name] = value
-  }
-  AuthScope.configure({})
-})
+isolateDefaultAuth()
 
 const view = <Req = undefined>(authorization: string | ReadonlyArray<string> | undefined, request?: Req) => ({
   header: (name: string) => (name === "authorization" ? authorization : undefined),

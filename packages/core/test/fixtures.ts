@@ -1,6 +1,7 @@
 /** A small test catalog: one SecretKey-only, one PAT-only and one both-kinds endpoint. */
-import { Capability } from "@authctx/core"
+import { AuthScope, Capability } from "@authctx/core"
 import { Effect } from "effect"
+import { afterEach, beforeEach } from "vitest"
 
 export const RetrieveRun = Capability.make("runs.retrieve", ["SecretKey"])
 export const ProjectRuns = Capability.make("runs.list(project)", ["PersonalAccessToken"])
@@ -16,3 +17,32 @@ export const devKey = "tr_dev_abcdefghijklmnopqrstuvwx" as const
 export const prodKey = "tr_prod_abcdefghijklmnopqrstuvwx" as const
 export const previewKey = "tr_preview_abcdefghijklmnopqrstuvwx" as const
 export const pat = "tr_pat_abcdefghijklmnopqrstuvwx0123456789" as const
+
+/** The variables the default auth reads. */
+export const authVariables = [
+  "TRIGGER_SECRET_KEY",
+  "TRIGGER_ACCESS_TOKEN",
+  "TRIGGER_API_URL",
+  "TRIGGER_PREVIEW_BRANCH"
+]
+
+/**
+ * Runs every test of the calling file with no `TRIGGER_*` variable and no `configure()` default, and puts
+ * both back afterwards.
+ */
+export const isolateDefaultAuth = (): void => {
+  let saved: Record<string, string | undefined> = {}
+  beforeEach(() => {
+    saved = Object.fromEntries(authVariables.map((name) => [name, process.env[name]]))
+    for (const name of authVariables) delete process.env[name]
+    AuthScope.configure({})
+  })
+  afterEach(() => {
+    for (const name of authVariables) {
+      const value = saved[name]
+      if (value === undefined) delete process.env[name]
+      else process.env[name] = value
+    }
+    AuthScope.configure({})
+  })
+}

@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { expect, it } from "vitest"
-import { type Measurement, runAdapterBench } from "./adapters.js"
+import { runAdapterBench } from "./adapters.js"
+import type { Measurement } from "./emulator.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 

@@ -16,20 +16,10 @@ import { dirname, join } from "node:path"
 import { createInterface } from "node:readline"
 import { fileURLToPath } from "node:url"
 import autocannon from "autocannon"
+import { type Measurement, toMeasurement } from "./emulator.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = join(here, "..", "..")
-
-/** One measured server. */
-export interface Measurement {
-  readonly requestsPerSecond: number
-  readonly p50Ms: number
-  readonly p99Ms: number
-  readonly requests: number
-  readonly errors: number
-  readonly timeouts: number
-  readonly non2xx: number
-}
 
 /** A framework with and without the adapter. */
 export interface FrameworkResult {
@@ -122,16 +112,7 @@ const measure = async (
     const headers = { authorization: `Bearer ${key}` }
     // A short warm-up (JIT, connection set-up), then the measurement.
     await autocannon({ url, headers, connections, duration: 1 })
-    const result = await autocannon({ url, headers, connections, duration })
-    return {
-      requestsPerSecond: Math.round(result.requests.average),
-      p50Ms: result.latency.p50,
-      p99Ms: result.latency.p99,
-      requests: result.requests.total,
-      errors: result.errors,
-      timeouts: result.timeouts,
-      non2xx: result.non2xx
-    }
+    return toMeasurement(await autocannon({ url, headers, connections, duration }))
   } finally {
     await stopServer(child)
   }

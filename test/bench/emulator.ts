@@ -48,18 +48,19 @@ const measure = async (
   headers: Record<string, string>,
   connections: number,
   duration: number
-): Promise<Measurement> => {
-  const result = await autocannon({ url, headers, connections, duration, workers: 1 })
-  return {
-    requestsPerSecond: Math.round(result.requests.average),
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    requests: result.requests.total,
-    errors: result.errors,
-    timeouts: result.timeouts,
-    non2xx: result.non2xx
-  }
-}
+): Promise<Measurement> =>
+  toMeasurement(await autocannon({ url, headers, connections, duration, workers: 1 }))
+
+/** An autocannon result as a `Measurement` (shared by the benches that load a server with autocannon). */
+export const toMeasurement = (result: autocannon.Result): Measurement => ({
+  requestsPerSecond: Math.round(result.requests.average),
+  p50Ms: result.latency.p50,
+  p99Ms: result.latency.p99,
+  requests: result.requests.total,
+  errors: result.errors,
+  timeouts: result.timeouts,
+  non2xx: result.non2xx
+})
 
 /** Starts an emulator, triggers one run, and measures `runs.retrieve` of it. */
 const measureEmulator = async (

@@ -18,6 +18,7 @@ let pat: string // reaches both projects
 let narrowPat: string // reaches project 0 only
 let projectRef: string
 let otherProjectRef: string
+let legacyProdKey: string
 let branch: string
 
 beforeAll(async () => {
@@ -26,6 +27,7 @@ beforeAll(async () => {
   if (!p0 || !p1) throw new Error("the emulator has two projects")
   key = p0.environments.dev.secretKey
   prodKey = p0.environments.prod.secretKey
+  legacyProdKey = p0.environments.prod.legacySecretKey
   previewKey = p0.environments.preview.secretKey
   otherProjectKey = p1.environments.dev.secretKey
   projectRef = p0.ref
@@ -118,6 +120,30 @@ describe("every call with an accepted credential", () => {
       listed.data.length
     )
     expect((await ok(Schedules.del(created.id), key)).id).toBe(created.id)
+  })
+
+  it("a legacy root key (20 characters, as issued until August 2026) makes every SecretKey call", async () => {
+    expect(legacyProdKey).toMatch(/^tr_prod_[A-Za-z0-9]{20}$/)
+    const triggered = await ok(Tasks.trigger("legacy-task", { n: 1 }), legacyProdKey)
+    const batch = await ok(Tasks.batchTrigger("legacy-task", [{ payload: 1 }]), legacyProdKey)
+    expect(batch.runCount).toBe(1)
+    expect((await ok(Runs.retrieve(triggered.id), legacyProdKey)).id).toBe(triggered.id)
+    const page = await ok(Runs.list({ taskIdentifier: "legacy-task" }), legacyProdKey)
+    expect(page.data.map((r) => r.id)).toContain(triggered.id)
+    const replayed = await ok(Runs.replay(triggered.id), legacyProdKey)
+    expect((await ok(Runs.cancel(replayed.id), legacyProdKey)).id).toBe(replayed.id)
+    const schedule = await ok(
+      Schedules.create({ task: "legacy-task", cron: "0 * * * *", deduplicationKey: "legacy" }),
+      legacyProdKey
+    )
+    expect((await ok(Schedules.retrieve(schedule.id), legacyProdKey)).id).toBe(schedule.id)
+    expect((await ok(Schedules.del(schedule.id), legacyProdKey)).id).toBe(schedule.id)
+    await ok(Envvars.create(projectRef, "prod", { name: "LEGACY_A", value: "1" }), legacyProdKey)
+    expect((await ok(Envvars.retrieve(projectRef, "prod", "LEGACY_A"), legacyProdKey)).value).toBe("1")
+    await ok(Envvars.del(projectRef, "prod", "LEGACY_A"), legacyProdKey)
+    const sent = emulator.requests().filter((r) => r.credential === fingerprintOf(legacyProdKey))
+    expect(sent.length).toBeGreaterThanOrEqual(12)
+    expect(sent.every((r) => r.status < 300)).toBe(true)
   })
 
   it("envvars with a SecretKey of the project and with a PAT", async () => {

@@ -84,10 +84,21 @@ const environmentByPrefix: Readonly<Record<string, Environment>> = {
   preview: "preview"
 }
 
-/** Longest credential accepted, per SPEC §1. */
+/** Longest credential accepted (see docs/reference/credentials.md). */
 export const maxLength = 512
-/** Fewest characters after the prefix. */
-export const minBodyLength = 24
+
+/**
+ * Fewest letters and digits after the prefix, per key shape (see docs/reference/credentials.md):
+ * - root secret keys (`tr_<env>_…`) had 20 until August 2026 and have 24 since; no migration rewrote the
+ *   old ones, so most environments still hold a 20-character key, and 20 is the floor;
+ * - additional secret keys (`tr_<env>_sk_…`) have always had 24;
+ * - personal access tokens (`tr_pat_…`) have 40; 20 is accepted, as for root keys.
+ */
+export const minBodyLength = {
+  rootSecretKey: 20,
+  additionalSecretKey: 24,
+  personalAccessToken: 20
+} as const
 
 /**
  * The kind a credential string has, statically: a `"tr_pat_…"` literal is a `"PersonalAccessToken"`, a
@@ -119,8 +130,8 @@ export const safePrefix = (input: string): string =>
 const fail = (reason: InvalidCredentialReason, input: string): Either.Either<never, InvalidCredential> =>
   Either.left(new InvalidCredential({ reason, prefix: safePrefix(input), length: input.length }))
 
-const bodyIsValid = (body: string): InvalidCredentialReason | undefined => {
-  if (body.length < minBodyLength) return "TooShort"
+const bodyIsValid = (body: string, minimum: number): InvalidCredentialReason | undefined => {
+  if (body.length < minimum) return "TooShort"
   if (!/^[A-Za-z0-9]+$/.test(body)) return "InvalidCharacters"
   return undefined
 }
@@ -150,7 +161,7 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
 
   const pat = /^tr_pat_(.*)$/s.exec(input)
   if (pat) {
-    const problem = bodyIsValid(pat[1] ?? "")
+    const problem = bodyIsValid(pat[1] ?? "", minBodyLength.personalAccessToken)
     return problem
       ? fail(problem, input)
       : Either.right(PersonalAccessToken.make({ token: Redacted.make(input) }, validated))
@@ -158,15 +169,14 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
   const key = /^tr_(dev|stg|prod|preview)_(sk_)?(.*)$/s.exec(input)
   const environment = key ? environmentByPrefix[key[1] ?? ""] : undefined
   if (key && environment) {
-    const problem = bodyIsValid(key[3] ?? "")
+    const scoped = key[2] !== undefined
+    const problem = bodyIsValid(
+      key[3] ?? "",
+      scoped ? minBodyLength.additionalSecretKey : minBodyLength.rootSecretKey
+    )
     return problem
       ? fail(problem, input)
-      : Either.right(
-          SecretKey.make(
-            { environment, scoped: key[2] !== undefined, token: Redacted.make(input) },
-            validated
-          )
-        )
+      : Either.right(SecretKey.make({ environment, scoped, token: Redacted.make(input) }, validated))
   }
   return fail("UnknownPrefix", input)
 }

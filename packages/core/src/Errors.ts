@@ -35,7 +35,8 @@ const advice: Record<InvalidCredentialReason, string> = {
   InvalidCharacters: "after its prefix a credential has only letters and digits",
   UnknownPrefix:
     "a credential starts with tr_dev_, tr_stg_, tr_prod_ or tr_preview_ (a secret key) or tr_pat_ (a personal access token)",
-  TooShort: "the credential is too short: at least 24 letters or digits follow the prefix"
+  TooShort:
+    "the credential is too short: at least 20 letters or digits follow tr_<env>_ or tr_pat_, and 24 follow tr_<env>_sk_"
 }
 
 /**
@@ -63,6 +64,11 @@ export class InvalidCredential extends Schema.TaggedError<InvalidCredential>(
     const shown = this.prefix
       ? ` (starts with ${this.prefix}, ${this.length} characters)`
       : ` (${this.length} characters)`
+    if (this.reason === "TooShort" && this.prefix) {
+      // the floor depends on the key's shape: 24 after an additional key's `_sk_`, 20 after any other prefix
+      const minimum = this.prefix.endsWith("_sk_") ? 24 : 20
+      return `Invalid credential${shown}: the credential is too short: at least ${minimum} letters or digits follow ${this.prefix}.`
+    }
     return `Invalid credential${shown}: ${advice[this.reason]}.`
   }
 }

@@ -28,6 +28,55 @@ const refusal = (input: unknown): InvalidCredential => {
   return result.left
 }
 
+/**
+ * Real-length examples of every key generation Trigger.dev has issued (docs/reference/credentials.md):
+ * root keys with 20 characters (until August 2026) and 24 (since), additional keys with 24, PATs with 40.
+ */
+describe("every generation of key parses", () => {
+  const legacy20 = "a1B2c3D4e5F6g7H8i9J0"
+  const current24 = "a1B2c3D4e5F6g7H8i9J0k1L2"
+  const pat40 = "a1B2c3D4e5F6g7H8i9J0a1B2c3D4e5F6g7H8i9J0"
+  const table: ReadonlyArray<
+    readonly [string, string, Credential.Kind, Credential.Environment | undefined, boolean]
+  > = [
+    ["dev root, 20 (legacy)", `tr_dev_${legacy20}`, "SecretKey", "dev", false],
+    ["staging root, 20 (legacy)", `tr_stg_${legacy20}`, "SecretKey", "staging", false],
+    ["prod root, 20 (legacy)", `tr_prod_${legacy20}`, "SecretKey", "prod", false],
+    ["preview root, 20 (legacy)", `tr_preview_${legacy20}`, "SecretKey", "preview", false],
+    ["dev root, 24 (current)", `tr_dev_${current24}`, "SecretKey", "dev", false],
+    ["staging root, 24 (current)", `tr_stg_${current24}`, "SecretKey", "staging", false],
+    ["prod root, 24 (current)", `tr_prod_${current24}`, "SecretKey", "prod", false],
+    ["preview root, 24 (current)", `tr_preview_${current24}`, "SecretKey", "preview", false],
+    ["dev additional, 24", `tr_dev_sk_${current24}`, "SecretKey", "dev", true],
+    ["staging additional, 24", `tr_stg_sk_${current24}`, "SecretKey", "staging", true],
+    ["prod additional, 24", `tr_prod_sk_${current24}`, "SecretKey", "prod", true],
+    ["preview additional, 24", `tr_preview_sk_${current24}`, "SecretKey", "preview", true],
+    ["PAT, 40 (current)", `tr_pat_${pat40}`, "PersonalAccessToken", undefined, false],
+    ["PAT, 20 (the floor)", `tr_pat_${legacy20}`, "PersonalAccessToken", undefined, false]
+  ]
+  it.each(table)("%s", (_name, input, kind, environment, scoped) => {
+    const credential = Either.getOrThrow(Credential.parseEither(input))
+    expect(credential._tag).toBe(kind)
+    expect(Redacted.value(credential.token)).toBe(input)
+    if (Credential.isSecretKey(credential)) {
+      expect(credential.environment).toBe(environment)
+      expect(credential.scoped).toBe(scoped)
+    }
+  })
+
+  it("the too-short message names the floor for the key's shape", () => {
+    expect(refusal(`tr_dev_${legacy20.slice(1)}`).message).toContain(
+      "at least 20 letters or digits follow tr_dev_"
+    )
+    expect(refusal(`tr_dev_sk_${legacy20}`).message).toContain(
+      "at least 24 letters or digits follow tr_dev_sk_"
+    )
+    expect(refusal(`tr_pat_${legacy20.slice(1)}`).message).toContain(
+      "at least 20 letters or digits follow tr_pat_"
+    )
+  })
+})
+
 describe("valid credentials: the prefix decides the kind", () => {
   const cases: ReadonlyArray<{
     readonly input: string
@@ -94,9 +143,11 @@ describe("invalid credentials: the exact reason", () => {
     ["JSON-quoted key", `"${key}"`, "UnknownPrefix"],
     ["prefix only tr_dev_", "tr_dev_", "TooShort"],
     ["prefix only tr_pat_", "tr_pat_", "TooShort"],
-    ["23-character body", `tr_dev_${body.slice(1)}`, "TooShort"],
-    ["23-character PAT body", `tr_pat_${body.slice(1)}`, "TooShort"],
+    ["19-character root key body", `tr_dev_${body.slice(5)}`, "TooShort"],
+    ["19-character prod root key body", `tr_prod_${body.slice(5)}`, "TooShort"],
+    ["19-character PAT body", `tr_pat_${body.slice(5)}`, "TooShort"],
     ["23-character scoped body", `tr_prod_sk_${body.slice(1)}`, "TooShort"],
+    ["20-character scoped body (additional keys never had 20)", `tr_dev_sk_${body.slice(4)}`, "TooShort"],
     ["one-character preview body", "tr_preview_a", "TooShort"],
     ["hyphen in body", `tr_dev_${body}-x`, "InvalidCharacters"],
     ["underscore in body", `tr_dev_${body}_x`, "InvalidCharacters"],

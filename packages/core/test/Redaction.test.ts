@@ -46,6 +46,14 @@ const secretArb = fc.record({
 })
 type Secret = { readonly prefix: string; readonly body: string }
 
+/** The longest body a prefix refuses as too short (one under its floor). */
+const tooShortLength = (prefix: string): number =>
+  (prefix.endsWith("_sk_")
+    ? Credential.minBodyLength.additionalSecretKey
+    : prefix === "tr_pat_"
+      ? Credential.minBodyLength.personalAccessToken
+      : Credential.minBodyLength.rootSecretKey) - 1
+
 /** The shortest run of the body that counts as a leak. */
 const window = 16
 
@@ -255,7 +263,8 @@ const badInputs = ({
     { reason: "UnknownPrefix", input: body },
     { reason: "UnknownPrefix", input: `sk_live_${body}` },
     { reason: "UnknownPrefix", input: `${prefix.toUpperCase()}${body}` },
-    { reason: "TooShort", input: `${prefix}${body.slice(0, 23)}` },
+    // one short of the floor for the prefix's shape: 24 after `_sk_`, 20 otherwise
+    { reason: "TooShort", input: `${prefix}${body.slice(0, tooShortLength(prefix))}` },
     { reason: "NotAString", input: { token: key } },
     { reason: "NotAString", input: [key] },
     // these two cannot carry a secret; they are here so every reason's rendering is checked
@@ -269,9 +278,9 @@ describe("InvalidCredential, for every reason, built from inputs that contain th
     const reasonsSeen = new Set<string>()
     fc.assert(
       fc.property(secretArb, (secret) => {
-        // a TooShort input holds only the first 23 characters of the body: that is its secret
+        // a TooShort input holds only the first characters of the body: that is its secret
         const shownSecret = (reason: string) =>
-          reason === "TooShort" ? secret.body.slice(0, 23) : secret.body
+          reason === "TooShort" ? secret.body.slice(0, tooShortLength(secret.prefix)) : secret.body
         for (const { reason, input } of badInputs(secret)) {
           // the cast lets non-strings reach the parser, as they can from JavaScript or untyped config
           const result = Credential.parseEither(input as string)

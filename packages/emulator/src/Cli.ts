@@ -104,6 +104,9 @@ export const banner = (url: string, credentials: DemoCredentials): string => {
     lines.push("", `  project ${project.name} (${project.ref})`)
     for (const [slug, keys] of Object.entries(project.environments)) {
       lines.push(`    ${slug.padEnd(8)} secret key ${keys.secretKey}`)
+      lines.push(
+        `    ${"".padEnd(8)} legacy key ${keys.legacySecretKey} (20 characters, as issued until August 2026)`
+      )
       lines.push(`    ${"".padEnd(8)} scoped key ${keys.scopedKey}`)
     }
     lines.push(`    preview branches (send x-trigger-branch): ${project.previewBranches.join(", ")}`)

@@ -87,7 +87,15 @@ export interface DemoCredentials {
   readonly projects: ReadonlyArray<{
     readonly ref: string
     readonly name: string
-    readonly environments: Record<EnvironmentSlug, { readonly secretKey: string; readonly scopedKey: string }>
+    /**
+     * One key of each generation per environment: `secretKey` (root, 24 characters after the prefix, as
+     * issued since August 2026), `legacySecretKey` (root, 20, as issued before) and `scopedKey`
+     * (an additional `_sk_` key).
+     */
+    readonly environments: Record<
+      EnvironmentSlug,
+      { readonly secretKey: string; readonly legacySecretKey: string; readonly scopedKey: string }
+    >
     readonly previewBranches: ReadonlyArray<string>
   }>
   readonly users: ReadonlyArray<{

@@ -59,7 +59,7 @@ export interface RequestRecord {
   readonly durationMs: number
 }
 
-/** A credential's shape: 16+ characters after the prefix (a fingerprint has 12, a real token 24 or more). */
+/** A credential's shape: 16+ characters after the prefix (a fingerprint has 12, a real token 20 or more). */
 const tokenPattern = /tr_(?:dev|stg|prod|preview|pat)_(?:sk_)?[A-Za-z0-9]{16,}/g
 
 /**

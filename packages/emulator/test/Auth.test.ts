@@ -50,6 +50,12 @@ const cases: ReadonlyArray<Case> = [
     target: p1dev
   },
   {
+    name: "right legacy SecretKey (20 characters, issued until August 2026)",
+    authorization: (e) => `Bearer ${roles(e).p1.environments.dev.legacySecretKey}`,
+    credential: (e) => key(roles(e).p1.ref, "dev"),
+    target: p1dev
+  },
+  {
     name: "right scoped SecretKey (tr_dev_sk_)",
     authorization: (e) => `Bearer ${roles(e).p1.environments.dev.scopedKey}`,
     credential: (e) => key(roles(e).p1.ref, "dev"),

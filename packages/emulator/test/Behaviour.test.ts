@@ -607,8 +607,10 @@ describe("the emulator", () => {
       expect(other.credentials.projects[0]?.ref).not.toBe(emulator.credentials.projects[0]?.ref)
       const project = emulator.credentials.projects[0]
       expect(project?.ref).toMatch(/^proj_[a-z0-9]{20}$/)
-      expect(project?.environments.dev.secretKey).toMatch(/^tr_dev_[A-Za-z0-9]{32}$/)
-      expect(project?.environments.staging.secretKey).toMatch(/^tr_stg_[A-Za-z0-9]{32}$/)
+      expect(project?.environments.dev.secretKey).toMatch(/^tr_dev_[A-Za-z0-9]{24}$/)
+      expect(project?.environments.staging.secretKey).toMatch(/^tr_stg_[A-Za-z0-9]{24}$/)
+      expect(project?.environments.prod.legacySecretKey).toMatch(/^tr_prod_[A-Za-z0-9]{20}$/)
+      expect(project?.environments.preview.legacySecretKey).toMatch(/^tr_preview_[A-Za-z0-9]{20}$/)
       expect(project?.environments.preview.scopedKey).toMatch(/^tr_preview_sk_[A-Za-z0-9]{24}$/)
       expect(emulator.credentials.users[0]?.pat).toMatch(/^tr_pat_[A-Za-z0-9]{40}$/)
       expect(emulator.credentials.users.map((u) => u.projectRefs.length)).toEqual([2, 1])

@@ -15,7 +15,7 @@ const bodies: Array<string> = []
 /** Every token the suite sends: all demo keys and PATs, and unknown or malformed ones. */
 const tokensOf = (e: Emulator): Array<string> => [
   ...e.credentials.projects.flatMap((p) =>
-    Object.values(p.environments).flatMap((keys) => [keys.secretKey, keys.scopedKey])
+    Object.values(p.environments).flatMap((keys) => [keys.secretKey, keys.legacySecretKey, keys.scopedKey])
   ),
   ...e.credentials.users.map((u) => u.pat),
   `tr_dev_${"U".repeat(30)}unknown`,

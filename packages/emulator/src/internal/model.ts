@@ -199,11 +199,23 @@ const fingerprintOf = (token: string): string =>
     onRight: (credential: Credential.Credential) => Credential.fingerprint(credential)
   })
 
+/**
+ * The keys of one environment, one of each generation the real server has issued
+ * (docs/reference/credentials.md): the current root key (24 characters after the prefix), a legacy root
+ * key (20, as issued until August 2026 and still held by most environments) and an additional key
+ * (`_sk_` + 24).
+ */
+export interface EnvironmentKeys {
+  readonly secretKey: string
+  readonly legacySecretKey: string
+  readonly scopedKey: string
+}
+
 /** The credentials of one project, for `DemoCredentials`. */
 export interface ProjectKeys {
   readonly ref: string
   readonly name: string
-  readonly environments: Record<Slug, { readonly secretKey: string; readonly scopedKey: string }>
+  readonly environments: Record<Slug, EnvironmentKeys>
   readonly previewBranches: ReadonlyArray<string>
 }
 
@@ -236,19 +248,22 @@ export const make = (
     const branches = overrides[index]?.previewBranches ?? demo.branches
     const environments = {} as Record<Slug, Environment>
     const project: Project = { ref, name: demo.name, environments }
-    const keys = {} as Record<Slug, { secretKey: string; scopedKey: string }>
+    const keys = {} as Record<Slug, EnvironmentKeys>
     for (const slug of slugs) {
       const environment = makeEnvironment(random, project, slug, undefined, undefined)
       environments[slug] = environment
-      const secretKey = `${keyPrefixBySlug[slug]}${random.string(32)}`
+      const secretKey = `${keyPrefixBySlug[slug]}${random.string(24)}`
       const scopedKey = `${keyPrefixBySlug[slug]}sk_${random.string(24)}`
-      keys[slug] = { secretKey, scopedKey }
-      tokens.set(secretKey, {
-        kind: "SecretKey",
-        environment,
-        scoped: false,
-        fingerprint: fingerprintOf(secretKey)
-      })
+      const legacySecretKey = `${keyPrefixBySlug[slug]}${random.string(20)}`
+      keys[slug] = { secretKey, legacySecretKey, scopedKey }
+      for (const rootKey of [secretKey, legacySecretKey]) {
+        tokens.set(rootKey, {
+          kind: "SecretKey",
+          environment,
+          scoped: false,
+          fingerprint: fingerprintOf(rootKey)
+        })
+      }
       tokens.set(scopedKey, {
         kind: "SecretKey",
         environment,

@@ -19,7 +19,7 @@ export interface EnvvarsRetrieve {
 
 /** One emulator call as the server saw it: which credential it used (fingerprint) and what came back. */
 export interface CallReport {
-  readonly via: "ambient" | "auth.client" | "global"
+  readonly via: "ambient" | "auth.client" | "sdk" | "global"
   /** The fingerprint of the credential the call used, as far as the server knows. */
   readonly credential: string | undefined
   /** Whether that is the tenant's own credential. */

@@ -72,6 +72,21 @@ export const tenantWork = async (tenant: Tenant, handle: HandleView): Promise<Te
   }
 }
 
+/**
+ * The handler body of the servers without authctx (the SDK's, the global swap): a random await, `call`,
+ * another random await, `call` again; run inside whatever scope the server set for the request.
+ */
+export const twoCalls = async (
+  tenant: Tenant,
+  call: (tenant: Tenant) => Promise<CallReport>
+): Promise<TenantAnswer> => {
+  await jitter()
+  const first = await call(tenant)
+  await jitter()
+  const second = await call(tenant)
+  return { tenant: tenant.id, calls: [first, second] }
+}
+
 /** Whether an answer is the tenant's own: its id, and every call returned the tenant's variable. */
 export const isOwnAnswer = (tenant: Tenant, answer: unknown): boolean => {
   if (typeof answer !== "object" || answer === null) return false

@@ -9,7 +9,7 @@
  */
 import { Credential } from "@authctx/core"
 import { previewBranch, type Tenant } from "../tenants.js"
-import { type CallReport, callReport, jitter } from "../work.js"
+import { type CallReport, callReport, twoCalls } from "../work.js"
 import { plainTenantServer, type Running, type ServerContext } from "./listen.js"
 
 /** The global configuration, as the SDK's `configure()` and its fallback `auth.withAuth` keep it. */
@@ -67,13 +67,7 @@ export const startNaive = (context: ServerContext, fallback: string): Promise<Ru
         accessToken: tenant.token,
         previewBranch: tenant.env === "preview" ? previewBranch : undefined
       },
-      async () => {
-        await jitter()
-        const first = await retrieve(tenant)
-        await jitter()
-        const second = await retrieve(tenant)
-        return { tenant: tenant.id, calls: [first, second] }
-      }
+      () => twoCalls(tenant, retrieve)
     )
   )
 }

@@ -11,7 +11,7 @@ import { Credential } from "@authctx/core"
 import { apiClientManager } from "@trigger.dev/core/v3"
 import * as Sdk from "@trigger.dev/sdk"
 import { previewBranch, type Tenant } from "../tenants.js"
-import { type CallReport, callReport, jitter } from "../work.js"
+import { type CallReport, callReport, twoCalls } from "../work.js"
 import { plainTenantServer, type Running, type ServerContext } from "./listen.js"
 
 /** The installed SDK's version (`4.8.3`), read from its manifest, for the labels. */
@@ -59,13 +59,7 @@ export const startSdk = (context: ServerContext): Promise<Running> => {
         tenant.env === "preview"
           ? { accessToken: tenant.token, baseURL, previewBranch }
           : { accessToken: tenant.token, baseURL },
-        async () => {
-          await jitter()
-          const first = await retrieve(tenant)
-          await jitter()
-          const second = await retrieve(tenant)
-          return { tenant: tenant.id, calls: [first, second] }
-        }
+        () => twoCalls(tenant, retrieve)
       )
   )
 }

@@ -125,7 +125,8 @@ export const parse = (packet: Packet): unknown => {
  * The JSON form the server puts in a `runs.retrieve` answer (its `parsePacketAsJson`): a SuperJSON packet
  * is restored and serialized again, keeping only the JSON half, so a `Date` becomes its ISO string, a
  * `BigInt` its decimal string, a `Map` an array of `[key, value]` pairs, a `Set` an array, a `RegExp` its
- * source (`"/a/g"`), and `undefined` object members disappear. Other types as {@link parse}.
+ * source (`"/a/g"`), and an `undefined` member `null` (its mark lived in the dropped metadata). Other types
+ * as {@link parse}.
  *
  * @example
  * ```ts

@@ -1,7 +1,8 @@
 /**
  * The management API as one catalog: every route of SPEC §3 as an `@effect/platform` `HttpApiEndpoint`
- * with its wire schemas, grouped into an `HttpApi` (`tasks`, `runs`, `envvars`, `schedules`), and each
- * endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). The client, the
+ * with its wire schemas, grouped into an `HttpApi` (`tasks`, `packets`, `runs`, `envvars`, `schedules`),
+ * and each endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). Routes
+ * the SDK sends inside another call (`packets.upload`) carry a `PartOf` annotation. The client, the
  * emulator, the docs table and the SPEC comparison test all read this one catalog.
  *
  * @example

@@ -91,9 +91,19 @@ export const serialize = (value: unknown): Packet => {
  */
 export const stringify = (value: unknown): string => superJson.stringify(value)
 
+/**
+ * UTF-8 bytes of a string. `Buffer.byteLength` where it exists (85 µs for 200 KiB here, against 298 µs for
+ * `TextEncoder`, which allocates the bytes); both count a lone surrogate as the 3 bytes of U+FFFD, as the
+ * SDK's `Buffer.byteLength` does.
+ */
+const utf8Length: (text: string) => number =
+  typeof Buffer === "function"
+    ? (text) => Buffer.byteLength(text, "utf8")
+    : (text) => new TextEncoder().encode(text).byteLength
+
 /** The size the SDK reports as `payloadSize`: UTF-8 bytes of the data, 0 without data. */
 export const byteLength = (packet: Packet): number =>
-  packet.data === undefined ? 0 : new TextEncoder().encode(packet.data).byteLength
+  packet.data === undefined ? 0 : utf8Length(packet.data)
 
 /** Whether the SDK would offload this packet (128 KiB or more of data). */
 export const needsOffload = (packet: Packet): boolean => byteLength(packet) >= offloadThresholdBytes

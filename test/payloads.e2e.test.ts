@@ -433,7 +433,12 @@ describe("runs.replay override body", () => {
     const [sdkBody, ourBody] = seen.filter((s) => s.path.endsWith("/replay")).map((s) => JSON.parse(s.body))
     expect(sdkBody).toEqual({ payload: '{"json":"text"}', payloadType: "application/super+json" })
     expect(ourBody).toEqual(sdkBody)
+    seen = []
     const kept = await client.runs.replay(id)
+    await Sdk.runs.replay(id)
+    const [ourEmpty, sdkEmpty] = seen.filter((s) => s.path.endsWith("/replay")).map((s) => s.body)
+    expect(ourEmpty).toBe("") // no body without overrides, as the SDK
+    expect(sdkEmpty).toBe("")
     expect((await client.runs.retrieve(kept.id)).payload).toEqual({ n: 1 })
   })
 })

@@ -220,4 +220,8 @@ export const replay = (
   runId: string,
   overrides?: Schemas.ReplayRunRequestBody
 ): Call<typeof ManagementApi.runsReplay> =>
-  call(ManagementApi.runsReplay, { path: { runId }, payload: Payload.forReplay(overrides ?? {}) })
+  // Without overrides no body is sent, as the SDK sends none.
+  call(ManagementApi.runsReplay, {
+    path: { runId },
+    payload: overrides === undefined ? undefined : Payload.forReplay(overrides)
+  })

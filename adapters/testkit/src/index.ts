@@ -429,6 +429,47 @@ export const hostileCorpus = (world: Pick<World, "secretKey" | "pat">): Readonly
       latin1(`Basic ${body}\r\nAuthorization: Bearer ${key}`),
       "invalid_request"
     ),
+    // Sent twice, however the two copies look: Node's req.headers keeps only the first, so a server reading
+    // it would act on one copy while a proxy in front may have checked the other.
+    c(
+      "repeated header, the same valid key twice, raw",
+      latin1(`Bearer ${key}\r\nAuthorization: Bearer ${key}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, a valid key then a PAT, raw",
+      latin1(`Bearer ${key}\r\nAuthorization: Bearer ${world.pat}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, a valid key then an empty one, raw",
+      latin1(`Bearer ${key}\r\nAuthorization: `),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, an empty one then a valid key, raw",
+      latin1(`\r\nAuthorization: Bearer ${key}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, lower-case name the second time, raw",
+      latin1(`Bearer ${key}\r\nauthorization: Bearer ${key}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, another header between, raw",
+      latin1(`Bearer ${key}\r\nX-Between: 1\r\nAUTHORIZATION: Bearer tr_dev_${body}`),
+      "invalid_request",
+      keySecret
+    ),
+    c("folded with a comma, the same key twice", `Bearer ${key}, Bearer ${key}`, "invalid_request", keySecret),
+    c("folded with a bare comma", `Bearer ${key},Bearer ${key}`, "invalid_request", keySecret),
+    c("a comma before the key", `Bearer ,${key}`, "invalid_request", keySecret),
     c("quoted token", `Bearer "tr_dev_${body}"`, "invalid_request"),
     c("trailing comma", `Bearer tr_dev_${body},`, "invalid_request"),
     c("trailing semicolon", `Bearer tr_dev_${body};`, "invalid_request"),

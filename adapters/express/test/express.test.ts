@@ -1,7 +1,8 @@
 /**
  * @authctx/express on a real Express 5 server on loopback, against the emulator: per-request scoping under
  * load (50 tenants, 2,000 requests, 64 connections; resolve and bearer pass-through), the hostile header
- * corpus, and the error paths (authErrorHandler, Express's own handler, onError).
+ * corpus, the error paths (authErrorHandler, Express's own handler, onError), and the async-context traps
+ * (callbacks run outside the request's call tree) with and without server mode, bind and auth.client.
  */
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -12,14 +13,21 @@ import {
   type EnvvarsCalls,
   handlerFailedBody,
   hostileCorpus,
+  judgeTrap,
+  type Mode,
+  patterns,
   previewBranch,
   runCorpus,
+  runTrap,
   startWorld,
   type Tenant,
+  Traps,
   tenantWork,
+  trapParams,
+  vias,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
+import { configure, envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import {
   type AuthHandle,
@@ -295,4 +303,60 @@ describe("error paths", () => {
       await server.close()
     }
   })
+})
+
+describe("callbacks outside the request's call tree, judged by the emulator's log", () => {
+  let traps: Traps
+  let server: Running
+  beforeAll(async () => {
+    traps = await Traps.start()
+    const app = express()
+    app.use(
+      "/trap",
+      authContext({
+        resolve: (req) => world.byId.get(req.get("x-tenant") ?? "")?.config,
+        baseURL: world.emulator.url
+      })
+    )
+    app.all("/trap/:pattern/:tenant", async (req, res) => {
+      const query = (name: string) => (typeof req.query[name] === "string" ? req.query[name] : undefined)
+      const params = trapParams(req.params["pattern"], query("via"), query("role"))
+      if (params === undefined || req.auth === undefined) return void res.sendStatus(400)
+      res.json(await traps.handle({ ...params, tenant: tenantOf(req), auth: req.auth, incoming: req }))
+    })
+    server = await listen(app)
+  })
+  afterAll(async () => {
+    await server?.close()
+    await traps?.stop()
+    configure({ serverMode: false })
+  })
+
+  for (const mode of ["default", "server"] as const satisfies ReadonlyArray<Mode>) {
+    describe(mode === "server" ? "server mode" : "configure() default, no server mode", () => {
+      // Three tenants with different credentials (dev, prod and staging keys of one project).
+      const tenants = () => {
+        const [victim, other, fallback] = [0, 4, 2].map((i) => world.tenants[i])
+        if (victim === undefined || other === undefined || fallback === undefined) throw new Error("tenants")
+        return { victim, other, fallback }
+      }
+      beforeAll(() => {
+        configure({
+          ...tenants().fallback.config,
+          baseURL: world.emulator.url,
+          serverMode: mode === "server"
+        })
+      })
+      afterAll(() => configure({ serverMode: false }))
+      for (const pattern of patterns) {
+        for (const via of vias) {
+          it(`${pattern}, ${via}`, async () => {
+            const { victim, other } = tenants()
+            const outcome = await runTrap(world, server.url, traps, pattern, via, victim, other)
+            expect(judgeTrap(outcome, pattern, via, mode, tenants())).toEqual([])
+          })
+        }
+      }
+    })
+  }
 })

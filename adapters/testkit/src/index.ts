@@ -467,7 +467,12 @@ export const hostileCorpus = (world: Pick<World, "secretKey" | "pat">): Readonly
       "invalid_request",
       keySecret
     ),
-    c("folded with a comma, the same key twice", `Bearer ${key}, Bearer ${key}`, "invalid_request", keySecret),
+    c(
+      "folded with a comma, the same key twice",
+      `Bearer ${key}, Bearer ${key}`,
+      "invalid_request",
+      keySecret
+    ),
     c("folded with a bare comma", `Bearer ${key},Bearer ${key}`, "invalid_request", keySecret),
     c("a comma before the key", `Bearer ,${key}`, "invalid_request", keySecret),
     c("quoted token", `Bearer "tr_dev_${body}"`, "invalid_request"),
@@ -663,3 +668,5 @@ export const runCorpus = async (world: World, url: string, port: number): Promis
   }
   return failures
 }
+
+export * from "./traps.js"

@@ -142,6 +142,7 @@ const withAuth = async <T>(config: ConfigureOptions, fn: () => T | Promise<T>): 
 const bindToScope: <Args extends Array<unknown>, R, This = unknown>(
   fn: (this: This, ...args: Args) => R
 ) => (this: This, ...args: Args) => R = AuthScope.bind
+
 // Exported under another name: `bind` inside this module is the client binder.
 export { bindToScope as bind }
 

@@ -14,8 +14,6 @@ import {
   handlerFailedBody,
   hostileCorpus,
   judgeTrap,
-  type Mode,
-  patterns,
   previewBranch,
   runCorpus,
   runTrap,
@@ -23,8 +21,10 @@ import {
   type Tenant,
   Traps,
   tenantWork,
+  trapCases,
+  trapConfigure,
   trapParams,
-  vias,
+  trapTenants,
   type World
 } from "@authctx/adapter-testkit"
 import { configure, envvars } from "@authctx/client/promise"
@@ -332,31 +332,10 @@ describe("callbacks outside the request's call tree, judged by the emulator's lo
     configure({ serverMode: false })
   })
 
-  for (const mode of ["default", "server"] as const satisfies ReadonlyArray<Mode>) {
-    describe(mode === "server" ? "server mode" : "configure() default, no server mode", () => {
-      // Three tenants with different credentials (dev, prod and staging keys of one project).
-      const tenants = () => {
-        const [victim, other, fallback] = [0, 4, 2].map((i) => world.tenants[i])
-        if (victim === undefined || other === undefined || fallback === undefined) throw new Error("tenants")
-        return { victim, other, fallback }
-      }
-      beforeAll(() => {
-        configure({
-          ...tenants().fallback.config,
-          baseURL: world.emulator.url,
-          serverMode: mode === "server"
-        })
-      })
-      afterAll(() => configure({ serverMode: false }))
-      for (const pattern of patterns) {
-        for (const via of vias) {
-          it(`${pattern}, ${via}`, async () => {
-            const { victim, other } = tenants()
-            const outcome = await runTrap(world, server.url, traps, pattern, via, victim, other)
-            expect(judgeTrap(outcome, pattern, via, mode, tenants())).toEqual([])
-          })
-        }
-      }
-    })
-  }
+  it.each(trapCases)("$mode mode: $pattern, $via", async ({ mode, pattern, via }) => {
+    configure(trapConfigure(world, mode))
+    const tenants = trapTenants(world)
+    const outcome = await runTrap(world, server.url, traps, pattern, via, tenants.victim, tenants.other)
+    expect(judgeTrap(outcome, pattern, via, mode, tenants)).toEqual([])
+  })
 })

@@ -14,14 +14,21 @@ import {
   type EnvvarsCalls,
   handlerFailedBody,
   hostileCorpus,
+  judgeTrap,
   previewBranch,
   runCorpus,
+  runTrap,
   startWorld,
   type Tenant,
+  Traps,
   tenantWork,
+  trapCases,
+  trapConfigure,
+  trapParams,
+  trapTenants,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
+import { configure, envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import { type AuthHandle, authContext, UnauthorizedError } from "@authctx/koa"
 import { bodyParser } from "@koa/bodyparser"
@@ -318,5 +325,45 @@ describe("error paths", () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe("callbacks outside the request's call tree, judged by the emulator's log", () => {
+  let traps: Traps
+  let server: Running
+  beforeAll(async () => {
+    traps = await Traps.start()
+    const app = new Koa()
+    app.use(
+      authContext({
+        resolve: (ctx) => world.byId.get(ctx.get("x-tenant"))?.config,
+        baseURL: world.emulator.url
+      })
+    )
+    app.use(async (ctx) => {
+      const [, trap, pattern, id] = ctx.path.split("/")
+      const query = (name: string) => (typeof ctx.query[name] === "string" ? ctx.query[name] : undefined)
+      const params = trapParams(pattern, query("via"), query("role"))
+      const tenant = world.byId.get(id ?? "")
+      const auth = ctx.state.auth
+      if (trap !== "trap" || params === undefined || tenant === undefined || auth === undefined) {
+        ctx.status = 400
+        return
+      }
+      ctx.body = await traps.handle({ ...params, tenant, auth, incoming: ctx.req })
+    })
+    server = await listen(app)
+  })
+  afterAll(async () => {
+    await server?.close()
+    await traps?.stop()
+    configure({ serverMode: false })
+  })
+
+  it.each(trapCases)("$mode mode: $pattern, $via", async ({ mode, pattern, via }) => {
+    configure(trapConfigure(world, mode))
+    const tenants = trapTenants(world)
+    const outcome = await runTrap(world, server.url, traps, pattern, via, tenants.victim, tenants.other)
+    expect(judgeTrap(outcome, pattern, via, mode, tenants)).toEqual([])
   })
 })

@@ -18,7 +18,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http"
 import { connect, createServer, type Server, type Socket } from "node:net"
 import { pipeline, Writable } from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
-import { type AuthHandle, bind, envvars } from "@authctx/client/promise"
+import { type AuthHandle, bind, type ConfigureOptions, envvars } from "@authctx/client/promise"
 import type { Tenant, World } from "./index.js"
 
 /** A place where a callback runs outside the request's own call tree. */
@@ -416,3 +416,26 @@ export const judgeTrap = (
   }
   return problems
 }
+
+/** The tenants of the trap scenarios: three different credentials (dev, prod and staging keys of one project). */
+export const trapTenants = (
+  world: World
+): { readonly victim: Tenant; readonly other: Tenant; readonly fallback: Tenant } => {
+  const [victim, other, fallback] = [0, 4, 2].map((i) => world.tenants[i])
+  if (victim === undefined || other === undefined || fallback === undefined)
+    throw new Error("too few tenants")
+  return { victim, other, fallback }
+}
+
+/** The `configure()` options of a mode: the fallback tenant as the process default, server mode or not. */
+export const trapConfigure = (world: World, mode: Mode): ConfigureOptions => ({
+  ...trapTenants(world).fallback.config,
+  baseURL: world.emulator.url,
+  serverMode: mode === "server"
+})
+
+/** Every scenario: each mode, pattern and way. */
+export const trapCases: ReadonlyArray<{ readonly mode: Mode; readonly pattern: Pattern; readonly via: Via }> =
+  (["default", "server"] as const).flatMap((mode) =>
+    patterns.flatMap((pattern) => vias.map((via) => ({ mode, pattern, via })))
+  )

@@ -251,7 +251,8 @@ export const bindTo = <Args extends Array<unknown>, R, This = unknown>(
  * calls it later — an event emitter another request fires, a pool's callback, a batcher, a socket opened
  * by another request, a stream's events — `fn` runs with this scope's auth, not the caller's. Bound
  * outside any scope, `fn` runs outside any scope (so in server mode its ambient calls fail rather than use
- * a caller's credential). Throws `NoAsyncContext` where the runtime has no AsyncLocalStorage.
+ * a caller's credential). Throws `NoAsyncContext` where the runtime has no AsyncLocalStorage. Which callbacks
+ * run in which context: docs/reference/async-context.md.
  *
  * @example
  * ```ts

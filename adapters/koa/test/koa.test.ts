@@ -18,6 +18,7 @@ import {
   previewBranch,
   runCorpus,
   runTrap,
+  slowParsedBody,
   startWorld,
   type Tenant,
   Traps,
@@ -159,6 +160,16 @@ const tenantApp = (mode: "resolve" | "bearer"): Koa => {
 }
 
 describe("per-request scope under load", () => {
+  it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
+    const server = await listen(tenantApp("resolve"))
+    try {
+      for (const tenant of world.tenants.slice(0, 3))
+        expect(await slowParsedBody(world, server.url, tenant)).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
       const server = await listen(tenantApp(mode))

@@ -10,6 +10,7 @@ import { createClient } from "@authctx/client/promise"
 import { type Auth, Credential } from "@authctx/core"
 import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
 import { Either } from "effect"
+import { postSlowBody } from "./traps.js"
 
 /** An environment slug. */
 export type Slug = "dev" | "staging" | "prod" | "preview"
@@ -667,6 +668,41 @@ export const runCorpus = async (world: World, url: string, port: number): Promis
     await after.text()
   }
   return failures
+}
+
+/**
+ * A body parser after the middleware, with a body that arrives 40 and 80 ms after the headers: the tenant
+ * routes' `/late/:tenant` (`express.json()`, `@koa/bodyparser`, Hono's `c.req.json()`). Parsers that
+ * await the body, or bind their callback (raw-body, under `express.json()`), keep the request's scope.
+ * Returns what went wrong: the answer must be the tenant's own, every call in the log its credential.
+ */
+export const slowParsedBody = async (
+  world: World,
+  url: string,
+  tenant: Tenant
+): Promise<ReadonlyArray<string>> => {
+  world.emulator.clearRequests()
+  const json = JSON.stringify({ tenant: tenant.id })
+  const text = await postSlowBody(
+    `${url}/late/${tenant.id}`,
+    { "x-tenant": tenant.id },
+    [json.slice(0, 5), json.slice(5)],
+    "application/json"
+  )
+  const problems: Array<string> = []
+  const last = text.trim().split("\n").at(-1) ?? ""
+  try {
+    const result = JSON.parse(last) as WorkResult
+    if (!isOwn(tenant, result)) problems.push(`answer ${last.slice(0, 200)}`)
+  } catch {
+    problems.push(`answer ${last.slice(0, 200)}`)
+  }
+  const calls = world.emulator.requests().filter((r) => r.route?.startsWith("envvars.") === true)
+  if (calls.length !== 4) problems.push(`${calls.length} calls in the log, expected 4`)
+  for (const call of calls) {
+    if (call.credential !== tenant.fingerprint) problems.push(`${call.route} carried ${call.credential}`)
+  }
+  return problems
 }
 
 export * from "./traps.js"

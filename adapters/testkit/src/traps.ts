@@ -264,9 +264,14 @@ const waitUntil = async (condition: () => boolean, what: string): Promise<void> 
 }
 
 /** Sends headers at once and the body in two chunks, 40 ms apart, the first 40 ms after the headers. */
-const postSlowBody = (url: string, headers: Record<string, string>): Promise<string> =>
+export const postSlowBody = (
+  url: string,
+  headers: Record<string, string>,
+  chunks: readonly [string, string] = ["first chunk\n", "second chunk\n"],
+  contentType = "text/plain"
+): Promise<string> =>
   new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: "POST", headers: { ...headers, "content-type": "text/plain" } })
+    const req = httpRequest(url, { method: "POST", headers: { ...headers, "content-type": contentType } })
     req.setTimeout(15_000, () => req.destroy(new Error("slow body request timed out")))
     req.on("response", (res) => {
       let text = ""
@@ -281,9 +286,9 @@ const postSlowBody = (url: string, headers: Record<string, string>): Promise<str
     req.flushHeaders()
     void (async () => {
       await sleep(40)
-      req.write("first chunk\n")
+      req.write(chunks[0])
       await sleep(40)
-      req.end("second chunk\n")
+      req.end(chunks[1])
     })()
   })
 

@@ -13,22 +13,19 @@ import {
   type EnvvarsCalls,
   handlerFailedBody,
   hostileCorpus,
-  judgeTrap,
   previewBranch,
   runCorpus,
-  runTrap,
   slowParsedBody,
   startWorld,
   type Tenant,
   Traps,
   tenantWork,
+  trapCase,
   trapCases,
-  trapConfigure,
   trapParams,
-  trapTenants,
   type World
 } from "@authctx/adapter-testkit"
-import { configure, envvars } from "@authctx/client/promise"
+import { envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import {
   type AuthHandle,
@@ -143,8 +140,7 @@ describe("per-request scope under load", () => {
   it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
     const server = await listen(tenantApp("resolve"))
     try {
-      for (const tenant of world.tenants.slice(0, 3))
-        expect(await slowParsedBody(world, server.url, tenant)).toEqual([])
+      expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
     } finally {
       await server.close()
     }
@@ -340,13 +336,9 @@ describe("callbacks outside the request's call tree, judged by the emulator's lo
   afterAll(async () => {
     await server?.close()
     await traps?.stop()
-    configure({ serverMode: false })
   })
 
-  it.each(trapCases)("$mode mode: $pattern, $via", async ({ mode, pattern, via }) => {
-    configure(trapConfigure(world, mode))
-    const tenants = trapTenants(world)
-    const outcome = await runTrap(world, server.url, traps, pattern, via, tenants.victim, tenants.other)
-    expect(judgeTrap(outcome, pattern, via, mode, tenants)).toEqual([])
+  it.each(trapCases)("$mode mode: $pattern, $via", async (scenario) => {
+    expect(await trapCase(world, server.url, traps, scenario)).toEqual([])
   })
 })

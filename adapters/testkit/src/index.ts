@@ -679,6 +679,19 @@ export const runCorpus = async (world: World, url: string, port: number): Promis
 export const slowParsedBody = async (
   world: World,
   url: string,
+  tenants: ReadonlyArray<Tenant>
+): Promise<ReadonlyArray<string>> => {
+  const problems: Array<string> = []
+  for (const tenant of tenants) {
+    for (const problem of await slowParsedBodyOf(world, url, tenant))
+      problems.push(`${tenant.id}: ${problem}`)
+  }
+  return problems
+}
+
+const slowParsedBodyOf = async (
+  world: World,
+  url: string,
   tenant: Tenant
 ): Promise<ReadonlyArray<string>> => {
   world.emulator.clearRequests()

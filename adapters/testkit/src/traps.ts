@@ -18,7 +18,7 @@ import { request as httpRequest, type IncomingMessage } from "node:http"
 import { connect, createServer, type Server, type Socket } from "node:net"
 import { pipeline, Writable } from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
-import { type AuthHandle, bind, type ConfigureOptions, envvars } from "@authctx/client/promise"
+import { type AuthHandle, bind, type ConfigureOptions, configure, envvars } from "@authctx/client/promise"
 import type { Tenant, World } from "./index.js"
 
 /** A place where a callback runs outside the request's own call tree. */
@@ -168,8 +168,10 @@ export class Traps {
     this.emitter.removeAllListeners()
   }
 
+  /** Closes the socket and the echo server, and turns server mode off (see {@link trapCase}). */
   async stop(): Promise<void> {
     this.reset()
+    configure({ serverMode: false })
     await new Promise<void>((resolve) => this.echo.close(() => resolve()))
   }
 
@@ -444,3 +446,19 @@ export const trapCases: ReadonlyArray<{ readonly mode: Mode; readonly pattern: P
   (["default", "server"] as const).flatMap((mode) =>
     patterns.flatMap((pattern) => vias.map((via) => ({ mode, pattern, via })))
   )
+
+/**
+ * Runs one case of {@link trapCases} on a server with the trap routes: `configure()` for its mode, the
+ * scenario, and the judgement. Returns the broken promises (none when the docs hold).
+ */
+export const trapCase = async (
+  world: World,
+  url: string,
+  traps: Traps,
+  { mode, pattern, via }: { readonly mode: Mode; readonly pattern: Pattern; readonly via: Via }
+): Promise<ReadonlyArray<string>> => {
+  configure(trapConfigure(world, mode))
+  const tenants = trapTenants(world)
+  const outcome = await runTrap(world, url, traps, pattern, via, tenants.victim, tenants.other)
+  return judgeTrap(outcome, pattern, via, mode, tenants)
+}

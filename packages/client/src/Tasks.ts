@@ -16,10 +16,14 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { Effect } from "effect"
+import * as Idempotency from "./internal/idempotency.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 
-/** Trigger options (the public API's `options`, all optional). */
-export type TriggerOptions = Schemas.TriggerTaskOptions
+/**
+ * Trigger options (the public API's `options`, all optional). `idempotencyKey` takes the SDK's shapes and
+ * is sent as the SDK sends it (docs/reference/idempotency.md).
+ */
+export type TriggerOptions = Idempotency.AcceptKey<Schemas.TriggerTaskOptions>
 
 /**
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
@@ -41,20 +45,25 @@ export const trigger = (
     path: { taskId },
     payload: {
       payload,
-      options: { payloadType: "application/json", ...options }
+      options: { payloadType: "application/json", ...Idempotency.triggerOptions(options) }
     }
   })
 
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
   readonly payload: unknown
-  readonly options?: Schemas.BatchItemOptions | undefined
+  readonly options?: Idempotency.AcceptKey<Schemas.BatchItemOptions> | undefined
 }
 
 /** Batch options. */
 export interface BatchOptions {
-  /** A repeat with the same key returns the first batch (`isCached: true`) and sends no items. */
-  readonly idempotencyKey?: string | undefined
+  /**
+   * A repeat with the same key returns the first batch (`isCached: true`) and sends no items. Items without
+   * their own key get one derived from it, as the SDK derives them (docs/reference/idempotency.md).
+   */
+  readonly idempotencyKey?: Idempotency.IdempotencyKeyInput | undefined
+  /** The TTL of the items' idempotency keys (`"1h"`, `"30m"`, `"7d"`) where an item sets none. */
+  readonly idempotencyKeyTTL?: string | undefined
 }
 
 /** The result of a batch trigger. */
@@ -69,14 +78,14 @@ export interface BatchResult {
   readonly itemsDeduplicated: number
 }
 
-const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>): string =>
+const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>, batch: BatchOptions | undefined): string =>
   items
     .map((item, index) =>
       JSON.stringify({
         index,
         task: taskId,
         payload: item.payload,
-        options: { payloadType: "application/json", ...item.options }
+        options: { payloadType: "application/json", ...Idempotency.itemOptions(item.options, batch, index) }
       })
     )
     .join("\n")
@@ -111,7 +120,7 @@ export const batchTrigger = (
       payload: {
         runCount: items.length,
         taskIdentifiers: [taskId],
-        ...(options?.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {})
+        ...Idempotency.resolve(options?.idempotencyKey)
       }
     })
     if (created.isCached) {
@@ -124,7 +133,7 @@ export const batchTrigger = (
         itemsDeduplicated: 0
       } satisfies BatchResult
     }
-    const body = toNdjson(taskId, items)
+    const body = toNdjson(taskId, items, options)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {

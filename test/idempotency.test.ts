@@ -84,7 +84,7 @@ describe("the same key through the SDK and authctx is one run", () => {
     const task = fresh("ship-order")
     const sdkKey = await Sdk.idempotencyKeys.create(["order", fresh("n")], { scope: "global" })
     const a = await Sdk.tasks.trigger(task, {}, { idempotencyKey: sdkKey })
-    const legacy = Authctx.createClient({ accessToken: legacyKey, baseURL: emulator.url })
+    const legacy = Authctx.createClient({ accessToken: legacyKey, baseURL: emulator.url }).requireSecretKey()
     const b = await legacy.tasks.trigger(task, {}, { idempotencyKey: sdkKey })
     expect(b).toMatchObject({ id: a.id, isCached: true })
     const parts = ["invoice", fresh("n")]
@@ -102,7 +102,10 @@ describe("the same key through the SDK and authctx is one run", () => {
     expect(b.id).not.toBe(a.id)
     const task = fresh("task-c")
     const dev = await Authctx.tasks.trigger(task, {}, { idempotencyKey })
-    const staging = Authctx.createClient({ accessToken: otherEnvironmentKey, baseURL: emulator.url })
+    const staging = Authctx.createClient({
+      accessToken: otherEnvironmentKey,
+      baseURL: emulator.url
+    }).requireSecretKey()
     const other = await staging.tasks.trigger(task, {}, { idempotencyKey })
     expect(other).toMatchObject({ isCached: false })
     expect(other.id).not.toBe(dev.id)

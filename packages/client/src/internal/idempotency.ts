@@ -50,6 +50,34 @@ const remember = (hash: string, options: IdempotencyKeyOptions): void => {
   }
 }
 
+const scopes: ReadonlySet<string> = new Set<IdempotencyKeyScope>(["run", "attempt", "global"])
+
+/**
+ * The original key and scope of a hash made by the official SDK's `idempotencyKeys.create` in this process,
+ * from the catalog it registers on `globalThis` (under `Symbol.for("dev.trigger.ts.api")`): with it, a key
+ * created by the SDK and triggered through authctx carries the same `idempotencyKeyOptions` as through the
+ * SDK. Anything unexpected there is ignored (the key is then sent without options).
+ */
+const fromSdkCatalog = (hash: string): IdempotencyKeyOptions | undefined => {
+  try {
+    const registry: unknown = Reflect.get(globalThis, Symbol.for("dev.trigger.ts.api"))
+    if (typeof registry !== "object" || registry === null) return undefined
+    const catalog: unknown = Reflect.get(registry, "idempotency-key-catalog")
+    if (typeof catalog !== "object" || catalog === null) return undefined
+    const getKeyOptions: unknown = Reflect.get(catalog, "getKeyOptions")
+    if (typeof getKeyOptions !== "function") return undefined
+    const found: unknown = Reflect.apply(getKeyOptions, catalog, [hash])
+    if (typeof found !== "object" || found === null) return undefined
+    const key: unknown = Reflect.get(found, "key")
+    const scope: unknown = Reflect.get(found, "scope")
+    return typeof key === "string" && typeof scope === "string" && scopes.has(scope)
+      ? { key, scope: scope as IdempotencyKeyScope }
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
 /** Part lists may nest (batch item keys); `join` then renders an inner list with commas, as the SDK's. */
 type Parts = ReadonlyArray<string | Parts>
 
@@ -83,7 +111,7 @@ const resolveParts = (key: string | Parts | undefined): ResolvedKey | undefined 
   if (key === undefined || key === "") return undefined
   if (typeof key === "string") {
     if (key.length === hashedLength) {
-      const known = catalog.get(key)
+      const known = catalog.get(key) ?? fromSdkCatalog(key)
       return known === undefined
         ? { idempotencyKey: key }
         : { idempotencyKey: key, idempotencyKeyOptions: known }

@@ -172,13 +172,43 @@ describe("batches", () => {
     })
   }
 
-  it("the SDK's own retry after a dropped items answer: no duplicate items", async () => {
-    const task = fresh("import-row")
+  it("a dropped items answer: authctx's retry finds the batch sealed and succeeds, the SDK's fails", async () => {
     const items = Array.from({ length: 4 }, (_, i) => ({ payload: { row: i } }))
-    const rule = emulator.faults.inject({ route: "tasks.streamBatchItems", drop: "after", times: 1 })
-    const batch = await Sdk.tasks.batchTrigger(task, items, { idempotencyKey: fresh("rows") })
-    expect(rule.remaining()).toBe(0)
+    const viaAuthctx = fresh("import-row")
+    emulator.faults.inject({ route: "tasks.streamBatchItems", drop: "after", times: 1 })
+    const batch = await Authctx.tasks.batchTrigger(viaAuthctx, items, { idempotencyKey: fresh("rows") })
+    expect(batch).toMatchObject({ isCached: false, sealed: true })
     expect((await runsOfBatch(batch.batchId)).length).toBe(4)
+    // the SDK retries the items, the server refuses a sealed batch (422): the SDK throws, although every
+    // item was taken, once
+    const viaSdk = fresh("import-row")
+    emulator.faults.inject({ route: "tasks.streamBatchItems", drop: "after", times: 1 })
+    await expect(Sdk.tasks.batchTrigger(viaSdk, items, { idempotencyKey: fresh("rows") })).rejects.toThrow(
+      /already sealed/
+    )
+    expect((await runsOfTask(viaSdk)).length).toBe(4)
+  })
+
+  it("a batch whose items never arrived: retried with its key, authctx sends them, the SDK leaves it empty", async () => {
+    const items = Array.from({ length: 3 }, (_, i) => ({ payload: { row: i } }))
+    for (const [client, expected] of [
+      ["authctx", 3],
+      ["sdk", 0]
+    ] as const) {
+      const task = fresh(`never-${client}`)
+      const idempotencyKey = fresh("rows")
+      // every send of the items is dropped before the server reads them: the call fails
+      const rule = emulator.faults.inject({ route: "tasks.streamBatchItems", drop: "before" })
+      const trigger = () =>
+        client === "sdk"
+          ? Sdk.tasks.batchTrigger(task, items, { idempotencyKey })
+          : Authctx.tasks.batchTrigger(task, items, { idempotencyKey })
+      await expect(trigger()).rejects.toBeDefined()
+      rule.clear()
+      // the caller retries the whole batch with the same key
+      await trigger()
+      expect((await runsOfTask(task)).length).toBe(expected)
+    }
   })
 })
 

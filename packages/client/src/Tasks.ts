@@ -58,7 +58,7 @@ export interface BatchItem {
 /** Batch options. */
 export interface BatchOptions {
   /**
-   * A repeat with the same key returns the first batch (`isCached: true`) and sends no items. Items without
+   * A repeat with the same key returns the first batch (`isCached: true`) and creates no runs. Items without
    * their own key get one derived from it, as the SDK derives them (docs/reference/idempotency.md).
    */
   readonly idempotencyKey?: Idempotency.IdempotencyKeyInput | undefined
@@ -70,7 +70,10 @@ export interface BatchOptions {
 export interface BatchResult {
   readonly batchId: string
   readonly runCount: number
-  /** The batch existed already under its idempotency key; no items were sent. */
+  /**
+   * The batch existed already under its idempotency key. Its items are sent again all the same: the
+   * server accepts them only if it is missing some, and otherwise refuses (then `itemsAccepted` is 0).
+   */
   readonly isCached: boolean
   /** Whether the server holds every item (it answers `sealed: true`). */
   readonly sealed: boolean
@@ -123,31 +126,33 @@ export const batchTrigger = (
         ...Idempotency.resolve(options?.idempotencyKey)
       }
     })
-    if (created.isCached) {
-      return {
-        batchId: created.id,
-        runCount: created.runCount,
-        isCached: true,
-        sealed: true,
-        itemsAccepted: 0,
-        itemsDeduplicated: 0
-      } satisfies BatchResult
-    }
     const body = toNdjson(taskId, items, options)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {
+      // A refusal because the batch is sealed means it holds every item: the answer to an earlier send was
+      // lost, or the batch is a cached one that got its items before (the SDK fails on the first and sends
+      // nothing for the second, which leaves a batch whose items were lost empty; docs/reference/idempotency.md)
       const streamed = yield* call(ManagementApi.tasksStreamBatchItems, {
         path: { batchId: created.id },
         payload: body
-      })
+      }).pipe(Effect.catchIf(Idempotency.isSealedRefusal, () => Effect.succeed(undefined)))
+      if (streamed === undefined)
+        return {
+          batchId: created.id,
+          runCount: created.runCount,
+          isCached: created.isCached,
+          sealed: true,
+          itemsAccepted: accepted,
+          itemsDeduplicated: deduplicated
+        } satisfies BatchResult
       accepted += streamed.itemsAccepted
       deduplicated += streamed.itemsDeduplicated
       if (streamed.sealed || send >= maxStreamSends) {
         return {
           batchId: created.id,
           runCount: created.runCount,
-          isCached: false,
+          isCached: created.isCached,
           sealed: streamed.sealed,
           itemsAccepted: accepted,
           itemsDeduplicated: deduplicated

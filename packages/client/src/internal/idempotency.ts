@@ -4,6 +4,7 @@
  * per-item keys of a batch are written down in docs/reference/idempotency.md.
  */
 import { createHash } from "node:crypto"
+import { UnprocessableEntityError } from "../Errors.js"
 
 /**
  * An idempotency key as callers pass it, in the SDK's shapes: a string, the parts of a key (joined with
@@ -211,3 +212,10 @@ export const itemOptions = <O extends WithKey>(
   if (options === undefined && resolved === undefined && ttl === undefined) return undefined
   return withFields(options ?? ({} as O), resolved, ttl)
 }
+
+/**
+ * Whether an answer to the items of a batch says the batch is complete already: the server refuses items
+ * for a sealed (or no longer pending) batch with a 422 naming that. Any other refusal is a real error.
+ */
+export const isSealedRefusal = (error: unknown): error is UnprocessableEntityError =>
+  error instanceof UnprocessableEntityError && /already sealed|not in PENDING status/.test(error.error)

@@ -314,6 +314,9 @@ const streamItems = (
   batch: Batch,
   body: string
 ): Result<Schemas.StreamBatchItemsResponse> => {
+  // as the server: a sealed batch (every item arrived) takes no more items
+  if (batch.items.size === batch.runCount)
+    return fail(422, `Batch ${batch.id} is already sealed and cannot accept more items`)
   const items: Array<{ index: number; run: NewRun }> = []
   const lines = body.split("\n")
   for (let i = 0; i < lines.length; i++) {

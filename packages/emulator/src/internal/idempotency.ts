@@ -5,7 +5,7 @@
  * and key until the key expires (`idempotencyKeyTTL`, 30 days by default) or the run fails; see
  * `runKeyOf`, `runKeyExpiresAt` and `createRun` in model.ts.
  *
- * Request idempotency: the first 2xx answer to an `x-trigger-request-idempotency-key` on a route
+ * Request idempotency, on the routes where the server reads the header (`honoursRequestKey`): the first 2xx answer to an `x-trigger-request-idempotency-key` on a route
  * from a credential is kept and replayed for every later request with the same key. While the first is
  * still being answered, duplicates wait for it (the entry holds a promise). Only 2xx answers are kept, so
  * an injected 500 or a refusal never poisons the retries; when the first request ends without a 2xx (or
@@ -68,6 +68,13 @@ export const make = () => {
 
   return { claim, clear: () => entries.clear() }
 }
+
+/**
+ * Whether a route honours `x-trigger-request-idempotency-key`. Of the catalog's routes the server reads it
+ * on the trigger route only; phase 1 of a batch is deduplicated by the batch's own `idempotencyKey` and
+ * phase 2 by item index, and every other route ignores the header (a retried create is a second create).
+ */
+export const honoursRequestKey = (route: string): boolean => route === "tasks.trigger"
 
 /** The cache key: route, method, path, credential and the client's key. */
 export const keyOf = (route: string, method: string, path: string, token: string, key: string): string =>

@@ -559,13 +559,15 @@ const sampleCopy = (file: string, side: Side): string => {
 }
 
 const sampleSteps = (keys: Keys, url: string): ReadonlyArray<Step> => {
-  const environment = (side: Side) => {
+  /** The variables the samples read; `reset` clears what an earlier step configured. */
+  const environment = (side: Side, reset: boolean) => {
     Object.assign(process.env, {
       TRIGGER_API_URL: url,
       TRIGGER_SECRET_KEY: keys.legacy,
       TRIGGER_ACCESS_TOKEN: keys.pat,
       TRIGGER_SECRET_KEY_PROJECT_B: keys.projectBKey
     })
+    if (!reset) return
     if (side === "sdk") Sdk.configure({ baseURL: url })
     else Authctx.configure({})
   }
@@ -580,7 +582,7 @@ const sampleSteps = (keys: Keys, url: string): ReadonlyArray<Step> => {
       call: "sample",
       label: `sample ${file}`,
       run: async (side) => {
-        environment(side)
+        environment(side, true)
         return import(sampleCopy(file, side))
       }
     })
@@ -589,8 +591,10 @@ const sampleSteps = (keys: Keys, url: string): ReadonlyArray<Step> => {
     steps.push({
       call: "sample",
       label: `sample 01-configure-and-runs-list.ts ${name}`,
+      // sample 1 runs its two configure() calls when first imported, and its functions under what they
+      // leave (the PAT), as written: nothing is reset between its two steps
       run: async (side) => {
-        environment(side)
+        environment(side, name === "secretKeyExample")
         const sample: Record<typeof name, () => Promise<unknown>> = await import(
           sampleCopy("01-configure-and-runs-list.ts", side)
         )

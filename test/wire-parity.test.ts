@@ -11,7 +11,7 @@
  * SDK's request anyway or the SDK itself is broken). A listed difference that no longer occurs fails too,
  * so the lists never go stale. Facts: docs/reference/idempotency.md, docs/research/trigger-wire.md.
  */
-import { readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { dirname, join } from "node:path"
@@ -552,6 +552,7 @@ const samples = join(here, "samples/official-authentication-page")
 const sampleCopy = (file: string, side: Side): string => {
   const source = readFileSync(join(samples, file), "utf8")
   const module = side === "sdk" ? "@trigger.dev/sdk" : "@authctx/client/promise"
+  mkdirSync(join(here, "build"), { recursive: true })
   const copy = join(here, `build/wire-parity-${side}-${file}`)
   const extra = file.startsWith("01-") ? "\nexport { secretKeyExample, personalAccessTokenExample };\n" : ""
   writeFileSync(copy, `${source.replace(/"@authctx\/client\/promise"/g, JSON.stringify(module))}${extra}`)

@@ -197,8 +197,8 @@ describe("batches", () => {
     ] as const) {
       const task = fresh(`never-${client}`)
       const idempotencyKey = fresh("rows")
-      // every send of the items is dropped before the server reads them: the call fails
-      const rule = emulator.faults.inject({ route: "tasks.streamBatchItems", drop: "before" })
+      // phase 2 fails before the server takes any item (a 500 that says not to retry): the call fails
+      const rule = emulator.faults.inject({ route: "tasks.streamBatchItems", status: 500, shouldRetry: false })
       const trigger = () =>
         client === "sdk"
           ? Sdk.tasks.batchTrigger(task, items, { idempotencyKey })

@@ -198,7 +198,11 @@ describe("batches", () => {
       const task = fresh(`never-${client}`)
       const idempotencyKey = fresh("rows")
       // phase 2 fails before the server takes any item (a 500 that says not to retry): the call fails
-      const rule = emulator.faults.inject({ route: "tasks.streamBatchItems", status: 500, shouldRetry: false })
+      const rule = emulator.faults.inject({
+        route: "tasks.streamBatchItems",
+        status: 500,
+        shouldRetry: false
+      })
       const trigger = () =>
         client === "sdk"
           ? Sdk.tasks.batchTrigger(task, items, { idempotencyKey })

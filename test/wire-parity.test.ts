@@ -12,8 +12,6 @@
  * so the lists never go stale. Facts: docs/reference/idempotency.md, docs/research/trigger-wire.md.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
@@ -23,96 +21,7 @@ import { type Emulator, startEmulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
 import SuperJSON from "superjson"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-
-// ---------------------------------------------------------------------------------------------------------
-// The recorder: a loopback proxy in front of an emulator that keeps every request and its answer
-// ---------------------------------------------------------------------------------------------------------
-
-interface Recorded {
-  readonly method: string
-  readonly path: string
-  readonly query: ReadonlyArray<readonly [string, string]>
-  readonly headers: Readonly<Record<string, string | undefined>>
-  /** The bearer token, kept in memory only to compare; never printed. */
-  readonly token: string | undefined
-  readonly body: string
-  readonly status: number
-  readonly answer: string
-}
-
-interface Recorder {
-  readonly url: string
-  readonly records: Array<Recorded>
-  readonly close: () => Promise<void>
-}
-
-const header = (value: string | ReadonlyArray<string> | undefined): string | undefined =>
-  typeof value === "string" ? value : value?.join(", ")
-
-/** Headers of one connection, not of the request: the proxy does not forward them. */
-const hopByHop = ["host", "connection", "content-length", "transfer-encoding", "keep-alive", "expect"]
-
-const startRecorder = async (target: string): Promise<Recorder> => {
-  const records: Array<Recorded> = []
-  const server = http.createServer((req, res) => {
-    const chunks: Array<Buffer> = []
-    req.on("data", (chunk: Buffer) => chunks.push(chunk))
-    req.on("end", () => {
-      const body = Buffer.concat(chunks).toString("utf8")
-      const url = new URL(req.url ?? "/", "http://recorder")
-      const forwarded: Record<string, string> = {}
-      for (const [name, value] of Object.entries(req.headers)) {
-        const text = header(value)
-        if (text !== undefined && !hopByHop.includes(name)) forwarded[name] = text
-      }
-      const method = req.method ?? "GET"
-      const authorization = header(req.headers.authorization)
-      const record = (status: number, answer: string) =>
-        records.push({
-          method,
-          path: url.pathname,
-          query: [...url.searchParams.entries()].sort(([a, x], [b, y]) =>
-            a === b ? x.localeCompare(y) : a.localeCompare(b)
-          ),
-          headers: Object.fromEntries(
-            Object.entries(req.headers).map(([name, value]) => [name, header(value)])
-          ),
-          token: authorization?.replace(/^Bearer /i, ""),
-          body,
-          status,
-          answer
-        })
-      fetch(`${target}${url.pathname}${url.search}`, {
-        method,
-        headers: forwarded,
-        ...(body.length > 0 ? { body } : {})
-      })
-        .then(async (response) => {
-          const answer = await response.text()
-          record(response.status, answer)
-          const out: Record<string, string> = {}
-          response.headers.forEach((value, name) => {
-            if (!hopByHop.includes(name) && name !== "content-encoding") out[name] = value
-          })
-          res.writeHead(response.status, out)
-          res.end(answer)
-        })
-        .catch(() => {
-          // a request the proxy could not forward still counts, as a 502 (a broken recorder shows up)
-          record(502, "")
-          res.writeHead(502)
-          res.end()
-        })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    records,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve()))
-  }
-}
+import { type Recorded, type Recorder, startRecorder } from "./support/recorder.js"
 
 // ---------------------------------------------------------------------------------------------------------
 // The scenario: the same calls, with the same arguments, through either client
@@ -537,6 +446,16 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           () => Authctx.tasks.trigger("echo", richPayload())
         )
     },
+    {
+      call: "tasks.trigger",
+      label: "tasks.trigger (200 KiB payload: offloaded through packets.upload)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.tasks.trigger("echo", { blob: "x".repeat(200 * 1024) }),
+          () => Authctx.tasks.trigger("echo", { blob: "x".repeat(200 * 1024) })
+        )
+    },
     ...sampleSteps(keys, url)
   ]
 }
@@ -664,7 +583,8 @@ const symbolize = () => {
     names.set(id, `${prefix}#${n}`)
     return `${prefix}#${n}`
   }
-  const pattern = /\b(run|batch|sched)_[a-z0-9]{24}\b/g
+  // server ids, and the packet ids the clients draw for offloaded payloads (also inside an encoded path)
+  const pattern = /(?<![a-z0-9_])(?:(?:run|batch|sched)_[a-z0-9]{24}|packet_[a-z0-9]+)(?![a-z0-9])/g
   return (text: string) => text.replace(pattern, (id) => name(id))
 }
 
@@ -681,6 +601,12 @@ interface Flat {
   readonly [field: string]: unknown
 }
 
+/** The role of the credential a request carried (`legacy`, `pat`, …): never the token itself. */
+const credentialOf = (record: Recorded, tokens: ReadonlyMap<string, string>): string => {
+  const token = record.authorization?.replace(/^Bearer /i, "")
+  return token === undefined ? "none" : (tokens.get(token) ?? "unknown credential")
+}
+
 /** One request as a flat map of compared fields (`body.options.tags`, `header.x-trigger-branch`, …). */
 const flatten = (record: Recorded, rename: (text: string) => string, tokens: Map<string, string>): Flat => {
   const out: Record<string, unknown> = {
@@ -690,7 +616,7 @@ const flatten = (record: Recorded, rename: (text: string) => string, tokens: Map
     status: record.status,
     "header.x-trigger-request-idempotency-key":
       record.headers["x-trigger-request-idempotency-key"] === undefined ? "absent" : "present",
-    credential: record.token === undefined ? "none" : (tokens.get(record.token) ?? "unknown credential")
+    credential: credentialOf(record, tokens)
   }
   for (const name of comparedHeaders) out[`header.${name}`] = record.headers[name]
   const walk = (value: unknown, path: string) => {
@@ -791,39 +717,6 @@ const knownDifferences: ReadonlyArray<Listed & { readonly branch: string }> = [
     field: "request[*].header.x-trigger-realtime-streams-version",
     branch: "h/wire-headers",
     why: "4.8.3 sends v2 on every request; the server picks the realtime streams version of new runs from it"
-  },
-  {
-    call: "tasks.trigger",
-    field: "request[*].body.options.payload*",
-    branch: "h/payload",
-    why: "payloadType/payloadSize: the SDK sends SuperJSON (text/plain for a string) and its size; authctx JSON"
-  },
-  {
-    call: "tasks.batchTrigger",
-    field: "request[1].body[*].options.payload*",
-    branch: "h/payload",
-    why: "the same for each NDJSON item of phase 2"
-  },
-  {
-    call: "runs.replay",
-    step: "runs.replay (payload and tags overridden)",
-    field: "request[0].body.payloadType",
-    branch: "h/payload",
-    why: "the SDK SuperJSON-encodes an override payload (payloadType application/super+json)"
-  },
-  {
-    call: "tasks.trigger",
-    step: "tasks.trigger (Date, BigInt, Map, Set, undefined, RegExp)",
-    field: "requests",
-    branch: "h/payload",
-    why: "authctx JSON-encodes the payload: a BigInt throws TypeError before anything is sent"
-  },
-  {
-    call: "runs.replay",
-    step: "runs.replay (no overrides)",
-    field: "request[0].body",
-    branch: "none yet (reported by h/idem)",
-    why: "authctx sends {} where the SDK sends no body; the server reads both as no override"
   }
 ]
 

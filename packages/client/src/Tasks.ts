@@ -17,6 +17,7 @@
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { Effect } from "effect"
 import * as Idempotency from "./internal/idempotency.js"
+import * as Payload from "./internal/payload.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 
 /**
@@ -28,6 +29,11 @@ export type TriggerOptions = Idempotency.AcceptKey<Schemas.TriggerTaskOptions>
 /**
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
  * the first run (`isCached: true`).
+ *
+ * The payload is sent as the SDK sends it (docs/reference/payloads.md): SuperJSON text
+ * (`application/super+json`, so `Date`, `BigInt`, `Map`, `Set`, `RegExp` and `undefined` members survive),
+ * a string as itself (`text/plain`), with `payloadSize`; at 128 KiB or more it is uploaded first
+ * (`packets.upload`) and the trigger carries its storage path (`application/store`).
  *
  * @example
  * ```ts
@@ -41,13 +47,21 @@ export const trigger = (
   payload: unknown,
   options?: TriggerOptions
 ): Call<typeof ManagementApi.tasksTrigger> =>
-  call(ManagementApi.tasksTrigger, {
-    path: { taskId },
-    payload: {
-      payload,
-      options: { payloadType: "application/json", ...Idempotency.triggerOptions(options) }
-    }
-  })
+  Effect.flatMap(Payload.prepare(ManagementApi.tasksTrigger.capability, payload, "trigger"), (wire) =>
+    call(ManagementApi.tasksTrigger, {
+      path: { taskId },
+      payload: {
+        ...(wire.payload === undefined ? {} : { payload: wire.payload }),
+        options: { ...Idempotency.triggerOptions(options), ...payloadOptions(wire) }
+      }
+    })
+  )
+
+/** The options a prepared payload sets (they replace any `payloadType`/`payloadSize` given in options). */
+const payloadOptions = (wire: Payload.WirePayload) => ({
+  payloadType: wire.payloadType,
+  ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
+})
 
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
@@ -81,18 +95,30 @@ export interface BatchResult {
   readonly itemsDeduplicated: number
 }
 
-const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>, batch: BatchOptions | undefined): string =>
+const toNdjson = (
+  taskId: string,
+  items: ReadonlyArray<BatchItem>,
+  payloads: ReadonlyArray<Payload.WirePayload>,
+  batch: BatchOptions | undefined
+): string =>
   items
-    .map((item, index) =>
-      JSON.stringify({
+    .map((item, index) => {
+      const wire = payloads[index]
+      return JSON.stringify({
         index,
         task: taskId,
-        payload: item.payload,
-        options: { payloadType: "application/json", ...Idempotency.itemOptions(item.options, batch, index) }
+        ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
+        options: {
+          ...Idempotency.itemOptions(item.options, batch, index),
+          ...(wire === undefined ? {} : payloadOptions(wire))
+        }
       })
-    )
+    })
     .join("\n")
     .concat("\n")
+
+/** Concurrent packet uploads of one batch at most, as the SDK's `offloadBatchItemPayloads`. */
+const uploadConcurrency = 10
 
 /** How many times the item stream is sent at most while the server says it is not sealed. */
 const maxStreamSends = 3
@@ -100,7 +126,8 @@ const maxStreamSends = 3
 /**
  * Triggers one task for many payloads, in two phases: `POST /api/v3/batches`, then
  * `POST /api/v3/batches/{batchId}/items` with one NDJSON line per item (resent, deduplicated by index on
- * the server, while the batch is not sealed).
+ * the server, while the batch is not sealed). Each item's payload is serialized as `trigger` serializes
+ * one, and items of 128 KiB or more are uploaded before the batch is created (docs/reference/payloads.md).
  *
  * @example
  * ```ts
@@ -119,6 +146,12 @@ export const batchTrigger = (
   CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
 > =>
   Effect.gen(function* () {
+    // Items are serialized (and large ones offloaded) before the batch exists, as the SDK does.
+    const payloads = yield* Effect.forEach(
+      items,
+      (item) => Payload.prepare(ManagementApi.tasksCreateBatch.capability, item.payload, "batchItem"),
+      { concurrency: uploadConcurrency }
+    )
     const created = yield* call(ManagementApi.tasksCreateBatch, {
       payload: {
         runCount: items.length,
@@ -126,7 +159,7 @@ export const batchTrigger = (
         ...Idempotency.resolve(options?.idempotencyKey)
       }
     })
-    const body = toNdjson(taskId, items, options)
+    const body = toNdjson(taskId, items, payloads, options)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {

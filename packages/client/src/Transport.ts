@@ -118,22 +118,22 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
         )
       }
       const limit = limitOf(request)
-      return Effect.scoped(
-        untraced.execute(built).pipe(
-          Effect.mapError((error) => new TransportError({ reason: `${error.reason.toLowerCase()} error` })),
-          Effect.flatMap((response) => {
-            const tooLarge = new ResponseTooLarge({ status: response.status, limitBytes: limit })
-            if (declaredOver(response.headers["content-length"], limit)) return Effect.fail(tooLarge)
-            const reader = new BodyReader(limit)
-            return response.stream.pipe(
-              Stream.mapError(
-                () => new TransportError({ reason: "the connection closed before the response ended" })
-              ),
-              Stream.runForEach((chunk) => (reader.push(chunk) ? Effect.void : Effect.fail(tooLarge))),
-              Effect.map(() => ({ status: response.status, headers: response.headers, text: reader.text() }))
-            )
-          })
-        )
+      return untraced.execute(built).pipe(
+        Effect.mapError((error) => new TransportError({ reason: `${error.reason.toLowerCase()} error` })),
+        Effect.flatMap((response) => {
+          const tooLarge = new ResponseTooLarge({ status: response.status, limitBytes: limit })
+          // a declared length over the limit fails on the first chunk: reading the stream, then
+          // cancelling it, is what makes the platform close the connection
+          const over = declaredOver(response.headers["content-length"], limit)
+          const reader = new BodyReader(over ? -1 : limit)
+          return response.stream.pipe(
+            Stream.mapError(
+              () => new TransportError({ reason: "the connection closed before the response ended" })
+            ),
+            Stream.runForEach((chunk) => (reader.push(chunk) ? Effect.void : Effect.fail(tooLarge))),
+            Effect.map(() => ({ status: response.status, headers: response.headers, text: reader.text() }))
+          )
+        })
       )
     }
   }
@@ -194,7 +194,7 @@ export const fetch = (): Transport => ({
         }
       },
       catch: (cause) => new TransportError({ reason: cause instanceof Error ? cause.name : "fetch failed" })
-    }).pipe(Effect.flatMap((result) => result))
+    }).pipe(Effect.flatten)
 })
 
 /** The parts of `node:http` / `node:https` the Node transport uses. */

@@ -419,6 +419,7 @@ class Retryable {
  * within [50 %, 100 %]) for at most `maxAttempts - 1` retries. A 429's wait replaces the backoff delay
  * only when it is longer: a reset in the past, or one given in a unit the client misreads, still waits
  * the backoff (never five attempts in a few ms). A wait over `maxRateLimitWaitMs` ends the retries.
+ * The facts and numbers: docs/reference/retries-and-limits.md.
  */
 const retrySchedule = (retry: RetryOptions): Schedule.Schedule<unknown, Errors.ApiError | Retryable> => {
   const capped = Schedule.exponential(Duration.millis(retry.initialDelayMs), retry.factor).pipe(

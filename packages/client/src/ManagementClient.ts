@@ -102,20 +102,26 @@ export const defaultDeadlineMs = 120_000
 
 interface ResolvedOptions {
   readonly retry: RetryOptions
-  readonly timeout: Duration.Duration
+  /** The retry policy as a schedule, built once per client. */
+  readonly schedule: Schedule.Schedule<unknown, Errors.ApiError | Retryable>
+  readonly timeoutMs: number
   readonly deadlineMs: number
   readonly maxResponseBytes: number
   readonly source: string
 }
 
-const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => ({
-  retry:
-    options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry },
-  timeout: Duration.millis(options.timeoutMs ?? 60_000),
-  deadlineMs: options.deadlineMs ?? defaultDeadlineMs,
-  maxResponseBytes: options.maxResponseBytes ?? Transport.defaultMaxResponseBytes,
-  source: options.source ?? "authctx"
-})
+const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
+  const retry =
+    options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry }
+  return {
+    retry,
+    schedule: retrySchedule(retry),
+    timeoutMs: options.timeoutMs ?? 60_000,
+    deadlineMs: options.deadlineMs ?? defaultDeadlineMs,
+    maxResponseBytes: options.maxResponseBytes ?? Transport.defaultMaxResponseBytes,
+    source: options.source ?? "authctx"
+  }
+}
 
 /** The client service: options and the transport it sends with. */
 export class ManagementClient extends Context.Tag("@authctx/client/ManagementClient")<
@@ -406,11 +412,15 @@ const decide = (
   return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
 }
 
-/** An attempt that failed in a way worth another attempt, with the wait a 429 asked for. */
+/**
+ * An attempt that failed in a way worth another attempt, with the wait a 429 asked for and the time left
+ * before the call's deadline.
+ */
 class Retryable {
   constructor(
     readonly error: Errors.ApiError,
-    readonly waitMs: number | undefined
+    readonly waitMs: number | undefined,
+    readonly remainingMs: number
   ) {}
 }
 
@@ -418,8 +428,10 @@ class Retryable {
  * The retry policy as a `Schedule` over the failures of attempts: exponential backoff (capped, jittered
  * within [50 %, 100 %]) for at most `maxAttempts - 1` retries. A 429's wait replaces the backoff delay
  * only when it is longer: a reset in the past, or one given in a unit the client misreads, still waits
- * the backoff (never five attempts in a few ms). A wait over `maxRateLimitWaitMs` ends the retries.
- * The facts and numbers: docs/reference/retries-and-limits.md.
+ * the backoff (never five attempts in a few ms). A wait over `maxRateLimitWaitMs`, or past the call's
+ * deadline, ends the retries with the 429's error; a backoff delay is cut at the deadline (the next
+ * attempt then fails with the deadline's error). The facts and numbers:
+ * docs/reference/retries-and-limits.md.
  */
 const retrySchedule = (retry: RetryOptions): Schedule.Schedule<unknown, Errors.ApiError | Retryable> => {
   const capped = Schedule.exponential(Duration.millis(retry.initialDelayMs), retry.factor).pipe(
@@ -433,13 +445,16 @@ const retrySchedule = (retry: RetryOptions): Schedule.Schedule<unknown, Errors.A
   return Schedule.passthrough(counted).pipe(
     // a final error (not Retryable) ends the retries at once
     Schedule.whileInput(
-      (failure) => failure instanceof Retryable && (failure.waitMs ?? 0) <= retry.maxRateLimitWaitMs
+      (failure) =>
+        failure instanceof Retryable &&
+        (failure.waitMs ?? 0) <= Math.min(retry.maxRateLimitWaitMs, failure.remainingMs)
     ),
-    Schedule.modifyDelay((failure, delay) =>
-      failure instanceof Retryable && failure.waitMs !== undefined
-        ? Duration.max(delay, Duration.millis(failure.waitMs))
-        : delay
-    )
+    Schedule.modifyDelay((failure, delay) => {
+      if (!(failure instanceof Retryable)) return delay
+      const wanted =
+        failure.waitMs !== undefined ? Duration.max(delay, Duration.millis(failure.waitMs)) : delay
+      return Duration.min(wanted, Duration.millis(Math.max(0, failure.remainingMs)))
+    })
   )
 }
 
@@ -450,53 +465,65 @@ const send = (
   codecs: Codecs,
   request: Transport.WireRequest
 ): Effect.Effect<unknown, Errors.ApiError> =>
-  Effect.suspend(() => {
-    const { retry, timeout, deadlineMs } = client.options
+  Effect.flatMap(Clock.currentTimeMillis, (started) => {
+    const { schedule, timeoutMs, deadlineMs } = client.options
     const secret = (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
     let attempts = 0
-    const attempt = Effect.suspend(() => {
-      attempts++
-      return client.transport.send(request).pipe(Effect.timeout(timeout), Effect.either)
-    }).pipe(
-      Effect.zip(Clock.currentTimeMillis),
-      Effect.flatMap(([outcome, now]): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
-        if (Either.isLeft(outcome)) {
-          const failure = outcome.left
-          if (failure._tag === "ResponseTooLarge") {
-            return Effect.fail(
-              new Errors.ResponseTooLargeError({
-                endpoint,
-                status: failure.status,
-                limitBytes: failure.limitBytes
-              })
-            )
-          }
-          const reason = failure._tag === "TimeoutException" ? "the attempt timed out" : failure.reason
-          return Effect.fail(
-            new Retryable(new Errors.ApiConnectionError({ endpoint, reason, attempts }), undefined)
-          )
-        }
-        const decision = decide(endpoint, codecs, outcome.right, now, secret)
-        if (decision._tag === "Done") return Effect.succeed(decision.value)
-        if (decision._tag === "Fail") return Effect.fail(decision.error)
-        return Effect.fail(new Retryable(decision.error, decision.waitMs))
+    const pastDeadline = () =>
+      new Errors.ApiConnectionError({
+        endpoint,
+        reason: `the call did not finish within its deadline of ${deadlineMs} ms (ClientOptions.deadlineMs)`,
+        attempts
       })
+    // one timer per attempt: the attempt's own limit, or the time left before the deadline if shorter
+    const attempt = Effect.flatMap(
+      Clock.currentTimeMillis,
+      (before): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
+        const left = deadlineMs - (before - started)
+        if (left <= 0) return Effect.fail(pastDeadline())
+        attempts++
+        const limit = Math.min(timeoutMs, left)
+        return client.transport.send(request).pipe(
+          Effect.timeout(Duration.millis(limit)),
+          Effect.either,
+          Effect.zip(Clock.currentTimeMillis),
+          Effect.flatMap(([outcome, now]): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
+            const remainingMs = deadlineMs - (now - started)
+            if (Either.isLeft(outcome)) {
+              const failure = outcome.left
+              if (failure._tag === "ResponseTooLarge") {
+                return Effect.fail(
+                  new Errors.ResponseTooLargeError({
+                    endpoint,
+                    status: failure.status,
+                    limitBytes: failure.limitBytes
+                  })
+                )
+              }
+              if (failure._tag === "TimeoutException" && limit < timeoutMs) return Effect.fail(pastDeadline())
+              const reason = failure._tag === "TimeoutException" ? "the attempt timed out" : failure.reason
+              return Effect.fail(
+                new Retryable(
+                  new Errors.ApiConnectionError({ endpoint, reason, attempts }),
+                  undefined,
+                  remainingMs
+                )
+              )
+            }
+            const decision = decide(endpoint, codecs, outcome.right, now, secret)
+            if (decision._tag === "Done") return Effect.succeed(decision.value)
+            if (decision._tag === "Fail") return Effect.fail(decision.error)
+            return Effect.fail(new Retryable(decision.error, decision.waitMs, remainingMs))
+          })
+        )
+      }
     )
     return attempt.pipe(
-      Effect.retry(retrySchedule(retry)),
+      Effect.retry(schedule),
       Effect.catchIf(
         (failure): failure is Retryable => failure instanceof Retryable,
         (failure) => Effect.fail(failure.error)
-      ),
-      Effect.timeoutFail({
-        duration: Duration.millis(deadlineMs),
-        onTimeout: () =>
-          new Errors.ApiConnectionError({
-            endpoint,
-            reason: `the call did not finish within its deadline of ${deadlineMs} ms (ClientOptions.deadlineMs)`,
-            attempts
-          })
-      })
+      )
     )
   })
 

@@ -70,6 +70,9 @@ type ResizableConstructor = new (byteLength: number, options: { maxByteLength: n
 const resizable =
   "resize" in ArrayBuffer.prototype ? (ArrayBuffer as unknown as ResizableConstructor) : undefined
 
+/** One decoder for every body: `decode` without `stream` keeps no state between calls. */
+const decoder = new TextDecoder()
+
 /** Bodies up to this size are kept as their chunks; larger ones in one resizable buffer. */
 const smallBodyBytes = 1024 * 1024
 
@@ -114,7 +117,6 @@ class BodyReader {
     return true
   }
   text(): string {
-    const decoder = new TextDecoder()
     if (this.buffer !== undefined) {
       const text = decoder.decode(new Uint8Array(this.buffer))
       this.release()

@@ -518,12 +518,21 @@ const send = (
         )
       }
     )
-    return attempt.pipe(
-      Effect.retry(schedule),
-      Effect.catchIf(
-        (failure): failure is Retryable => failure instanceof Retryable,
-        (failure) => Effect.fail(failure.error)
-      )
+    // The schedule's driver is made only after a first retryable failure: a call that succeeds at once
+    // (nearly all of them) pays for no retry machinery.
+    const retryAfter = (first: Retryable) =>
+      Effect.flatMap(Schedule.driver(schedule), (driver) => {
+        const next = (failure: Errors.ApiError | Retryable): Effect.Effect<unknown, Errors.ApiError> =>
+          driver.next(failure).pipe(
+            Effect.matchEffect({
+              onFailure: () => Effect.fail(failure instanceof Retryable ? failure.error : failure),
+              onSuccess: () => Effect.catchAll(attempt, next)
+            })
+          )
+        return next(first)
+      })
+    return Effect.catchAll(attempt, (failure) =>
+      failure instanceof Retryable ? retryAfter(failure) : Effect.fail(failure)
     )
   })
 

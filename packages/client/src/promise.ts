@@ -23,6 +23,7 @@ import { Auth, AuthScope, type Capability, CapabilityError, type Credential } fr
 import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
 import * as Envvars from "./Envvars.js"
 import { InvalidRequestError } from "./Errors.js"
+import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
@@ -33,7 +34,8 @@ export {
   InvalidAuthConfig,
   InvalidCredential,
   MissingCredential,
-  NoAsyncContext
+  NoAsyncContext,
+  OutsideAuthScope
 } from "@authctx/core"
 export * as AuthHandle from "./AuthHandle.js"
 export * from "./Errors.js"
@@ -50,10 +52,37 @@ const defaultRuntime = () => {
 type Runtime = ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never>
 
 /**
- * Runs an effect that needs the client and an auth context, and settles like a plain async function: the
- * value, or a rejection with the error itself (the same tagged classes as the Effect API).
+ * Options of one Promise API call, the last argument of every call (as the SDK's `requestOptions`).
+ *
+ * @example
+ * ```ts
+ * import { runs } from "@authctx/client/promise"
+ *
+ * const run = await runs.retrieve("run_1234", { signal: AbortSignal.timeout(5_000) })
+ * ```
  */
-const settle = async <A>(runtime: Runtime, effect: AnyEffect<A>, auth: Auth.AuthContext): Promise<A> => {
+export interface RequestOptions {
+  /**
+   * Aborts the call: the request in flight is stopped (its connection closed), no retry follows, and the
+   * promise rejects with `signal.reason` (a `DOMException` named `AbortError`, or `TimeoutError` for
+   * `AbortSignal.timeout`, unless you gave another reason). An already aborted signal sends nothing.
+   */
+  readonly signal?: AbortSignal | undefined
+}
+
+/**
+ * Runs an effect that needs the client and an auth context, and settles like a plain async function: the
+ * value, or a rejection with the error itself (the same tagged classes as the Effect API), or with the
+ * signal's reason when the caller aborted.
+ */
+const settle = async <A>(
+  runtime: Runtime,
+  effect: AnyEffect<A>,
+  auth: Auth.AuthContext,
+  options?: RequestOptions
+): Promise<A> => {
+  const signal = options?.signal
+  if (signal?.aborted) throw signal.reason
   // The requirement types were checked where the call was typed (a bound client's methods) or are checked
   // at run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
   const provided = Effect.provideService(effect, Auth.CurrentAuth, auth) as Effect.Effect<
@@ -61,35 +90,45 @@ const settle = async <A>(runtime: Runtime, effect: AnyEffect<A>, auth: Auth.Auth
     unknown,
     ManagementClient.ManagementClient
   >
-  const exit = await runtime.runPromiseExit(provided)
+  // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
+  const exit = await runtime.runPromiseExit(provided, signal === undefined ? undefined : { signal })
   if (Exit.isSuccess(exit)) return exit.value
+  if (signal?.aborted && Cause.isInterruptedOnly(exit.cause)) throw signal.reason
   throw Cause.squash(exit.cause)
 }
 
 /** Runs an ambient call under the auth a call made now would use: the scope's, else the default. */
-const ambient = async <A>(effect: AnyEffect<A>): Promise<A> => {
+const ambient = async <A>(effect: AnyEffect<A>, options?: RequestOptions): Promise<A> => {
   const auth = AuthScope.resolve()
   if (Either.isLeft(auth)) throw auth.left
-  return settle(defaultRuntime(), effect, auth.right)
+  return settle(defaultRuntime(), effect, auth.right, options)
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // configure and auth
 // ---------------------------------------------------------------------------------------------------------
 
-/** Auth options, as the SDK's `configure` takes them. `secretKey` and `accessToken` are synonyms. */
-export type ConfigureOptions = Auth.AuthConfig
+/**
+ * Auth options, as the SDK's `configure` takes them (`secretKey` and `accessToken` are synonyms), and
+ * `serverMode` (see {@link configure}).
+ */
+export type ConfigureOptions = AuthScope.ConfigureOptions
 
 /**
  * Sets the process-wide default auth: the lowest precedence, used only where no `auth.withAuth` scope is
  * active. Environment variables fill the fields it leaves out. A PAT may be passed as `secretKey`, as in
  * the SDK: the prefix decides the kind.
  *
+ * In a server, pass `serverMode: true`: an ambient call made outside any request's scope then rejects
+ * with `OutsideAuthScope` (nothing is sent) instead of going out with the default credential. It stays on
+ * until a `configure()` names `serverMode` again.
+ *
  * @example
  * ```ts
  * import { configure } from "@authctx/client/promise"
  *
  * configure({ secretKey: process.env["TRIGGER_SECRET_KEY"], previewBranch: "feature-xyz" })
+ * configure({ serverMode: true }) // a multi-tenant server: no fallback outside a request's scope
  * ```
  */
 export const configure = (options: ConfigureOptions): void => AuthScope.configure(options)
@@ -111,6 +150,32 @@ export const configure = (options: ConfigureOptions): void => AuthScope.configur
 const withAuth = async <T>(config: ConfigureOptions, fn: () => T | Promise<T>): Promise<T> =>
   AuthScope.run(config, fn)
 
+/**
+ * Binds `fn` to the auth scope active now, in the manner of `AsyncResource.bind`: when something else
+ * calls it later — an event emitter another request fires, a callback-style pool, a batcher, a socket
+ * another request opened, the request body's stream events — its ambient calls use this scope's
+ * credential, not the caller's. Bound outside any scope, `fn` runs outside any scope. In a request handler,
+ * `req.auth.bind(fn)` binds to that request's auth wherever it is called.
+ *
+ * @example
+ * ```ts
+ * import { bind, envvars } from "@authctx/client/promise"
+ * import { EventEmitter } from "node:events"
+ *
+ * const ready = new EventEmitter() // shared by every request
+ * export const whenReady = (projectRef: string) =>
+ *   new Promise((resolve, reject) => {
+ *     ready.once("go", bind(() => envvars.list(projectRef, "prod").then(resolve, reject)))
+ *   })
+ * ```
+ */
+const bindToScope: <Args extends Array<unknown>, R, This = unknown>(
+  fn: (this: This, ...args: Args) => R
+) => (this: This, ...args: Args) => R = AuthScope.bind
+
+// Exported under another name: `bind` inside this module is the client binder.
+export { bindToScope as bind }
+
 /** The SDK's `auth` namespace. */
 export const auth = {
   configure,
@@ -127,6 +192,13 @@ export const auth = {
 export interface RunsListParams extends Runs.ListProjectRunsParams {
   readonly projectRef?: string | undefined
 }
+
+/** The request options of `runs.list(params?, options?)` or `runs.list(projectRef, params?, options?)`. */
+const listOptions = (
+  first: string | RunsListParams | undefined,
+  second: RunsListParams | RequestOptions | undefined,
+  third: RequestOptions | undefined
+): RequestOptions | undefined => (typeof first === "string" ? third : (second as RequestOptions | undefined))
 
 const listRuns = (
   first?: string | RunsListParams,
@@ -170,12 +242,24 @@ const listRuns = (
  * ```
  */
 export const runs = {
-  list: (first?: string | RunsListParams, second?: RunsListParams): Promise<Schemas.ListRunResponse> =>
-    ambient(listRuns(first, second)),
-  retrieve: (runId: string): Promise<Schemas.RetrieveRunResponse> => ambient(Runs.retrieve(runId)),
-  cancel: (runId: string): Promise<Schemas.CanceledRunResponse> => ambient(Runs.cancel(runId)),
-  replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> =>
-    ambient(Runs.replay(runId, overrides))
+  list: (
+    first?: string | RunsListParams,
+    second?: RunsListParams | RequestOptions,
+    third?: RequestOptions
+  ): Promise<Schemas.ListRunResponse> =>
+    ambient(
+      listRuns(first, typeof first === "string" ? (second as RunsListParams | undefined) : undefined),
+      listOptions(first, second, third)
+    ),
+  retrieve: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.RetrieveRunResponse> =>
+    ambient(Runs.retrieve(runId), requestOptions),
+  cancel: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.CanceledRunResponse> =>
+    ambient(Runs.cancel(runId), requestOptions),
+  replay: (
+    runId: string,
+    overrides?: Schemas.ReplayRunRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ReplayRunResponse> => ambient(Runs.replay(runId, overrides), requestOptions)
 }
 
 /**
@@ -192,13 +276,34 @@ export const tasks = {
   trigger: (
     taskId: string,
     payload: unknown,
-    options?: Tasks.TriggerOptions
-  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options)),
+    options?: Tasks.TriggerOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options), requestOptions),
   batchTrigger: (
     taskId: string,
     items: ReadonlyArray<Tasks.BatchItem>,
-    options?: Tasks.BatchOptions
-  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options))
+    options?: Tasks.BatchOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options), requestOptions)
+}
+
+/**
+ * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a
+ * task every scope hashes the same.
+ *
+ * @example
+ * ```ts
+ * import { idempotencyKeys, tasks } from "@authctx/client/promise"
+ *
+ * const idempotencyKey = await idempotencyKeys.create("order-1234")
+ * await tasks.trigger("ship-order", { orderId: "1234" }, { idempotencyKey })
+ * ```
+ */
+export const idempotencyKeys = {
+  create: async (
+    key: IdempotencyKeys.IdempotencyKeyInput,
+    options?: { readonly scope?: IdempotencyKeys.IdempotencyKeyScope }
+  ): Promise<string> => IdempotencyKeys.create(key, options)
 }
 
 /**
@@ -214,34 +319,46 @@ export const tasks = {
 export const envvars = {
   list: (
     projectRef: string,
-    env: Envvars.EnvironmentSlug
-  ): Promise<Schemas.ListEnvironmentVariablesResponse> => ambient(Envvars.list(projectRef, env)),
+    env: Envvars.EnvironmentSlug,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ListEnvironmentVariablesResponse> =>
+    ambient(Envvars.list(projectRef, env), requestOptions),
   retrieve: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    name: string
-  ): Promise<Schemas.EnvironmentVariableWithSecret> => ambient(Envvars.retrieve(projectRef, env, name)),
+    name: string,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableWithSecret> =>
+    ambient(Envvars.retrieve(projectRef, env, name), requestOptions),
   upload: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    body: Schemas.ImportEnvironmentVariablesRequestBody
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.upload(projectRef, env, body)),
+    body: Schemas.ImportEnvironmentVariablesRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.upload(projectRef, env, body), requestOptions),
   create: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    body: Schemas.CreateEnvironmentVariableRequestBody
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.create(projectRef, env, body)),
+    body: Schemas.CreateEnvironmentVariableRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.create(projectRef, env, body), requestOptions),
   update: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
     name: string,
-    body: Schemas.UpdateEnvironmentVariableRequestBody
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.update(projectRef, env, name, body)),
+    body: Schemas.UpdateEnvironmentVariableRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.update(projectRef, env, name, body), requestOptions),
   del: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    name: string
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.del(projectRef, env, name))
+    name: string,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.del(projectRef, env, name), requestOptions)
 }
 
 /**
@@ -255,17 +372,27 @@ export const envvars = {
  * ```
  */
 export const schedules = {
-  list: (params?: Schedules.ListSchedulesParams): Promise<Schemas.ListSchedulesResult> =>
-    ambient(Schedules.list(params)),
-  create: (options: Schemas.CreateScheduleOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.create(options)),
-  retrieve: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.retrieve(scheduleId)),
-  update: (scheduleId: string, options: Schemas.UpdateScheduleOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.update(scheduleId, options)),
-  activate: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.activate(scheduleId)),
-  deactivate: (scheduleId: string): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.deactivate(scheduleId)),
-  del: (scheduleId: string): Promise<Schemas.DeletedScheduleObject> => ambient(Schedules.del(scheduleId))
+  list: (
+    params?: Schedules.ListSchedulesParams,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ListSchedulesResult> => ambient(Schedules.list(params), requestOptions),
+  create: (
+    options: Schemas.CreateScheduleOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ScheduleObject> => ambient(Schedules.create(options), requestOptions),
+  retrieve: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.retrieve(scheduleId), requestOptions),
+  update: (
+    scheduleId: string,
+    options: Schemas.UpdateScheduleOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ScheduleObject> => ambient(Schedules.update(scheduleId, options), requestOptions),
+  activate: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.activate(scheduleId), requestOptions),
+  deactivate: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.deactivate(scheduleId), requestOptions),
+  del: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.DeletedScheduleObject> =>
+    ambient(Schedules.del(scheduleId), requestOptions)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -289,7 +416,8 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
     trigger(
       taskId: string,
       payload: unknown,
-      options?: Tasks.TriggerOptions
+      options?: Tasks.TriggerOptions,
+      requestOptions?: RequestOptions
     ): Promise<Schemas.TriggerTaskResponse>
   }
 > &
@@ -300,7 +428,8 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
       batchTrigger(
         taskId: string,
         items: ReadonlyArray<Tasks.BatchItem>,
-        options?: Tasks.BatchOptions
+        options?: Tasks.BatchOptions,
+        requestOptions?: RequestOptions
       ): Promise<Tasks.BatchResult>
     }
   >
@@ -309,20 +438,22 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
 export type RunsClient<K extends Credential.Kind> = IfAccepted<
   Api["runsList"],
   K,
-  { list(params?: Runs.ListRunsParams): Promise<Schemas.ListRunResponse> }
+  { list(params?: Runs.ListRunsParams, requestOptions?: RequestOptions): Promise<Schemas.ListRunResponse> }
 > &
   IfAccepted<
     Api["runsListProject"],
     K,
-    { list(projectRef: string, params?: Runs.ListProjectRunsParams): Promise<Schemas.ListRunResponse> }
+    {
+      list(
+        projectRef: string,
+        params?: Runs.ListProjectRunsParams,
+        requestOptions?: RequestOptions
+      ): Promise<Schemas.ListRunResponse>
+    }
   > &
-  IfAccepted<Api["runsRetrieve"], K, { retrieve(runId: string): Promise<Schemas.RetrieveRunResponse> }> &
-  IfAccepted<Api["runsCancel"], K, { cancel(runId: string): Promise<Schemas.CanceledRunResponse> }> &
-  IfAccepted<
-    Api["runsReplay"],
-    K,
-    { replay(runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> }
-  >
+  IfAccepted<Api["runsRetrieve"], K, { retrieve: (typeof runs)["retrieve"] }> &
+  IfAccepted<Api["runsCancel"], K, { cancel: (typeof runs)["cancel"] }> &
+  IfAccepted<Api["runsReplay"], K, { replay: (typeof runs)["replay"] }>
 
 /** The `envvars` calls a credential of kind `K` may make. */
 export type EnvvarsClient<K extends Credential.Kind> = IfAccepted<
@@ -386,12 +517,13 @@ export type Client<K extends Credential.Kind> = {
    * this client's kind.
    */
   run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
-    effect: Effect.Effect<A, E, R>
+    effect: Effect.Effect<A, E, R>,
+    requestOptions?: RequestOptions
   ): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {
-  const on = <A>(effect: AnyEffect<A>) => settle(runtime, effect, context)
+  const on = <A>(effect: AnyEffect<A>, options?: RequestOptions) => settle(runtime, effect, context, options)
   const narrow = <N extends Credential.Kind>(kind: N, name: string): Client<N> => {
     if (context.credential._tag !== kind) {
       throw new CapabilityError({ endpoint: name, accepts: [kind], actual: context.credential._tag })
@@ -402,56 +534,91 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
     kind: context.credential._tag,
     auth: context,
     tasks: {
-      trigger: (taskId: string, payload: unknown, options?: Tasks.TriggerOptions) =>
-        on(Tasks.trigger(taskId, payload, options)),
-      batchTrigger: (taskId: string, items: ReadonlyArray<Tasks.BatchItem>, options?: Tasks.BatchOptions) =>
-        on(Tasks.batchTrigger(taskId, items, options))
+      trigger: (
+        taskId: string,
+        payload: unknown,
+        options?: Tasks.TriggerOptions,
+        requestOptions?: RequestOptions
+      ) => on(Tasks.trigger(taskId, payload, options), requestOptions),
+      batchTrigger: (
+        taskId: string,
+        items: ReadonlyArray<Tasks.BatchItem>,
+        options?: Tasks.BatchOptions,
+        requestOptions?: RequestOptions
+      ) => on(Tasks.batchTrigger(taskId, items, options), requestOptions)
     },
     runs: {
-      list: (first?: string | RunsListParams, second?: RunsListParams) => on(listRuns(first, second)),
-      retrieve: (runId: string) => on(Runs.retrieve(runId)),
-      cancel: (runId: string) => on(Runs.cancel(runId)),
-      replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody) => on(Runs.replay(runId, overrides))
+      list: (
+        first?: string | RunsListParams,
+        second?: RunsListParams | RequestOptions,
+        third?: RequestOptions
+      ) =>
+        on(
+          listRuns(first, typeof first === "string" ? (second as RunsListParams | undefined) : undefined),
+          listOptions(first, second, third)
+        ),
+      retrieve: (runId: string, requestOptions?: RequestOptions) => on(Runs.retrieve(runId), requestOptions),
+      cancel: (runId: string, requestOptions?: RequestOptions) => on(Runs.cancel(runId), requestOptions),
+      replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody, requestOptions?: RequestOptions) =>
+        on(Runs.replay(runId, overrides), requestOptions)
     },
     envvars: {
-      list: (projectRef: string, env: Envvars.EnvironmentSlug) => on(Envvars.list(projectRef, env)),
-      retrieve: (projectRef: string, env: Envvars.EnvironmentSlug, name: string) =>
-        on(Envvars.retrieve(projectRef, env, name)),
+      list: (projectRef: string, env: Envvars.EnvironmentSlug, requestOptions?: RequestOptions) =>
+        on(Envvars.list(projectRef, env), requestOptions),
+      retrieve: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        name: string,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.retrieve(projectRef, env, name), requestOptions),
       upload: (
         projectRef: string,
         env: Envvars.EnvironmentSlug,
-        body: Schemas.ImportEnvironmentVariablesRequestBody
-      ) => on(Envvars.upload(projectRef, env, body)),
+        body: Schemas.ImportEnvironmentVariablesRequestBody,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.upload(projectRef, env, body), requestOptions),
       create: (
         projectRef: string,
         env: Envvars.EnvironmentSlug,
-        body: Schemas.CreateEnvironmentVariableRequestBody
-      ) => on(Envvars.create(projectRef, env, body)),
+        body: Schemas.CreateEnvironmentVariableRequestBody,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.create(projectRef, env, body), requestOptions),
       update: (
         projectRef: string,
         env: Envvars.EnvironmentSlug,
         name: string,
-        body: Schemas.UpdateEnvironmentVariableRequestBody
-      ) => on(Envvars.update(projectRef, env, name, body)),
-      del: (projectRef: string, env: Envvars.EnvironmentSlug, name: string) =>
-        on(Envvars.del(projectRef, env, name))
+        body: Schemas.UpdateEnvironmentVariableRequestBody,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.update(projectRef, env, name, body), requestOptions),
+      del: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        name: string,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.del(projectRef, env, name), requestOptions)
     },
     schedules: {
-      list: (params?: Schedules.ListSchedulesParams) => on(Schedules.list(params)),
-      create: (options: Schemas.CreateScheduleOptions) => on(Schedules.create(options)),
-      retrieve: (scheduleId: string) => on(Schedules.retrieve(scheduleId)),
-      update: (scheduleId: string, options: Schemas.UpdateScheduleOptions) =>
-        on(Schedules.update(scheduleId, options)),
-      activate: (scheduleId: string) => on(Schedules.activate(scheduleId)),
-      deactivate: (scheduleId: string) => on(Schedules.deactivate(scheduleId)),
-      del: (scheduleId: string) => on(Schedules.del(scheduleId))
+      list: (params?: Schedules.ListSchedulesParams, requestOptions?: RequestOptions) =>
+        on(Schedules.list(params), requestOptions),
+      create: (options: Schemas.CreateScheduleOptions, requestOptions?: RequestOptions) =>
+        on(Schedules.create(options), requestOptions),
+      retrieve: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.retrieve(scheduleId), requestOptions),
+      update: (scheduleId: string, options: Schemas.UpdateScheduleOptions, requestOptions?: RequestOptions) =>
+        on(Schedules.update(scheduleId, options), requestOptions),
+      activate: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.activate(scheduleId), requestOptions),
+      deactivate: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.deactivate(scheduleId), requestOptions),
+      del: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.del(scheduleId), requestOptions)
     },
     withAuth: (config: Auth.AuthConfig) =>
       bind(
         Either.getOrThrowWith(Auth.make(config, context), (error) => error),
         runtime
       ),
-    run: <A>(effect: AnyEffect<A>) => on(effect),
+    run: <A>(effect: AnyEffect<A>, requestOptions?: RequestOptions) => on(effect, requestOptions),
     requireSecretKey: () => narrow("SecretKey", "requireSecretKey"),
     requirePersonalAccessToken: () => narrow("PersonalAccessToken", "requirePersonalAccessToken")
   }

@@ -3,7 +3,7 @@
  * methods, `run` checked against the client's kind, and the SDK's overloads.
  */
 import { Runs } from "@authctx/client"
-import { auth, configure, createClient, envvars, runs } from "@authctx/client/promise"
+import { type AuthHandle, auth, bind, configure, createClient, envvars, runs } from "@authctx/client/promise"
 import { Effect } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 
@@ -78,5 +78,44 @@ describe("the SDK surface", () => {
     expectTypeOf(auth.withAuth({ accessToken: fromEnv }, async () => 1)).toEqualTypeOf<Promise<number>>()
     // @ts-expect-error a status that does not exist
     runs.list({ status: ["DONE"] })
+  })
+})
+
+describe("bind", () => {
+  it("keeps the parameters, the return type and this", () => {
+    const bound = bind((projectRef: string, limit: number) => runs.list(projectRef, { limit }))
+    expectTypeOf(bound).parameters.toEqualTypeOf<[string, number]>()
+    expectTypeOf(bound).returns.toEqualTypeOf<ReturnType<typeof runs.list>>()
+    // @ts-expect-error the parameters are kept
+    bound("proj_1")
+    const method = bind(function (this: { readonly n: number }) {
+      return this.n
+    })
+    expectTypeOf(method).thisParameter.toEqualTypeOf<{ readonly n: number }>()
+  })
+
+  it("the request handle's bind too", () => {
+    const withHandle = (handle: AuthHandle.AuthHandle) => handle.bind((name: string) => name.length)
+    expectTypeOf(withHandle).returns.toEqualTypeOf<(this: unknown, name: string) => number>()
+    expectTypeOf(configure).toBeCallableWith({
+      secretKey: "tr_dev_abcdefghijklmnopqrstuvwx",
+      serverMode: true
+    })
+  })
+})
+
+describe("request options", () => {
+  it("every call takes { signal } as its last argument", () => {
+    const signal = AbortSignal.timeout(1_000)
+    void runs.retrieve("run_1", { signal })
+    void runs.list({ limit: 10 }, { signal })
+    void runs.list("proj_1", { limit: 10 }, { signal })
+    void envvars.retrieve("proj_1", "dev", "NAME", { signal })
+    const key = createClient({ accessToken: devKey })
+    void key.tasks.trigger("t", {}, undefined, { signal })
+    void key.schedules.list(undefined, { signal })
+    void key.run(Effect.void, { signal })
+    // @ts-expect-error a signal is an AbortSignal
+    void runs.retrieve("run_1", { signal: 5 })
   })
 })

@@ -107,6 +107,12 @@ export interface Run {
   readonly seq: number
   readonly environment: Environment
   readonly taskIdentifier: string
+  /** The queue it runs on: `task/<taskIdentifier>` unless triggered onto a named queue. */
+  readonly queue: string
+  /** The worker version it is locked to (`lockToVersion`), if any. */
+  readonly version: string | undefined
+  /** The machine preset asked for, if any. */
+  readonly machine: string | undefined
   readonly payload: unknown
   readonly payloadType: string | undefined
   readonly createdAt: number
@@ -146,6 +152,11 @@ export interface State {
   readonly users: ReadonlyArray<User>
   /** Every known token (keys and PATs) to its owner. */
   readonly tokens: ReadonlyMap<string, Principal>
+  /**
+   * The key each environment signs its public access tokens with: its current root key (`secretKey`).
+   * Preview branches have none of their own; they sign with their preview environment's.
+   */
+  readonly signingKeys: ReadonlyMap<Environment, string>
   readonly runs: Map<string, Run>
   /** Every run in creation order. */
   readonly runList: Array<Run>
@@ -240,6 +251,7 @@ export const make = (
   const random = Random.make(seed)
   const projects = new Map<string, Project>()
   const tokens = new Map<string, Principal>()
+  const signingKeys = new Map<Environment, string>()
   const projectKeys: Array<ProjectKeys> = []
 
   for (const [index, demo] of demoProjects.entries()) {
@@ -256,6 +268,7 @@ export const make = (
       const scopedKey = `${keyPrefixBySlug[slug]}sk_${random.string(24)}`
       const legacySecretKey = `${keyPrefixBySlug[slug]}${random.string(20)}`
       keys[slug] = { secretKey, legacySecretKey, scopedKey }
+      signingKeys.set(environment, secretKey)
       for (const rootKey of [secretKey, legacySecretKey]) {
         tokens.set(rootKey, {
           kind: "SecretKey",
@@ -302,6 +315,7 @@ export const make = (
     projects,
     users,
     tokens,
+    signingKeys,
     runs: new Map(),
     runList: [],
     batches: new Map(),
@@ -384,6 +398,12 @@ export const isFinal = (status: RunState["status"]): boolean =>
 export interface NewRun {
   readonly environment: Environment
   readonly taskIdentifier: string
+  /** The queue it runs on: `task/<taskIdentifier>` unless triggered onto a named queue. */
+  readonly queue: string
+  /** The worker version it is locked to (`lockToVersion`), if any. */
+  readonly version: string | undefined
+  /** The machine preset asked for, if any. */
+  readonly machine: string | undefined
   readonly payload: unknown
   readonly payloadType: string | undefined
   readonly delayedUntil: number | undefined

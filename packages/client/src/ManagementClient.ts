@@ -245,7 +245,7 @@ const errorFields = (body: unknown, status: number, endpoint: string): Errors.Ht
 }
 
 type Decision =
-  | { readonly _tag: "Done"; readonly value: unknown }
+  | { readonly _tag: "Done"; readonly value: unknown; readonly headers: Transport.WireResponse["headers"] }
   | { readonly _tag: "Fail"; readonly error: Errors.ApiError }
   | { readonly _tag: "Retry"; readonly error: Errors.ApiError; readonly waitMs: number | undefined }
 
@@ -274,7 +274,7 @@ const decide = (
   if (status >= 200 && status < 300) {
     const decoded = codecs.decodeSuccess(parseJson(text))
     return Either.isRight(decoded)
-      ? { _tag: "Done", value: decoded.right }
+      ? { _tag: "Done", value: decoded.right, headers: response.headers }
       : {
           _tag: "Fail",
           error: new Errors.ApiSchemaError({ endpoint, status, issue: describeIssue(decoded.left) })
@@ -290,13 +290,20 @@ const decide = (
   return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
 }
 
+/** A decoded answer and the response headers it came with. */
+export interface Answered<A> {
+  readonly value: A
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>
+}
+
 /** Sends a prepared request with the retry policy; the same request (and idempotency key) every attempt. */
 const send = (
   client: ManagementClient["Type"],
   endpoint: string,
   codecs: Codecs,
   request: Transport.WireRequest
-): Effect.Effect<unknown, Errors.ApiError> =>
+): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
   Effect.gen(function* () {
     const { retry, timeout } = client.options
     let attempt = 0
@@ -316,7 +323,7 @@ const send = (
             waitMs: undefined
           }
         : decide(endpoint, codecs, outcome.right, now)
-      if (decision._tag === "Done") return decision.value
+      if (decision._tag === "Done") return { value: decision.value, headers: decision.headers }
       if (decision._tag === "Fail" || attempt >= retry.maxAttempts) return yield* decision.error
       let waitMs = decision.waitMs
       if (waitMs === undefined) {
@@ -332,14 +339,30 @@ const send = (
 const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
 
 /**
- * Calls a catalog route under the current auth: checks the capability before anything is sent, builds the
- * request (path segments percent-encoded, body encoded with the endpoint's schema), sends it with retries,
- * and decodes the answer with the endpoint's success schema.
+ * Calls a catalog route under the current auth and answers with the decoded value and the response
+ * headers (for the calls whose result carries a header, such as `publicAccessToken` from `x-trigger-jwt`).
+ * See {@link call}.
  *
- * Its `R` carries the route's requirement, so only a program that provides an accepted credential kind
- * compiles (see `Auth.withAuth`).
+ * @example
+ * ```ts
+ * import { ManagementApi } from "@authctx/api"
+ * import { ManagementClient } from "@authctx/client"
+ * import { Effect } from "effect"
+ *
+ * const withJwt = ManagementClient.callWithHeaders(ManagementApi.tasksTrigger, {
+ *   path: { taskId: "hello" },
+ *   payload: { payload: {} }
+ * }).pipe(Effect.map(({ value, headers }) => ({ id: value.id, jwt: headers["x-trigger-jwt"] })))
+ * ```
  */
-export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
+export const callWithHeaders = <R extends AnyRoute>(
+  route: R,
+  input: CallInput
+): Effect.Effect<
+  Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
+  CallError,
+  CallContext<R>
+> =>
   Effect.flatMap(Capability.authorize(route.capability), (auth) =>
     Effect.flatMap(ManagementClient, (client) => {
       const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
@@ -360,7 +383,22 @@ export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
         })
       )
     })
-  ) as Call<R>
+  ) as Effect.Effect<
+    Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
+    CallError,
+    CallContext<R>
+  >
+
+/**
+ * Calls a catalog route under the current auth: checks the capability before anything is sent, builds the
+ * request (path segments percent-encoded, body encoded with the endpoint's schema), sends it with retries,
+ * and decodes the answer with the endpoint's success schema.
+ *
+ * Its `R` carries the route's requirement, so only a program that provides an accepted credential kind
+ * compiles (see `Auth.withAuth`).
+ */
+export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
+  Effect.map(callWithHeaders(route, input), (answered) => answered.value)
 
 /**
  * The type of a call to a route: its decoded success, the call errors, and in `R` the client and the

@@ -15,11 +15,32 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import { Effect } from "effect"
-import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
+import { Effect, type Redacted } from "effect"
+import {
+  type KnownFields,
+  publicAccessTokenOf,
+  type SdkOptions,
+  toWireOptions
+} from "./internal/sdkShapes.js"
+import { type CallContext, type CallError, call, callWithHeaders } from "./ManagementClient.js"
 
-/** Trigger options (the public API's `options`, all optional). */
-export type TriggerOptions = Schemas.TriggerTaskOptions
+/**
+ * Trigger options: the public API's `options`, all optional, with the SDK's shapes accepted too:
+ * `queue: "name"` (sent as `queue: { name }`) and `version` (sent as `lockToVersion`).
+ */
+export interface TriggerOptions
+  extends Omit<KnownFields<Schemas.TriggerTaskOptions>, "queue" | "lockToVersion">,
+    SdkOptions {}
+
+/**
+ * The result of a trigger: the run id, whether an idempotency key matched an existing run, and a public
+ * access token for the run (read from the `x-trigger-jwt` header; `undefined` when the server sent none).
+ * The token is a credential (it reads the run): it stays `Redacted` until you hand it to a frontend with
+ * `Redacted.value` (docs/decisions/0009-public-access-token-in-results.md).
+ */
+export interface TriggerResult extends Schemas.TriggerTaskResponse {
+  readonly publicAccessToken: Redacted.Redacted<string> | undefined
+}
 
 /**
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
@@ -28,27 +49,37 @@ export type TriggerOptions = Schemas.TriggerTaskOptions
  * @example
  * ```ts
  * import { Tasks } from "@authctx/client"
+ * import { Effect, Redacted } from "effect"
  *
- * const run = Tasks.trigger("resize-image", { url: "https://example.com/a.png" }, { tags: ["images"] })
+ * const run = Tasks.trigger("resize-image", { url: "https://example.com/a.png" }, { tags: ["images"], queue: "media" })
+ * const forBrowser = Effect.map(run, (r) => ({ id: r.id, token: r.publicAccessToken && Redacted.value(r.publicAccessToken) }))
  * ```
  */
 export const trigger = (
   taskId: string,
   payload: unknown,
   options?: TriggerOptions
-): Call<typeof ManagementApi.tasksTrigger> =>
-  call(ManagementApi.tasksTrigger, {
-    path: { taskId },
-    payload: {
-      payload,
-      options: { payloadType: "application/json", ...options }
-    }
-  })
+): Effect.Effect<TriggerResult, CallError, CallContext<typeof ManagementApi.tasksTrigger>> =>
+  Effect.map(
+    callWithHeaders(ManagementApi.tasksTrigger, {
+      path: { taskId },
+      payload: {
+        payload,
+        options: { payloadType: "application/json", ...toWireOptions(options) }
+      }
+    }),
+    ({ value, headers }) => ({ ...value, publicAccessToken: publicAccessTokenOf(headers) })
+  )
+
+/** The options of one batch item, with the SDK's `queue: "name"` and `version` accepted. */
+export interface BatchItemOptions
+  extends Omit<KnownFields<Schemas.BatchItemOptions>, "queue" | "lockToVersion">,
+    SdkOptions {}
 
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
   readonly payload: unknown
-  readonly options?: Schemas.BatchItemOptions | undefined
+  readonly options?: BatchItemOptions | undefined
 }
 
 /** Batch options. */
@@ -67,6 +98,11 @@ export interface BatchResult {
   readonly sealed: boolean
   readonly itemsAccepted: number
   readonly itemsDeduplicated: number
+  /**
+   * A public access token that reads the batch (the `x-trigger-jwt` header of the batch creation), kept
+   * `Redacted`; `undefined` when the server sent none.
+   */
+  readonly publicAccessToken: Redacted.Redacted<string> | undefined
 }
 
 const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>): string =>
@@ -76,7 +112,7 @@ const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>): string =>
         index,
         task: taskId,
         payload: item.payload,
-        options: { payloadType: "application/json", ...item.options }
+        options: { payloadType: "application/json", ...toWireOptions(item.options) }
       })
     )
     .join("\n")
@@ -107,13 +143,14 @@ export const batchTrigger = (
   CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
 > =>
   Effect.gen(function* () {
-    const created = yield* call(ManagementApi.tasksCreateBatch, {
+    const { value: created, headers } = yield* callWithHeaders(ManagementApi.tasksCreateBatch, {
       payload: {
         runCount: items.length,
         taskIdentifiers: [taskId],
         ...(options?.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {})
       }
     })
+    const publicAccessToken = publicAccessTokenOf(headers)
     if (created.isCached) {
       return {
         batchId: created.id,
@@ -121,7 +158,8 @@ export const batchTrigger = (
         isCached: true,
         sealed: true,
         itemsAccepted: 0,
-        itemsDeduplicated: 0
+        itemsDeduplicated: 0,
+        publicAccessToken
       } satisfies BatchResult
     }
     const body = toNdjson(taskId, items)
@@ -141,7 +179,8 @@ export const batchTrigger = (
           isCached: false,
           sealed: streamed.sealed,
           itemsAccepted: accepted,
-          itemsDeduplicated: deduplicated
+          itemsDeduplicated: deduplicated,
+          publicAccessToken
         } satisfies BatchResult
       }
     }

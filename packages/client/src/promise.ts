@@ -20,10 +20,11 @@
  */
 import type { ManagementApi, Schemas } from "@authctx/api"
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
-import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import { Cause, Effect, Either, Exit, ManagedRuntime, Redacted } from "effect"
 import * as Envvars from "./Envvars.js"
 import { InvalidRequestError } from "./Errors.js"
 import * as ManagementClient from "./ManagementClient.js"
+import { CursorPage, type CursorParams, OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
 import * as Tasks from "./Tasks.js"
@@ -37,6 +38,7 @@ export {
 } from "@authctx/core"
 export * as AuthHandle from "./AuthHandle.js"
 export * from "./Errors.js"
+export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
 
 type AnyEffect<A> = Effect.Effect<A, unknown, unknown>
 
@@ -71,6 +73,81 @@ const ambient = async <A>(effect: AnyEffect<A>): Promise<A> => {
   const auth = AuthScope.resolve()
   if (Either.isLeft(auth)) throw auth.left
   return settle(defaultRuntime(), effect, auth.right)
+}
+
+/** Runs effects under one auth context (a list call's pages all use the auth of its first call). */
+type Runner = <A>(effect: AnyEffect<A>) => Promise<A>
+
+/** A runner bound to the auth a call made now would use; a resolution failure rejects every run. */
+const ambientRunner = (): Runner => {
+  const auth = AuthScope.resolve()
+  return (effect) =>
+    Either.isLeft(auth) ? Promise.reject(auth.left) : settle(defaultRuntime(), effect, auth.right)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Results shaped like the SDK's: handles with a plain-string publicAccessToken, iterable pages
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A triggered run, as the SDK returns it: its id, `isCached`, and `publicAccessToken`, a JWT that reads
+ * this run, as a plain string to hand to a frontend (`undefined` when the server sent none). It is a
+ * credential: do not log it (docs/decisions/0009-public-access-token-in-results.md).
+ */
+export interface TriggerHandle extends Schemas.TriggerTaskResponse {
+  readonly publicAccessToken: string | undefined
+}
+
+/** A triggered batch, with `publicAccessToken` (a JWT that reads the batch) as a plain string. */
+export interface BatchHandle extends Omit<Tasks.BatchResult, "publicAccessToken"> {
+  readonly publicAccessToken: string | undefined
+}
+
+const reveal = (token: Redacted.Redacted<string> | undefined): string | undefined =>
+  token === undefined ? undefined : Redacted.value(token)
+
+const triggerHandle = (result: Tasks.TriggerResult): TriggerHandle => ({
+  ...result,
+  publicAccessToken: reveal(result.publicAccessToken)
+})
+
+const batchHandle = (result: Tasks.BatchResult): BatchHandle => ({
+  ...result,
+  publicAccessToken: reveal(result.publicAccessToken)
+})
+
+/** A page of runs that is also a promise of it: `await` it, or `for await` over every run. */
+export type RunsPage = PagePromise<CursorPage<Schemas.ListRunResponseItem>, Schemas.ListRunResponseItem>
+
+/** A page of schedules that is also a promise of it: `await` it, or `for await` over every schedule. */
+export type SchedulesPage = PagePromise<OffsetLimitPage<Schemas.ScheduleObject>, Schemas.ScheduleObject>
+
+const withCursor = <P extends RunsListParams>(params: P | undefined, cursor: CursorParams | undefined) =>
+  cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before }
+
+/** `runs.list` as pages: the first with the caller's parameters, the others at their cursors. */
+const runsPages = (run: Runner, first?: string | RunsListParams, second?: RunsListParams): RunsPage => {
+  const fetch = (cursor: CursorParams | undefined): RunsPage =>
+    pagePromise(
+      run(
+        typeof first === "string"
+          ? listRuns(first, withCursor(second, cursor))
+          : listRuns(withCursor(first, cursor), second)
+      ).then((page) => new CursorPage("runs.list", page.data, page.pagination, fetch))
+    )
+  return fetch(undefined)
+}
+
+/** `schedules.list` as pages: the first with the caller's parameters, the others by page number. */
+const schedulesPages = (run: Runner, params?: Schedules.ListSchedulesParams): SchedulesPage => {
+  const fetch = (page: number | undefined): SchedulesPage =>
+    pagePromise(
+      run(Schedules.list(page === undefined ? params : { ...params, page })).then(
+        (result) =>
+          new OffsetLimitPage("schedules.list", result.data, result.pagination, (next) => fetch(next.page))
+      )
+    )
+  return fetch(undefined)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -160,18 +237,21 @@ const listRuns = (
 
 /**
  * Runs, with the SDK's call signatures. `runs.list(params)` lists the SecretKey's environment;
- * `runs.list(projectRef, params)` (or `params.projectRef`) a project, for a PAT.
+ * `runs.list(projectRef, params)` (or `params.projectRef`) a project, for a PAT. A list answers a page
+ * like the SDK's: `await` it for the first page (`data`, `getNextPage()`, …), or `for await` over every run
+ * of every page.
  *
  * @example
  * ```ts
  * import { runs } from "@authctx/client/promise"
  *
  * const page = await runs.list({ limit: 10, status: ["COMPLETED"] })
+ * for await (const run of runs.list({ queue: { type: "task", name: "send-email" } })) console.log(run.id)
  * ```
  */
 export const runs = {
-  list: (first?: string | RunsListParams, second?: RunsListParams): Promise<Schemas.ListRunResponse> =>
-    ambient(listRuns(first, second)),
+  list: (first?: string | RunsListParams, second?: RunsListParams): RunsPage =>
+    runsPages(ambientRunner(), first, second),
   retrieve: (runId: string): Promise<Schemas.RetrieveRunResponse> => ambient(Runs.retrieve(runId)),
   cancel: (runId: string): Promise<Schemas.CanceledRunResponse> => ambient(Runs.cancel(runId)),
   replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> =>
@@ -189,16 +269,13 @@ export const runs = {
  * ```
  */
 export const tasks = {
-  trigger: (
-    taskId: string,
-    payload: unknown,
-    options?: Tasks.TriggerOptions
-  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options)),
+  trigger: (taskId: string, payload: unknown, options?: Tasks.TriggerOptions): Promise<TriggerHandle> =>
+    ambient(Effect.map(Tasks.trigger(taskId, payload, options), triggerHandle)),
   batchTrigger: (
     taskId: string,
     items: ReadonlyArray<Tasks.BatchItem>,
     options?: Tasks.BatchOptions
-  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options))
+  ): Promise<BatchHandle> => ambient(Effect.map(Tasks.batchTrigger(taskId, items, options), batchHandle))
 }
 
 /**
@@ -255,8 +332,7 @@ export const envvars = {
  * ```
  */
 export const schedules = {
-  list: (params?: Schedules.ListSchedulesParams): Promise<Schemas.ListSchedulesResult> =>
-    ambient(Schedules.list(params)),
+  list: (params?: Schedules.ListSchedulesParams): SchedulesPage => schedulesPages(ambientRunner(), params),
   create: (options: Schemas.CreateScheduleOptions): Promise<Schemas.ScheduleObject> =>
     ambient(Schedules.create(options)),
   retrieve: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.retrieve(scheduleId)),
@@ -301,7 +377,7 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
         taskId: string,
         items: ReadonlyArray<Tasks.BatchItem>,
         options?: Tasks.BatchOptions
-      ): Promise<Tasks.BatchResult>
+      ): Promise<BatchHandle>
     }
   >
 
@@ -309,12 +385,12 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
 export type RunsClient<K extends Credential.Kind> = IfAccepted<
   Api["runsList"],
   K,
-  { list(params?: Runs.ListRunsParams): Promise<Schemas.ListRunResponse> }
+  { list(params?: Runs.ListRunsParams): RunsPage }
 > &
   IfAccepted<
     Api["runsListProject"],
     K,
-    { list(projectRef: string, params?: Runs.ListProjectRunsParams): Promise<Schemas.ListRunResponse> }
+    { list(projectRef: string, params?: Runs.ListProjectRunsParams): RunsPage }
   > &
   IfAccepted<Api["runsRetrieve"], K, { retrieve(runId: string): Promise<Schemas.RetrieveRunResponse> }> &
   IfAccepted<Api["runsCancel"], K, { cancel(runId: string): Promise<Schemas.CanceledRunResponse> }> &
@@ -403,12 +479,12 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
     auth: context,
     tasks: {
       trigger: (taskId: string, payload: unknown, options?: Tasks.TriggerOptions) =>
-        on(Tasks.trigger(taskId, payload, options)),
+        on(Effect.map(Tasks.trigger(taskId, payload, options), triggerHandle)),
       batchTrigger: (taskId: string, items: ReadonlyArray<Tasks.BatchItem>, options?: Tasks.BatchOptions) =>
-        on(Tasks.batchTrigger(taskId, items, options))
+        on(Effect.map(Tasks.batchTrigger(taskId, items, options), batchHandle))
     },
     runs: {
-      list: (first?: string | RunsListParams, second?: RunsListParams) => on(listRuns(first, second)),
+      list: (first?: string | RunsListParams, second?: RunsListParams) => runsPages(on, first, second),
       retrieve: (runId: string) => on(Runs.retrieve(runId)),
       cancel: (runId: string) => on(Runs.cancel(runId)),
       replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody) => on(Runs.replay(runId, overrides))
@@ -437,7 +513,7 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
         on(Envvars.del(projectRef, env, name))
     },
     schedules: {
-      list: (params?: Schedules.ListSchedulesParams) => on(Schedules.list(params)),
+      list: (params?: Schedules.ListSchedulesParams) => schedulesPages(on, params),
       create: (options: Schemas.CreateScheduleOptions) => on(Schedules.create(options)),
       retrieve: (scheduleId: string) => on(Schedules.retrieve(scheduleId)),
       update: (scheduleId: string, options: Schemas.UpdateScheduleOptions) =>

@@ -362,11 +362,7 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
   Api["tasksTrigger"],
   K,
   {
-    trigger(
-      taskId: string,
-      payload: unknown,
-      options?: Tasks.TriggerOptions
-    ): Promise<Schemas.TriggerTaskResponse>
+    trigger(taskId: string, payload: unknown, options?: Tasks.TriggerOptions): Promise<TriggerHandle>
   }
 > &
   IfAccepted<

@@ -262,10 +262,10 @@ const listRuns = (
       return fail(400, "page[size] must be a positive integer")
     size = Math.min(Number(sizeText), maxPageSize)
   }
-  const after = query["page[after]"]
+  // With both cursors the server pages backward from page[before] (its presenter reads page[before] last);
+  // the SDK's getPreviousPage() after a getNextPage() sends both.
   const before = query["page[before]"]
-  if (after !== undefined && before !== undefined)
-    return fail(400, "Use page[after] or page[before], not both")
+  const after = before === undefined ? query["page[after]"] : undefined
   const cursorId = after ?? before
   const cursor = cursorId === undefined ? undefined : state.runs.get(cursorId)
   if (cursorId !== undefined && cursor === undefined)

@@ -23,7 +23,7 @@ import { type Call, type CallError, call, type ManagementClient } from "./Manage
 type OneOrMany<A> = A | ReadonlyArray<A>
 
 /**
- * A queue to filter runs by: its name as a string (`"task/my-task"` for a task's own queue), or the SDK's
+ * A queue to filter runs by (mapped as the SDK maps it, docs/reference/results-and-pages.md): its name as a string (`"task/my-task"` for a task's own queue), or the SDK's
  * `{ type, name }` (`{ type: "task", name: "my-task" }` is `task/my-task`, `{ type: "custom", name }` is the
  * name).
  */

@@ -186,7 +186,7 @@ const setOf = (value: string | undefined): ReadonlySet<string> | undefined => {
 }
 
 /**
- * The filters the emulator applies: status, task, tag, batch, queue, version, machine, isTest, created
+ * The filters the emulator applies (docs/reference/results-and-pages.md): status, task, tag, batch, queue, version, machine, isTest, created
  * from/to/period. The others the server knows (`bulkAction`, `schedule`, `region`) are accepted and
  * ignored: no run here belongs to a bulk action, a schedule or a region.
  */

@@ -100,6 +100,12 @@ export type Principal =
     }
   | { readonly kind: "PersonalAccessToken"; readonly user: User; readonly fingerprint: string }
 
+/** An environment's JWT signing key, and its HMAC key once imported (see `publicToken.ts`). */
+export interface SigningKey {
+  readonly secret: string
+  imported: Promise<CryptoKey> | undefined
+}
+
 /** A run as stored; its status is computed from the clock (see `runState`). */
 export interface Run {
   readonly id: string
@@ -156,7 +162,7 @@ export interface State {
    * The key each environment signs its public access tokens with: its current root key (`secretKey`).
    * Preview branches have none of their own; they sign with their preview environment's.
    */
-  readonly signingKeys: ReadonlyMap<Environment, string>
+  readonly signingKeys: ReadonlyMap<Environment, SigningKey>
   readonly runs: Map<string, Run>
   /** Every run in creation order. */
   readonly runList: Array<Run>
@@ -251,7 +257,7 @@ export const make = (
   const random = Random.make(seed)
   const projects = new Map<string, Project>()
   const tokens = new Map<string, Principal>()
-  const signingKeys = new Map<Environment, string>()
+  const signingKeys = new Map<Environment, SigningKey>()
   const projectKeys: Array<ProjectKeys> = []
 
   for (const [index, demo] of demoProjects.entries()) {
@@ -268,7 +274,7 @@ export const make = (
       const scopedKey = `${keyPrefixBySlug[slug]}sk_${random.string(24)}`
       const legacySecretKey = `${keyPrefixBySlug[slug]}${random.string(20)}`
       keys[slug] = { secretKey, legacySecretKey, scopedKey }
-      signingKeys.set(environment, secretKey)
+      signingKeys.set(environment, { secret: secretKey, imported: undefined })
       for (const rootKey of [secretKey, legacySecretKey]) {
         tokens.set(rootKey, {
           kind: "SecretKey",

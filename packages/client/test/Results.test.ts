@@ -19,9 +19,10 @@ import {
 } from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
-import { Cause, Chunk, Effect, Exit, Logger, Redacted, Stream, Tracer } from "effect"
+import { Cause, Chunk, Effect, Exit, Logger, Redacted, Stream } from "effect"
 import { errors, jwtVerify } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { recordingTracer } from "./support.js"
 
 let emulator: Emulator
 let lines: Array<string>
@@ -102,29 +103,7 @@ describe("publicAccessToken", () => {
 
   it("is never shown by the library: not in spans, logs, errors or the emulator log", async () => {
     const seen: Array<string> = []
-    const tracer = Tracer.make({
-      span: (name, parent, context, links, startTime, kind, options) => {
-        seen.push(name, JSON.stringify(options?.attributes ?? {}))
-        return {
-          _tag: "Span",
-          name,
-          spanId: "s",
-          traceId: "t",
-          parent,
-          context,
-          status: { _tag: "Started", startTime },
-          attributes: new Map(),
-          links,
-          sampled: true,
-          kind,
-          end: () => {},
-          attribute: (key, value) => void seen.push(`${key}=${String(value)}`),
-          event: (event, _time, attributes) => void seen.push(event, JSON.stringify(attributes ?? {})),
-          addLinks: () => {}
-        }
-      },
-      context: (f) => f()
-    })
+    const tracer = recordingTracer(seen)
     const logged: Array<string> = []
     const logger = Logger.make(({ message }) => logged.push(inspect(message, { depth: 6 })))
     const program = Effect.gen(function* () {

@@ -16,6 +16,7 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { Effect, type Redacted } from "effect"
+import * as Payload from "./internal/payload.js"
 import {
   type KnownFields,
   publicAccessTokenOf,
@@ -46,6 +47,11 @@ export interface TriggerResult extends Schemas.TriggerTaskResponse {
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
  * the first run (`isCached: true`).
  *
+ * The payload is sent as the SDK sends it (docs/reference/payloads.md): SuperJSON text
+ * (`application/super+json`, so `Date`, `BigInt`, `Map`, `Set`, `RegExp` and `undefined` members survive),
+ * a string as itself (`text/plain`), with `payloadSize`; at 128 KiB or more it is uploaded first
+ * (`packets.upload`) and the trigger carries its storage path (`application/store`).
+ *
  * @example
  * ```ts
  * import { Tasks } from "@authctx/client"
@@ -60,16 +66,24 @@ export const trigger = (
   payload: unknown,
   options?: TriggerOptions
 ): Effect.Effect<TriggerResult, CallError, CallContext<typeof ManagementApi.tasksTrigger>> =>
-  Effect.map(
-    callWithHeaders(ManagementApi.tasksTrigger, {
-      path: { taskId },
-      payload: {
-        payload,
-        options: { payloadType: "application/json", ...toWireOptions(options) }
-      }
-    }),
-    ({ value, headers }) => ({ ...value, publicAccessToken: publicAccessTokenOf(headers) })
+  Effect.flatMap(Payload.prepare(ManagementApi.tasksTrigger.capability, payload, "trigger"), (wire) =>
+    Effect.map(
+      callWithHeaders(ManagementApi.tasksTrigger, {
+        path: { taskId },
+        payload: {
+          ...(wire.payload === undefined ? {} : { payload: wire.payload }),
+          options: { ...toWireOptions(options), ...payloadOptions(wire) }
+        }
+      }),
+      ({ value, headers }) => ({ ...value, publicAccessToken: publicAccessTokenOf(headers) })
+    )
   )
+
+/** The options a prepared payload sets (they replace any `payloadType`/`payloadSize` given in options). */
+const payloadOptions = (wire: Payload.WirePayload) => ({
+  payloadType: wire.payloadType,
+  ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
+})
 
 /** The options of one batch item, with the SDK's `queue: "name"` and `version` accepted. */
 export interface BatchItemOptions
@@ -105,18 +119,26 @@ export interface BatchResult {
   readonly publicAccessToken: Redacted.Redacted<string> | undefined
 }
 
-const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>): string =>
+const toNdjson = (
+  taskId: string,
+  items: ReadonlyArray<BatchItem>,
+  payloads: ReadonlyArray<Payload.WirePayload>
+): string =>
   items
-    .map((item, index) =>
-      JSON.stringify({
+    .map((item, index) => {
+      const wire = payloads[index]
+      return JSON.stringify({
         index,
         task: taskId,
-        payload: item.payload,
-        options: { payloadType: "application/json", ...toWireOptions(item.options) }
+        ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
+        options: { ...toWireOptions(item.options), ...(wire === undefined ? {} : payloadOptions(wire)) }
       })
-    )
+    })
     .join("\n")
     .concat("\n")
+
+/** Concurrent packet uploads of one batch at most, as the SDK's `offloadBatchItemPayloads`. */
+const uploadConcurrency = 10
 
 /** How many times the item stream is sent at most while the server says it is not sealed. */
 const maxStreamSends = 3
@@ -124,7 +146,8 @@ const maxStreamSends = 3
 /**
  * Triggers one task for many payloads, in two phases: `POST /api/v3/batches`, then
  * `POST /api/v3/batches/{batchId}/items` with one NDJSON line per item (resent, deduplicated by index on
- * the server, while the batch is not sealed).
+ * the server, while the batch is not sealed). Each item's payload is serialized as `trigger` serializes
+ * one, and items of 128 KiB or more are uploaded before the batch is created (docs/reference/payloads.md).
  *
  * @example
  * ```ts
@@ -143,6 +166,12 @@ export const batchTrigger = (
   CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
 > =>
   Effect.gen(function* () {
+    // Items are serialized (and large ones offloaded) before the batch exists, as the SDK does.
+    const payloads = yield* Effect.forEach(
+      items,
+      (item) => Payload.prepare(ManagementApi.tasksCreateBatch.capability, item.payload, "batchItem"),
+      { concurrency: uploadConcurrency }
+    )
     const { value: created, headers } = yield* callWithHeaders(ManagementApi.tasksCreateBatch, {
       payload: {
         runCount: items.length,
@@ -162,7 +191,7 @@ export const batchTrigger = (
         publicAccessToken
       } satisfies BatchResult
     }
-    const body = toNdjson(taskId, items)
+    const body = toNdjson(taskId, items, payloads)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {

@@ -3,8 +3,10 @@
  * two branches), keys and users, and the resources the routes create (runs, batches, env vars, schedules).
  * Everything random comes from seeded sources, so the same seed gives the same keys and ids.
  */
+import type { Packet } from "@authctx/api"
 import { Credential } from "@authctx/core"
 import { Either } from "effect"
+import * as ObjectStore from "./objectStore.js"
 import * as Random from "./random.js"
 
 /** An environment slug as it appears in envvars paths. */
@@ -119,8 +121,8 @@ export interface Run {
   readonly version: string | undefined
   /** The machine preset asked for, if any. */
   readonly machine: string | undefined
-  readonly payload: unknown
-  readonly payloadType: string | undefined
+  /** The payload packet as the server stores it (docs/reference/payloads.md). */
+  readonly payload: Packet.Packet
   readonly createdAt: number
   readonly delayedUntil: number | undefined
   readonly tags: ReadonlyArray<string>
@@ -167,6 +169,8 @@ export interface State {
   /** Every run in creation order. */
   readonly runList: Array<Run>
   readonly batches: Map<string, Batch>
+  /** Offloaded packets, behind presigned URLs the emulator serves itself. */
+  readonly objects: ObjectStore.ObjectStore
   readonly timings: Timings
   /** The source of resource ids (kept apart from the key source, so keys never depend on traffic). */
   readonly ids: Random.Random
@@ -325,6 +329,7 @@ export const make = (
     runs: new Map(),
     runList: [],
     batches: new Map(),
+    objects: ObjectStore.make(),
     timings,
     ids: Random.make((seed ^ 0x5bd1e995) >>> 0),
     nextSeq: 1
@@ -410,8 +415,7 @@ export interface NewRun {
   readonly version: string | undefined
   /** The machine preset asked for, if any. */
   readonly machine: string | undefined
-  readonly payload: unknown
-  readonly payloadType: string | undefined
+  readonly payload: Packet.Packet
   readonly delayedUntil: number | undefined
   readonly tags: ReadonlyArray<string>
   readonly metadata: Readonly<Record<string, unknown>> | undefined

@@ -430,7 +430,9 @@ const prepare = (
     "x-trigger-api-version": apiVersion,
     "x-trigger-source": client.options.source,
     "trigger-version": version,
-    "x-trigger-request-idempotency-key": newIdempotencyKey()
+    // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
+    // (docs/reference/idempotency.md)
+    ...(codecs.ndjson ? {} : { "x-trigger-request-idempotency-key": newIdempotencyKey() })
   }
   if (environment === "preview" && auth.previewBranch !== undefined)
     headers["x-trigger-branch"] = auth.previewBranch

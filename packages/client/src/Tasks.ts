@@ -16,22 +16,17 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { Effect, type Redacted } from "effect"
+import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
-import {
-  type KnownFields,
-  publicAccessTokenOf,
-  type SdkOptions,
-  toWireOptions
-} from "./internal/sdkShapes.js"
+import { publicAccessTokenOf, type SdkShaped, toWireOptions } from "./internal/sdkShapes.js"
 import { type CallContext, type CallError, call, callWithHeaders } from "./ManagementClient.js"
 
 /**
  * Trigger options: the public API's `options`, all optional, with the SDK's shapes accepted too:
- * `queue: "name"` (sent as `queue: { name }`) and `version` (sent as `lockToVersion`).
+ * `queue: "name"` (sent as `queue: { name }`), `version` (sent as `lockToVersion`), and `idempotencyKey`
+ * sent as the SDK sends it (docs/reference/results-and-pages.md, docs/reference/idempotency.md).
  */
-export interface TriggerOptions
-  extends Omit<KnownFields<Schemas.TriggerTaskOptions>, "queue" | "lockToVersion">,
-    SdkOptions {}
+export type TriggerOptions = Idempotency.AcceptKey<SdkShaped<Schemas.TriggerTaskOptions>>
 
 /**
  * The result of a trigger: the run id, whether an idempotency key matched an existing run, and a public
@@ -72,7 +67,7 @@ export const trigger = (
         path: { taskId },
         payload: {
           ...(wire.payload === undefined ? {} : { payload: wire.payload }),
-          options: { ...toWireOptions(options), ...payloadOptions(wire) }
+          options: { ...Idempotency.triggerOptions(toWireOptions(options)), ...payloadOptions(wire) }
         }
       }),
       ({ value, headers }) => ({ ...value, publicAccessToken: publicAccessTokenOf(headers) })
@@ -85,10 +80,8 @@ const payloadOptions = (wire: Payload.WirePayload) => ({
   ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
 })
 
-/** The options of one batch item, with the SDK's `queue: "name"` and `version` accepted. */
-export interface BatchItemOptions
-  extends Omit<KnownFields<Schemas.BatchItemOptions>, "queue" | "lockToVersion">,
-    SdkOptions {}
+/** The options of one batch item, with the SDK's `queue: "name"`, `version` and `idempotencyKey` accepted. */
+export type BatchItemOptions = Idempotency.AcceptKey<SdkShaped<Schemas.BatchItemOptions>>
 
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
@@ -98,15 +91,23 @@ export interface BatchItem {
 
 /** Batch options. */
 export interface BatchOptions {
-  /** A repeat with the same key returns the first batch (`isCached: true`) and sends no items. */
-  readonly idempotencyKey?: string | undefined
+  /**
+   * A repeat with the same key returns the first batch (`isCached: true`) and creates no runs. Items without
+   * their own key get one derived from it, as the SDK derives them (docs/reference/idempotency.md).
+   */
+  readonly idempotencyKey?: Idempotency.IdempotencyKeyInput | undefined
+  /** The TTL of the items' idempotency keys (`"1h"`, `"30m"`, `"7d"`) where an item sets none. */
+  readonly idempotencyKeyTTL?: string | undefined
 }
 
 /** The result of a batch trigger. */
 export interface BatchResult {
   readonly batchId: string
   readonly runCount: number
-  /** The batch existed already under its idempotency key; no items were sent. */
+  /**
+   * The batch existed already under its idempotency key. Its items are sent again all the same: the
+   * server accepts them only if it is missing some, and otherwise refuses (then `itemsAccepted` is 0).
+   */
   readonly isCached: boolean
   /** Whether the server holds every item (it answers `sealed: true`). */
   readonly sealed: boolean
@@ -122,7 +123,8 @@ export interface BatchResult {
 const toNdjson = (
   taskId: string,
   items: ReadonlyArray<BatchItem>,
-  payloads: ReadonlyArray<Payload.WirePayload>
+  payloads: ReadonlyArray<Payload.WirePayload>,
+  batch: BatchOptions | undefined
 ): string =>
   items
     .map((item, index) => {
@@ -131,7 +133,10 @@ const toNdjson = (
         index,
         task: taskId,
         ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
-        options: { ...toWireOptions(item.options), ...(wire === undefined ? {} : payloadOptions(wire)) }
+        options: {
+          ...Idempotency.itemOptions(toWireOptions(item.options), batch, index),
+          ...(wire === undefined ? {} : payloadOptions(wire))
+        }
       })
     })
     .join("\n")
@@ -176,36 +181,38 @@ export const batchTrigger = (
       payload: {
         runCount: items.length,
         taskIdentifiers: [taskId],
-        ...(options?.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {})
+        ...Idempotency.resolve(options?.idempotencyKey)
       }
     })
     const publicAccessToken = publicAccessTokenOf(headers)
-    if (created.isCached) {
-      return {
-        batchId: created.id,
-        runCount: created.runCount,
-        isCached: true,
-        sealed: true,
-        itemsAccepted: 0,
-        itemsDeduplicated: 0,
-        publicAccessToken
-      } satisfies BatchResult
-    }
-    const body = toNdjson(taskId, items, payloads)
+    const body = toNdjson(taskId, items, payloads, options)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {
+      // A refusal because the batch is sealed means it holds every item: the answer to an earlier send was
+      // lost, or the batch is a cached one that got its items before (the SDK fails on the first and sends
+      // nothing for the second, which leaves a batch whose items were lost empty; docs/reference/idempotency.md)
       const streamed = yield* call(ManagementApi.tasksStreamBatchItems, {
         path: { batchId: created.id },
         payload: body
-      })
+      }).pipe(Effect.catchIf(Idempotency.isSealedRefusal, () => Effect.succeed(undefined)))
+      if (streamed === undefined)
+        return {
+          batchId: created.id,
+          runCount: created.runCount,
+          isCached: created.isCached,
+          sealed: true,
+          itemsAccepted: accepted,
+          itemsDeduplicated: deduplicated,
+          publicAccessToken
+        } satisfies BatchResult
       accepted += streamed.itemsAccepted
       deduplicated += streamed.itemsDeduplicated
       if (streamed.sealed || send >= maxStreamSends) {
         return {
           batchId: created.id,
           runCount: created.runCount,
-          isCached: false,
+          isCached: created.isCached,
           sealed: streamed.sealed,
           itemsAccepted: accepted,
           itemsDeduplicated: deduplicated,

@@ -24,6 +24,9 @@ export interface SdkOptions {
   readonly lockToVersion?: string | undefined
 }
 
+/** Wire options `O` with the SDK's `queue` and `version` shapes in place of `queue` and `lockToVersion`. */
+export type SdkShaped<O> = Omit<KnownFields<O>, "queue" | "lockToVersion"> & SdkOptions
+
 /**
  * The wire options for SDK-shaped ones: `queue: "name"` becomes `queue: { name }`, `version` becomes
  * `lockToVersion`, and everything else is passed on unchanged. Keys left `undefined` are dropped, so the

@@ -199,6 +199,21 @@ describe("runs.list pages (Promise API)", () => {
     expect(second.data.map((r) => r.id)).toEqual(ids.slice(2, 4))
   })
 
+  it("the list's request options (an AbortSignal) apply to every page it fetches", async () => {
+    const client = createClient({ accessToken: dev, baseURL: emulator.url })
+    const controller = new AbortController()
+    const first = await client.runs.list({ taskIdentifier: task, limit: 2 }, { signal: controller.signal })
+    expect(first.data).toHaveLength(2)
+    controller.abort()
+    await expect(first.getNextPage()).rejects.toMatchObject({ name: "AbortError" })
+    const ambientController = new AbortController()
+    const ambientFirst = await auth.withAuth({ accessToken: dev, baseURL: emulator.url }, () =>
+      runs.list({ taskIdentifier: task, limit: 2 }, { signal: ambientController.signal })
+    )
+    ambientController.abort()
+    await expect(ambientFirst.getNextPage()).rejects.toMatchObject({ name: "AbortError" })
+  })
+
   it("by project with a PAT, with the env filter", async () => {
     const client = createClient({ accessToken: pat, baseURL: emulator.url })
     const seen: Array<string> = []

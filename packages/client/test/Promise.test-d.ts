@@ -2,11 +2,12 @@
  * Type tests of the Promise API: `createClient` typed by the credential's literal prefix, the narrowing
  * methods, `run` checked against the client's kind, and the SDK's overloads.
  */
-
 import type { Schemas } from "@authctx/api"
 import { Runs, Tasks } from "@authctx/client"
 import {
+  type AuthHandle,
   auth,
+  bind,
   type CursorPage,
   configure,
   createClient,
@@ -121,6 +122,29 @@ describe("results like the SDK's", () => {
     runs.list({ queue: [{ type: "custom", name: "media" }, "task/t"] })
     // @ts-expect-error a queue type that does not exist
     runs.list({ queue: { type: "shared", name: "t" } })
+  })
+})
+
+describe("bind", () => {
+  it("keeps the parameters, the return type and this", () => {
+    const bound = bind((projectRef: string, limit: number) => runs.list(projectRef, { limit }))
+    expectTypeOf(bound).parameters.toEqualTypeOf<[string, number]>()
+    expectTypeOf(bound).returns.toEqualTypeOf<ReturnType<typeof runs.list>>()
+    // @ts-expect-error the parameters are kept
+    bound("proj_1")
+    const method = bind(function (this: { readonly n: number }) {
+      return this.n
+    })
+    expectTypeOf(method).thisParameter.toEqualTypeOf<{ readonly n: number }>()
+  })
+
+  it("the request handle's bind too", () => {
+    const withHandle = (handle: AuthHandle.AuthHandle) => handle.bind((name: string) => name.length)
+    expectTypeOf(withHandle).returns.toEqualTypeOf<(this: unknown, name: string) => number>()
+    expectTypeOf(configure).toBeCallableWith({
+      secretKey: "tr_dev_abcdefghijklmnopqrstuvwx",
+      serverMode: true
+    })
   })
 })
 

@@ -27,7 +27,8 @@ export const authVariables = [
 ]
 
 /**
- * Runs every test of the calling file with no `TRIGGER_*` variable and no `configure()` default, and puts
+ * Runs every test of the calling file with no `TRIGGER_*` variable, no `configure()` default and server mode
+ * off, and puts
  * both back afterwards.
  */
 export const isolateDefaultAuth = (): void => {
@@ -35,7 +36,7 @@ export const isolateDefaultAuth = (): void => {
   beforeEach(() => {
     saved = Object.fromEntries(authVariables.map((name) => [name, process.env[name]]))
     for (const name of authVariables) delete process.env[name]
-    AuthScope.configure({})
+    AuthScope.configure({ serverMode: false })
   })
   afterEach(() => {
     for (const name of authVariables) {
@@ -43,6 +44,6 @@ export const isolateDefaultAuth = (): void => {
       if (value === undefined) delete process.env[name]
       else process.env[name] = value
     }
-    AuthScope.configure({})
+    AuthScope.configure({ serverMode: false })
   })
 }

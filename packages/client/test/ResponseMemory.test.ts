@@ -81,6 +81,8 @@ const measure = (transport: string, limit: number): Promise<Measure> =>
     )
   })
 
+const nodeMajor = Number(process.versions.node.split(".")[0])
+
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
 
 // Each case costs a child process (about 5 s on a loaded 2-core machine): the three transports are covered,
@@ -105,8 +107,10 @@ describe("a 50 MiB answer under a 64 MiB limit", () => {
       expect(result.outcome.length).toBe(bodyBytes - 40)
       // the text and the decoded value (2×), plus socket read buffers the collector has not freed yet:
       // measured 2.2–2.7× on a loaded 2-core machine (3.0–3.5× before the body went into one resizable
-      // buffer; the issue measured 3.3× for the original transport)
-      expect(result.added).toBeLessThanOrEqual(2.8 * bodyBytes)
+      // buffer; the issue measured 3.3× for the original transport); Node 24.22 measured 2.5–2.84× (one
+      // full-suite run went over 2.8× through the node and fetch transports, where Node 20 and 22 stayed
+      // under), so 3× there
+      expect(result.added).toBeLessThanOrEqual((nodeMajor >= 24 ? 3 : 2.8) * bodyBytes)
     })
   }
 })

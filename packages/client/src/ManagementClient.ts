@@ -18,9 +18,9 @@
  * )
  * ```
  */
-import type { ManagementApi } from "@authctx/api"
+import { Headers, type ManagementApi } from "@authctx/api"
 import {
-  type Auth,
+  Auth,
   Capability,
   type CapabilityError,
   type Credential,
@@ -385,17 +385,33 @@ const prepare = (
   input: CallInput
 ): Either.Either<Transport.WireRequest, Errors.ApiError> => {
   const credential = auth.credential
-  const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
-  const headers: Record<string, string> = {
-    authorization: `Bearer ${Redacted.value(credential.token)}`,
-    "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
-    "x-trigger-api-version": apiVersion,
-    "x-trigger-source": client.options.source,
-    "trigger-version": version,
-    "x-trigger-request-idempotency-key": newIdempotencyKey()
+  if (
+    credential._tag === "SecretKey" &&
+    input.environment !== undefined &&
+    input.environment !== credential.environment
+  ) {
+    // The server does not refuse this: without a branch it answers with the key's own environment
+    // (a dev key "writing to prod" writes to dev). docs/reference/headers-and-branches.md.
+    return Either.left(
+      new Errors.InvalidRequestError({
+        endpoint: name,
+        issue: `a secret key of the ${credential.environment} environment acts on ${credential.environment} only, not on ${input.environment}; use that environment's key or a personal access token`
+      })
+    )
   }
-  if (environment === "preview" && auth.previewBranch !== undefined)
-    headers["x-trigger-branch"] = auth.previewBranch
+  const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
+  // Every header 4.8.3 sends outside a task, by name from one place: docs/reference/headers-and-branches.md.
+  const headers: Record<string, string> = {
+    [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}`,
+    "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
+    [Headers.apiVersion]: apiVersion,
+    [Headers.source]: client.options.source,
+    [Headers.clientVersion]: version,
+    [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
+    [Headers.requestIdempotencyKey]: newIdempotencyKey()
+  }
+  if (auth.previewBranch !== undefined && Auth.sendsBranch(environment))
+    headers[Headers.branch] = auth.previewBranch
   let url = `${auth.baseURL}${buildPath(codecs.segments, input.path)}`
   if (input.urlParams) {
     const query = new URLSearchParams()

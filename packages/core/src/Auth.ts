@@ -31,7 +31,11 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
   readonly credential: Credential.OfKind<K>
   /** The API base URL, without a trailing slash. */
   readonly baseURL: string
-  /** The preview branch, sent as `x-trigger-branch` only to the preview environment. */
+  /**
+   * The branch (the official SDK's name for it, though it also names dev branches): sent as
+   * `x-trigger-branch` only to the environments that have branches, `preview` and `dev` (see
+   * {@link sendsBranch}); docs/reference/headers-and-branches.md.
+   */
   readonly previewBranch: string | undefined
 }
 
@@ -99,6 +103,62 @@ export type ScopeKind<C> = Extract<
  */
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
 
+/**
+ * The environment variables auth reads, each named once. The branch comes from the first of
+ * `previewBranch`, `vercelBranch`, `devBranch` that is set, as the official SDK 4.8.3 reads it
+ * (docs/reference/headers-and-branches.md).
+ */
+export const environmentVariables = {
+  secretKey: "TRIGGER_SECRET_KEY",
+  accessToken: "TRIGGER_ACCESS_TOKEN",
+  baseURL: "TRIGGER_API_URL",
+  previewBranch: "TRIGGER_PREVIEW_BRANCH",
+  /** Set by Vercel on every deployment to the git branch: the preview deployments' branch. */
+  vercelBranch: "VERCEL_GIT_COMMIT_REF",
+  devBranch: "TRIGGER_DEV_BRANCH"
+} as const
+
+/** The `TRIGGER_DEV_BRANCH` value that means the root dev environment: no branch. */
+export const defaultDevBranch = "default"
+
+/**
+ * The branch the environment variables name, in the official SDK's order: `TRIGGER_PREVIEW_BRANCH`, then
+ * `VERCEL_GIT_COMMIT_REF`, then `TRIGGER_DEV_BRANCH` (its `"default"` means no branch). `read` returns
+ * `undefined` for a variable that is unset or empty.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const branch = Auth.branchFromEnvironment((name) => process.env[name] || undefined)
+ * ```
+ */
+export const branchFromEnvironment = (read: (name: string) => string | undefined): string | undefined => {
+  const dev = read(environmentVariables.devBranch)
+  return (
+    read(environmentVariables.previewBranch) ??
+    read(environmentVariables.vercelBranch) ??
+    (dev === defaultDevBranch ? undefined : dev)
+  )
+}
+
+/**
+ * Whether requests to an environment carry the branch: `preview` (a preview key is refused without one)
+ * and `dev` (a dev key or a PAT on `dev` with a branch acts on that dev branch). `prod` and `staging`
+ * have no branches; the server ignores the header there for keys, but a PAT with a branch on `prod` is
+ * sent to the preview branch of that name, so it is never sent there.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * Auth.sendsBranch("preview") // true
+ * Auth.sendsBranch("prod") // false
+ * ```
+ */
+export const sendsBranch = (environment: Credential.Environment | undefined): boolean =>
+  environment === "preview" || environment === "dev"
+
 const branchPattern = /^[A-Za-z0-9._/-]+$/
 
 const toCredential = (input: CredentialInput): Either.Either<Credential.Credential, InvalidCredential> => {
@@ -130,8 +190,7 @@ const validateBranch = (branch: string): Either.Either<string, InvalidAuthConfig
     : Either.left(
         new InvalidAuthConfig({
           field: "previewBranch",
-          reason:
-            "a preview branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check previewBranch or TRIGGER_PREVIEW_BRANCH"
+          reason: `a branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check previewBranch, ${environmentVariables.previewBranch}, ${environmentVariables.vercelBranch} or ${environmentVariables.devBranch}`
         })
       )
 
@@ -177,11 +236,14 @@ export const make = (
     if (Either.isLeft(validated)) return Either.left(validated.left)
     baseURL = validated.right
   }
-  let previewBranch = surrounding?.previewBranch
-  if (config.previewBranch !== undefined) {
-    const validated = validateBranch(config.previewBranch)
+  const previewBranch = config.previewBranch ?? surrounding?.previewBranch
+  // A branch is checked wherever this credential could send it (a PAT may target preview or dev); a
+  // prod or staging key never sends it, so an odd VERCEL_GIT_COMMIT_REF on a production deployment does
+  // not stop it.
+  const mayUseBranch = credential._tag === "PersonalAccessToken" || sendsBranch(credential.environment)
+  if (previewBranch !== undefined && mayUseBranch) {
+    const validated = validateBranch(previewBranch)
     if (Either.isLeft(validated)) return Either.left(validated.left)
-    previewBranch = validated.right
   }
   if (
     credential._tag === "SecretKey" &&
@@ -191,7 +253,7 @@ export const make = (
     return Either.left(
       new InvalidAuthConfig({
         field: "previewBranch",
-        reason: "a tr_preview_ key needs a preview branch: set previewBranch or TRIGGER_PREVIEW_BRANCH"
+        reason: `a tr_preview_ key needs a branch: set previewBranch or ${environmentVariables.previewBranch} (on a Vercel preview deployment, ${environmentVariables.vercelBranch} is used)`
       })
     )
   }
@@ -249,7 +311,8 @@ const nonEmpty = <A>(config: Config.Config<Option.Option<A>>, isEmpty: (a: A) =>
 
 /**
  * A layer providing auth from the environment, through Effect `Config`: `TRIGGER_SECRET_KEY`, then
- * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`.
+ * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, and the branch from
+ * `TRIGGER_PREVIEW_BRANCH`, `VERCEL_GIT_COMMIT_REF` or `TRIGGER_DEV_BRANCH` (see {@link branchFromEnvironment}).
  * The kind is not known statically, so it satisfies only endpoints that accept every kind until narrowed
  * with {@link requireSecretKey} or {@link requirePersonalAccessToken}.
  *
@@ -267,25 +330,24 @@ export const layerConfig = (): Layer.Layer<
 > =>
   withSatisfied<Credential.Kind, AuthError | ConfigError.ConfigError>(
     Effect.gen(function* () {
+      const names = environmentVariables
       const emptyRedacted = (r: Redacted.Redacted<string>) => Redacted.value(r).length === 0
-      const secretKey = yield* nonEmpty(Config.option(Config.redacted("TRIGGER_SECRET_KEY")), emptyRedacted)
-      const accessToken = yield* nonEmpty(
-        Config.option(Config.redacted("TRIGGER_ACCESS_TOKEN")),
-        emptyRedacted
-      )
-      const baseURL = yield* nonEmpty(Config.option(Config.string("TRIGGER_API_URL")), (s) => s.length === 0)
-      const previewBranch = yield* nonEmpty(
-        Config.option(Config.string("TRIGGER_PREVIEW_BRANCH")),
-        (s) => s.length === 0
-      )
+      const text = (name: string) => nonEmpty(Config.option(Config.string(name)), (s) => s.length === 0)
+      const secretKey = yield* nonEmpty(Config.option(Config.redacted(names.secretKey)), emptyRedacted)
+      const accessToken = yield* nonEmpty(Config.option(Config.redacted(names.accessToken)), emptyRedacted)
+      const baseURL = yield* text(names.baseURL)
+      const branches = new Map<string, string | undefined>()
+      for (const name of [names.previewBranch, names.vercelBranch, names.devBranch]) {
+        branches.set(name, Option.getOrUndefined(yield* text(name)))
+      }
       const token = Option.orElse(secretKey, () => accessToken)
       if (Option.isNone(token)) {
-        return yield* new MissingCredential({ searched: ["TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"] })
+        return yield* new MissingCredential({ searched: [names.secretKey, names.accessToken] })
       }
       return yield* make({
         accessToken: token.value,
         baseURL: Option.getOrUndefined(baseURL),
-        previewBranch: Option.getOrUndefined(previewBranch)
+        previewBranch: branchFromEnvironment((name) => branches.get(name))
       })
     })
   )

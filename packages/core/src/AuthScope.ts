@@ -17,7 +17,15 @@
  * ```
  */
 import { type Effect, Either } from "effect"
-import { type AuthConfig, type AuthContext, type AuthError, make, provideBuilt } from "./Auth.js"
+import {
+  type AuthConfig,
+  type AuthContext,
+  type AuthError,
+  branchFromEnvironment,
+  environmentVariables,
+  make,
+  provideBuilt
+} from "./Auth.js"
 import type { Discharge } from "./Capability.js"
 import type * as Credential from "./Credential.js"
 import { NoAsyncContext } from "./Errors.js"
@@ -77,10 +85,13 @@ const environmentVariable = (name: string): string | undefined => {
   return value === undefined || value.length === 0 ? undefined : value
 }
 
+const names = environmentVariables
+
 /**
  * The default configuration, unvalidated: `configure()`'s fields, with environment variables
- * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`) for the
- * fields it leaves out.
+ * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, and the branch from
+ * `TRIGGER_PREVIEW_BRANCH`, `VERCEL_GIT_COMMIT_REF` or `TRIGGER_DEV_BRANCH`: `Auth.branchFromEnvironment`)
+ * for the fields it leaves out.
  */
 const defaultFields = (): AuthConfig => {
   const config = defaultConfig
@@ -88,14 +99,14 @@ const defaultFields = (): AuthConfig => {
   return {
     accessToken: configured
       ? config.accessToken
-      : (environmentVariable("TRIGGER_SECRET_KEY") ?? environmentVariable("TRIGGER_ACCESS_TOKEN")),
+      : (environmentVariable(names.secretKey) ?? environmentVariable(names.accessToken)),
     secretKey: configured ? config.secretKey : undefined,
-    baseURL: config.baseURL ?? environmentVariable("TRIGGER_API_URL"),
-    previewBranch: config.previewBranch ?? environmentVariable("TRIGGER_PREVIEW_BRANCH")
+    baseURL: config.baseURL ?? environmentVariable(names.baseURL),
+    previewBranch: config.previewBranch ?? branchFromEnvironment(environmentVariable)
   }
 }
 
-const searchedByDefault = ["withAuth scope", "configure()", "TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"]
+const searchedByDefault = ["withAuth scope", "configure()", names.secretKey, names.accessToken]
 
 /** `config` merged over the default fields, field by field (a credential in `config` replaces both). */
 const overDefault = (config: AuthConfig): AuthConfig => {

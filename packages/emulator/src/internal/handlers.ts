@@ -3,7 +3,7 @@
  * route has none). Each is plain synchronous code over the in-memory model; its value is encoded with the
  * route's success schema by the dispatcher.
  */
-import { ManagementApi, Schemas } from "@authctx/api"
+import { Headers, ManagementApi, Schemas } from "@authctx/api"
 import { Either, ParseResult, Schema } from "effect"
 import * as Cron from "./cron.js"
 import {
@@ -55,7 +55,7 @@ const base64url = (text: string): string => Buffer.from(text, "utf8").toString("
  * secret and not derived from one.
  */
 const publicAccessToken = (scope: "runs" | "batch", id: string): Readonly<Record<string, string>> => ({
-  "x-trigger-jwt": `${base64url('{"alg":"none","typ":"JWT"}')}.${base64url(
+  [Headers.jwt]: `${base64url('{"alg":"none","typ":"JWT"}')}.${base64url(
     JSON.stringify({ iss: "authctx-emulator", sub: id, scopes: [`read:${scope}:${id}`] })
   )}.emulator`
 })

@@ -139,7 +139,8 @@ describe("hostile branch values", () => {
 
 describe("sendsBranch", () => {
   it("is true for preview and dev only", () => {
-    expect(["dev", "staging", "prod", "preview", undefined].map(Auth.sendsBranch)).toEqual([
+    const environments = ["dev", "staging", "prod", "preview", undefined] as const
+    expect(environments.map((environment) => Auth.sendsBranch(environment))).toEqual([
       true,
       false,
       false,

@@ -59,8 +59,8 @@ export type Resolved = CredentialInput | AuthConfig | undefined
  *   the context statically.
  * - `verify(auth, request)`: your own check after the credential is validated; anything but `true` refuses.
  * - `realm` (default `"authctx"`), `header` (default `"authorization"`).
- * - `baseURL` and `previewBranch`: the server's defaults, over `configure()` and `TRIGGER_API_URL` /
- *   `TRIGGER_PREVIEW_BRANCH`, read and validated once, when the authenticator (the middleware) is made —
+ * - `baseURL` and `previewBranch`: the server's defaults, over `configure()` and `TRIGGER_API_URL` / the
+ *   branch variables (`Auth.branchFromEnvironment`), read and validated once, when the authenticator (the middleware) is made —
  *   so call `configure()` before. A config returned by `resolve` overrides them field by field.
  *
  * @example
@@ -450,9 +450,9 @@ export const make = <
       reason: "verify is a function of the auth and the request"
     })
   }
-  // The server's defaults — baseURL and previewBranch over configure() and TRIGGER_API_URL /
-  // TRIGGER_PREVIEW_BRANCH — are read and validated once, here. A placeholder credential (never sent
-  // anywhere) lets AuthScope build them as it builds every context.
+  // The server's defaults — baseURL and previewBranch over configure() and TRIGGER_API_URL / the branch
+  // variables — are read and validated once, here. A placeholder credential (never sent anywhere) lets
+  // AuthScope build them as it builds every context; being a PAT, it checks the branch (a PAT can send it).
   const placeholder = Credential.PersonalAccessToken.make({ token: Redacted.make("tr_pat_placeholder") })
   const checked = AuthScope.resolveWith({ accessToken: placeholder, baseURL, previewBranch })
   if (Either.isLeft(checked)) throw checked.left

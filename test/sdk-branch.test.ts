@@ -64,17 +64,17 @@ interface Scenario {
 /** The headers each client sends for one scenario: [sdk, authctx]. */
 const both = async (s: Scenario) => {
   Object.assign(process.env, s.env)
-  const config = { accessToken: s.token, baseURL: url, previewBranch: s.option }
-  await Sdk.auth
-    .withAuth(config, async () =>
-      s.environment === undefined ? await Sdk.runs.list() : await Sdk.envvars.list("proj_x", s.environment)
-    )
-    .catch(() => undefined)
-  await Authctx.auth
-    .withAuth(config, () =>
-      s.environment === undefined ? Authctx.runs.list() : Authctx.envvars.list("proj_x", s.environment)
-    )
-    .catch(() => undefined)
+  const config = {
+    accessToken: s.token,
+    baseURL: url,
+    ...(s.option === undefined ? {} : { previewBranch: s.option })
+  }
+  const sdkCall = async (): Promise<unknown> =>
+    s.environment === undefined ? await Sdk.runs.list() : await Sdk.envvars.list("proj_x", s.environment)
+  await Sdk.auth.withAuth(config, sdkCall).catch(() => undefined)
+  const authctxCall = (): Promise<unknown> =>
+    s.environment === undefined ? Authctx.runs.list() : Authctx.envvars.list("proj_x", s.environment)
+  await Authctx.auth.withAuth(config, authctxCall).catch(() => undefined)
   expect(seen).toHaveLength(2)
   return seen.map((h) => ({
     branch: h[Headers.branch],

@@ -1,8 +1,10 @@
 /**
  * The official SDK 4.8.3 and authctx, configured the same way (option or environment variables), against
  * one loopback recorder: the same `x-trigger-realtime-streams-version` and `x-trigger-api-version`, and
- * the same `x-trigger-branch` wherever the server reads it (preview and dev). The one difference is
- * deliberate and listed: authctx does not send the branch to prod or staging, where the SDK does
+ * the same `x-trigger-branch` for a preview branch to preview and a dev branch (`TRIGGER_DEV_BRANCH`) to
+ * dev. The differences are deliberate and listed: the SDK keeps one branch and sends it everywhere, so a
+ * preview branch (or Vercel's git branch) also goes to dev, where the server reads it as a dev branch, and
+ * to prod and staging; authctx sends each branch only to its environment
  * (docs/reference/headers-and-branches.md, docs/decisions/0008-branch-header-and-auth-parity.md).
  */
 import * as http from "node:http"
@@ -142,7 +144,17 @@ describe("the official SDK and authctx send the same branch where the server rea
   }
 })
 
-describe("the deliberate difference: no branch to prod", () => {
+describe("the deliberate differences: each branch to its own environment only", () => {
+  it("a dev key with a preview branch set: the SDK sends it to dev (a dev branch lookup), authctx does not", async () => {
+    for (const env of [{ TRIGGER_PREVIEW_BRANCH: "feature-a" }, { VERCEL_GIT_COMMIT_REF: "feature-a" }]) {
+      seen = []
+      const [sdk, authctx] = await both({ name: "", token: devKey, env })
+      expect(sdk?.branch).toBe("feature-a")
+      expect(authctx?.branch).toBeUndefined()
+      for (const name of Object.keys(env)) delete process.env[name]
+    }
+  })
+
   it("a prod key on a Vercel production deployment: the SDK sends the branch, authctx does not (the server ignores it)", async () => {
     const [sdk, authctx] = await both({ name: "", token: prodKey, env: { VERCEL_GIT_COMMIT_REF: "main" } })
     expect(sdk?.branch).toBe("main")

@@ -410,8 +410,8 @@ const prepare = (
     [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
     [Headers.requestIdempotencyKey]: newIdempotencyKey()
   }
-  if (auth.previewBranch !== undefined && Auth.sendsBranch(environment))
-    headers[Headers.branch] = auth.previewBranch
+  const branch = Auth.branchFor(auth, environment)
+  if (branch !== undefined) headers[Headers.branch] = branch
   let url = `${auth.baseURL}${buildPath(codecs.segments, input.path)}`
   if (input.urlParams) {
     const query = new URLSearchParams()

@@ -257,14 +257,14 @@ describe("headers and the branch rule", () => {
   })
 
   it("sends x-trigger-branch to preview and dev (keys and PAT calls), never to prod or staging", async () => {
-    // Before: a PAT call to dev went without the branch. The server reads it there (dev branches), and the
-    // official SDK sends it, so it is sent now; the dev branch of the demo project is used.
+    // Before: nothing went to dev. The server reads a branch there (dev branches), so the dev branch is sent
+    // to dev; the preview branch still goes to preview only. The demo project's dev branch is used.
     const devBranch = emulator.credentials.projects[0]?.devBranches[0] ?? "missing"
     const before = lastSeq()
     await ok(Runs.list({ limit: 1 }), previewKey, branch)
     await ok(Envvars.list(projectRef, "preview"), pat, branch)
-    await ok(Envvars.list(projectRef, "dev"), pat, devBranch)
-    await ok(Runs.list({ limit: 1 }), key, devBranch)
+    await ok(Envvars.list(projectRef, "dev").pipe(Auth.withAuth({ devBranch })), pat, branch)
+    await ok(Runs.list({ limit: 1 }).pipe(Auth.withAuth({ devBranch })), key, branch)
     await ok(Envvars.list(projectRef, "prod"), pat, branch)
     await ok(Envvars.list(projectRef, "staging"), pat, branch)
     expect(requestsSince(before).map((r) => r.branch)).toEqual([

@@ -41,16 +41,18 @@ const devKey = "tr_dev_abcdefghijklmnopqrstuvwx"
 const previewKey = "tr_preview_abcdefghijklmnopqrstuvwx"
 const pat = "tr_pat_abcdefghijklmnopqrstuvwx0123456789abcd"
 
+type Branches = Pick<Auth.AuthConfig, "previewBranch" | "devBranch">
+
 /** Runs a call under a credential of statically unknown kind, with no retries; the result is ignored. */
 const send = (
   effect: Effect.Effect<unknown, unknown, unknown>,
   accessToken: string,
-  previewBranch?: string
+  branches: Branches = {}
 ) =>
   Effect.runPromise(
     Effect.either(
       (effect as Effect.Effect<unknown, unknown, never>).pipe(
-        Auth.withAuth({ accessToken, baseURL: url, previewBranch }),
+        Auth.withAuth({ accessToken, baseURL: url, ...branches }),
         Effect.provide(ManagementClient.layerNode({ retry: false }))
       )
     )
@@ -88,7 +90,7 @@ describe("the headers of every call", () => {
 
   for (const [name, call, token] of calls) {
     it(`${name}: the SDK's headers, realtime streams v2 included, and no branch for prod`, async () => {
-      await send(call, token, "feature-x")
+      await send(call, token, { previewBranch: "feature-x", devBranch: "dev-x" })
       expect(seen).toHaveLength(1)
       const headers = seen[0]?.headers ?? {}
       expect(headers[Headers.authorization]).toBe(`Bearer ${token}`)
@@ -104,41 +106,39 @@ describe("the headers of every call", () => {
   }
 })
 
-describe("x-trigger-branch goes to preview and dev only", () => {
+describe("x-trigger-branch: the preview branch to preview, the dev branch to dev, nothing elsewhere", () => {
+  const both: Branches = { previewBranch: "feature-x", devBranch: "ada-spike" }
   const cases: ReadonlyArray<
-    readonly [
-      string,
-      Effect.Effect<unknown, unknown, unknown>,
-      string,
-      string | undefined,
-      string | undefined
-    ]
+    readonly [string, Effect.Effect<unknown, unknown, unknown>, string, Branches, string | undefined]
   > = [
-    ["preview key", Runs.list(), previewKey, "feature-x", "feature-x"],
-    ["dev key with a dev branch", Runs.list(), devKey, "ada-spike", "ada-spike"],
-    ["dev key without a branch", Runs.list(), devKey, undefined, undefined],
-    ["prod key", Runs.list(), prodKey, "feature-x", undefined],
-    ["staging key", Runs.list(), stagingKey, "feature-x", undefined],
-    ["PAT on preview", Envvars.list("proj_x", "preview"), pat, "feature-x", "feature-x"],
-    ["PAT on dev", Envvars.list("proj_x", "dev"), pat, "ada-spike", "ada-spike"],
-    ["PAT on prod", Envvars.list("proj_x", "prod"), pat, "feature-x", undefined],
-    ["PAT on staging", Envvars.list("proj_x", "staging"), pat, "feature-x", undefined]
+    ["preview key", Runs.list(), previewKey, both, "feature-x"],
+    ["dev key with a dev branch", Runs.list(), devKey, both, "ada-spike"],
+    ["dev key with only a preview branch", Runs.list(), devKey, { previewBranch: "feature-x" }, undefined],
+    ["prod key", Runs.list(), prodKey, both, undefined],
+    ["staging key", Runs.list(), stagingKey, both, undefined],
+    ["PAT on preview", Envvars.list("proj_x", "preview"), pat, both, "feature-x"],
+    ["PAT on dev", Envvars.list("proj_x", "dev"), pat, both, "ada-spike"],
+    ["PAT on prod", Envvars.list("proj_x", "prod"), pat, both, undefined],
+    ["PAT on staging", Envvars.list("proj_x", "staging"), pat, both, undefined]
   ]
-  for (const [name, call, token, branch, expected] of cases) {
+  for (const [name, call, token, branches, expected] of cases) {
     it(`${name}: ${expected === undefined ? "not sent" : "sent"}`, async () => {
-      await send(call, token, branch)
+      await send(call, token, branches)
       expect(seen.map((r) => r.headers[Headers.branch])).toEqual([expected])
     })
   }
 
-  it("a hostile branch is refused before anything is sent", async () => {
+  it("a hostile branch is refused before anything is sent, by every credential that could send it", async () => {
     for (const branch of ["feature\r\nx-evil: 1", "a b", "ünïcode", "x".repeat(257)]) {
-      for (const [call, token] of [
-        [Runs.list(), previewKey],
-        [Runs.list(), devKey],
-        [Envvars.list("proj_x", "preview"), pat]
-      ] as const) {
-        const result = await send(call, token, branch)
+      const cases: ReadonlyArray<readonly [Effect.Effect<unknown, unknown, unknown>, string, Branches]> = [
+        [Runs.list(), previewKey, { previewBranch: branch }],
+        [Runs.list(), devKey, { devBranch: branch }],
+        [Envvars.list("proj_x", "preview"), pat, { previewBranch: branch }],
+        // a PAT checks both branches whatever the call: it may send either
+        [Envvars.list("proj_x", "prod"), pat, { devBranch: branch }]
+      ]
+      for (const [call, token, branches] of cases) {
+        const result = await send(call, token, branches)
         expect(Either.isLeft(result) && (result.left as { _tag?: string })._tag).toBe("InvalidAuthConfig")
       }
     }

@@ -31,12 +31,13 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
   readonly credential: Credential.OfKind<K>
   /** The API base URL, without a trailing slash. */
   readonly baseURL: string
-  /**
-   * The branch (the official SDK's name for it, though it also names dev branches): sent as
-   * `x-trigger-branch` only to the environments that have branches, `preview` and `dev` (see
-   * {@link sendsBranch}); docs/reference/headers-and-branches.md.
-   */
+  /** The preview branch, sent as `x-trigger-branch` to the preview environment only ({@link branchFor}). */
   readonly previewBranch: string | undefined
+  /**
+   * The dev branch, sent as `x-trigger-branch` to the dev environment only; without one, calls to dev act on
+   * the root dev environment. docs/reference/headers-and-branches.md.
+   */
+  readonly devBranch: string | undefined
 }
 
 /**
@@ -57,7 +58,10 @@ export interface AuthConfig {
   readonly accessToken?: CredentialInput | undefined
   readonly secretKey?: CredentialInput | undefined
   readonly baseURL?: string | undefined
+  /** The preview branch (`TRIGGER_PREVIEW_BRANCH`, then `VERCEL_GIT_COMMIT_REF`, when not given). */
   readonly previewBranch?: string | undefined
+  /** The dev branch (`TRIGGER_DEV_BRANCH`, when not given). */
+  readonly devBranch?: string | undefined
 }
 
 /** The errors building an auth context can give. */
@@ -104,9 +108,8 @@ export type ScopeKind<C> = Extract<
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
 
 /**
- * The environment variables auth reads, each named once. The branch comes from the first of
- * `previewBranch`, `vercelBranch`, `devBranch` that is set, as the official SDK 4.8.3 reads it
- * (docs/reference/headers-and-branches.md).
+ * The environment variables auth reads, each named once. docs/reference/headers-and-branches.md says
+ * which branch each one gives and where it is sent.
  */
 export const environmentVariables = {
   secretKey: "TRIGGER_SECRET_KEY",
@@ -122,42 +125,58 @@ export const environmentVariables = {
 export const defaultDevBranch = "default"
 
 /**
- * The branch the environment variables name, in the official SDK's order: `TRIGGER_PREVIEW_BRANCH`, then
- * `VERCEL_GIT_COMMIT_REF`, then `TRIGGER_DEV_BRANCH` (its `"default"` means no branch). `read` returns
- * `undefined` for a variable that is unset or empty.
+ * The preview branch the environment variables name, in the official SDK's order:
+ * `TRIGGER_PREVIEW_BRANCH`, then `VERCEL_GIT_COMMIT_REF`. `read` returns `undefined` for a variable that is
+ * unset or empty.
  *
  * @example
  * ```ts
  * import { Auth } from "@authctx/core"
  *
- * const branch = Auth.branchFromEnvironment((name) => process.env[name] || undefined)
+ * const branch = Auth.previewBranchFromEnvironment((name) => process.env[name] || undefined)
  * ```
  */
-export const branchFromEnvironment = (read: (name: string) => string | undefined): string | undefined => {
-  const dev = read(environmentVariables.devBranch)
-  return (
-    read(environmentVariables.previewBranch) ??
-    read(environmentVariables.vercelBranch) ??
-    (dev === defaultDevBranch ? undefined : dev)
-  )
+export const previewBranchFromEnvironment = (
+  read: (name: string) => string | undefined
+): string | undefined => read(environmentVariables.previewBranch) ?? read(environmentVariables.vercelBranch)
+
+/**
+ * The dev branch the environment variables name: `TRIGGER_DEV_BRANCH`, whose `"default"` means the root
+ * dev environment (no branch), as the official SDK reads it.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const branch = Auth.devBranchFromEnvironment((name) => process.env[name] || undefined)
+ * ```
+ */
+export const devBranchFromEnvironment = (read: (name: string) => string | undefined): string | undefined => {
+  const branch = read(environmentVariables.devBranch)
+  return branch === defaultDevBranch ? undefined : branch
 }
 
 /**
- * Whether requests to an environment carry the branch: `preview` (a preview key is refused without one)
- * and `dev` (a dev key or a PAT on `dev` with a branch acts on that dev branch). `prod` and `staging`
- * have no branches; the server ignores the header there for keys, but a PAT with a branch on `prod` is
- * sent to the preview branch of that name, so it is never sent there.
+ * The `x-trigger-branch` a call to `environment` carries: the preview branch to `preview`, the dev branch
+ * to `dev`, nothing elsewhere. `prod` and `staging` have no branches; the server ignores the header there
+ * for keys, but a PAT with a branch on `prod` is sent to the preview branch of that name, so it never goes
+ * there.
  *
  * @example
  * ```ts
  * import { Auth } from "@authctx/core"
+ * import { Either } from "effect"
  *
- * Auth.sendsBranch("preview") // true
- * Auth.sendsBranch("prod") // false
+ * const auth = Either.getOrThrow(Auth.make({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx", previewBranch: "feature-x" }))
+ * Auth.branchFor(auth, "preview") // "feature-x"
+ * Auth.branchFor(auth, "prod") // undefined
  * ```
  */
-export const sendsBranch = (environment: Credential.Environment | undefined): boolean =>
-  environment === "preview" || environment === "dev"
+export const branchFor = (
+  auth: Pick<AuthContext, "previewBranch" | "devBranch">,
+  environment: Credential.Environment | undefined
+): string | undefined =>
+  environment === "preview" ? auth.previewBranch : environment === "dev" ? auth.devBranch : undefined
 
 const branchPattern = /^[A-Za-z0-9._/-]+$/
 
@@ -184,13 +203,20 @@ const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig
   return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
 }
 
-const validateBranch = (branch: string): Either.Either<string, InvalidAuthConfig> =>
+const validateBranch = (
+  field: "previewBranch" | "devBranch",
+  branch: string
+): Either.Either<string, InvalidAuthConfig> =>
   branch.length > 0 && branch.length <= 256 && branchPattern.test(branch)
     ? Either.right(branch)
     : Either.left(
         new InvalidAuthConfig({
-          field: "previewBranch",
-          reason: `a branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check previewBranch, ${environmentVariables.previewBranch}, ${environmentVariables.vercelBranch} or ${environmentVariables.devBranch}`
+          field,
+          reason: `a branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check ${
+            field === "previewBranch"
+              ? `previewBranch, ${environmentVariables.previewBranch} or ${environmentVariables.vercelBranch}`
+              : `devBranch or ${environmentVariables.devBranch}`
+          }`
         })
       )
 
@@ -237,12 +263,17 @@ export const make = (
     baseURL = validated.right
   }
   const previewBranch = config.previewBranch ?? surrounding?.previewBranch
-  // A branch is checked wherever this credential could send it (a PAT may target preview or dev); a
-  // prod or staging key never sends it, so an odd VERCEL_GIT_COMMIT_REF on a production deployment does
-  // not stop it.
-  const mayUseBranch = credential._tag === "PersonalAccessToken" || sendsBranch(credential.environment)
-  if (previewBranch !== undefined && mayUseBranch) {
-    const validated = validateBranch(previewBranch)
+  const devBranch = config.devBranch ?? surrounding?.devBranch
+  // A branch is checked wherever this credential could send it (a PAT may target preview or dev); other
+  // keys never send it, so an odd VERCEL_GIT_COMMIT_REF on a production deployment does not stop them.
+  const isPat = credential._tag === "PersonalAccessToken"
+  const environment = credential._tag === "SecretKey" ? credential.environment : undefined
+  if (previewBranch !== undefined && (isPat || environment === "preview")) {
+    const validated = validateBranch("previewBranch", previewBranch)
+    if (Either.isLeft(validated)) return Either.left(validated.left)
+  }
+  if (devBranch !== undefined && (isPat || environment === "dev")) {
+    const validated = validateBranch("devBranch", devBranch)
     if (Either.isLeft(validated)) return Either.left(validated.left)
   }
   if (
@@ -257,7 +288,7 @@ export const make = (
       })
     )
   }
-  return Either.right({ credential, baseURL, previewBranch })
+  return Either.right({ credential, baseURL, previewBranch, devBranch })
 }
 
 /**
@@ -311,8 +342,8 @@ const nonEmpty = <A>(config: Config.Config<Option.Option<A>>, isEmpty: (a: A) =>
 
 /**
  * A layer providing auth from the environment, through Effect `Config`: `TRIGGER_SECRET_KEY`, then
- * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, and the branch from
- * `TRIGGER_PREVIEW_BRANCH`, `VERCEL_GIT_COMMIT_REF` or `TRIGGER_DEV_BRANCH` (see {@link branchFromEnvironment}).
+ * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, the preview branch from
+ * `TRIGGER_PREVIEW_BRANCH` or `VERCEL_GIT_COMMIT_REF`, the dev branch from `TRIGGER_DEV_BRANCH`.
  * The kind is not known statically, so it satisfies only endpoints that accept every kind until narrowed
  * with {@link requireSecretKey} or {@link requirePersonalAccessToken}.
  *
@@ -340,6 +371,7 @@ export const layerConfig = (): Layer.Layer<
       for (const name of [names.previewBranch, names.vercelBranch, names.devBranch]) {
         branches.set(name, Option.getOrUndefined(yield* text(name)))
       }
+      const read = (name: string) => branches.get(name)
       const token = Option.orElse(secretKey, () => accessToken)
       if (Option.isNone(token)) {
         return yield* new MissingCredential({ searched: [names.secretKey, names.accessToken] })
@@ -347,7 +379,8 @@ export const layerConfig = (): Layer.Layer<
       return yield* make({
         accessToken: token.value,
         baseURL: Option.getOrUndefined(baseURL),
-        previewBranch: branchFromEnvironment((name) => branches.get(name))
+        previewBranch: previewBranchFromEnvironment(read),
+        devBranch: devBranchFromEnvironment(read)
       })
     })
   )

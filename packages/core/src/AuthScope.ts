@@ -21,9 +21,10 @@ import {
   type AuthConfig,
   type AuthContext,
   type AuthError,
-  branchFromEnvironment,
+  devBranchFromEnvironment,
   environmentVariables,
   make,
+  previewBranchFromEnvironment,
   provideBuilt
 } from "./Auth.js"
 import type { Discharge } from "./Capability.js"
@@ -89,9 +90,9 @@ const names = environmentVariables
 
 /**
  * The default configuration, unvalidated: `configure()`'s fields, with environment variables
- * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, and the branch from
- * `TRIGGER_PREVIEW_BRANCH`, `VERCEL_GIT_COMMIT_REF` or `TRIGGER_DEV_BRANCH`: `Auth.branchFromEnvironment`)
- * for the fields it leaves out.
+ * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, the preview branch from
+ * `TRIGGER_PREVIEW_BRANCH` or `VERCEL_GIT_COMMIT_REF`, the dev branch from `TRIGGER_DEV_BRANCH`) for the
+ * fields it leaves out.
  */
 const defaultFields = (): AuthConfig => {
   const config = defaultConfig
@@ -102,7 +103,8 @@ const defaultFields = (): AuthConfig => {
       : (environmentVariable(names.secretKey) ?? environmentVariable(names.accessToken)),
     secretKey: configured ? config.secretKey : undefined,
     baseURL: config.baseURL ?? environmentVariable(names.baseURL),
-    previewBranch: config.previewBranch ?? branchFromEnvironment(environmentVariable)
+    previewBranch: config.previewBranch ?? previewBranchFromEnvironment(environmentVariable),
+    devBranch: config.devBranch ?? devBranchFromEnvironment(environmentVariable)
   }
 }
 
@@ -116,7 +118,8 @@ const overDefault = (config: AuthConfig): AuthConfig => {
     accessToken: ownCredential ? config.accessToken : fallback.accessToken,
     secretKey: ownCredential ? config.secretKey : fallback.secretKey,
     baseURL: config.baseURL ?? fallback.baseURL,
-    previewBranch: config.previewBranch ?? fallback.previewBranch
+    previewBranch: config.previewBranch ?? fallback.previewBranch,
+    devBranch: config.devBranch ?? fallback.devBranch
   }
 }
 
@@ -132,7 +135,8 @@ const sameFields = (a: AuthConfig, b: AuthConfig) =>
   a.accessToken === b.accessToken &&
   a.secretKey === b.secretKey &&
   a.baseURL === b.baseURL &&
-  a.previewBranch === b.previewBranch
+  a.previewBranch === b.previewBranch &&
+  a.devBranch === b.devBranch
 
 /**
  * The default auth context, validated: see {@link configure}. Built again only when `configure()` or the

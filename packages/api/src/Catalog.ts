@@ -14,8 +14,8 @@
 import type { Capability, Credential } from "@authctx/core"
 import { HttpApi, type HttpApiEndpoint } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Context } from "effect"
-import { Accepts, api, CallName } from "./ManagementApi.js"
+import { Context, Option } from "effect"
+import { Accepts, api, CallName, PartOf } from "./ManagementApi.js"
 
 /** One route of the catalog. */
 export interface Entry {
@@ -29,6 +29,11 @@ export interface Entry {
   /** The path template, with `:param` segments. */
   readonly path: string
   readonly capability: Capability.Capability<string, Credential.Kind>
+  /**
+   * For a wire-only route (not a call of its own on the official page): the calls it is a step of
+   * (`packets.upload` → `tasks.trigger`, `tasks.batchTrigger`). `undefined` for the page's calls.
+   */
+  readonly partOf: ReadonlyArray<string> | undefined
   readonly endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
 }
 
@@ -46,6 +51,7 @@ const collect = (): ReadonlyArray<Entry> => {
         method: endpoint.method,
         path: endpoint.path,
         capability: Context.get(annotations, Accepts),
+        partOf: Option.getOrUndefined(Context.getOption(mergedAnnotations, PartOf)),
         endpoint: endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
       })
     }
@@ -121,11 +127,13 @@ export const pathExists = (pathname: string): boolean =>
 
 /**
  * The SPEC §3 table rebuilt from the catalog, as markdown (call, method and path, SecretKey, PAT), one row
- * per call; a call with two routes shows both.
+ * per call; a call with two routes shows both. Wire-only routes (`partOf`) are steps of those calls, not
+ * rows of their own.
  */
 export const markdownTable = (): string => {
   const rows = new Map<string, { routes: Array<string>; secretKey: boolean; pat: boolean }>()
   for (const entry of entries) {
+    if (entry.partOf !== undefined) continue
     const key =
       entry.call === "runs.list"
         ? `${entry.call} ${entry.capability.name.slice("runs.list ".length)}`

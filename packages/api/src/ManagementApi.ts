@@ -1,7 +1,8 @@
 /**
  * The management API as one catalog: every route of SPEC §3 as an `@effect/platform` `HttpApiEndpoint`
- * with its wire schemas, grouped into an `HttpApi` (`tasks`, `runs`, `envvars`, `schedules`), and each
- * endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). The client, the
+ * with its wire schemas, grouped into an `HttpApi` (`tasks`, `packets`, `runs`, `envvars`, `schedules`),
+ * and each endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). Routes
+ * the SDK sends inside another call (`packets.upload`) carry a `PartOf` annotation. The client, the
  * emulator, the docs table and the SPEC comparison test all read this one catalog.
  *
  * @example
@@ -25,6 +26,12 @@ export class Accepts extends Context.Tag("@authctx/api/Accepts")<
 
 /** The SDK call an endpoint serves (`runs.list` has two routes; `tasks.batchTrigger` two phases). */
 export class CallName extends Context.Tag("@authctx/api/CallName")<CallName, string>() {}
+
+/**
+ * On a wire-only route (one the official page's table of calls does not list): the calls that use it as a
+ * step. `packets.upload` is part of `tasks.trigger` and `tasks.batchTrigger` (payloads of 128 KiB or more).
+ */
+export class PartOf extends Context.Tag("@authctx/api/PartOf")<PartOf, ReadonlyArray<string>>() {}
 
 /**
  * A route of the catalog: the HTTP endpoint (annotated) and its capability, with the capability's literal
@@ -51,12 +58,12 @@ const route = <
 >(
   call: string,
   capability: Capability.Capability<Name, Kinds>,
-  endpoint: E
-): Route<Capability.Capability<Name, Kinds>, E> => ({
-  call,
-  capability,
-  endpoint: endpoint.annotate(Accepts, capability).annotate(CallName, call)
-})
+  endpoint: E,
+  partOf?: ReadonlyArray<string>
+): Route<Capability.Capability<Name, Kinds>, E> => {
+  const annotated = endpoint.annotate(Accepts, capability).annotate(CallName, call)
+  return { call, capability, endpoint: partOf === undefined ? annotated : annotated.annotate(PartOf, partOf) }
+}
 
 /**
  * A path segment: decoded as is, encoded with `encodeURIComponent` so ids with `/`, `?`, `#` or spaces
@@ -112,6 +119,21 @@ export const tasksStreamBatchItems = route(
     .setPath(Schema.Struct({ batchId: PathSegment }))
     .setPayload(NdjsonBody)
     .addSuccess(Schemas.StreamBatchItemsResponse)
+)
+
+/**
+ * `packets.upload`: `PUT /api/v2/packets/{filename}`, a step of `tasks.trigger` and `tasks.batchTrigger`
+ * for payloads of 128 KiB or more: answers where to `PUT` the packet and the `storagePath` the trigger
+ * then sends as its payload (docs/reference/payloads.md). The SDK sends the filename as one
+ * percent-encoded segment (`trigger%2Fpacket_…%2Fpayload.json`). No body.
+ */
+export const packetsUpload = route(
+  "packets.upload",
+  Capability.make("packets.upload", secretKeyOnly),
+  HttpApiEndpoint.put("upload", "/api/v2/packets/:filename")
+    .setPath(Schema.Struct({ filename: PathSegment }))
+    .addSuccess(Schemas.CreateUploadPayloadUrlResponseBody),
+  ["tasks.trigger", "tasks.batchTrigger"]
 )
 
 // ---------------------------------------------------------------------------------------------------------
@@ -354,6 +376,7 @@ export const api = HttpApi.make("management")
       .add(tasksCreateBatch.endpoint)
       .add(tasksStreamBatchItems.endpoint)
   )
+  .add(HttpApiGroup.make("packets").add(packetsUpload.endpoint))
   .add(
     HttpApiGroup.make("runs")
       .add(runsList.endpoint)

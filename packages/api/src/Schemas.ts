@@ -307,6 +307,21 @@ export const StreamBatchItemsResponse = Schema.Struct({
 export type StreamBatchItemsResponse = typeof StreamBatchItemsResponse.Type
 
 // ---------------------------------------------------------------------------------------------------------
+// Packets — PUT /api/v2/packets/{filename} (upload URL for an offloaded payload)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Mirrors `CreateUploadPayloadUrlResponseBody` in `v3/schemas/api.js`: where to `PUT` the packet, and the
+ * `storagePath` the trigger then sends as its payload (`payloadType: "application/store"`). The v2 route
+ * always answers `storagePath`; the SDK refuses an answer without it. See `docs/reference/payloads.md`.
+ */
+export const CreateUploadPayloadUrlResponseBody = Schema.Struct({
+  presignedUrl: Schema.String,
+  storagePath: Schema.optional(Schema.String)
+})
+export type CreateUploadPayloadUrlResponseBody = typeof CreateUploadPayloadUrlResponseBody.Type
+
+// ---------------------------------------------------------------------------------------------------------
 // Runs — retrieve, list, replay, cancel
 // ---------------------------------------------------------------------------------------------------------
 

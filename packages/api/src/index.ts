@@ -15,4 +15,5 @@
 export * as Catalog from "./Catalog.js"
 export * as Headers from "./Headers.js"
 export * as ManagementApi from "./ManagementApi.js"
+export * as Packet from "./Packet.js"
 export * as Schemas from "./Schemas.js"

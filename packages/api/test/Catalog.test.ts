@@ -42,13 +42,30 @@ const parseTable = (markdown: string): Array<SpecRoute> => {
   return routes
 }
 
+const toRoute = (entry: Catalog.Entry): SpecRoute => ({
+  call: entry.call === "runs.list" ? entry.capability.name : entry.call,
+  method: entry.method,
+  path: entry.path.replace(/:(\w+)/g, "{$1}"),
+  kinds: [...entry.capability.accepts].sort((a, b) => (a === "SecretKey" ? -1 : b === "SecretKey" ? 1 : 0))
+})
+
+/** The routes of the page's calls: every entry that is not a step of another call. */
 const catalogRoutes = (): Array<SpecRoute> =>
-  Catalog.entries.map((entry) => ({
-    call: entry.call === "runs.list" ? entry.capability.name : entry.call,
-    method: entry.method,
-    path: entry.path.replace(/:(\w+)/g, "{$1}"),
-    kinds: [...entry.capability.accepts].sort((a, b) => (a === "SecretKey" ? -1 : b === "SecretKey" ? 1 : 0))
-  }))
+  Catalog.entries.filter((entry) => entry.partOf === undefined).map(toRoute)
+
+/**
+ * Routes the SDK sends on the wire inside another call, which the page's table does not list
+ * (docs/reference/payloads.md). Each must be named here, with the calls it is part of.
+ */
+const wireOnly: ReadonlyArray<SpecRoute & { readonly partOf: ReadonlyArray<string> }> = [
+  {
+    call: "packets.upload",
+    method: "PUT",
+    path: "/api/v2/packets/{filename}",
+    kinds: ["SecretKey"],
+    partOf: ["tasks.trigger", "tasks.batchTrigger"]
+  }
+]
 
 const byKey = (routes: ReadonlyArray<SpecRoute>) =>
   [...routes].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`))
@@ -58,6 +75,17 @@ describe("the catalog", () => {
     const spec = parseTable(copy)
     expect(spec).toHaveLength(21) // 20 calls; tasks.batchTrigger has two routes
     expect(byKey(catalogRoutes())).toEqual(byKey(spec))
+  })
+
+  it("has no route beyond the table's but the named wire-only ones, each a step of a call of the table", () => {
+    const spec = parseTable(copy)
+    const others = Catalog.entries
+      .filter((entry) => entry.partOf !== undefined)
+      .map((entry) => ({ ...toRoute(entry), partOf: entry.partOf }))
+    expect(byKey(others)).toEqual(byKey(wireOnly))
+    expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length)
+    const calls = new Set(spec.map((route) => route.call))
+    for (const route of wireOnly) for (const call of route.partOf) expect(calls.has(call)).toBe(true)
   })
 
   it("the kept copy of the table is the table of the shared SPEC.md, where it is present", () => {
@@ -88,6 +116,9 @@ describe("the catalog", () => {
     )
     expect(Catalog.match("POST", "/api/v3/batches/batch_1/items")?.entry.name).toBe("streamBatchItems")
     expect(Catalog.match("GET", "/api/v1/projects/p/runs")?.entry.capability.name).toBe("runs.list (project)")
+    expect(Catalog.match("PUT", "/api/v2/packets/trigger%2Fpacket_1%2Fpayload.json")?.params).toEqual({
+      filename: "trigger/packet_1/payload.json"
+    })
     expect(Catalog.match("GET", "/api/v3/runs/%E0%A4%A")).toBeUndefined()
     expect(Catalog.match("PATCH", "/api/v3/runs/run_1")).toBeUndefined()
     expect(Catalog.pathExists("/api/v3/runs/run_1")).toBe(true)

@@ -18,6 +18,7 @@ import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Capability } from "@authctx/core"
 import { Chunk, Effect, Option, Stream } from "effect"
 
+import * as Payload from "./internal/payload.js"
 import { type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
@@ -155,7 +156,11 @@ export function stream(
 }
 
 /**
- * Retrieves a run (SecretKey only).
+ * Retrieves a run (SecretKey only). `payload` and `output` are as the SDK's `runs.retrieve` returns them
+ * (docs/reference/payloads.md): inline, the server's JSON form (a `Date` as its ISO string, a `Map` as
+ * `[key, value]` pairs, …); when the answer carries `payloadPresignedUrl` / `outputPresignedUrl` (an
+ * offloaded packet), the packet is downloaded from it and restored by its type (SuperJSON: with its `Date`s,
+ * `Map`s, …). A failed download fails the call (the SDK returns `undefined` instead).
  *
  * @example
  * ```ts
@@ -165,7 +170,26 @@ export function stream(
  * ```
  */
 export const retrieve = (runId: string): Call<typeof ManagementApi.runsRetrieve> =>
-  call(ManagementApi.runsRetrieve, { path: { runId } })
+  Effect.flatMap(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
+    const name = ManagementApi.runsRetrieve.capability.name
+    const payloadUrl = run.payloadPresignedUrl
+    const outputUrl = run.outputPresignedUrl
+    if (payloadUrl === undefined && outputUrl === undefined) return Effect.succeed(run)
+    return Effect.map(
+      Effect.all(
+        [
+          payloadUrl === undefined
+            ? Effect.succeed(run.payload)
+            : Payload.download(`${name} (payload)`, payloadUrl),
+          outputUrl === undefined
+            ? Effect.succeed(run.output)
+            : Payload.download(`${name} (output)`, outputUrl)
+        ],
+        { concurrency: 2 }
+      ),
+      ([payload, output]) => ({ ...run, payload, output })
+    )
+  })
 
 /**
  * Cancels a run (SecretKey only). A finished run stays as it is.
@@ -181,7 +205,9 @@ export const cancel = (runId: string): Call<typeof ManagementApi.runsCancel> =>
   call(ManagementApi.runsCancel, { path: { runId } })
 
 /**
- * Replays a run as a new run (SecretKey only), optionally with overrides.
+ * Replays a run as a new run (SecretKey only), optionally with overrides. An override `payload` without a
+ * `payloadType` is sent as the SDK sends it: SuperJSON text with `payloadType: "application/super+json"`
+ * (docs/reference/payloads.md).
  *
  * @example
  * ```ts
@@ -194,4 +220,8 @@ export const replay = (
   runId: string,
   overrides?: Schemas.ReplayRunRequestBody
 ): Call<typeof ManagementApi.runsReplay> =>
-  call(ManagementApi.runsReplay, { path: { runId }, payload: overrides ?? {} })
+  // Without overrides no body is sent, as the SDK sends none.
+  call(ManagementApi.runsReplay, {
+    path: { runId },
+    payload: overrides === undefined ? undefined : Payload.forReplay(overrides)
+  })

@@ -16,6 +16,7 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { Effect } from "effect"
+import * as Payload from "./internal/payload.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 
 /** Trigger options (the public API's `options`, all optional). */
@@ -24,6 +25,11 @@ export type TriggerOptions = Schemas.TriggerTaskOptions
 /**
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
  * the first run (`isCached: true`).
+ *
+ * The payload is sent as the SDK sends it (docs/reference/payloads.md): SuperJSON text
+ * (`application/super+json`, so `Date`, `BigInt`, `Map`, `Set`, `RegExp` and `undefined` members survive),
+ * a string as itself (`text/plain`), with `payloadSize`; at 128 KiB or more it is uploaded first
+ * (`packets.upload`) and the trigger carries its storage path (`application/store`).
  *
  * @example
  * ```ts
@@ -37,13 +43,21 @@ export const trigger = (
   payload: unknown,
   options?: TriggerOptions
 ): Call<typeof ManagementApi.tasksTrigger> =>
-  call(ManagementApi.tasksTrigger, {
-    path: { taskId },
-    payload: {
-      payload,
-      options: { payloadType: "application/json", ...options }
-    }
-  })
+  Effect.flatMap(Payload.prepare(ManagementApi.tasksTrigger.capability, payload, "trigger"), (wire) =>
+    call(ManagementApi.tasksTrigger, {
+      path: { taskId },
+      payload: {
+        ...(wire.payload === undefined ? {} : { payload: wire.payload }),
+        options: { ...options, ...payloadOptions(wire) }
+      }
+    })
+  )
+
+/** The options a prepared payload sets (they replace any `payloadType`/`payloadSize` given in options). */
+const payloadOptions = (wire: Payload.WirePayload) => ({
+  payloadType: wire.payloadType,
+  ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
+})
 
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
@@ -69,18 +83,26 @@ export interface BatchResult {
   readonly itemsDeduplicated: number
 }
 
-const toNdjson = (taskId: string, items: ReadonlyArray<BatchItem>): string =>
+const toNdjson = (
+  taskId: string,
+  items: ReadonlyArray<BatchItem>,
+  payloads: ReadonlyArray<Payload.WirePayload>
+): string =>
   items
-    .map((item, index) =>
-      JSON.stringify({
+    .map((item, index) => {
+      const wire = payloads[index]
+      return JSON.stringify({
         index,
         task: taskId,
-        payload: item.payload,
-        options: { payloadType: "application/json", ...item.options }
+        ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
+        options: { ...item.options, ...(wire === undefined ? {} : payloadOptions(wire)) }
       })
-    )
+    })
     .join("\n")
     .concat("\n")
+
+/** Concurrent packet uploads of one batch at most, as the SDK's `offloadBatchItemPayloads`. */
+const uploadConcurrency = 10
 
 /** How many times the item stream is sent at most while the server says it is not sealed. */
 const maxStreamSends = 3
@@ -88,7 +110,8 @@ const maxStreamSends = 3
 /**
  * Triggers one task for many payloads, in two phases: `POST /api/v3/batches`, then
  * `POST /api/v3/batches/{batchId}/items` with one NDJSON line per item (resent, deduplicated by index on
- * the server, while the batch is not sealed).
+ * the server, while the batch is not sealed). Each item's payload is serialized as `trigger` serializes
+ * one, and items of 128 KiB or more are uploaded before the batch is created (docs/reference/payloads.md).
  *
  * @example
  * ```ts
@@ -107,6 +130,12 @@ export const batchTrigger = (
   CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
 > =>
   Effect.gen(function* () {
+    // Items are serialized (and large ones offloaded) before the batch exists, as the SDK does.
+    const payloads = yield* Effect.forEach(
+      items,
+      (item) => Payload.prepare(ManagementApi.tasksCreateBatch.capability, item.payload, "batchItem"),
+      { concurrency: uploadConcurrency }
+    )
     const created = yield* call(ManagementApi.tasksCreateBatch, {
       payload: {
         runCount: items.length,
@@ -124,7 +153,7 @@ export const batchTrigger = (
         itemsDeduplicated: 0
       } satisfies BatchResult
     }
-    const body = toNdjson(taskId, items)
+    const body = toNdjson(taskId, items, payloads)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {

@@ -649,7 +649,9 @@ describe("the emulator", () => {
         body: undefined,
         identity: identify(world.state, `Bearer ${token}`),
         branch: undefined,
-        now: Date.now()
+        now: Date.now(),
+        contentLength: undefined,
+        origin: "http://127.0.0.1:1"
       },
       { projectRef: undefined, environment: undefined },
       (name, error) => defects.push([name, error])

@@ -4,6 +4,7 @@
  * connections; and the request log has exactly one record per HTTP request the client sent.
  */
 import { randomUUID } from "node:crypto"
+import { request } from "node:http"
 import { Schemas } from "@authctx/api"
 import type { Emulator } from "@authctx/emulator"
 import { Schema } from "effect"
@@ -91,26 +92,34 @@ describe("request idempotency (SPEC §6)", () => {
   it("a duplicate that arrives while the first is still being received waits for its answer", async () => {
     const task = fresh("slow-first")
     const idempotencyKey = randomUUID()
-    const body = new TextEncoder().encode(JSON.stringify({ payload: { task } }))
-    // The first request's body arrives slowly, so it holds the key while the duplicate comes in.
-    const slowBody = new ReadableStream<Uint8Array>({
-      async start(controller) {
-        controller.enqueue(body.slice(0, 5))
-        await new Promise((resolve) => setTimeout(resolve, 200))
-        controller.enqueue(body.slice(5))
-        controller.close()
-      }
+    const body = Buffer.from(JSON.stringify({ payload: { task } }))
+    // The first request's body arrives slowly, so it holds the key while the duplicate comes in. It
+    // declares its length: the trigger route refuses a body of unknown length (413), as the server does.
+    const first = new Promise<string>((resolve, reject) => {
+      const req = request(
+        `${emulator.url}/api/v1/tasks/${task}/trigger`,
+        {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${key}`,
+            "content-type": "application/json",
+            "content-length": String(body.length),
+            "x-trigger-request-idempotency-key": idempotencyKey
+          }
+        },
+        (res) => {
+          let text = ""
+          res.setEncoding("utf8")
+          res.on("data", (chunk: string) => {
+            text += chunk
+          })
+          res.on("end", () => resolve(text))
+        }
+      )
+      req.on("error", reject)
+      req.write(body.subarray(0, 5))
+      setTimeout(() => req.end(body.subarray(5)), 200)
     })
-    const first = fetch(`${emulator.url}/api/v1/tasks/${task}/trigger`, {
-      method: "POST",
-      headers: {
-        authorization: `Bearer ${key}`,
-        "content-type": "application/json",
-        "x-trigger-request-idempotency-key": idempotencyKey
-      },
-      body: slowBody,
-      duplex: "half"
-    } as RequestInit).then((res) => res.text())
     await new Promise((resolve) => setTimeout(resolve, 50))
     const second = await call(emulator.url, triggerSend(task, idempotencyKey))
     expect(second.text).toBe(await first)

@@ -143,6 +143,7 @@ const envParams = (target: Target) => ({ projectRef: target.projectRef, env: tar
  */
 export const fixtures: Readonly<Record<string, Fixture>> = {
   "tasks.trigger": async () => ({ params: { taskId: "hello" }, body: { payload: { n: 1 } } }),
+  "packets.upload": async () => ({ params: { filename: `trigger/${fresh("packet")}/payload.json` } }),
   "tasks.createBatch": async () => ({ params: {}, body: { runCount: 1 } }),
   "tasks.streamBatchItems": async (url, target) => {
     const batchId = field(

@@ -17,7 +17,7 @@ import {
   resolveScope
 } from "./auth.js"
 import type { Context, Handler } from "./handler.js"
-import { formatIssues } from "./handlers.js"
+import { formatIssues, maxContentLength } from "./handlers.js"
 import type { State } from "./model.js"
 
 type Decoder = (input: unknown) => Either.Either<unknown, ParseResult.ParseError>
@@ -39,6 +39,8 @@ export interface Route extends RouteAuth {
   readonly payload: { readonly kind: PayloadKind; readonly decode: Decoder } | undefined
   readonly encodeSuccess: (value: unknown) => Either.Either<unknown, ParseResult.ParseError>
   readonly successStatus: number
+  /** The server's body limit on this route (413 after auth), if it has one. */
+  readonly maxContentLength: number | undefined
   readonly handler: Handler
 }
 
@@ -90,6 +92,7 @@ export const compile = (
             },
       encodeSuccess: Schema.encodeUnknownEither(success),
       successStatus: HttpApiSchema.getStatusSuccess(success),
+      maxContentLength: maxContentLength[handlerKey(entry)],
       handler
     })
   }
@@ -135,9 +138,14 @@ export interface Request {
   readonly identity: Identity
   readonly branch: string | undefined
   readonly now: number
+  /** The declared `content-length`, `undefined` when absent (a chunked body). */
+  readonly contentLength: number | undefined
+  /** The emulator's own origin, for presigned URLs. */
+  readonly origin: string
 }
 
 const internalError = errorAnswer(500, "Internal error")
+const bodyTooLarge = errorAnswer(413, "Request body too large")
 
 const parseQuery = (query: string): Record<string, string | Array<string>> => {
   const out: Record<string, string | Array<string>> = {}
@@ -197,6 +205,11 @@ export const dispatch = (
   scoped.projectRef = scope.project.ref
   scoped.environment = scope.environment?.slug
 
+  // The server's route builder: after auth, a body over the route's limit (or of unknown length) is 413.
+  const limit = route.maxContentLength
+  if (limit !== undefined && (request.contentLength === undefined || request.contentLength > limit))
+    return bodyTooLarge
+
   let query: unknown
   if (route.decodeQuery !== undefined) {
     const decoded = route.decodeQuery(parseQuery(request.query))
@@ -218,7 +231,8 @@ export const dispatch = (
     principal,
     project: scope.project,
     environment: scope.environment,
-    now: request.now
+    now: request.now,
+    origin: request.origin
   }
   try {
     const result = route.handler(context, { path, query, payload })

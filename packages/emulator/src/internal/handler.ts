@@ -63,6 +63,8 @@ export interface Context {
   /** Absent on project-wide routes (`runs.list (project)`). */
   readonly environment: Environment | undefined
   readonly now: number
+  /** The emulator's own origin (`http://127.0.0.1:port`), for the presigned URLs it serves. */
+  readonly origin: string
 }
 
 /** The decoded request parts. */

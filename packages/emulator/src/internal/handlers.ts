@@ -3,7 +3,7 @@
  * route has none). Each is plain synchronous code over the in-memory model; its value is encoded with the
  * route's success schema by the dispatcher.
  */
-import { Headers, ManagementApi, Schemas } from "@authctx/api"
+import { Headers, ManagementApi, Packet, Schemas } from "@authctx/api"
 import { Either, ParseResult, Schema } from "effect"
 import * as Cron from "./cron.js"
 import {
@@ -35,6 +35,7 @@ import {
   type State,
   slugs
 } from "./model.js"
+import * as ObjectStore from "./objectStore.js"
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -77,6 +78,96 @@ const formatIssues = (error: ParseResult.ParseError): string =>
     .join("; ")
 
 // ---------------------------------------------------------------------------------------------------------
+// Packets (docs/reference/payloads.md)
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * Request bodies over these sizes (by `content-length`, checked after auth) are answered 413
+ * `Request body too large`, as the server's route builder answers them (`maxContentLength`): 3 MiB on
+ * `tasks.trigger` (`TASK_PAYLOAD_MAXIMUM_SIZE`, 3,145,728 bytes), 128 KiB on the batch create call. A body
+ * without `content-length` is refused there too, as the server refuses it.
+ */
+export const maxContentLength: Readonly<Record<string, number>> = {
+  "tasks.trigger": 3_145_728,
+  "tasks.createBatch": 131_072
+}
+
+/** Inline packets of this many bytes or more are offloaded by the server itself (`TASK_PAYLOAD_OFFLOAD_THRESHOLD`, 512 KiB). */
+const serverOffloadBytes = 524_288
+
+/**
+ * The payload packet the server stores for a trigger (its `DefaultPayloadProcessor`): with
+ * `application/json` (the default) the payload is JSON-encoded; with any other type a string payload is
+ * kept as is and anything else is dropped. Inline data of 512 KiB or more goes to object storage.
+ */
+const storedPacket = (
+  state: State,
+  environment: Environment,
+  payload: unknown,
+  payloadType: string | undefined
+): Packet.Packet => {
+  const dataType = payloadType ?? Packet.DataType.json
+  const packet: Packet.Packet =
+    dataType === Packet.DataType.json
+      ? { data: JSON.stringify(payload) as string | undefined, dataType }
+      : typeof payload === "string"
+        ? { data: payload, dataType }
+        : { dataType }
+  if (packet.data === undefined || packet.data.length === 0 || Packet.byteLength(packet) < serverOffloadBytes)
+    return packet
+  const path = `${newId(state, "packet_")}/payload.json`
+  state.objects.objects.set(ObjectStore.keyOf(environment.project.ref, environment.slug, path), {
+    data: packet.data,
+    contentType: dataType
+  })
+  return { data: path, dataType: Packet.DataType.store }
+}
+
+/** The output a finished run reports: an `echo…` task returns its payload, any other `{ ok, taskIdentifier }`. */
+const outputPacket = (run: Run): Packet.Packet =>
+  run.taskIdentifier.startsWith("echo")
+    ? run.payload
+    : Packet.serialize({ ok: true, taskIdentifier: run.taskIdentifier })
+
+const isStored = (packet: Packet.Packet): packet is Packet.Packet & { readonly data: string } =>
+  packet.dataType === Packet.DataType.store && typeof packet.data === "string"
+
+/** The JSON form the server answers (`parsePacketAsJson`); a packet that does not parse is shown as its text. */
+const jsonOf = (packet: Packet.Packet): unknown => {
+  try {
+    return Packet.toJson(packet)
+  } catch {
+    return packet.data
+  }
+}
+
+/**
+ * A packet as `runs.retrieve` shows it: `{field}PresignedUrl` (a GET URL, 300 s) when it is in object
+ * storage, the JSON form in `{field}` otherwise, nothing when it has no data.
+ */
+const shownPacket = (
+  context: Context,
+  environment: Environment,
+  field: "payload" | "output",
+  packet: Packet.Packet
+): Record<string, unknown> => {
+  if (isStored(packet)) {
+    const key = ObjectStore.keyOf(environment.project.ref, environment.slug, packet.data)
+    return {
+      [`${field}PresignedUrl`]: ObjectStore.presign(
+        context.state.objects,
+        context.origin,
+        "GET",
+        key,
+        context.now
+      )
+    }
+  }
+  const json = jsonOf(packet)
+  return json === undefined ? {} : { [field]: json }
+}
+
+// ---------------------------------------------------------------------------------------------------------
 // Runs
 // ---------------------------------------------------------------------------------------------------------
 
@@ -107,15 +198,15 @@ const runFields = (run: Run, s: RunState) => ({
   taskKind: "STANDARD"
 })
 
-const retrievedRun = (run: Run, now: number, state: State): Schemas.RetrieveRunResponse => {
-  const s = runState(run, now, state.timings)
+const retrievedRun = (run: Run, context: Context): Schemas.RetrieveRunResponse => {
+  const s = runState(run, context.now, context.state.timings)
   return {
     ...runFields(run, s),
     depth: 0,
     triggerFunction: run.triggerFunction,
     ...(run.batchId === undefined ? {} : { batchId: run.batchId }),
-    ...(run.payload === undefined ? {} : { payload: run.payload }),
-    ...(s.status === "COMPLETED" ? { output: { ok: true, taskIdentifier: run.taskIdentifier } } : {}),
+    ...shownPacket(context, run.environment, "payload", run.payload),
+    ...(s.status === "COMPLETED" ? shownPacket(context, run.environment, "output", outputPacket(run)) : {}),
     ...(s.status === "FAILED"
       ? {
           error: {
@@ -276,20 +367,19 @@ const listRuns = (
 
 /** The new run a trigger (or a batch item) asks for, or why its options are invalid. */
 const triggerRun = (
+  context: Context,
   environment: Environment,
   taskIdentifier: string,
   payload: unknown,
   options: Schemas.TriggerTaskOptions | Schemas.BatchItemOptions | undefined,
-  batchId: string | undefined,
-  now: number
+  batchId: string | undefined
 ): NewRun | string => {
-  const delayedUntil = parseDelay(options?.delay, now)
+  const delayedUntil = parseDelay(options?.delay, context.now)
   if (typeof delayedUntil === "string") return delayedUntil
   return {
     environment,
     taskIdentifier,
-    payload,
-    payloadType: options?.payloadType,
+    payload: storedPacket(context.state, environment, payload, options?.payloadType),
     delayedUntil,
     tags: toTags(options?.tags),
     metadata: toRecord(options?.metadata),
@@ -333,7 +423,7 @@ const streamItems = (
         400,
         `${where}: index ${item.index} is out of range: the batch has ${batch.runCount} items (0..${batch.runCount - 1})`
       )
-    const run = triggerRun(environment, item.task, item.payload, item.options, batch.id, context.now)
+    const run = triggerRun(context, environment, item.task, item.payload, item.options, batch.id)
     if (typeof run === "string") return fail(400, `${where}: ${run}`)
     items.push({ index: item.index, run })
   }
@@ -451,14 +541,7 @@ const defaultPerPage = 10
 export const handlers: Readonly<Record<string, Handler>> = {
   "tasks.trigger": define(ManagementApi.tasksTrigger, (context, { path, payload }) =>
     withEnvironment(context, (environment) => {
-      const run = triggerRun(
-        environment,
-        path.taskId,
-        payload.payload,
-        payload.options,
-        undefined,
-        context.now
-      )
+      const run = triggerRun(context, environment, path.taskId, payload.payload, payload.options, undefined)
       if (typeof run === "string") return fail(400, run)
       const created = createRun(context.state, run, context.now)
       return ok({ id: created.run.id, isCached: created.cached }, publicAccessToken("runs", created.run.id))
@@ -500,6 +583,18 @@ export const handlers: Readonly<Record<string, Handler>> = {
     })
   ),
 
+  "packets.upload": define(ManagementApi.packetsUpload, (context, { path }) =>
+    withEnvironment(context, (environment) => {
+      const safe = ObjectStore.safePath(path.filename)
+      if (safe === undefined) return fail(400, ObjectStore.invalidPathMessage)
+      const key = ObjectStore.keyOf(environment.project.ref, environment.slug, safe)
+      return ok({
+        presignedUrl: ObjectStore.presign(context.state.objects, context.origin, "PUT", key, context.now),
+        storagePath: safe
+      })
+    })
+  ),
+
   "runs.list": define(ManagementApi.runsList, (context, { query }) =>
     withEnvironment(context, (environment) =>
       listRuns(context.state, new Set([environment]), query, context.now)
@@ -520,12 +615,13 @@ export const handlers: Readonly<Record<string, Handler>> = {
     withEnvironment(context, (environment) => {
       const run = findRun(context.state, environment, path.runId)
       if (run === undefined) return notFound.run
-      if (run.final.body !== undefined)
-        return okMemo(run.final, () => retrievedRun(run, context.now, context.state))
+      if (run.final.body !== undefined) return okMemo(run.final, () => retrievedRun(run, context))
       const s = runState(run, context.now, context.state.timings)
-      return isFinal(s.status)
-        ? okMemo(run.final, () => retrievedRun(run, context.now, context.state))
-        : ok(retrievedRun(run, context.now, context.state))
+      // A presigned URL expires: an answer carrying one is built afresh every time, never memoised.
+      const presigns = isStored(run.payload) || (s.status === "COMPLETED" && isStored(outputPacket(run)))
+      return isFinal(s.status) && !presigns
+        ? okMemo(run.final, () => retrievedRun(run, context))
+        : ok(retrievedRun(run, context))
     })
   ),
 
@@ -549,8 +645,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
         {
           environment,
           taskIdentifier: original.taskIdentifier,
-          payload: payload.payload === undefined ? original.payload : payload.payload,
-          payloadType: payload.payload === undefined ? original.payloadType : payload.payloadType,
+          payload:
+            payload.payload === undefined
+              ? original.payload
+              : storedPacket(context.state, environment, payload.payload, payload.payloadType),
           delayedUntil,
           tags: payload.tags === undefined ? original.tags : toTags(payload.tags),
           metadata: payload.metadata ?? original.metadata,

@@ -3,8 +3,10 @@
  * two branches), keys and users, and the resources the routes create (runs, batches, env vars, schedules).
  * Everything random comes from seeded sources, so the same seed gives the same keys and ids.
  */
+import type { Packet } from "@authctx/api"
 import { Credential } from "@authctx/core"
 import { Either } from "effect"
+import * as ObjectStore from "./objectStore.js"
 import * as Random from "./random.js"
 
 /** An environment slug as it appears in envvars paths. */
@@ -107,8 +109,8 @@ export interface Run {
   readonly seq: number
   readonly environment: Environment
   readonly taskIdentifier: string
-  readonly payload: unknown
-  readonly payloadType: string | undefined
+  /** The payload packet as the server stores it (docs/reference/payloads.md). */
+  readonly payload: Packet.Packet
   readonly createdAt: number
   readonly delayedUntil: number | undefined
   readonly tags: ReadonlyArray<string>
@@ -150,6 +152,8 @@ export interface State {
   /** Every run in creation order. */
   readonly runList: Array<Run>
   readonly batches: Map<string, Batch>
+  /** Offloaded packets, behind presigned URLs the emulator serves itself. */
+  readonly objects: ObjectStore.ObjectStore
   readonly timings: Timings
   /** The source of resource ids (kept apart from the key source, so keys never depend on traffic). */
   readonly ids: Random.Random
@@ -323,6 +327,7 @@ export const make = (
     runs: new Map(),
     runList: [],
     batches: new Map(),
+    objects: ObjectStore.make(),
     timings,
     ids: Random.make((seed ^ 0x5bd1e995) >>> 0),
     nextSeq: 1
@@ -402,8 +407,7 @@ export const isFinal = (status: RunState["status"]): boolean =>
 export interface NewRun {
   readonly environment: Environment
   readonly taskIdentifier: string
-  readonly payload: unknown
-  readonly payloadType: string | undefined
+  readonly payload: Packet.Packet
   readonly delayedUntil: number | undefined
   readonly tags: ReadonlyArray<string>
   readonly metadata: Readonly<Record<string, unknown>> | undefined

@@ -13,6 +13,7 @@ import { type Answer, dispatch, errorAnswer, type Route } from "./dispatcher.js"
 import type { Fault, RouteNames } from "./faults.js"
 import * as Idempotency from "./idempotency.js"
 import type { State } from "./model.js"
+import * as ObjectStore from "./objectStore.js"
 
 /** Request bodies above this many bytes are answered 413. */
 export const maxBodyBytes = 5 * 1024 * 1024
@@ -61,6 +62,8 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   let records: Array<RequestLog.RequestRecord> = []
   let nextSeq = 1
   const timers = new Set<NodeJS.Timeout>()
+  /** This server's own origin, set once listening (before any request arrives): presigned URLs point here. */
+  let origin = ""
 
   const emit = (line: string) => {
     if (log === undefined) return
@@ -132,6 +135,46 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     const drop = (): void => {
       if (finish(0)) req.socket.destroy()
     }
+    /** The object store behind presigned URLs: no `Authorization`, no faults, its own size cap. */
+    const serveObject = (objectMethod: string, objectPath: string, objectQuery: string): void => {
+      record.route = "object store"
+      const answerObject = (answer: ObjectStore.ObjectAnswer): void => {
+        if (!finish(answer.status)) return
+        res.writeHead(answer.status, {
+          "content-type": answer.contentType,
+          "content-length": Buffer.byteLength(answer.body)
+        })
+        res.end(answer.body)
+      }
+      if (objectMethod !== "GET" && objectMethod !== "PUT") {
+        respond(methodNotAllowed)
+        return
+      }
+      const handleWith = (body: Buffer | undefined) =>
+        answerObject(
+          ObjectStore.handle(state.objects, {
+            method: objectMethod,
+            pathname: objectPath,
+            query: objectQuery,
+            contentType: headerValue(headers["content-type"]),
+            body,
+            now: Date.now()
+          })
+        )
+      if (objectMethod === "GET") {
+        handleWith(undefined)
+        return
+      }
+      if (Number(headers["content-length"]) > ObjectStore.maxObjectBytes) {
+        answerObject(ObjectStore.tooLarge)
+        return
+      }
+      watchClose()
+      readBody(req, ObjectStore.maxObjectBytes, (body) => {
+        if (body === "tooLarge") answerObject(ObjectStore.tooLarge)
+        else if (body !== "aborted") handleWith(body)
+      })
+    }
     let watching = false
     const watchClose = (): void => {
       if (watching) return
@@ -140,6 +183,10 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     }
 
     try {
+      if (pathname.startsWith(ObjectStore.pathPrefix)) {
+        serveObject(method, pathname, q === -1 ? "" : url.slice(q + 1))
+        return
+      }
       const match = Catalog.match(method, pathname)
       if (match === undefined) {
         respond(Catalog.pathExists(pathname) ? methodNotAllowed : notFound)
@@ -162,7 +209,17 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         try {
           return dispatch(
             state,
-            { route, params: match.params, query, body, identity, branch: branchOf(branch), now: Date.now() },
+            {
+              route,
+              params: match.params,
+              query,
+              body,
+              identity,
+              branch: branchOf(branch),
+              now: Date.now(),
+              contentLength: Number.isFinite(declaredLength) ? declaredLength : undefined,
+              origin
+            },
             record,
             onDefect
           )
@@ -178,7 +235,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           return
         }
         watchClose()
-        readBody(req, (body) => {
+        readBody(req, maxBodyBytes, (body) => {
           if (body === "tooLarge") {
             then(undefined)
             respond(tooLarge, true)
@@ -267,8 +324,9 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       const address = server.address() as AddressInfo
       const shownHost = host.includes(":") ? `[${host}]` : host
       let stopped: Promise<void> | undefined
+      origin = `http://${shownHost}:${address.port}`
       resolve({
-        url: `http://${shownHost}:${address.port}`,
+        url: origin,
         requests: () => records.slice().sort((a, b) => a.seq - b.seq),
         clearRequests: () => {
           records = []
@@ -287,8 +345,12 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   })
 }
 
-/** Reads a request body up to the limit. */
-const readBody = (req: http.IncomingMessage, then: (body: Buffer | "tooLarge" | "aborted") => void): void => {
+/** Reads a request body up to `limit` bytes. */
+const readBody = (
+  req: http.IncomingMessage,
+  limit: number,
+  then: (body: Buffer | "tooLarge" | "aborted") => void
+): void => {
   const chunks: Array<Buffer> = []
   let size = 0
   let settled = false
@@ -300,7 +362,7 @@ const readBody = (req: http.IncomingMessage, then: (body: Buffer | "tooLarge" | 
   req.on("data", (chunk: Buffer) => {
     if (settled) return
     size += chunk.length
-    if (size > maxBodyBytes) {
+    if (size > limit) {
       chunks.length = 0
       settle("tooLarge")
     } else chunks.push(chunk)

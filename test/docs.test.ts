@@ -3,11 +3,12 @@
  * marked as shell (or as data: json, text). Blocks are written as modules under test/build/docs-blocks and
  * type-checked together with the compiler API, with the workspace's compiler options.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
 import { describe, expect, it } from "vitest"
+import { type Block, codeBlocks } from "./support/markdown.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const out = join(root, "test/build/docs-blocks")
@@ -22,34 +23,8 @@ const markdownFiles = (dir: string): Array<string> =>
     return name.endsWith(".md") ? [path] : []
   })
 
-interface Block {
-  readonly file: string
-  readonly line: number
-  readonly lang: string
-  readonly code: string
-}
-
-const blocksOf = (file: string): Array<Block> => {
-  const lines = readFileSync(file, "utf8").split("\n")
-  const blocks: Array<Block> = []
-  for (let i = 0; i < lines.length; i++) {
-    const open = /^(\s*)```(\S*)/.exec(lines[i] ?? "")
-    if (!open) continue
-    const start = i
-    const body: Array<string> = []
-    for (i++; i < lines.length && !/^\s*```\s*$/.test(lines[i] ?? ""); i++) body.push(lines[i] ?? "")
-    blocks.push({
-      file: relative(root, file),
-      line: start + 1,
-      lang: (open[2] ?? "").toLowerCase(),
-      code: body.join("\n")
-    })
-  }
-  return blocks
-}
-
 const files = [join(root, "README.md"), ...markdownFiles(join(root, "docs"))]
-const blocks = files.flatMap(blocksOf)
+const blocks = files.flatMap((file) => codeBlocks(file, relative(root, file)))
 
 describe("code blocks in README.md and docs/", () => {
   it("are labelled: TypeScript (checked), shell or data", () => {

@@ -12,80 +12,28 @@
  *   through `payloadPresignedUrl`/`outputPresignedUrl`;
  * - a 3.5 MB body is refused as the server refuses it.
  */
-import * as http from "node:http"
-import type { AddressInfo } from "node:net"
 import * as Authctx from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
-
-/** A request as the proxy saw it. */
-interface Seen {
-  readonly method: string
-  readonly path: string
-  readonly authorization: string | undefined
-  readonly body: string
-}
+import { type Recorded, type Recorder, startRecorder } from "./support/recorder.js"
 
 let emulator: Emulator
-let proxy: http.Server
+let proxy: Recorder
 let proxyUrl: string
-let seen: Array<Seen> = []
+/** The requests recorded since the last test began. */
+let seen: ReadonlyArray<Recorded> = []
 let secretKey: string
 let client: ReturnType<typeof createAuthctx>
 
 const createAuthctx = (accessToken: string, baseURL: string) =>
   Authctx.createClient({ accessToken, baseURL }).requireSecretKey()
 
-const hopByHop = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"])
-
-/** Forwards every request to the emulator and records it (the body whole: these tests send small ones). */
-const startProxy = (target: string): Promise<http.Server> =>
-  new Promise((resolve) => {
-    const server = http.createServer((req, res) => {
-      const chunks: Array<Buffer> = []
-      req.on("data", (chunk: Buffer) => chunks.push(chunk))
-      req.on("end", () => {
-        const body = Buffer.concat(chunks)
-        seen.push({
-          method: req.method ?? "GET",
-          path: req.url ?? "/",
-          authorization: req.headers.authorization,
-          body: body.toString("utf8")
-        })
-        const headers: Record<string, string> = {}
-        for (const [name, value] of Object.entries(req.headers))
-          if (typeof value === "string" && !hopByHop.has(name)) headers[name] = value
-        fetch(`${target}${req.url ?? "/"}`, {
-          method: req.method ?? "GET",
-          headers,
-          ...(body.length > 0 ? { body } : {})
-        }).then(
-          async (answer) => {
-            const text = Buffer.from(await answer.arrayBuffer())
-            const out: Record<string, string> = {}
-            answer.headers.forEach((value, name) => {
-              if (name !== "content-encoding" && name !== "transfer-encoding" && name !== "connection")
-                out[name] = value
-            })
-            out["content-length"] = String(text.length)
-            res.writeHead(answer.status, out)
-            res.end(text)
-          },
-          () => {
-            res.writeHead(502)
-            res.end()
-          }
-        )
-      })
-    })
-    server.listen(0, "127.0.0.1", () => resolve(server))
-  })
-
 beforeAll(async () => {
   emulator = await startEmulator({ seed: 10, timings: { queuedMs: 0, executingMs: 0 } })
-  proxy = await startProxy(emulator.url)
-  proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`
+  proxy = await startRecorder(emulator.url)
+  proxyUrl = proxy.url
+  seen = proxy.records
   const project = emulator.credentials.projects[0]
   if (project === undefined) throw new Error("the emulator has two projects")
   secretKey = project.environments.dev.legacySecretKey
@@ -93,11 +41,11 @@ beforeAll(async () => {
   client = createAuthctx(secretKey, proxyUrl)
 })
 afterAll(async () => {
-  await new Promise((resolve) => proxy.close(resolve))
+  await proxy.close()
   await emulator.stop()
 })
 beforeEach(() => {
-  seen = []
+  proxy.clear()
 })
 
 /** A payload with every type plain JSON loses. */
@@ -380,7 +328,7 @@ describe("tasks.batchTrigger items carry payloads as the SDK's", () => {
     await Sdk.tasks.batchTrigger("echo-batch", items())
     const sdkLines = ndjsonLines().map(comparable)
     const sdkCreate = JSON.parse(seen.find((s) => s.path === "/api/v3/batches")?.body ?? "{}")
-    seen = []
+    proxy.clear()
     await client.tasks.batchTrigger("echo-batch", items())
     const ourLines = ndjsonLines().map(comparable)
     const ourCreate = JSON.parse(seen.find((s) => s.path === "/api/v3/batches")?.body ?? "{}")
@@ -415,7 +363,7 @@ describe("tasks.batchTrigger items carry payloads as the SDK's", () => {
 describe("runs.replay override body", () => {
   it("the same body as the SDK's, and the same payload on the new run", async () => {
     const { id } = await client.tasks.trigger("echo-replay", { n: 1 })
-    seen = []
+    proxy.clear()
     const theirs = await Sdk.runs.replay(id, { payload: rich() })
     const ours = await client.runs.replay(id, { payload: rich() })
     const [sdkBody, ourBody] = seen.filter((s) => s.path.endsWith("/replay")).map((s) => JSON.parse(s.body))
@@ -427,13 +375,13 @@ describe("runs.replay override body", () => {
 
   it("a string override is SuperJSON too, as the SDK sends it; no override keeps the payload", async () => {
     const { id } = await client.tasks.trigger("echo-replay", { n: 1 })
-    seen = []
+    proxy.clear()
     await Sdk.runs.replay(id, { payload: "text" })
     await client.runs.replay(id, { payload: "text" })
     const [sdkBody, ourBody] = seen.filter((s) => s.path.endsWith("/replay")).map((s) => JSON.parse(s.body))
     expect(sdkBody).toEqual({ payload: '{"json":"text"}', payloadType: "application/super+json" })
     expect(ourBody).toEqual(sdkBody)
-    seen = []
+    proxy.clear()
     const kept = await client.runs.replay(id)
     await Sdk.runs.replay(id)
     const [ourEmpty, sdkEmpty] = seen.filter((s) => s.path.endsWith("/replay")).map((s) => s.body)

@@ -408,7 +408,9 @@ const prepare = (
     [Headers.source]: client.options.source,
     [Headers.clientVersion]: version,
     [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
-    [Headers.requestIdempotencyKey]: newIdempotencyKey()
+    // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
+    // (docs/reference/idempotency.md)
+    ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
   }
   const branch = Auth.branchFor(auth, environment)
   if (branch !== undefined) headers[Headers.branch] = branch

@@ -16,11 +16,15 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { Effect } from "effect"
+import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 
-/** Trigger options (the public API's `options`, all optional). */
-export type TriggerOptions = Schemas.TriggerTaskOptions
+/**
+ * Trigger options (the public API's `options`, all optional). `idempotencyKey` takes the SDK's shapes and
+ * is sent as the SDK sends it (docs/reference/idempotency.md).
+ */
+export type TriggerOptions = Idempotency.AcceptKey<Schemas.TriggerTaskOptions>
 
 /**
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
@@ -48,7 +52,7 @@ export const trigger = (
       path: { taskId },
       payload: {
         ...(wire.payload === undefined ? {} : { payload: wire.payload }),
-        options: { ...options, ...payloadOptions(wire) }
+        options: { ...Idempotency.triggerOptions(options), ...payloadOptions(wire) }
       }
     })
   )
@@ -62,20 +66,28 @@ const payloadOptions = (wire: Payload.WirePayload) => ({
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
   readonly payload: unknown
-  readonly options?: Schemas.BatchItemOptions | undefined
+  readonly options?: Idempotency.AcceptKey<Schemas.BatchItemOptions> | undefined
 }
 
 /** Batch options. */
 export interface BatchOptions {
-  /** A repeat with the same key returns the first batch (`isCached: true`) and sends no items. */
-  readonly idempotencyKey?: string | undefined
+  /**
+   * A repeat with the same key returns the first batch (`isCached: true`) and creates no runs. Items without
+   * their own key get one derived from it, as the SDK derives them (docs/reference/idempotency.md).
+   */
+  readonly idempotencyKey?: Idempotency.IdempotencyKeyInput | undefined
+  /** The TTL of the items' idempotency keys (`"1h"`, `"30m"`, `"7d"`) where an item sets none. */
+  readonly idempotencyKeyTTL?: string | undefined
 }
 
 /** The result of a batch trigger. */
 export interface BatchResult {
   readonly batchId: string
   readonly runCount: number
-  /** The batch existed already under its idempotency key; no items were sent. */
+  /**
+   * The batch existed already under its idempotency key. Its items are sent again all the same: the
+   * server accepts them only if it is missing some, and otherwise refuses (then `itemsAccepted` is 0).
+   */
   readonly isCached: boolean
   /** Whether the server holds every item (it answers `sealed: true`). */
   readonly sealed: boolean
@@ -86,7 +98,8 @@ export interface BatchResult {
 const toNdjson = (
   taskId: string,
   items: ReadonlyArray<BatchItem>,
-  payloads: ReadonlyArray<Payload.WirePayload>
+  payloads: ReadonlyArray<Payload.WirePayload>,
+  batch: BatchOptions | undefined
 ): string =>
   items
     .map((item, index) => {
@@ -95,7 +108,10 @@ const toNdjson = (
         index,
         task: taskId,
         ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
-        options: { ...item.options, ...(wire === undefined ? {} : payloadOptions(wire)) }
+        options: {
+          ...Idempotency.itemOptions(item.options, batch, index),
+          ...(wire === undefined ? {} : payloadOptions(wire))
+        }
       })
     })
     .join("\n")
@@ -140,34 +156,36 @@ export const batchTrigger = (
       payload: {
         runCount: items.length,
         taskIdentifiers: [taskId],
-        ...(options?.idempotencyKey !== undefined ? { idempotencyKey: options.idempotencyKey } : {})
+        ...Idempotency.resolve(options?.idempotencyKey)
       }
     })
-    if (created.isCached) {
-      return {
-        batchId: created.id,
-        runCount: created.runCount,
-        isCached: true,
-        sealed: true,
-        itemsAccepted: 0,
-        itemsDeduplicated: 0
-      } satisfies BatchResult
-    }
-    const body = toNdjson(taskId, items, payloads)
+    const body = toNdjson(taskId, items, payloads, options)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {
+      // A refusal because the batch is sealed means it holds every item: the answer to an earlier send was
+      // lost, or the batch is a cached one that got its items before (the SDK fails on the first and sends
+      // nothing for the second, which leaves a batch whose items were lost empty; docs/reference/idempotency.md)
       const streamed = yield* call(ManagementApi.tasksStreamBatchItems, {
         path: { batchId: created.id },
         payload: body
-      })
+      }).pipe(Effect.catchIf(Idempotency.isSealedRefusal, () => Effect.succeed(undefined)))
+      if (streamed === undefined)
+        return {
+          batchId: created.id,
+          runCount: created.runCount,
+          isCached: created.isCached,
+          sealed: true,
+          itemsAccepted: accepted,
+          itemsDeduplicated: deduplicated
+        } satisfies BatchResult
       accepted += streamed.itemsAccepted
       deduplicated += streamed.itemsDeduplicated
       if (streamed.sealed || send >= maxStreamSends) {
         return {
           batchId: created.id,
           runCount: created.runCount,
-          isCached: false,
+          isCached: created.isCached,
           sealed: streamed.sealed,
           itemsAccepted: accepted,
           itemsDeduplicated: deduplicated

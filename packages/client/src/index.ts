@@ -16,6 +16,7 @@
  */
 export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
+export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"

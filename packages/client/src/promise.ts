@@ -23,6 +23,7 @@ import { Auth, AuthScope, type Capability, CapabilityError, type Credential } fr
 import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
 import * as Envvars from "./Envvars.js"
 import { InvalidRequestError } from "./Errors.js"
+import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
@@ -199,6 +200,25 @@ export const tasks = {
     items: ReadonlyArray<Tasks.BatchItem>,
     options?: Tasks.BatchOptions
   ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options))
+}
+
+/**
+ * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a
+ * task every scope hashes the same.
+ *
+ * @example
+ * ```ts
+ * import { idempotencyKeys, tasks } from "@authctx/client/promise"
+ *
+ * const idempotencyKey = await idempotencyKeys.create("order-1234")
+ * await tasks.trigger("ship-order", { orderId: "1234" }, { idempotencyKey })
+ * ```
+ */
+export const idempotencyKeys = {
+  create: async (
+    key: IdempotencyKeys.IdempotencyKeyInput,
+    options?: { readonly scope?: IdempotencyKeys.IdempotencyKeyScope }
+  ): Promise<string> => IdempotencyKeys.create(key, options)
 }
 
 /**

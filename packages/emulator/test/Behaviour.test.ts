@@ -325,6 +325,10 @@ describe("batch trigger, two phases", () => {
       ndjson([0, 1, 2].map((index) => ({ index, task: "b", payload: { index } })))
     )
     expect(full.json).toEqual({ id: batchId, itemsAccepted: 1, itemsDeduplicated: 2, sealed: true })
+    // as the server: a sealed batch refuses more items
+    const late = await stream(batchId, ndjson([{ index: 0, task: "b" }]))
+    expect(late.status).toBe(422)
+    expect(late.json).toEqual({ error: `Batch ${batchId} is already sealed and cannot accept more items` })
     const runs = decodeList((await as(dev)({ path: `/api/v1/runs?filter[batch]=${batchId}` })).json)
     expect(runs.data).toHaveLength(3)
     const run = await retrieve(dev, runs.data[0]?.id ?? "")

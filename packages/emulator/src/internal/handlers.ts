@@ -384,6 +384,7 @@ const triggerRun = (
     tags: toTags(options?.tags),
     metadata: toRecord(options?.metadata),
     idempotencyKey: options?.idempotencyKey,
+    idempotencyKeyTTL: options?.idempotencyKeyTTL,
     batchId,
     isTest: options?.test ?? false,
     ttl: toTtl(options?.ttl),
@@ -403,6 +404,9 @@ const streamItems = (
   batch: Batch,
   body: string
 ): Result<Schemas.StreamBatchItemsResponse> => {
+  // as the server: a sealed batch (every item arrived) takes no more items
+  if (batch.items.size === batch.runCount)
+    return fail(422, `Batch ${batch.id} is already sealed and cannot accept more items`)
   const items: Array<{ index: number; run: NewRun }> = []
   const lines = body.split("\n")
   for (let i = 0; i < lines.length; i++) {
@@ -653,6 +657,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
           tags: payload.tags === undefined ? original.tags : toTags(payload.tags),
           metadata: payload.metadata ?? original.metadata,
           idempotencyKey: payload.idempotencyKey,
+          idempotencyKeyTTL: payload.idempotencyKeyTTL,
           batchId: undefined,
           isTest: original.isTest,
           ttl: payload.ttl === undefined ? original.ttl : toTtl(payload.ttl),

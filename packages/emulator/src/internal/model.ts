@@ -6,6 +6,7 @@
 import type { Packet } from "@authctx/api"
 import { Credential } from "@authctx/core"
 import { Either } from "effect"
+import * as Idempotency from "./idempotency.js"
 import * as ObjectStore from "./objectStore.js"
 import * as Random from "./random.js"
 
@@ -71,7 +72,7 @@ export interface Environment {
   /** Schedules in creation order. */
   readonly schedules: Map<string, Schedule>
   readonly schedulesByDeduplicationKey: Map<string, Schedule>
-  /** Runs by their trigger `idempotencyKey`. */
+  /** Runs by task and trigger `idempotencyKey` (`Idempotency.runKeyOf`). */
   readonly runsByIdempotencyKey: Map<string, Run>
   /** Batches by their `idempotencyKey`. */
   readonly batchesByIdempotencyKey: Map<string, Batch>
@@ -115,7 +116,9 @@ export interface Run {
   readonly delayedUntil: number | undefined
   readonly tags: ReadonlyArray<string>
   readonly metadata: Readonly<Record<string, unknown>> | undefined
-  readonly idempotencyKey: string | undefined
+  /** Cleared when the key expires or the run failed and a new trigger takes the key, as on the server. */
+  idempotencyKey: string | undefined
+  idempotencyKeyExpiresAt: number | undefined
   readonly batchId: string | undefined
   readonly isTest: boolean
   readonly ttl: string | undefined
@@ -412,6 +415,8 @@ export interface NewRun {
   readonly tags: ReadonlyArray<string>
   readonly metadata: Readonly<Record<string, unknown>> | undefined
   readonly idempotencyKey: string | undefined
+  /** `idempotencyKeyTTL` as sent (see `Idempotency.runKeyExpiresAt`). */
+  readonly idempotencyKeyTTL: string | undefined
   readonly batchId: string | undefined
   readonly isTest: boolean
   readonly ttl: string | undefined
@@ -419,16 +424,31 @@ export interface NewRun {
 }
 
 /**
- * Creates a run, or returns the run that already has this `idempotencyKey` in the environment
- * (`cached: true`).
+ * Creates a run, or returns the run that already holds this `idempotencyKey` for this task in the
+ * environment (`cached: true`). As on the server, an expired key, or one whose run failed, is taken from its
+ * old run and the trigger makes a new one.
  */
 export const createRun = (state: State, input: NewRun, now: number): { run: Run; cached: boolean } => {
-  if (input.idempotencyKey !== undefined) {
-    const existing = input.environment.runsByIdempotencyKey.get(input.idempotencyKey)
-    if (existing !== undefined) return { run: existing, cached: true }
+  const { idempotencyKeyTTL, ...fields } = input
+  const key =
+    input.idempotencyKey === undefined
+      ? undefined
+      : Idempotency.runKeyOf(input.taskIdentifier, input.idempotencyKey)
+  if (key !== undefined) {
+    const existing = input.environment.runsByIdempotencyKey.get(key)
+    if (existing !== undefined) {
+      const expired = existing.idempotencyKeyExpiresAt !== undefined && existing.idempotencyKeyExpiresAt < now
+      if (!expired && runState(existing, now, state.timings).status !== "FAILED")
+        return { run: existing, cached: true }
+      existing.idempotencyKey = undefined
+      existing.idempotencyKeyExpiresAt = undefined
+      input.environment.runsByIdempotencyKey.delete(key)
+    }
   }
   const run: Run = {
-    ...input,
+    ...fields,
+    idempotencyKeyExpiresAt:
+      input.idempotencyKey === undefined ? undefined : Idempotency.runKeyExpiresAt(idempotencyKeyTTL, now),
     id: newId(state, "run_"),
     seq: state.nextSeq++,
     createdAt: now,
@@ -438,8 +458,7 @@ export const createRun = (state: State, input: NewRun, now: number): { run: Run;
   }
   state.runs.set(run.id, run)
   state.runList.push(run)
-  if (input.idempotencyKey !== undefined)
-    input.environment.runsByIdempotencyKey.set(input.idempotencyKey, run)
+  if (key !== undefined) input.environment.runsByIdempotencyKey.set(key, run)
   return { run, cached: false }
 }
 

@@ -260,7 +260,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           respond({ status: injected.status, body: injected.body, headers: injected.headers(Date.now()) })
           return
         }
-        const key = idempotencyKey
+        const key = Idempotency.honoursRequestKey(route.name) ? idempotencyKey : undefined
         if (key === undefined) {
           produce(deliver)
           return

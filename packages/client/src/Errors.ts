@@ -94,8 +94,10 @@ export class RateLimitError extends Schema.TaggedError<RateLimitError>("@authctx
   { ...httpErrorFields, resetAt: Schema.optional(Schema.Number) }
 ) {
   override get message(): string {
+    // a server may send any number: only a representable date is shown (toISOString throws otherwise)
+    const at = this.resetAt !== undefined ? new Date(this.resetAt) : undefined
     const reset =
-      this.resetAt !== undefined ? `; the limit resets at ${new Date(this.resetAt).toISOString()}` : ""
+      at !== undefined && Number.isFinite(at.getTime()) ? `; the limit resets at ${at.toISOString()}` : ""
     return `${describe(this)}${reset}`
   }
 }
@@ -148,14 +150,48 @@ export class ApiSchemaError extends Schema.TaggedError<ApiSchemaError>("@authctx
 }
 
 /**
+ * A response whose body is larger than the client's `maxResponseBytes` (default 32 MiB, see
+ * docs/reference/retries-and-limits.md): the client stopped reading at the limit and closed the
+ * connection, so the answer cost no more memory than the limit. Not retried (the same answer would come
+ * back). Raise the limit with `ClientOptions.maxResponseBytes` if the server's answers are legitimately
+ * this large.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ * import { Effect } from "effect"
+ *
+ * const run = Runs.retrieve("run_123").pipe(
+ *   Effect.catchTag("ResponseTooLargeError", (e) => Effect.logWarning(`over ${e.limitBytes} bytes`))
+ * )
+ * ```
+ */
+export class ResponseTooLargeError extends Schema.TaggedError<ResponseTooLargeError>(
+  "@authctx/client/ResponseTooLargeError"
+)("ResponseTooLargeError", {
+  endpoint: Schema.String,
+  /** The status of the oversized answer. */
+  status: Schema.Number,
+  /** The limit in bytes that the body passed. */
+  limitBytes: Schema.Number
+}) {
+  override get message(): string {
+    return `${this.endpoint}: the response (${this.status}) is larger than the limit of ${this.limitBytes} bytes, so it was not read; raise ClientOptions.maxResponseBytes if such answers are expected`
+  }
+}
+
+/**
  * A request this client refused to send because its parameters do not match the endpoint's schema (the
- * types normally prevent it). Nothing was sent.
+ * types normally prevent it), or because a path parameter would change the route (empty, `.`, `..`, a
+ * lone surrogate): then `parameter` names it. Nothing was sent.
  */
 export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>(
   "@authctx/client/InvalidRequestError"
 )("InvalidRequestError", {
   endpoint: Schema.String,
-  issue: Schema.String
+  issue: Schema.String,
+  /** The path parameter at fault, e.g. `runId`, when one is. */
+  parameter: Schema.optional(Schema.String)
 }) {
   override get message(): string {
     return `${this.endpoint}: the request does not match its schema, so it was not sent: ${this.issue}`
@@ -175,6 +211,7 @@ export type ApiError =
   | UnexpectedStatusError
   | ApiConnectionError
   | ApiSchemaError
+  | ResponseTooLargeError
   | InvalidRequestError
 
 /** The fields of an HTTP error, as read from a response. */

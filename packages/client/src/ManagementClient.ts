@@ -36,8 +36,8 @@ import {
   Layer,
   Option,
   ParseResult,
-  Random,
   Redacted,
+  Schedule,
   Schema
 } from "effect"
 import * as Errors from "./Errors.js"
@@ -63,12 +63,22 @@ export interface RetryOptions {
   readonly maxRateLimitWaitMs: number
 }
 
-/** Client options. */
+/** Client options (the numbers and why: docs/reference/retries-and-limits.md). */
 export interface ClientOptions {
   /** Retry policy, or `false` to send each request once. */
   readonly retry?: Partial<RetryOptions> | false | undefined
   /** Time limit of one attempt, in ms (then it counts as a connection failure). Default 60 s. */
   readonly timeoutMs?: number | undefined
+  /**
+   * Time limit of a whole call, retries and waits included, in ms; then it fails with
+   * `ApiConnectionError`. Default 120 s (`defaultDeadlineMs`).
+   */
+  readonly deadlineMs?: number | undefined
+  /**
+   * Largest response body read, in bytes; past it the connection is closed and the call fails with
+   * `ResponseTooLargeError`. Default 32 MiB (`Transport.defaultMaxResponseBytes`).
+   */
+  readonly maxResponseBytes?: number | undefined
   /** The `x-trigger-source` header. Default `"authctx"`. */
   readonly source?: string | undefined
 }
@@ -83,18 +93,35 @@ export const defaultRetry: RetryOptions = {
   maxRateLimitWaitMs: 60_000
 }
 
+/**
+ * The default deadline of a call, retries included: 120 s. Without one, a server that accepts connections
+ * and never answers holds a call for 5 attempts × 60 s plus the backoff (about 309 s); 120 s still leaves
+ * room for the longest rate-limit wait the client accepts (60 s) and an attempt after it.
+ */
+export const defaultDeadlineMs = 120_000
+
 interface ResolvedOptions {
   readonly retry: RetryOptions
-  readonly timeout: Duration.Duration
+  /** The retry policy as a schedule, built once per client. */
+  readonly schedule: Schedule.Schedule<unknown, Errors.ApiError | Retryable>
+  readonly timeoutMs: number
+  readonly deadlineMs: number
+  readonly maxResponseBytes: number
   readonly source: string
 }
 
-const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => ({
-  retry:
-    options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry },
-  timeout: Duration.millis(options.timeoutMs ?? 60_000),
-  source: options.source ?? "authctx"
-})
+const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
+  const retry =
+    options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry }
+  return {
+    retry,
+    schedule: retrySchedule(retry),
+    timeoutMs: options.timeoutMs ?? 60_000,
+    deadlineMs: options.deadlineMs ?? defaultDeadlineMs,
+    maxResponseBytes: options.maxResponseBytes ?? Transport.defaultMaxResponseBytes,
+    source: options.source ?? "authctx"
+  }
+}
 
 /** The client service: options and the transport it sends with. */
 export class ManagementClient extends Context.Tag("@authctx/client/ManagementClient")<
@@ -171,6 +198,7 @@ export type AnyRoute = ManagementApi.Route<
 
 /** What a call sends, in decoded form: path parameters, query parameters, body. */
 export interface CallInput {
+  /** Checked before sending: a value that would change the route fails with `InvalidRequestError`. */
   readonly path?: Readonly<Record<string, string>> | undefined
   readonly urlParams?: Readonly<Record<string, string | number | undefined>> | undefined
   readonly payload?: unknown
@@ -206,8 +234,50 @@ const codecsOf = (endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps): Codec
   return codecs
 }
 
-const buildPath = (segments: ReadonlyArray<string>, params: Readonly<Record<string, string>> = {}): string =>
-  segments.map((s) => (s.startsWith(":") ? encodeURIComponent(params[s.slice(1)] ?? "") : s)).join("/")
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** Why a path parameter's value cannot be sent, or `undefined` when it can. */
+const pathProblem = (value: unknown): string | undefined => {
+  if (typeof value !== "string") return "is missing (a string is required)"
+  if (value.length === 0) return "is empty, which would call another route"
+  // percent-encoding leaves dots alone, and the URL parser resolves these segments: another route
+  if (value === "." || value === "..") return `is "${value}", which would call another route`
+  if (loneSurrogate.test(value)) return "contains a lone UTF-16 surrogate, which cannot be percent-encoded"
+  return undefined
+}
+
+/**
+ * The path of a route with its parameters percent-encoded, or an `InvalidRequestError` naming the first
+ * parameter whose value would change the route (or cannot be encoded): checked here, for every endpoint.
+ */
+const buildPath = (
+  endpoint: string,
+  segments: ReadonlyArray<string>,
+  params: Readonly<Record<string, unknown>> = {}
+): Either.Either<string, Errors.InvalidRequestError> => {
+  let path = ""
+  for (let i = 0; i < segments.length; i++) {
+    const segment = segments[i] ?? ""
+    let part = segment
+    if (segment.startsWith(":")) {
+      const name = segment.slice(1)
+      const value = params[name]
+      const problem = pathProblem(value)
+      if (problem !== undefined) {
+        return Either.left(
+          new Errors.InvalidRequestError({
+            endpoint,
+            parameter: name,
+            issue: `the path parameter ${name} ${problem}`
+          })
+        )
+      }
+      part = encodeURIComponent(value as string)
+    }
+    path += i === 0 ? part : `/${part}`
+  }
+  return Either.right(path)
+}
 
 /** Without values: where the body differs from the schema, and how (never the body's contents). */
 const describeIssue = (error: ParseResult.ParseError): string =>
@@ -225,7 +295,47 @@ const parseJson = (text: string): unknown => {
   }
 }
 
-const errorFields = (body: unknown, status: number, endpoint: string): Errors.HttpErrorFields => {
+/** Decodes a 2xx body; any throw (a body nested thousands deep overflows the stack) is a schema error. */
+const decodeBody = (codecs: Codecs, text: string): Either.Either<unknown, string> => {
+  try {
+    const decoded = codecs.decodeSuccess(parseJson(text))
+    return Either.isRight(decoded) ? Either.right(decoded.right) : Either.left(describeIssue(decoded.left))
+  } catch (error) {
+    return Either.left(
+      error instanceof RangeError
+        ? "(root): the body is nested too deeply to decode"
+        : "(root): undecodable body"
+    )
+  }
+}
+
+/** The longest server text (message, code, param, type) kept in an error. */
+const maxServerText = 1_000
+
+/** Anything shaped like a credential (with or without an `sk_` part) or a bearer header value. */
+const tokenShape = /tr_(?:dev|stg|prod|preview|pat)_[A-Za-z0-9_-]*/g
+const bearerValue = /\bBearer\s+[^\s"',;]+/gi
+
+/**
+ * Server text as the client keeps it: the request's own token and anything token-shaped replaced (a proxy
+ * or server may echo the `Authorization` header in its error body), then cut to {@link maxServerText}.
+ */
+const serverText = (text: string, secret: string): string => {
+  let clean = text
+  const body = secret.replace(/^tr_[a-z]+_(?:sk_)?/, "")
+  if (body.length >= 8) clean = clean.split(body).join("<redacted>")
+  clean = clean
+    .replace(bearerValue, "Bearer <redacted>")
+    .replace(tokenShape, (token) => `${/^tr_[a-z]+_(?:sk_)?/.exec(token)?.[0] ?? "tr_"}<redacted>`)
+  return clean.length > maxServerText ? `${clean.slice(0, maxServerText)}…` : clean
+}
+
+const errorFields = (
+  body: unknown,
+  status: number,
+  endpoint: string,
+  secret: string
+): Errors.HttpErrorFields => {
   const record = typeof body === "object" && body !== null ? (body as Record<string, unknown>) : {}
   const nested =
     typeof record["error"] === "object" && record["error"] !== null
@@ -239,9 +349,16 @@ const errorFields = (body: unknown, status: number, endpoint: string): Errors.Ht
         : `${status} status code`
   const field = (name: string) => {
     const value = nested?.[name] ?? record[name]
-    return typeof value === "string" ? value : undefined
+    return typeof value === "string" ? serverText(value, secret) : undefined
   }
-  return { status, error: message, code: field("code"), param: field("param"), type: field("type"), endpoint }
+  return {
+    status,
+    error: serverText(message, secret),
+    code: field("code"),
+    param: field("param"),
+    type: field("type"),
+    endpoint
+  }
 }
 
 type Decision =
@@ -249,15 +366,22 @@ type Decision =
   | { readonly _tag: "Fail"; readonly error: Errors.ApiError }
   | { readonly _tag: "Retry"; readonly error: Errors.ApiError; readonly waitMs: number | undefined }
 
+/** Epoch values below this are seconds, not milliseconds (10¹¹ ms is March 1973; 10¹¹ s is year 5138). */
+const epochSecondsBelow = 1e11
+
+/**
+ * How long a 429 asks to wait, in ms (negative when the reset is past), or `undefined` when it does not
+ * say: `x-ratelimit-reset` (epoch ms; epoch seconds accepted), else `Retry-After` (seconds or a date).
+ */
 const retryAfterMs = (response: Transport.WireResponse, now: number): number | undefined => {
   const reset = Number(response.headers["x-ratelimit-reset"])
-  if (Number.isFinite(reset) && reset > 0) return Math.max(0, reset - now)
+  if (Number.isFinite(reset) && reset > 0) return (reset < epochSecondsBelow ? reset * 1_000 : reset) - now
   const after = response.headers["retry-after"]
   if (after === undefined) return undefined
   const seconds = Number(after)
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1_000)
+  if (Number.isFinite(seconds)) return seconds * 1_000
   const date = Date.parse(after)
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined
+  return Number.isFinite(date) ? date - now : undefined
 }
 
 const isRetryableStatus = (status: number) =>
@@ -268,26 +392,70 @@ const decide = (
   endpoint: string,
   codecs: Codecs,
   response: Transport.WireResponse,
-  now: number
+  now: number,
+  secret: string
 ): Decision => {
   const { status, text } = response
   if (status >= 200 && status < 300) {
-    const decoded = codecs.decodeSuccess(parseJson(text))
+    const decoded = decodeBody(codecs, text)
     return Either.isRight(decoded)
       ? { _tag: "Done", value: decoded.right }
-      : {
-          _tag: "Fail",
-          error: new Errors.ApiSchemaError({ endpoint, status, issue: describeIssue(decoded.left) })
-        }
+      : { _tag: "Fail", error: new Errors.ApiSchemaError({ endpoint, status, issue: decoded.left }) }
   }
   const wait = status === 429 ? retryAfterMs(response, now) : undefined
   const error = Errors.fromStatus(
-    errorFields(parseJson(text), status, endpoint),
-    wait !== undefined ? now + wait : undefined
+    errorFields(parseJson(text), status, endpoint, secret),
+    wait !== undefined && wait > 0 ? now + wait : undefined
   )
   const hint = response.headers["x-should-retry"]
   const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
   return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
+}
+
+/**
+ * An attempt that failed in a way worth another attempt, with the wait a 429 asked for and the time left
+ * before the call's deadline.
+ */
+class Retryable {
+  constructor(
+    readonly error: Errors.ApiError,
+    readonly waitMs: number | undefined,
+    readonly remainingMs: number
+  ) {}
+}
+
+/**
+ * The retry policy as a `Schedule` over the failures of attempts: exponential backoff (capped, jittered
+ * within [50 %, 100 %]) for at most `maxAttempts - 1` retries. A 429's wait replaces the backoff delay
+ * only when it is longer: a reset in the past, or one given in a unit the client misreads, still waits
+ * the backoff (never five attempts in a few ms). A wait over `maxRateLimitWaitMs`, or past the call's
+ * deadline, ends the retries with the 429's error; a backoff delay is cut at the deadline (the next
+ * attempt then fails with the deadline's error). The facts and numbers:
+ * docs/reference/retries-and-limits.md.
+ */
+const retrySchedule = (retry: RetryOptions): Schedule.Schedule<unknown, Errors.ApiError | Retryable> => {
+  const capped = Schedule.exponential(Duration.millis(retry.initialDelayMs), retry.factor).pipe(
+    Schedule.modifyDelay((_, delay) => Duration.min(delay, Duration.millis(retry.maxDelayMs)))
+  )
+  const backoff = retry.jitter ? Schedule.jitteredWith(capped, { min: 0.5, max: 1 }) : capped
+  const counted: Schedule.Schedule<unknown, Errors.ApiError | Retryable> = Schedule.intersect(
+    backoff,
+    Schedule.recurs(Math.max(0, retry.maxAttempts - 1))
+  )
+  return Schedule.passthrough(counted).pipe(
+    // a final error (not Retryable) ends the retries at once
+    Schedule.whileInput(
+      (failure) =>
+        failure instanceof Retryable &&
+        (failure.waitMs ?? 0) <= Math.min(retry.maxRateLimitWaitMs, failure.remainingMs)
+    ),
+    Schedule.modifyDelay((failure, delay) => {
+      if (!(failure instanceof Retryable)) return delay
+      const wanted =
+        failure.waitMs !== undefined ? Duration.max(delay, Duration.millis(failure.waitMs)) : delay
+      return Duration.min(wanted, Duration.millis(Math.max(0, failure.remainingMs)))
+    })
+  )
 }
 
 /** Sends a prepared request with the retry policy; the same request (and idempotency key) every attempt. */
@@ -297,36 +465,75 @@ const send = (
   codecs: Codecs,
   request: Transport.WireRequest
 ): Effect.Effect<unknown, Errors.ApiError> =>
-  Effect.gen(function* () {
-    const { retry, timeout } = client.options
-    let attempt = 0
-    while (true) {
-      attempt++
-      const outcome = yield* client.transport.send(request).pipe(Effect.timeout(timeout), Effect.either)
-      const now = yield* Clock.currentTimeMillis
-      const decision: Decision = Either.isLeft(outcome)
-        ? {
-            _tag: "Retry",
-            error: new Errors.ApiConnectionError({
-              endpoint,
-              reason:
-                outcome.left._tag === "TimeoutException" ? "the attempt timed out" : outcome.left.reason,
-              attempts: attempt
-            }),
-            waitMs: undefined
-          }
-        : decide(endpoint, codecs, outcome.right, now)
-      if (decision._tag === "Done") return decision.value
-      if (decision._tag === "Fail" || attempt >= retry.maxAttempts) return yield* decision.error
-      let waitMs = decision.waitMs
-      if (waitMs === undefined) {
-        const base = Math.min(retry.maxDelayMs, retry.initialDelayMs * retry.factor ** (attempt - 1))
-        waitMs = retry.jitter ? base * (0.5 + 0.5 * (yield* Random.next)) : base
-      } else if (waitMs > retry.maxRateLimitWaitMs) {
-        return yield* decision.error
+  Effect.flatMap(Clock.currentTimeMillis, (started) => {
+    const { schedule, timeoutMs, deadlineMs } = client.options
+    const secret = (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
+    let attempts = 0
+    const pastDeadline = () =>
+      new Errors.ApiConnectionError({
+        endpoint,
+        reason: `the call did not finish within its deadline of ${deadlineMs} ms (ClientOptions.deadlineMs)`,
+        attempts
+      })
+    // one timer per attempt: the attempt's own limit, or the time left before the deadline if shorter
+    const attempt = Effect.flatMap(
+      Clock.currentTimeMillis,
+      (before): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
+        const left = deadlineMs - (before - started)
+        if (left <= 0) return Effect.fail(pastDeadline())
+        attempts++
+        const limit = Math.min(timeoutMs, left)
+        return client.transport.send(request).pipe(
+          Effect.timeout(Duration.millis(limit)),
+          Effect.either,
+          Effect.zip(Clock.currentTimeMillis),
+          Effect.flatMap(([outcome, now]): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
+            const remainingMs = deadlineMs - (now - started)
+            if (Either.isLeft(outcome)) {
+              const failure = outcome.left
+              if (failure._tag === "ResponseTooLarge") {
+                return Effect.fail(
+                  new Errors.ResponseTooLargeError({
+                    endpoint,
+                    status: failure.status,
+                    limitBytes: failure.limitBytes
+                  })
+                )
+              }
+              if (failure._tag === "TimeoutException" && limit < timeoutMs) return Effect.fail(pastDeadline())
+              const reason = failure._tag === "TimeoutException" ? "the attempt timed out" : failure.reason
+              return Effect.fail(
+                new Retryable(
+                  new Errors.ApiConnectionError({ endpoint, reason, attempts }),
+                  undefined,
+                  remainingMs
+                )
+              )
+            }
+            const decision = decide(endpoint, codecs, outcome.right, now, secret)
+            if (decision._tag === "Done") return Effect.succeed(decision.value)
+            if (decision._tag === "Fail") return Effect.fail(decision.error)
+            return Effect.fail(new Retryable(decision.error, decision.waitMs, remainingMs))
+          })
+        )
       }
-      yield* Effect.sleep(Duration.millis(waitMs))
-    }
+    )
+    // The schedule's driver is made only after a first retryable failure: a call that succeeds at once
+    // (nearly all of them) pays for no retry machinery.
+    const retryAfter = (first: Retryable) =>
+      Effect.flatMap(Schedule.driver(schedule), (driver) => {
+        const next = (failure: Errors.ApiError | Retryable): Effect.Effect<unknown, Errors.ApiError> =>
+          driver.next(failure).pipe(
+            Effect.matchEffect({
+              onFailure: () => Effect.fail(failure instanceof Retryable ? failure.error : failure),
+              onSuccess: () => Effect.catchAll(attempt, next)
+            })
+          )
+        return next(first)
+      })
+    return Effect.catchAll(attempt, (failure) =>
+      failure instanceof Retryable ? retryAfter(failure) : Effect.fail(failure)
+    )
   })
 
 const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
@@ -395,6 +602,7 @@ const prepare = (
     return Either.left(
       new Errors.InvalidRequestError({
         endpoint: name,
+        parameter: "env",
         issue: `a secret key of the ${credential.environment} environment acts on ${credential.environment} only, not on ${input.environment}; use that environment's key or a personal access token`
       })
     )
@@ -414,7 +622,9 @@ const prepare = (
   }
   const branch = Auth.branchFor(auth, environment)
   if (branch !== undefined) headers[Headers.branch] = branch
-  let url = `${auth.baseURL}${buildPath(codecs.segments, input.path)}`
+  const path = buildPath(name, codecs.segments, input.path)
+  if (Either.isLeft(path)) return Either.left(path.left)
+  let url = `${auth.baseURL}${path.right}`
   if (input.urlParams) {
     const query = new URLSearchParams()
     for (const [key, value] of Object.entries(input.urlParams))
@@ -436,5 +646,11 @@ const prepare = (
       body = JSON.stringify(encoded.right)
     }
   }
-  return Either.right({ method: endpoint.method, url, headers, body })
+  return Either.right({
+    method: endpoint.method,
+    url,
+    headers,
+    body,
+    maxResponseBytes: client.options.maxResponseBytes
+  })
 }

@@ -12,9 +12,16 @@
  * const ClientLive = Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(transport))
  * ```
  */
-import type { HttpClient } from "@effect/platform"
-import { HttpClientRequest } from "@effect/platform"
-import { Data, Effect } from "effect"
+import { HttpClient, HttpClientRequest } from "@effect/platform"
+import { Data, Effect, Either, Stream } from "effect"
+
+/**
+ * The default limit on a response body: 32 MiB. The management API's answers are small (a list page holds
+ * at most 100 items, and the server offloads payloads and outputs of 128 KiB or more to presigned URLs), so
+ * 32 MiB is far above any legitimate answer while bounding what one call can cost. Why a limit at all, and
+ * how to raise it: docs/reference/retries-and-limits.md.
+ */
+export const defaultMaxResponseBytes = 32 * 1024 * 1024
 
 /** A request as sent: the same object on every attempt (headers include the idempotency key). */
 export interface WireRequest {
@@ -22,6 +29,8 @@ export interface WireRequest {
   readonly url: string
   readonly headers: Readonly<Record<string, string>>
   readonly body: string | undefined
+  /** Stop reading (and close the connection) once the body passes this many bytes. Default {@link defaultMaxResponseBytes}. */
+  readonly maxResponseBytes?: number | undefined
 }
 
 /** A response as received: header names in lower case, the body as text. */
@@ -34,13 +43,107 @@ export interface WireResponse {
 /** No response: the connection failed or broke. `reason` never holds the request's headers. */
 export class TransportError extends Data.TaggedError("TransportError")<{ readonly reason: string }> {}
 
+/** The body passed `maxResponseBytes`: reading stopped there and the connection was closed. */
+export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
+  readonly status: number
+  readonly limitBytes: number
+}> {}
+
 /** Sends one request. */
 export interface Transport {
-  readonly send: (request: WireRequest) => Effect.Effect<WireResponse, TransportError>
+  readonly send: (request: WireRequest) => Effect.Effect<WireResponse, TransportError | ResponseTooLarge>
+}
+
+const limitOf = (request: WireRequest): number => request.maxResponseBytes ?? defaultMaxResponseBytes
+
+/** A declared `content-length` over the limit: refuse before reading a byte. */
+const declaredOver = (value: string | null | undefined, limit: number): boolean => {
+  const declared = value == null ? Number.NaN : Number(value)
+  return Number.isFinite(declared) && declared > limit
+}
+
+/** A resizable `ArrayBuffer` (ES2024; Node 20, current browsers), typed here as the ES2022 lib lacks it. */
+interface Resizable extends ArrayBuffer {
+  resize(byteLength: number): void
+}
+type ResizableConstructor = new (byteLength: number, options: { maxByteLength: number }) => Resizable
+const resizable =
+  "resize" in ArrayBuffer.prototype ? (ArrayBuffer as unknown as ResizableConstructor) : undefined
+
+/** One decoder for every body: `decode` without `stream` keeps no state between calls. */
+const decoder = new TextDecoder()
+
+/** Bodies up to this size are kept as their chunks; larger ones in one resizable buffer. */
+const smallBodyBytes = 1024 * 1024
+
+/**
+ * Collects a body's bytes against a limit and decodes them once, as UTF-8, at the end.
+ *
+ * Memory: a body past 1 MiB goes into one `ArrayBuffer` reserved at the limit and grown in place (no
+ * copies while it grows) and shrunk to nothing as soon as the text is decoded, which returns its pages at
+ * once instead of at the next garbage collection. So a large answer costs its bytes and its text, then
+ * its text and the parsed value: about 2× the body at the peak, not 3× (measured in
+ * packages/client/test/ResponseMemory.test.ts; docs/reference/retries-and-limits.md).
+ */
+class BodyReader {
+  private chunks: Array<Uint8Array> = []
+  private buffer: Resizable | undefined
+  private bytes = 0
+  constructor(readonly limit: number) {}
+  /** Adds a chunk; `false` when the body has passed the limit (then nothing is kept). */
+  push(chunk: Uint8Array): boolean {
+    const start = this.bytes
+    this.bytes += chunk.byteLength
+    if (this.bytes > this.limit) {
+      this.release()
+      return false
+    }
+    if (this.buffer !== undefined) {
+      this.buffer.resize(this.bytes)
+      new Uint8Array(this.buffer).set(chunk, start)
+    } else if (this.bytes > smallBodyBytes && resizable !== undefined) {
+      this.buffer = new resizable(this.bytes, { maxByteLength: this.limit })
+      const view = new Uint8Array(this.buffer)
+      let offset = 0
+      for (const piece of this.chunks) {
+        view.set(piece, offset)
+        offset += piece.byteLength
+      }
+      view.set(chunk, offset)
+      this.chunks = []
+    } else {
+      this.chunks.push(chunk)
+    }
+    return true
+  }
+  text(): string {
+    if (this.buffer !== undefined) {
+      const text = decoder.decode(new Uint8Array(this.buffer))
+      this.release()
+      return text
+    }
+    if (this.chunks.length === 1) return decoder.decode(this.chunks[0])
+    const whole = new Uint8Array(this.bytes)
+    let offset = 0
+    for (const piece of this.chunks) {
+      whole.set(piece, offset)
+      offset += piece.byteLength
+    }
+    this.chunks = []
+    return decoder.decode(whole)
+  }
+  private release(): void {
+    this.buffer?.resize(0)
+    this.buffer = undefined
+    this.chunks = []
+  }
 }
 
 /**
- * A transport over an `@effect/platform` `HttpClient` (bring your own: tracing, proxies, test clients).
+ * A transport over an `@effect/platform` `HttpClient` (bring your own: proxies, test clients). The body is
+ * read as a stream against the limit. The platform's own `http.client` span is turned off for these
+ * requests: the exit it records holds the request, raw `Authorization` header included; the client's own
+ * span (`authctx <endpoint>`) records the call instead.
  *
  * @example
  * ```ts
@@ -51,27 +154,43 @@ export interface Transport {
  * const transport = HttpClient.HttpClient.pipe(Effect.map(Transport.fromHttpClient), Effect.provide(FetchHttpClient.layer))
  * ```
  */
-export const fromHttpClient = (client: HttpClient.HttpClient): Transport => ({
-  send: (request) => {
-    let built = HttpClientRequest.make(request.method as "GET")(request.url, { headers: request.headers })
-    if (request.body !== undefined) {
-      built = HttpClientRequest.bodyText(
-        built,
-        request.body,
-        request.headers["content-type"] ?? "application/json"
+export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
+  const untraced = HttpClient.withTracerDisabledWhen(client, () => true)
+  return {
+    send: (request) => {
+      let built = HttpClientRequest.make(request.method as "GET")(request.url, { headers: request.headers })
+      if (request.body !== undefined) {
+        built = HttpClientRequest.bodyText(
+          built,
+          request.body,
+          request.headers["content-type"] ?? "application/json"
+        )
+      }
+      const limit = limitOf(request)
+      return untraced.execute(built).pipe(
+        Effect.mapError((error) => new TransportError({ reason: `${error.reason.toLowerCase()} error` })),
+        Effect.flatMap((response) => {
+          const tooLarge = new ResponseTooLarge({ status: response.status, limitBytes: limit })
+          // a declared length over the limit fails on the first chunk: reading the stream, then
+          // cancelling it, is what makes the platform close the connection
+          const over = declaredOver(response.headers["content-length"], limit)
+          const reader = new BodyReader(over ? -1 : limit)
+          return response.stream.pipe(
+            Stream.mapError(
+              () => new TransportError({ reason: "the connection closed before the response ended" })
+            ),
+            Stream.runForEach((chunk) => (reader.push(chunk) ? Effect.void : Effect.fail(tooLarge))),
+            Effect.map(() => ({ status: response.status, headers: response.headers, text: reader.text() }))
+          )
+        })
       )
     }
-    return client.execute(built).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(response.text, (text) => ({ status: response.status, headers: response.headers, text }))
-      ),
-      Effect.mapError((error) => new TransportError({ reason: `${error.reason.toLowerCase()} error` }))
-    )
   }
-})
+}
 
 /**
- * A transport over the global `fetch`.
+ * A transport over the global `fetch`. The body is read as a stream against the limit; past it, the
+ * request is aborted (which closes the connection).
  *
  * @example
  * ```ts
@@ -83,18 +202,48 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => ({
 export const fetch = (): Transport => ({
   send: (request) =>
     Effect.tryPromise({
-      try: async (signal) => {
-        const init: RequestInit = { method: request.method, headers: request.headers, signal }
-        if (request.body !== undefined) init.body = request.body
-        const response = await globalThis.fetch(request.url, init)
-        const headers: Record<string, string> = {}
-        response.headers.forEach((value, key) => {
-          headers[key] = value
-        })
-        return { status: response.status, headers, text: await response.text() }
+      try: async (signal): Promise<Either.Either<WireResponse, ResponseTooLarge>> => {
+        // our own controller: aborted when the fiber is interrupted and when the body passes the limit
+        const controller = new AbortController()
+        const abort = () => controller.abort()
+        signal.addEventListener("abort", abort, { once: true })
+        try {
+          const init: RequestInit = {
+            method: request.method,
+            headers: request.headers,
+            signal: controller.signal
+          }
+          if (request.body !== undefined) init.body = request.body
+          const response = await globalThis.fetch(request.url, init)
+          const limit = limitOf(request)
+          const tooLarge = Either.left(new ResponseTooLarge({ status: response.status, limitBytes: limit }))
+          if (declaredOver(response.headers.get("content-length"), limit)) {
+            controller.abort()
+            return tooLarge
+          }
+          const reader = new BodyReader(limit)
+          if (response.body !== null) {
+            const stream = response.body.getReader()
+            while (true) {
+              const { done, value } = await stream.read()
+              if (done) break
+              if (!reader.push(value)) {
+                controller.abort()
+                return tooLarge
+              }
+            }
+          }
+          const headers: Record<string, string> = {}
+          response.headers.forEach((value, key) => {
+            headers[key] = value
+          })
+          return Either.right({ status: response.status, headers, text: reader.text() })
+        } finally {
+          signal.removeEventListener("abort", abort)
+        }
       },
       catch: (cause) => new TransportError({ reason: cause instanceof Error ? cause.name : "fetch failed" })
-    })
+    }).pipe(Effect.flatten)
 })
 
 /** The parts of `node:http` / `node:https` the Node transport uses. */
@@ -104,7 +253,7 @@ interface NodeIncoming {
   on(event: "data", listener: (chunk: Uint8Array) => void): unknown
   on(event: "end" | "aborted", listener: () => void): unknown
   on(event: "error", listener: (error: Error) => void): unknown
-  setEncoding(encoding: "utf8"): unknown
+  destroy(): unknown
 }
 interface NodeClientRequest {
   on(event: "error", listener: (error: Error & { code?: string }) => void): unknown
@@ -146,7 +295,7 @@ export const node = (): Transport | undefined => {
   }
   return {
     send: (request) =>
-      Effect.async<WireResponse, TransportError>((resume) => {
+      Effect.async<WireResponse, TransportError | ResponseTooLarge>((resume) => {
         const secure = request.url.startsWith("https:")
         const module = secure ? https : http
         let settled = false
@@ -161,10 +310,21 @@ export const node = (): Transport | undefined => {
             request.url,
             { method: request.method, headers: request.headers, agent: secure ? agents.https : agents.http },
             (response) => {
-              response.setEncoding("utf8")
-              let text = ""
+              const status = response.statusCode ?? 0
+              const limit = limitOf(request)
+              const tooLarge = () => {
+                if (settled) return
+                settled = true
+                // stop reading: the socket is destroyed, not returned to the pool with a body half read
+                response.destroy()
+                outgoing.destroy()
+                resume(Effect.fail(new ResponseTooLarge({ status, limitBytes: limit })))
+              }
+              const declared = response.headers["content-length"]
+              if (declaredOver(typeof declared === "string" ? declared : undefined, limit)) return tooLarge()
+              const reader = new BodyReader(limit)
               response.on("data", (chunk) => {
-                text += chunk
+                if (!settled && !reader.push(chunk)) tooLarge()
               })
               response.on("aborted", () => fail("the connection closed before the response ended"))
               response.on("error", () => fail("the connection closed before the response ended"))
@@ -175,7 +335,7 @@ export const node = (): Transport | undefined => {
                 for (const [key, value] of Object.entries(response.headers)) {
                   if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value
                 }
-                resume(Effect.succeed({ status: response.statusCode ?? 0, headers, text }))
+                resume(Effect.succeed({ status, headers, text: reader.text() }))
               })
             }
           )

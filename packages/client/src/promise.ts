@@ -51,10 +51,37 @@ const defaultRuntime = () => {
 type Runtime = ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never>
 
 /**
- * Runs an effect that needs the client and an auth context, and settles like a plain async function: the
- * value, or a rejection with the error itself (the same tagged classes as the Effect API).
+ * Options of one Promise API call, the last argument of every call (as the SDK's `requestOptions`).
+ *
+ * @example
+ * ```ts
+ * import { runs } from "@authctx/client/promise"
+ *
+ * const run = await runs.retrieve("run_1234", { signal: AbortSignal.timeout(5_000) })
+ * ```
  */
-const settle = async <A>(runtime: Runtime, effect: AnyEffect<A>, auth: Auth.AuthContext): Promise<A> => {
+export interface RequestOptions {
+  /**
+   * Aborts the call: the request in flight is stopped (its connection closed), no retry follows, and the
+   * promise rejects with `signal.reason` (a `DOMException` named `AbortError`, or `TimeoutError` for
+   * `AbortSignal.timeout`, unless you gave another reason). An already aborted signal sends nothing.
+   */
+  readonly signal?: AbortSignal | undefined
+}
+
+/**
+ * Runs an effect that needs the client and an auth context, and settles like a plain async function: the
+ * value, or a rejection with the error itself (the same tagged classes as the Effect API), or with the
+ * signal's reason when the caller aborted.
+ */
+const settle = async <A>(
+  runtime: Runtime,
+  effect: AnyEffect<A>,
+  auth: Auth.AuthContext,
+  options?: RequestOptions
+): Promise<A> => {
+  const signal = options?.signal
+  if (signal?.aborted) throw signal.reason
   // The requirement types were checked where the call was typed (a bound client's methods) or are checked
   // at run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
   const provided = Effect.provideService(effect, Auth.CurrentAuth, auth) as Effect.Effect<
@@ -62,16 +89,18 @@ const settle = async <A>(runtime: Runtime, effect: AnyEffect<A>, auth: Auth.Auth
     unknown,
     ManagementClient.ManagementClient
   >
-  const exit = await runtime.runPromiseExit(provided)
+  // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
+  const exit = await runtime.runPromiseExit(provided, signal === undefined ? undefined : { signal })
   if (Exit.isSuccess(exit)) return exit.value
+  if (signal?.aborted && Cause.isInterruptedOnly(exit.cause)) throw signal.reason
   throw Cause.squash(exit.cause)
 }
 
 /** Runs an ambient call under the auth a call made now would use: the scope's, else the default. */
-const ambient = async <A>(effect: AnyEffect<A>): Promise<A> => {
+const ambient = async <A>(effect: AnyEffect<A>, options?: RequestOptions): Promise<A> => {
   const auth = AuthScope.resolve()
   if (Either.isLeft(auth)) throw auth.left
-  return settle(defaultRuntime(), effect, auth.right)
+  return settle(defaultRuntime(), effect, auth.right, options)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -129,6 +158,13 @@ export interface RunsListParams extends Runs.ListProjectRunsParams {
   readonly projectRef?: string | undefined
 }
 
+/** The request options of `runs.list(params?, options?)` or `runs.list(projectRef, params?, options?)`. */
+const listOptions = (
+  first: string | RunsListParams | undefined,
+  second: RunsListParams | RequestOptions | undefined,
+  third: RequestOptions | undefined
+): RequestOptions | undefined => (typeof first === "string" ? third : (second as RequestOptions | undefined))
+
 const listRuns = (
   first?: string | RunsListParams,
   second?: RunsListParams
@@ -171,12 +207,24 @@ const listRuns = (
  * ```
  */
 export const runs = {
-  list: (first?: string | RunsListParams, second?: RunsListParams): Promise<Schemas.ListRunResponse> =>
-    ambient(listRuns(first, second)),
-  retrieve: (runId: string): Promise<Schemas.RetrieveRunResponse> => ambient(Runs.retrieve(runId)),
-  cancel: (runId: string): Promise<Schemas.CanceledRunResponse> => ambient(Runs.cancel(runId)),
-  replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> =>
-    ambient(Runs.replay(runId, overrides))
+  list: (
+    first?: string | RunsListParams,
+    second?: RunsListParams | RequestOptions,
+    third?: RequestOptions
+  ): Promise<Schemas.ListRunResponse> =>
+    ambient(
+      listRuns(first, typeof first === "string" ? (second as RunsListParams | undefined) : undefined),
+      listOptions(first, second, third)
+    ),
+  retrieve: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.RetrieveRunResponse> =>
+    ambient(Runs.retrieve(runId), requestOptions),
+  cancel: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.CanceledRunResponse> =>
+    ambient(Runs.cancel(runId), requestOptions),
+  replay: (
+    runId: string,
+    overrides?: Schemas.ReplayRunRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ReplayRunResponse> => ambient(Runs.replay(runId, overrides), requestOptions)
 }
 
 /**
@@ -193,13 +241,15 @@ export const tasks = {
   trigger: (
     taskId: string,
     payload: unknown,
-    options?: Tasks.TriggerOptions
-  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options)),
+    options?: Tasks.TriggerOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options), requestOptions),
   batchTrigger: (
     taskId: string,
     items: ReadonlyArray<Tasks.BatchItem>,
-    options?: Tasks.BatchOptions
-  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options))
+    options?: Tasks.BatchOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options), requestOptions)
 }
 
 /**
@@ -234,34 +284,46 @@ export const idempotencyKeys = {
 export const envvars = {
   list: (
     projectRef: string,
-    env: Envvars.EnvironmentSlug
-  ): Promise<Schemas.ListEnvironmentVariablesResponse> => ambient(Envvars.list(projectRef, env)),
+    env: Envvars.EnvironmentSlug,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ListEnvironmentVariablesResponse> =>
+    ambient(Envvars.list(projectRef, env), requestOptions),
   retrieve: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    name: string
-  ): Promise<Schemas.EnvironmentVariableWithSecret> => ambient(Envvars.retrieve(projectRef, env, name)),
+    name: string,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableWithSecret> =>
+    ambient(Envvars.retrieve(projectRef, env, name), requestOptions),
   upload: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    body: Schemas.ImportEnvironmentVariablesRequestBody
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.upload(projectRef, env, body)),
+    body: Schemas.ImportEnvironmentVariablesRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.upload(projectRef, env, body), requestOptions),
   create: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    body: Schemas.CreateEnvironmentVariableRequestBody
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.create(projectRef, env, body)),
+    body: Schemas.CreateEnvironmentVariableRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.create(projectRef, env, body), requestOptions),
   update: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
     name: string,
-    body: Schemas.UpdateEnvironmentVariableRequestBody
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.update(projectRef, env, name, body)),
+    body: Schemas.UpdateEnvironmentVariableRequestBody,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.update(projectRef, env, name, body), requestOptions),
   del: (
     projectRef: string,
     env: Envvars.EnvironmentSlug,
-    name: string
-  ): Promise<Schemas.EnvironmentVariableResponseBody> => ambient(Envvars.del(projectRef, env, name))
+    name: string,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
+    ambient(Envvars.del(projectRef, env, name), requestOptions)
 }
 
 /**
@@ -275,17 +337,27 @@ export const envvars = {
  * ```
  */
 export const schedules = {
-  list: (params?: Schedules.ListSchedulesParams): Promise<Schemas.ListSchedulesResult> =>
-    ambient(Schedules.list(params)),
-  create: (options: Schemas.CreateScheduleOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.create(options)),
-  retrieve: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.retrieve(scheduleId)),
-  update: (scheduleId: string, options: Schemas.UpdateScheduleOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.update(scheduleId, options)),
-  activate: (scheduleId: string): Promise<Schemas.ScheduleObject> => ambient(Schedules.activate(scheduleId)),
-  deactivate: (scheduleId: string): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.deactivate(scheduleId)),
-  del: (scheduleId: string): Promise<Schemas.DeletedScheduleObject> => ambient(Schedules.del(scheduleId))
+  list: (
+    params?: Schedules.ListSchedulesParams,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ListSchedulesResult> => ambient(Schedules.list(params), requestOptions),
+  create: (
+    options: Schemas.CreateScheduleOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ScheduleObject> => ambient(Schedules.create(options), requestOptions),
+  retrieve: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.retrieve(scheduleId), requestOptions),
+  update: (
+    scheduleId: string,
+    options: Schemas.UpdateScheduleOptions,
+    requestOptions?: RequestOptions
+  ): Promise<Schemas.ScheduleObject> => ambient(Schedules.update(scheduleId, options), requestOptions),
+  activate: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.activate(scheduleId), requestOptions),
+  deactivate: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
+    ambient(Schedules.deactivate(scheduleId), requestOptions),
+  del: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.DeletedScheduleObject> =>
+    ambient(Schedules.del(scheduleId), requestOptions)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -309,7 +381,8 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
     trigger(
       taskId: string,
       payload: unknown,
-      options?: Tasks.TriggerOptions
+      options?: Tasks.TriggerOptions,
+      requestOptions?: RequestOptions
     ): Promise<Schemas.TriggerTaskResponse>
   }
 > &
@@ -320,7 +393,8 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
       batchTrigger(
         taskId: string,
         items: ReadonlyArray<Tasks.BatchItem>,
-        options?: Tasks.BatchOptions
+        options?: Tasks.BatchOptions,
+        requestOptions?: RequestOptions
       ): Promise<Tasks.BatchResult>
     }
   >
@@ -329,20 +403,22 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
 export type RunsClient<K extends Credential.Kind> = IfAccepted<
   Api["runsList"],
   K,
-  { list(params?: Runs.ListRunsParams): Promise<Schemas.ListRunResponse> }
+  { list(params?: Runs.ListRunsParams, requestOptions?: RequestOptions): Promise<Schemas.ListRunResponse> }
 > &
   IfAccepted<
     Api["runsListProject"],
     K,
-    { list(projectRef: string, params?: Runs.ListProjectRunsParams): Promise<Schemas.ListRunResponse> }
+    {
+      list(
+        projectRef: string,
+        params?: Runs.ListProjectRunsParams,
+        requestOptions?: RequestOptions
+      ): Promise<Schemas.ListRunResponse>
+    }
   > &
-  IfAccepted<Api["runsRetrieve"], K, { retrieve(runId: string): Promise<Schemas.RetrieveRunResponse> }> &
-  IfAccepted<Api["runsCancel"], K, { cancel(runId: string): Promise<Schemas.CanceledRunResponse> }> &
-  IfAccepted<
-    Api["runsReplay"],
-    K,
-    { replay(runId: string, overrides?: Schemas.ReplayRunRequestBody): Promise<Schemas.ReplayRunResponse> }
-  >
+  IfAccepted<Api["runsRetrieve"], K, { retrieve: (typeof runs)["retrieve"] }> &
+  IfAccepted<Api["runsCancel"], K, { cancel: (typeof runs)["cancel"] }> &
+  IfAccepted<Api["runsReplay"], K, { replay: (typeof runs)["replay"] }>
 
 /** The `envvars` calls a credential of kind `K` may make. */
 export type EnvvarsClient<K extends Credential.Kind> = IfAccepted<
@@ -406,12 +482,13 @@ export type Client<K extends Credential.Kind> = {
    * this client's kind.
    */
   run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
-    effect: Effect.Effect<A, E, R>
+    effect: Effect.Effect<A, E, R>,
+    requestOptions?: RequestOptions
   ): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {
-  const on = <A>(effect: AnyEffect<A>) => settle(runtime, effect, context)
+  const on = <A>(effect: AnyEffect<A>, options?: RequestOptions) => settle(runtime, effect, context, options)
   const narrow = <N extends Credential.Kind>(kind: N, name: string): Client<N> => {
     if (context.credential._tag !== kind) {
       throw new CapabilityError({ endpoint: name, accepts: [kind], actual: context.credential._tag })
@@ -422,56 +499,91 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
     kind: context.credential._tag,
     auth: context,
     tasks: {
-      trigger: (taskId: string, payload: unknown, options?: Tasks.TriggerOptions) =>
-        on(Tasks.trigger(taskId, payload, options)),
-      batchTrigger: (taskId: string, items: ReadonlyArray<Tasks.BatchItem>, options?: Tasks.BatchOptions) =>
-        on(Tasks.batchTrigger(taskId, items, options))
+      trigger: (
+        taskId: string,
+        payload: unknown,
+        options?: Tasks.TriggerOptions,
+        requestOptions?: RequestOptions
+      ) => on(Tasks.trigger(taskId, payload, options), requestOptions),
+      batchTrigger: (
+        taskId: string,
+        items: ReadonlyArray<Tasks.BatchItem>,
+        options?: Tasks.BatchOptions,
+        requestOptions?: RequestOptions
+      ) => on(Tasks.batchTrigger(taskId, items, options), requestOptions)
     },
     runs: {
-      list: (first?: string | RunsListParams, second?: RunsListParams) => on(listRuns(first, second)),
-      retrieve: (runId: string) => on(Runs.retrieve(runId)),
-      cancel: (runId: string) => on(Runs.cancel(runId)),
-      replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody) => on(Runs.replay(runId, overrides))
+      list: (
+        first?: string | RunsListParams,
+        second?: RunsListParams | RequestOptions,
+        third?: RequestOptions
+      ) =>
+        on(
+          listRuns(first, typeof first === "string" ? (second as RunsListParams | undefined) : undefined),
+          listOptions(first, second, third)
+        ),
+      retrieve: (runId: string, requestOptions?: RequestOptions) => on(Runs.retrieve(runId), requestOptions),
+      cancel: (runId: string, requestOptions?: RequestOptions) => on(Runs.cancel(runId), requestOptions),
+      replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody, requestOptions?: RequestOptions) =>
+        on(Runs.replay(runId, overrides), requestOptions)
     },
     envvars: {
-      list: (projectRef: string, env: Envvars.EnvironmentSlug) => on(Envvars.list(projectRef, env)),
-      retrieve: (projectRef: string, env: Envvars.EnvironmentSlug, name: string) =>
-        on(Envvars.retrieve(projectRef, env, name)),
+      list: (projectRef: string, env: Envvars.EnvironmentSlug, requestOptions?: RequestOptions) =>
+        on(Envvars.list(projectRef, env), requestOptions),
+      retrieve: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        name: string,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.retrieve(projectRef, env, name), requestOptions),
       upload: (
         projectRef: string,
         env: Envvars.EnvironmentSlug,
-        body: Schemas.ImportEnvironmentVariablesRequestBody
-      ) => on(Envvars.upload(projectRef, env, body)),
+        body: Schemas.ImportEnvironmentVariablesRequestBody,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.upload(projectRef, env, body), requestOptions),
       create: (
         projectRef: string,
         env: Envvars.EnvironmentSlug,
-        body: Schemas.CreateEnvironmentVariableRequestBody
-      ) => on(Envvars.create(projectRef, env, body)),
+        body: Schemas.CreateEnvironmentVariableRequestBody,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.create(projectRef, env, body), requestOptions),
       update: (
         projectRef: string,
         env: Envvars.EnvironmentSlug,
         name: string,
-        body: Schemas.UpdateEnvironmentVariableRequestBody
-      ) => on(Envvars.update(projectRef, env, name, body)),
-      del: (projectRef: string, env: Envvars.EnvironmentSlug, name: string) =>
-        on(Envvars.del(projectRef, env, name))
+        body: Schemas.UpdateEnvironmentVariableRequestBody,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.update(projectRef, env, name, body), requestOptions),
+      del: (
+        projectRef: string,
+        env: Envvars.EnvironmentSlug,
+        name: string,
+        requestOptions?: RequestOptions
+      ) => on(Envvars.del(projectRef, env, name), requestOptions)
     },
     schedules: {
-      list: (params?: Schedules.ListSchedulesParams) => on(Schedules.list(params)),
-      create: (options: Schemas.CreateScheduleOptions) => on(Schedules.create(options)),
-      retrieve: (scheduleId: string) => on(Schedules.retrieve(scheduleId)),
-      update: (scheduleId: string, options: Schemas.UpdateScheduleOptions) =>
-        on(Schedules.update(scheduleId, options)),
-      activate: (scheduleId: string) => on(Schedules.activate(scheduleId)),
-      deactivate: (scheduleId: string) => on(Schedules.deactivate(scheduleId)),
-      del: (scheduleId: string) => on(Schedules.del(scheduleId))
+      list: (params?: Schedules.ListSchedulesParams, requestOptions?: RequestOptions) =>
+        on(Schedules.list(params), requestOptions),
+      create: (options: Schemas.CreateScheduleOptions, requestOptions?: RequestOptions) =>
+        on(Schedules.create(options), requestOptions),
+      retrieve: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.retrieve(scheduleId), requestOptions),
+      update: (scheduleId: string, options: Schemas.UpdateScheduleOptions, requestOptions?: RequestOptions) =>
+        on(Schedules.update(scheduleId, options), requestOptions),
+      activate: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.activate(scheduleId), requestOptions),
+      deactivate: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.deactivate(scheduleId), requestOptions),
+      del: (scheduleId: string, requestOptions?: RequestOptions) =>
+        on(Schedules.del(scheduleId), requestOptions)
     },
     withAuth: (config: Auth.AuthConfig) =>
       bind(
         Either.getOrThrowWith(Auth.make(config, context), (error) => error),
         runtime
       ),
-    run: <A>(effect: AnyEffect<A>) => on(effect),
+    run: <A>(effect: AnyEffect<A>, requestOptions?: RequestOptions) => on(effect, requestOptions),
     requireSecretKey: () => narrow("SecretKey", "requireSecretKey"),
     requirePersonalAccessToken: () => narrow("PersonalAccessToken", "requirePersonalAccessToken")
   }

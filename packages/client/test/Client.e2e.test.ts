@@ -211,6 +211,7 @@ describe("refused credentials", () => {
     expect(await failure(Envvars.list(projectRef, "prod"), key)).toMatchObject({
       _tag: "InvalidRequestError",
       endpoint: "envvars.list",
+      parameter: "env",
       issue: expect.stringContaining("acts on dev only, not on prod")
     })
     expect(requestsSince(before)).toEqual([])

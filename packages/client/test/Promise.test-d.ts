@@ -80,3 +80,19 @@ describe("the SDK surface", () => {
     runs.list({ status: ["DONE"] })
   })
 })
+
+describe("request options", () => {
+  it("every call takes { signal } as its last argument", () => {
+    const signal = AbortSignal.timeout(1_000)
+    void runs.retrieve("run_1", { signal })
+    void runs.list({ limit: 10 }, { signal })
+    void runs.list("proj_1", { limit: 10 }, { signal })
+    void envvars.retrieve("proj_1", "dev", "NAME", { signal })
+    const key = createClient({ accessToken: devKey })
+    void key.tasks.trigger("t", {}, undefined, { signal })
+    void key.schedules.list(undefined, { signal })
+    void key.run(Effect.void, { signal })
+    // @ts-expect-error a signal is an AbortSignal
+    void runs.retrieve("run_1", { signal: 5 })
+  })
+})

@@ -130,6 +130,65 @@ describe("a call never shows its credential", () => {
     )
   })
 
+  it("no span of the HttpClient transport holds the Authorization header, even inspected deeply", async () => {
+    // every span as an object, with what it ends with (its exit holds whatever the traced code returned)
+    const kept: Array<unknown> = []
+    const tracer = Tracer.make({
+      span: (name, parent, context, links, startTime, kind, options) => {
+        const attributes = new Map<string, unknown>(Object.entries(options?.attributes ?? {}))
+        const record: { name: string; attributes: Map<string, unknown>; exit?: unknown } = {
+          name,
+          attributes
+        }
+        kept.push(record)
+        return {
+          _tag: "Span",
+          name,
+          spanId: `s${kept.length}`,
+          traceId: "t",
+          parent,
+          context,
+          status: { _tag: "Started", startTime },
+          attributes,
+          links,
+          sampled: true,
+          kind,
+          end: (_endTime, exit) => {
+            record.exit = exit
+          },
+          attribute: (key, value) => {
+            attributes.set(key, value)
+          },
+          event: () => {},
+          addLinks: () => {}
+        }
+      },
+      context: (f) => f()
+    })
+    const valid = emulator.credentials.projects[0]?.environments.dev.secretKey ?? ""
+    const projectRef = emulator.credentials.projects[0]?.ref ?? ""
+    const unknown = "tr_dev_Q1w2E3r4T5y6U7i8O9p0A1s2D3f4"
+    for (const [token, baseURL] of [
+      [valid, emulator.url], // success
+      [unknown, emulator.url], // 401
+      [unknown, "http://127.0.0.1:9"] // no connection
+    ] as const) {
+      const exit = await Effect.runPromiseExit(
+        Envvars.list(projectRef, "dev").pipe(
+          Auth.withAuth({ accessToken: token, baseURL }),
+          Effect.provide(ManagementClient.layer({ retry: false }).pipe(Layer.provide(FetchHttpClient.layer))),
+          Effect.withTracer(tracer)
+        )
+      )
+      const secret = token.slice("tr_dev_".length)
+      expect(kept.length).toBeGreaterThan(0)
+      const rendered = inspect(kept, { depth: Number.POSITIVE_INFINITY, showHidden: true, getters: true })
+      expect(rendered).not.toContain(secret)
+      expect(inspect(exit, { depth: Number.POSITIVE_INFINITY, showHidden: true })).not.toContain(secret)
+      kept.length = 0
+    }
+  })
+
   it("the request log of the emulator holds fingerprints, never tokens", () => {
     const log = JSON.stringify(emulator.requests())
     expect(log).not.toMatch(/tr_(dev|prod|stg|pat)_(sk_)?[A-Za-z0-9]{24,}/)

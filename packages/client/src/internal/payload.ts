@@ -71,17 +71,24 @@ const transfer = (
           method: request.method,
           url: request.url,
           headers: request.contentType === undefined ? {} : { "content-type": request.contentType },
-          body: request.body
+          body: request.body,
+          maxResponseBytes: client.options.maxResponseBytes
         })
         .pipe(
-          Effect.timeout(client.options.timeout),
+          Effect.timeout(Duration.millis(client.options.timeoutMs)),
           Effect.mapError(
             (error): CallError =>
-              new Errors.ApiConnectionError({
-                endpoint,
-                reason: error._tag === "TimeoutException" ? "the attempt timed out" : error.reason,
-                attempts
-              })
+              error._tag === "ResponseTooLarge"
+                ? new Errors.ResponseTooLargeError({
+                    endpoint,
+                    status: error.status,
+                    limitBytes: error.limitBytes
+                  })
+                : new Errors.ApiConnectionError({
+                    endpoint,
+                    reason: error._tag === "TimeoutException" ? "the attempt timed out" : error.reason,
+                    attempts
+                  })
           ),
           Effect.filterOrElse(
             (response) => response.status >= 200 && response.status < 300,

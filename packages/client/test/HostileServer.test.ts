@@ -1,0 +1,405 @@
+/**
+ * The client against a hostile server (raw sockets on loopback, see ./support/hostile.ts), through each
+ * transport: oversized, endless, truncated, malformed, deep and reflecting answers, answers that never
+ * come, rate-limit resets that make no sense, and path parameters that would change the route. Every case
+ * ends in a typed error with no secret in any rendering, and never in an uncaught exception.
+ */
+import { inspect } from "node:util"
+import { Envvars, ManagementClient, Runs, Transport } from "@authctx/client"
+import { Auth } from "@authctx/core"
+import { FetchHttpClient } from "@effect/platform"
+import { Cause, Effect, Either, Layer } from "effect"
+import fc from "fast-check"
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
+import { type Hostile, respond, startHostile, stream } from "./support/hostile.js"
+
+let hostile: Hostile
+const uncaught: Array<unknown> = []
+const onUncaught = (error: unknown) => uncaught.push(error)
+beforeAll(async () => {
+  hostile = await startHostile()
+  process.on("uncaughtException", onUncaught)
+  process.on("unhandledRejection", onUncaught)
+})
+afterAll(async () => {
+  process.off("uncaughtException", onUncaught)
+  process.off("unhandledRejection", onUncaught)
+  await hostile.stop()
+})
+afterEach(() => {
+  expect(uncaught).toEqual([])
+})
+
+const secretBody = "Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4"
+const token = `tr_dev_${secretBody}`
+
+type TransportName = "node" | "fetch" | "httpClient"
+const transports: ReadonlyArray<TransportName> = ["node", "fetch", "httpClient"]
+
+const clientLayer = (transport: TransportName, options: ManagementClient.ClientOptions) =>
+  transport === "node"
+    ? ManagementClient.layerNode(options)
+    : transport === "fetch"
+      ? Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(Transport.fetch(), options))
+      : ManagementClient.layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+
+const noRetry: ManagementClient.ClientOptions = { retry: false }
+
+/** `envvars.retrieve` (both credential kinds) against the hostile server; the error or the value. */
+const retrieve = (transport: TransportName, options: ManagementClient.ClientOptions = noRetry, tok = token) =>
+  Effect.runPromise(
+    Effect.either(
+      Envvars.retrieve("proj_1", "dev", "NAME").pipe(
+        Auth.withAuth({ accessToken: tok, baseURL: hostile.url }),
+        Effect.provide(clientLayer(transport, options))
+      )
+    )
+  )
+
+/** Every way an error can be shown. */
+const renderings = (error: unknown): Array<string> => [
+  String(error),
+  error instanceof Error ? error.message : "",
+  JSON.stringify(error),
+  inspect(error, { depth: 20 }),
+  Cause.pretty(Cause.fail(error))
+]
+
+const expectNoSecret = (error: unknown, secret = secretBody) => {
+  for (const text of renderings(error)) expect(text).not.toContain(secret)
+}
+
+const failureOf = async (promise: Promise<Either.Either<unknown, { readonly _tag: string }>>) => {
+  const result = await promise
+  if (Either.isRight(result)) throw new Error("expected a failure")
+  expectNoSecret(result.left)
+  return result.left
+}
+
+const waitFor = async (condition: () => boolean) => {
+  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5))
+  expect(condition()).toBe(true)
+}
+
+const ok = (name = "NAME", value = "v") => JSON.stringify({ name, value, isSecret: false })
+
+describe.each(transports)("through the %s transport", (transport) => {
+  it("a declared content-length over the limit: ResponseTooLargeError before a byte of the body is read", async () => {
+    hostile.answer((socket) =>
+      stream(
+        socket,
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2000000",
+        2_000_000
+      )
+    )
+    const closedBefore = hostile.closed.length
+    const error = await failureOf(retrieve(transport, { retry: false, maxResponseBytes: 1_000_000 }))
+    expect(error._tag).toBe("ResponseTooLargeError")
+    expect(error).toMatchObject({ status: 200, limitBytes: 1_000_000, endpoint: "envvars.retrieve" })
+    await waitFor(() => hostile.closed.length > closedBefore)
+  })
+
+  for (const chunked of [false, true]) {
+    it(`an endless ${chunked ? "chunked " : ""}body: reading stops at the limit and the connection is closed`, async () => {
+      const head = chunked
+        ? "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked"
+        : "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close"
+      hostile.answer((socket) => stream(socket, head, Number.POSITIVE_INFINITY, { chunked }))
+      const closedBefore = hostile.closed.length
+      const error = await failureOf(retrieve(transport, { retry: false, maxResponseBytes: 256 * 1024 }))
+      expect(error._tag).toBe("ResponseTooLargeError")
+      await waitFor(() => hostile.closed.length > closedBefore)
+      const closed = hostile.closed.at(-1)
+      // the server was still writing when the client closed it, and could not push much past the limit
+      // (socket buffers on both sides hold a few MiB at most)
+      expect(closed?.whileWriting).toBe(true)
+      expect(closed?.bytesWritten ?? 0).toBeLessThan(64 * 1024 * 1024)
+    })
+  }
+
+  it("a body within a raised limit is read whole", async () => {
+    const value = "x".repeat(3 * 1024 * 1024)
+    hostile.answer((socket) => respond(socket, 200, ok("NAME", value)))
+    const result = await retrieve(transport, { retry: false, maxResponseBytes: 4 * 1024 * 1024 })
+    expect(Either.isRight(result) && result.right.value.length).toBe(value.length)
+  })
+
+  const broken: ReadonlyArray<[string, (socket: import("node:net").Socket) => void, string]> = [
+    [
+      "a body shorter than its content-length, then a close",
+      (socket) => {
+        socket.write(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{"name":'
+        )
+        setTimeout(() => socket.end(), 20)
+      },
+      "ApiConnectionError"
+    ],
+    [
+      "invalid chunked encoding",
+      (socket) =>
+        socket.write(
+          "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n"
+        ),
+      "ApiConnectionError"
+    ],
+    [
+      "a reset in the middle of the body",
+      (socket) => {
+        socket.write(
+          'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n{"name":"'
+        )
+        setTimeout(() => socket.resetAndDestroy(), 20)
+      },
+      "ApiConnectionError"
+    ],
+    [
+      "a content-length shorter than the body",
+      (socket) =>
+        socket.write(`HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 7\r\n\r\n${ok()}`),
+      "ApiSchemaError|ApiConnectionError"
+    ],
+    ["invalid JSON", (socket) => respond(socket, 200, '{"name": nope'), "ApiSchemaError"],
+    [
+      "an HTML page with status 200",
+      (socket) => respond(socket, 200, "<html>hello</html>", { "content-type": "text/html" }),
+      "ApiSchemaError"
+    ],
+    [
+      "an HTML page with status 502",
+      (socket) => respond(socket, 502, "<html>bad gateway</html>", { "content-type": "text/html" }),
+      "InternalServerError"
+    ],
+    [
+      "a body nested 5,000 arrays deep",
+      (socket) => respond(socket, 200, `${"[".repeat(5_000)}${"]".repeat(5_000)}`),
+      "ApiSchemaError"
+    ],
+    [
+      "an object nested 100,000 levels deep inside a valid answer",
+      (socket) =>
+        respond(
+          socket,
+          200,
+          `{"name":"N","value":"v","isSecret":false,"extra":${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}}`
+        ),
+      "Right"
+    ],
+    [
+      "a status line that is not HTTP",
+      (socket) => socket.end("SSH-2.0-OpenSSH_9.6\r\n\r\n"),
+      "ApiConnectionError"
+    ],
+    ["a close without any answer", (socket) => socket.destroy(), "ApiConnectionError"]
+  ]
+  for (const [name, answer, expected] of broken) {
+    it(`${name}: ${expected === "Right" ? "decoded" : expected}, no crash`, async () => {
+      hostile.answer(answer)
+      const result = await retrieve(transport)
+      if (expected === "Right") {
+        expect(Either.isRight(result)).toBe(true)
+      } else {
+        // a content-length shorter than the body: decoded as cut (schema error) or refused by the parser
+        expect(expected.split("|")).toContain(Either.isLeft(result) && result.left._tag)
+        if (Either.isLeft(result)) expectNoSecret(result.left)
+      }
+    })
+  }
+
+  it("a 2xx nested deeply inside a field the schema reads gives ApiSchemaError, not a RangeError", async () => {
+    // runs.retrieve's schema reads `payload`/`output`; a deep value there must not overflow the decoder
+    const deep = `${"[".repeat(20_000)}${"]".repeat(20_000)}`
+    hostile.answer((socket) => respond(socket, 200, `{"id":"run_1","payload":${deep},"output":${deep}}`))
+    const result = await Effect.runPromise(
+      Effect.either(
+        Runs.retrieve("run_1").pipe(
+          Auth.requireSecretKey,
+          Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+          Effect.provide(clientLayer(transport, noRetry))
+        )
+      )
+    )
+    expect(Either.isLeft(result) && result.left._tag).toBe("ApiSchemaError")
+  })
+
+  it("a server that never answers: the call ends at its deadline and closes the connection", async () => {
+    hostile.answer(() => {})
+    const closedBefore = hostile.closed.length
+    const started = Date.now()
+    const error = await failureOf(
+      retrieve(transport, { deadlineMs: 300, timeoutMs: 60_000, retry: { initialDelayMs: 1 } })
+    )
+    const elapsed = Date.now() - started
+    expect(error._tag).toBe("ApiConnectionError")
+    expect(String(error)).toContain("deadline")
+    expect(elapsed).toBeGreaterThanOrEqual(290)
+    expect(elapsed).toBeLessThan(3_000)
+    await waitFor(() => hostile.closed.length > closedBefore)
+  })
+
+  it("a token echoed in every field of an error body is redacted, whatever the token", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("tr_dev_", "tr_prod_", "tr_pat_", "tr_stg_sk_"),
+        fc.stringMatching(/^[A-Za-z0-9]{24,40}$/),
+        fc.constantFrom(400, 401, 403, 404, 422, 500),
+        async (prefix, body, status) => {
+          const tok = `${prefix}${body}`
+          hostile.answer((socket, request) => {
+            const sent = /\r\nauthorization: ([^\r]*)/i.exec(request.head)?.[1] ?? ""
+            respond(
+              socket,
+              status,
+              JSON.stringify({
+                error: {
+                  message: `bad header "${sent}" (token ${tok}, secret part ${body})`,
+                  code: sent,
+                  param: tok,
+                  type: `${body}`
+                }
+              }),
+              { "content-type": "application/json", "x-echo": sent }
+            )
+          })
+          const result = await retrieve(transport, { retry: false }, tok)
+          expect(Either.isLeft(result)).toBe(true)
+          if (Either.isLeft(result)) {
+            expectNoSecret(result.left, body)
+            expect(String(result.left)).toContain("<redacted>")
+          }
+        }
+      ),
+      { numRuns: 15 }
+    )
+  })
+
+  it("a flat error message of 10 MB is cut to 1,000 characters", async () => {
+    hostile.answer((socket) => respond(socket, 400, JSON.stringify({ error: "e".repeat(10_000_000) })))
+    const error = await failureOf(retrieve(transport))
+    expect(error._tag).toBe("BadRequestError")
+    expect((error as unknown as { readonly error: string }).error.length).toBeLessThanOrEqual(1_001)
+  })
+})
+
+describe("rate-limit resets that make no sense still back off", () => {
+  const now = () => Date.now()
+  const cases: ReadonlyArray<[string, () => Record<string, string>]> = [
+    ["a reset in the past", () => ({ "x-ratelimit-reset": String(now() - 60_000) })],
+    ["a reset in epoch seconds, now", () => ({ "x-ratelimit-reset": String(Math.floor(now() / 1_000)) })],
+    ["a reset of 1", () => ({ "x-ratelimit-reset": "1" })],
+    ["Retry-After: 0", () => ({ "retry-after": "0" })],
+    ["Retry-After: -5", () => ({ "retry-after": "-5" })],
+    ["Retry-After: a date in the past", () => ({ "retry-after": new Date(now() - 3_600_000).toUTCString() })],
+    ["no header at all", () => ({})]
+  ]
+  for (const [name, headers] of cases) {
+    it(`${name}: 5 attempts, each at least the backoff after the last`, async () => {
+      hostile.answer((socket) =>
+        respond(socket, 429, JSON.stringify({ error: "slow down" }), {
+          "content-type": "application/json",
+          ...headers()
+        })
+      )
+      const before = hostile.received.length
+      const error = await failureOf(
+        retrieve("node", { retry: { initialDelayMs: 40, factor: 1.6, jitter: false } })
+      )
+      expect(error._tag).toBe("RateLimitError")
+      const arrivals = hostile.received.slice(before).map((r) => r.at)
+      expect(arrivals).toHaveLength(5)
+      const gaps = arrivals.slice(1).map((at, i) => at - (arrivals[i] ?? 0))
+      // 40, 64, 102, 164 ms (a timer may fire a millisecond early)
+      for (const [i, gap] of gaps.entries()) expect(gap).toBeGreaterThanOrEqual(40 * 1.6 ** i - 2)
+    })
+  }
+
+  it("a reset years away fails at once with RateLimitError, and its message renders", async () => {
+    hostile.answer((socket) =>
+      respond(socket, 429, JSON.stringify({ error: "slow down" }), {
+        "content-type": "application/json",
+        "retry-after": "99999999999999"
+      })
+    )
+    const before = hostile.received.length
+    const error = await failureOf(retrieve("node", { retry: { initialDelayMs: 40 } }))
+    expect(error._tag).toBe("RateLimitError")
+    expect(hostile.received.length - before).toBe(1)
+  })
+})
+
+describe("path parameters that would change the route", () => {
+  const bad: ReadonlyArray<[string, string]> = [
+    ["", "empty"],
+    [".", '"."'],
+    ["..", '".."'],
+    ["\uD800", "lone"],
+    ["a\uDC00b", "lone"]
+  ]
+  for (const [value, words] of bad) {
+    it(`${JSON.stringify(value)}: InvalidRequestError naming the parameter, nothing sent`, async () => {
+      hostile.answer((socket) => respond(socket, 200, ok()))
+      const before = hostile.received.length
+      const runs = await Effect.runPromise(
+        Effect.either(
+          Runs.cancel(value).pipe(
+            Auth.requireSecretKey,
+            Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+            Effect.provide(ManagementClient.layerNode(noRetry))
+          )
+        )
+      )
+      const envvar = await Effect.runPromise(
+        Effect.either(
+          Envvars.retrieve("proj_1", "dev", value).pipe(
+            Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+            Effect.provide(ManagementClient.layerNode(noRetry))
+          )
+        )
+      )
+      const refused = (result: Either.Either<unknown, unknown>, parameter: string) => {
+        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "InvalidRequestError", parameter })
+        if (Either.isLeft(result)) expect(String(result.left)).toContain(words)
+      }
+      refused(runs, "runId")
+      refused(envvar, "name")
+      expect(hostile.received.length).toBe(before)
+    })
+  }
+
+  it("a missing parameter (a JavaScript caller passing nothing) is refused too", async () => {
+    const before = hostile.received.length
+    const result = await Effect.runPromise(
+      Effect.either(
+        Envvars.list(undefined as unknown as string, "dev").pipe(
+          Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+          Effect.provide(ManagementClient.layerNode(noRetry))
+        )
+      )
+    )
+    expect(Either.isLeft(result) && result.left).toMatchObject({
+      _tag: "InvalidRequestError",
+      parameter: "projectRef"
+    })
+    expect(hostile.received.length).toBe(before)
+  })
+
+  it("values that only look odd are sent, percent-encoded, to the route they name", async () => {
+    hostile.answer((socket) => respond(socket, 200, ok()))
+    for (const value of ["...", "a/../b", "%2e%2e", "?x", "#", " ", "\uD83D\uDE00"]) {
+      const result = await retrieve("node", noRetry).then(() =>
+        Effect.runPromise(
+          Effect.either(
+            Envvars.retrieve("proj_1", "dev", value).pipe(
+              Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+              Effect.provide(ManagementClient.layerNode(noRetry))
+            )
+          )
+        )
+      )
+      expect(Either.isRight(result)).toBe(true)
+      expect(hostile.received.at(-1)?.path).toBe(
+        `/api/v1/projects/proj_1/envvars/dev/${encodeURIComponent(value)}`
+      )
+    }
+  })
+})

@@ -1,0 +1,135 @@
+/**
+ * Memory for large answers, measured in a child process (./support/memory-child.ts) so that nothing else
+ * shares its heap: the peak RSS one call adds, from `process.resourceUsage().maxRSS` (a true peak, inside
+ * synchronous decoding too), against the RSS just before the call (which makes the measure conservative).
+ * The server (this process) streams the body from a 64 KiB buffer, so its own memory does not count.
+ *
+ * Targets: a 50 MiB answer under a raised limit adds at most 2× its size; an answer over the limit adds no
+ * more than the limit. Measured, both exceed their target by the socket read buffers that the garbage
+ * collector has not yet freed (see the bounds below and docs/reference/retries-and-limits.md).
+ */
+import { spawn } from "node:child_process"
+import type { Socket } from "node:net"
+import { dirname, join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { type Hostile, respond, startHostile, stream } from "./support/hostile.js"
+
+const here = dirname(fileURLToPath(import.meta.url))
+const MiB = 1024 * 1024
+const bodyBytes = 50 * MiB
+
+let hostile: Hostile
+beforeAll(async () => {
+  hostile = await startHostile()
+})
+afterAll(() => hostile.stop())
+
+/** A valid `envvars.retrieve` answer whose value fills `total` bytes, streamed with or without a length. */
+const big = (socket: Socket, total: number, chunked: boolean) => {
+  const prefix = '{"name":"N","isSecret":false,"value":"'
+  const suffix = '"}'
+  const head = chunked
+    ? "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close"
+    : `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${total}`
+  socket.write(`${head}\r\n\r\n${prefix}`)
+  const filler = Buffer.alloc(64 * 1024, "x")
+  let sent = prefix.length
+  const pump = () => {
+    const end = total - suffix.length
+    while (sent < end && !socket.destroyed) {
+      const piece = end - sent >= filler.length ? filler : filler.subarray(0, end - sent)
+      sent += piece.length
+      if (!socket.write(piece)) return void socket.once("drain", pump)
+    }
+    if (!socket.destroyed) chunked ? socket.end(suffix) : socket.write(suffix)
+  }
+  pump()
+}
+
+interface Measure {
+  readonly added: number
+  readonly outcome: { readonly length?: number; readonly error?: string }
+}
+
+const measure = (transport: string, limit: number): Promise<Measure> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        "--expose-gc",
+        "--conditions=@authctx/source",
+        "--import",
+        join(here, "support/ts-register.mjs"),
+        join(here, "support/memory-child.ts"),
+        hostile.url,
+        transport,
+        String(limit)
+      ],
+      { cwd: join(here, ".."), stdio: ["ignore", "pipe", "pipe"] }
+    )
+    let out = ""
+    let err = ""
+    child.stdout.on("data", (d) => {
+      out += d
+    })
+    child.stderr.on("data", (d) => {
+      err += d
+    })
+    child.on("close", (code) =>
+      code === 0 ? resolve(JSON.parse(out) as Measure) : reject(new Error(`child exited ${code}: ${err}`))
+    )
+  })
+
+const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`
+
+// Each case costs a child process (about 5 s on a loaded 2-core machine): the three transports are covered,
+// not every combination.
+const within: ReadonlyArray<[string, boolean]> = [
+  ["node", false],
+  ["node", true],
+  ["fetch", false],
+  ["httpClient", true]
+]
+
+describe("a 50 MiB answer under a 64 MiB limit", () => {
+  for (const [transport, chunked] of within) {
+    it(`through the ${transport} transport${chunked ? ", without a length" : ""}: at most 2.8× its size (target 2×)`, async () => {
+      hostile.answer((socket, request) =>
+        request.path.endsWith("/big")
+          ? big(socket, bodyBytes, chunked)
+          : respond(socket, 200, JSON.stringify({ name: "N", value: "v", isSecret: false }))
+      )
+      const result = await measure(transport, 64 * MiB)
+      console.log(`${transport}${chunked ? " (no length)" : ""}: 50 MiB answer added ${mib(result.added)}`)
+      expect(result.outcome.length).toBe(bodyBytes - 40)
+      // the text and the decoded value (2×), plus socket read buffers the collector has not freed yet:
+      // measured 2.2–2.7× on a loaded 2-core machine (3.0–3.5× before the body went into one resizable
+      // buffer; the issue measured 3.3× for the original transport)
+      expect(result.added).toBeLessThanOrEqual(2.8 * bodyBytes)
+    })
+  }
+})
+
+describe("an endless answer over a 32 MiB limit", () => {
+  for (const transport of ["node", "httpClient"]) {
+    it(`through the ${transport} transport: at most the limit + 48 MiB (target: the limit)`, async () => {
+      hostile.answer((socket, request) =>
+        request.path.endsWith("/big")
+          ? stream(
+              socket,
+              "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close",
+              Number.POSITIVE_INFINITY
+            )
+          : respond(socket, 200, JSON.stringify({ name: "N", value: "v", isSecret: false }))
+      )
+      const result = await measure(transport, 32 * MiB)
+      console.log(`${transport}: endless answer over a 32 MiB limit added ${mib(result.added)}`)
+      expect(result.outcome.error).toBe("ResponseTooLargeError")
+      // the bytes kept (never more than the limit) plus socket read buffers the collector has not freed
+      // yet (V8 collects them when external memory has grown by tens of MiB): measured limit + 9–35 MiB,
+      // against a body that never ends (the original transport grew until the process died)
+      expect(result.added).toBeLessThanOrEqual(32 * MiB + 48 * MiB)
+    })
+  }
+})

@@ -226,7 +226,7 @@ export const authContext = <
 
   // Synchronous unless resolve or verify is async: Express 5 turns a rejected promise into next(err).
   const middleware: RequestHandler = (req, res, next) => {
-    const outcome = authenticate({ header: (name) => req.headers[name], request: req })
+    const outcome = authenticate({ header: RequestAuth.nodeHeader(req), request: req })
     if (outcome instanceof Promise) return outcome.then((result) => settle(result, req, res, next))
     settle(outcome, req, res, next)
   }

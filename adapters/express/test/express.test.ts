@@ -1,7 +1,8 @@
 /**
  * @authctx/express on a real Express 5 server on loopback, against the emulator: per-request scoping under
  * load (50 tenants, 2,000 requests, 64 connections; resolve and bearer pass-through), the hostile header
- * corpus, and the error paths (authErrorHandler, Express's own handler, onError).
+ * corpus, the error paths (authErrorHandler, Express's own handler, onError), and the async-context traps
+ * (callbacks run outside the request's call tree) with and without server mode, bind and auth.client.
  */
 import { createServer, type Server } from "node:http"
 import type { AddressInfo } from "node:net"
@@ -14,9 +15,14 @@ import {
   hostileCorpus,
   previewBranch,
   runCorpus,
+  slowParsedBody,
   startWorld,
   type Tenant,
+  Traps,
   tenantWork,
+  trapCase,
+  trapCases,
+  trapParams,
   type World
 } from "@authctx/adapter-testkit"
 import { envvars } from "@authctx/client/promise"
@@ -131,6 +137,15 @@ const tenantApp = (mode: "resolve" | "bearer"): express.Express => {
 }
 
 describe("per-request scope under load", () => {
+  it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
+    const server = await listen(tenantApp("resolve"))
+    try {
+      expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
       const server = await listen(tenantApp(mode))
@@ -294,5 +309,36 @@ describe("error paths", () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe("callbacks outside the request's call tree, judged by the emulator's log", () => {
+  let traps: Traps
+  let server: Running
+  beforeAll(async () => {
+    traps = await Traps.start()
+    const app = express()
+    app.use(
+      "/trap",
+      authContext({
+        resolve: (req) => world.byId.get(req.get("x-tenant") ?? "")?.config,
+        baseURL: world.emulator.url
+      })
+    )
+    app.all("/trap/:pattern/:tenant", async (req, res) => {
+      const query = (name: string) => (typeof req.query[name] === "string" ? req.query[name] : undefined)
+      const params = trapParams(req.params["pattern"], query("via"), query("role"))
+      if (params === undefined || req.auth === undefined) return void res.sendStatus(400)
+      res.json(await traps.handle({ ...params, tenant: tenantOf(req), auth: req.auth, incoming: req }))
+    })
+    server = await listen(app)
+  })
+  afterAll(async () => {
+    await server?.close()
+    await traps?.stop()
+  })
+
+  it.each(trapCases)("$mode mode: $pattern, $via", async (scenario) => {
+    expect(await trapCase(world, server.url, traps, scenario)).toEqual([])
   })
 })

@@ -125,6 +125,8 @@ export const authContext = <
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const { onError } = options
   return async (c, next) => {
+    // The fetch Headers join a header sent twice with ", " (as @hono/node-server does for Authorization);
+    // RequestAuth refuses a comma in a Bearer header, so a duplicate is a 400 on every runtime.
     const outcome = authenticate({ header: (name) => c.req.header(name), request: c })
     const result = outcome instanceof Promise ? await outcome : outcome
     if (Either.isLeft(result)) {

@@ -15,16 +15,21 @@ import {
   hostileCorpus,
   previewBranch,
   runCorpus,
+  slowParsedBody,
   startWorld,
   type Tenant,
+  Traps,
   tenantWork,
+  trapCase,
+  trapCases,
+  trapParams,
   type World
 } from "@authctx/adapter-testkit"
 import { envvars } from "@authctx/client/promise"
 import { AuthScope, RequestAuth } from "@authctx/core"
-import { authContext, problemResponse } from "@authctx/hono"
-import { createAdaptorServer } from "@hono/node-server"
-import { Hono } from "hono"
+import { type AuthEnv, authContext, problemResponse } from "@authctx/hono"
+import { createAdaptorServer, type HttpBindings } from "@hono/node-server"
+import { type Env, Hono } from "hono"
 import { HTTPException } from "hono/http-exception"
 import { stream } from "hono/streaming"
 import { validator } from "hono/validator"
@@ -46,7 +51,7 @@ interface Running {
   readonly close: () => Promise<void>
 }
 
-const listen = async (app: Hono): Promise<Running> => {
+const listen = async <E extends Env>(app: Hono<E>): Promise<Running> => {
   // A larger header limit than Node's 16 kB, so that the 16 kB header reaches the middleware.
   const server = createAdaptorServer({
     fetch: app.fetch,
@@ -140,6 +145,15 @@ const tenantApp = (mode: "resolve" | "bearer"): Hono => {
 }
 
 describe("per-request scope under load", () => {
+  it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
+    const server = await listen(tenantApp("resolve"))
+    try {
+      expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
       const server = await listen(tenantApp(mode))
@@ -271,5 +285,37 @@ describe("error paths", () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe("callbacks outside the request's call tree, judged by the emulator's log", () => {
+  let traps: Traps
+  let server: Running
+  beforeAll(async () => {
+    traps = await Traps.start()
+    // @hono/node-server passes Node's request as c.env.incoming: the body patterns read its stream events.
+    const app = new Hono<AuthEnv & { Bindings: HttpBindings }>()
+    app.use(
+      "/trap/*",
+      authContext({
+        resolve: (c) => world.byId.get(c.req.header("x-tenant") ?? "")?.config,
+        baseURL: world.emulator.url
+      })
+    )
+    app.on(["GET", "POST"], "/trap/:pattern/:tenant", async (c) => {
+      const params = trapParams(c.req.param("pattern"), c.req.query("via"), c.req.query("role"))
+      if (params === undefined) return c.body(null, 400)
+      const tenant = tenantOf(c.req.param("tenant"))
+      return c.json(await traps.handle({ ...params, tenant, auth: c.var.auth, incoming: c.env.incoming }))
+    })
+    server = await listen(app)
+  })
+  afterAll(async () => {
+    await server?.close()
+    await traps?.stop()
+  })
+
+  it.each(trapCases)("$mode mode: $pattern, $via", async (scenario) => {
+    expect(await trapCase(world, server.url, traps, scenario)).toEqual([])
   })
 })

@@ -149,7 +149,7 @@ export const authContext = <
   }
   // Synchronous until downstream runs, unless resolve or verify is async.
   const middleware: Middleware = (ctx, next) => {
-    const outcome = authenticate({ header: (name) => ctx.req.headers[name], request: ctx })
+    const outcome = authenticate({ header: RequestAuth.nodeHeader(ctx.req), request: ctx })
     return outcome instanceof Promise
       ? outcome.then((result) => settle(result, ctx, next))
       : settle(outcome, ctx, next)

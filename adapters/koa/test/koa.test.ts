@@ -16,9 +16,14 @@ import {
   hostileCorpus,
   previewBranch,
   runCorpus,
+  slowParsedBody,
   startWorld,
   type Tenant,
+  Traps,
   tenantWork,
+  trapCase,
+  trapCases,
+  trapParams,
   type World
 } from "@authctx/adapter-testkit"
 import { envvars } from "@authctx/client/promise"
@@ -152,6 +157,15 @@ const tenantApp = (mode: "resolve" | "bearer"): Koa => {
 }
 
 describe("per-request scope under load", () => {
+  it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
+    const server = await listen(tenantApp("resolve"))
+    try {
+      expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
+
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
       const server = await listen(tenantApp(mode))
@@ -318,5 +332,41 @@ describe("error paths", () => {
     } finally {
       await server.close()
     }
+  })
+})
+
+describe("callbacks outside the request's call tree, judged by the emulator's log", () => {
+  let traps: Traps
+  let server: Running
+  beforeAll(async () => {
+    traps = await Traps.start()
+    const app = new Koa()
+    app.use(
+      authContext({
+        resolve: (ctx) => world.byId.get(ctx.get("x-tenant"))?.config,
+        baseURL: world.emulator.url
+      })
+    )
+    app.use(async (ctx) => {
+      const [, trap, pattern, id] = ctx.path.split("/")
+      const query = (name: string) => (typeof ctx.query[name] === "string" ? ctx.query[name] : undefined)
+      const params = trapParams(pattern, query("via"), query("role"))
+      const tenant = world.byId.get(id ?? "")
+      const auth = ctx.state.auth
+      if (trap !== "trap" || params === undefined || tenant === undefined || auth === undefined) {
+        ctx.status = 400
+        return
+      }
+      ctx.body = await traps.handle({ ...params, tenant, auth, incoming: ctx.req })
+    })
+    server = await listen(app)
+  })
+  afterAll(async () => {
+    await server?.close()
+    await traps?.stop()
+  })
+
+  it.each(trapCases)("$mode mode: $pattern, $via", async (scenario) => {
+    expect(await trapCase(world, server.url, traps, scenario)).toEqual([])
   })
 })

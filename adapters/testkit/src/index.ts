@@ -10,6 +10,7 @@ import { createClient } from "@authctx/client/promise"
 import { type Auth, Credential } from "@authctx/core"
 import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
 import { Either } from "effect"
+import { postSlowBody } from "./traps.js"
 
 /** An environment slug. */
 export type Slug = "dev" | "staging" | "prod" | "preview"
@@ -429,6 +430,52 @@ export const hostileCorpus = (world: Pick<World, "secretKey" | "pat">): Readonly
       latin1(`Basic ${body}\r\nAuthorization: Bearer ${key}`),
       "invalid_request"
     ),
+    // Sent twice, however the two copies look: Node's req.headers keeps only the first, so a server reading
+    // it would act on one copy while a proxy in front may have checked the other.
+    c(
+      "repeated header, the same valid key twice, raw",
+      latin1(`Bearer ${key}\r\nAuthorization: Bearer ${key}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, a valid key then a PAT, raw",
+      latin1(`Bearer ${key}\r\nAuthorization: Bearer ${world.pat}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, a valid key then an empty one, raw",
+      latin1(`Bearer ${key}\r\nAuthorization: `),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, an empty one then a valid key, raw",
+      latin1(`\r\nAuthorization: Bearer ${key}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, lower-case name the second time, raw",
+      latin1(`Bearer ${key}\r\nauthorization: Bearer ${key}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "repeated header, another header between, raw",
+      latin1(`Bearer ${key}\r\nX-Between: 1\r\nAUTHORIZATION: Bearer tr_dev_${body}`),
+      "invalid_request",
+      keySecret
+    ),
+    c(
+      "folded with a comma, the same key twice",
+      `Bearer ${key}, Bearer ${key}`,
+      "invalid_request",
+      keySecret
+    ),
+    c("folded with a bare comma", `Bearer ${key},Bearer ${key}`, "invalid_request", keySecret),
+    c("a comma before the key", `Bearer ,${key}`, "invalid_request", keySecret),
     c("quoted token", `Bearer "tr_dev_${body}"`, "invalid_request"),
     c("trailing comma", `Bearer tr_dev_${body},`, "invalid_request"),
     c("trailing semicolon", `Bearer tr_dev_${body};`, "invalid_request"),
@@ -622,3 +669,53 @@ export const runCorpus = async (world: World, url: string, port: number): Promis
   }
   return failures
 }
+
+/**
+ * A body parser after the middleware, with a body that arrives 40 and 80 ms after the headers: the tenant
+ * routes' `/late/:tenant` (`express.json()`, `@koa/bodyparser`, Hono's `c.req.json()`). Parsers that
+ * await the body, or bind their callback (raw-body, under `express.json()`), keep the request's scope.
+ * Returns what went wrong: the answer must be the tenant's own, every call in the log its credential.
+ */
+export const slowParsedBody = async (
+  world: World,
+  url: string,
+  tenants: ReadonlyArray<Tenant>
+): Promise<ReadonlyArray<string>> => {
+  const problems: Array<string> = []
+  for (const tenant of tenants) {
+    for (const problem of await slowParsedBodyOf(world, url, tenant))
+      problems.push(`${tenant.id}: ${problem}`)
+  }
+  return problems
+}
+
+const slowParsedBodyOf = async (
+  world: World,
+  url: string,
+  tenant: Tenant
+): Promise<ReadonlyArray<string>> => {
+  world.emulator.clearRequests()
+  const json = JSON.stringify({ tenant: tenant.id })
+  const text = await postSlowBody(
+    `${url}/late/${tenant.id}`,
+    { "x-tenant": tenant.id },
+    [json.slice(0, 5), json.slice(5)],
+    "application/json"
+  )
+  const problems: Array<string> = []
+  const last = text.trim().split("\n").at(-1) ?? ""
+  try {
+    const result = JSON.parse(last) as WorkResult
+    if (!isOwn(tenant, result)) problems.push(`answer ${last.slice(0, 200)}`)
+  } catch {
+    problems.push(`answer ${last.slice(0, 200)}`)
+  }
+  const calls = world.emulator.requests().filter((r) => r.route?.startsWith("envvars.") === true)
+  if (calls.length !== 4) problems.push(`${calls.length} calls in the log, expected 4`)
+  for (const call of calls) {
+    if (call.credential !== tenant.fingerprint) problems.push(`${call.route} carried ${call.credential}`)
+  }
+  return problems
+}
+
+export * from "./traps.js"

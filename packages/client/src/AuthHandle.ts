@@ -10,7 +10,7 @@
  * ```
  */
 
-import { Auth, type Capability, type Credential } from "@authctx/core"
+import { Auth, AuthScope, type Capability, type Credential } from "@authctx/core"
 import type { Effect } from "effect"
 import type * as ManagementClient from "./ManagementClient.js"
 import { type Client, clientFor } from "./promise.js"
@@ -55,6 +55,24 @@ export type AuthHandle<K extends Credential.Kind = Credential.Kind> = (K extends
   ? HandleOf<K>
   : never) & {
   readonly run: Run<K>
+  /**
+   * `fn` bound to this request's auth: wherever and whenever it is called — a body stream's `data` event,
+   * an emitter another request fires, a pool's callback — its ambient calls use this request's
+   * credential (in the manner of `AsyncResource.bind`).
+   *
+   * @example
+   * ```ts
+   * import { envvars } from "@authctx/client/promise"
+   * import type { AuthHandle } from "@authctx/client/promise"
+   * import type { IncomingMessage } from "node:http"
+   *
+   * const onEachChunk = (req: IncomingMessage, auth: AuthHandle.AuthHandle) =>
+   *   req.on("data", auth.bind(() => void envvars.list("proj_1234", "dev")))
+   * ```
+   */
+  readonly bind: <Args extends Array<unknown>, R, This = unknown>(
+    fn: (this: This, ...args: Args) => R
+  ) => (this: This, ...args: Args) => R
 }
 
 interface Runner {
@@ -74,8 +92,11 @@ class Handle {
     this.#client ??= clientFor(this.context) as unknown as Runner
     return this.#client
   }
-  // An arrow, so that `const { run } = auth` works.
+  // Arrows, so that `const { run, bind } = auth` works.
   readonly run = (effect: Effect.Effect<unknown, unknown, never>): Promise<unknown> => this.client.run(effect)
+  readonly bind = <Args extends Array<unknown>, R, This = unknown>(
+    fn: (this: This, ...args: Args) => R
+  ): ((this: This, ...args: Args) => R) => AuthScope.bindTo(this.context, fn)
 }
 
 /** Builds the handle of a validated context; the client is created on first use. */

@@ -34,7 +34,8 @@ export {
   InvalidAuthConfig,
   InvalidCredential,
   MissingCredential,
-  NoAsyncContext
+  NoAsyncContext,
+  OutsideAuthScope
 } from "@authctx/core"
 export * as AuthHandle from "./AuthHandle.js"
 export * from "./Errors.js"
@@ -107,19 +108,27 @@ const ambient = async <A>(effect: AnyEffect<A>, options?: RequestOptions): Promi
 // configure and auth
 // ---------------------------------------------------------------------------------------------------------
 
-/** Auth options, as the SDK's `configure` takes them. `secretKey` and `accessToken` are synonyms. */
-export type ConfigureOptions = Auth.AuthConfig
+/**
+ * Auth options, as the SDK's `configure` takes them (`secretKey` and `accessToken` are synonyms), and
+ * `serverMode` (see {@link configure}).
+ */
+export type ConfigureOptions = AuthScope.ConfigureOptions
 
 /**
  * Sets the process-wide default auth: the lowest precedence, used only where no `auth.withAuth` scope is
  * active. Environment variables fill the fields it leaves out. A PAT may be passed as `secretKey`, as in
  * the SDK: the prefix decides the kind.
  *
+ * In a server, pass `serverMode: true`: an ambient call made outside any request's scope then rejects
+ * with `OutsideAuthScope` (nothing is sent) instead of going out with the default credential. It stays on
+ * until a `configure()` names `serverMode` again.
+ *
  * @example
  * ```ts
  * import { configure } from "@authctx/client/promise"
  *
  * configure({ secretKey: process.env["TRIGGER_SECRET_KEY"], previewBranch: "feature-xyz" })
+ * configure({ serverMode: true }) // a multi-tenant server: no fallback outside a request's scope
  * ```
  */
 export const configure = (options: ConfigureOptions): void => AuthScope.configure(options)
@@ -140,6 +149,32 @@ export const configure = (options: ConfigureOptions): void => AuthScope.configur
  */
 const withAuth = async <T>(config: ConfigureOptions, fn: () => T | Promise<T>): Promise<T> =>
   AuthScope.run(config, fn)
+
+/**
+ * Binds `fn` to the auth scope active now, in the manner of `AsyncResource.bind`: when something else
+ * calls it later — an event emitter another request fires, a callback-style pool, a batcher, a socket
+ * another request opened, the request body's stream events — its ambient calls use this scope's
+ * credential, not the caller's. Bound outside any scope, `fn` runs outside any scope. In a request handler,
+ * `req.auth.bind(fn)` binds to that request's auth wherever it is called.
+ *
+ * @example
+ * ```ts
+ * import { bind, envvars } from "@authctx/client/promise"
+ * import { EventEmitter } from "node:events"
+ *
+ * const ready = new EventEmitter() // shared by every request
+ * export const whenReady = (projectRef: string) =>
+ *   new Promise((resolve, reject) => {
+ *     ready.once("go", bind(() => envvars.list(projectRef, "prod").then(resolve, reject)))
+ *   })
+ * ```
+ */
+const bindToScope: <Args extends Array<unknown>, R, This = unknown>(
+  fn: (this: This, ...args: Args) => R
+) => (this: This, ...args: Args) => R = AuthScope.bind
+
+// Exported under another name: `bind` inside this module is the client binder.
+export { bindToScope as bind }
 
 /** The SDK's `auth` namespace. */
 export const auth = {

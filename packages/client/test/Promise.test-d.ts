@@ -3,7 +3,7 @@
  * methods, `run` checked against the client's kind, and the SDK's overloads.
  */
 import { Runs } from "@authctx/client"
-import { auth, configure, createClient, envvars, runs } from "@authctx/client/promise"
+import { type AuthHandle, auth, bind, configure, createClient, envvars, runs } from "@authctx/client/promise"
 import { Effect } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 
@@ -78,6 +78,29 @@ describe("the SDK surface", () => {
     expectTypeOf(auth.withAuth({ accessToken: fromEnv }, async () => 1)).toEqualTypeOf<Promise<number>>()
     // @ts-expect-error a status that does not exist
     runs.list({ status: ["DONE"] })
+  })
+})
+
+describe("bind", () => {
+  it("keeps the parameters, the return type and this", () => {
+    const bound = bind((projectRef: string, limit: number) => runs.list(projectRef, { limit }))
+    expectTypeOf(bound).parameters.toEqualTypeOf<[string, number]>()
+    expectTypeOf(bound).returns.toEqualTypeOf<ReturnType<typeof runs.list>>()
+    // @ts-expect-error the parameters are kept
+    bound("proj_1")
+    const method = bind(function (this: { readonly n: number }) {
+      return this.n
+    })
+    expectTypeOf(method).thisParameter.toEqualTypeOf<{ readonly n: number }>()
+  })
+
+  it("the request handle's bind too", () => {
+    const withHandle = (handle: AuthHandle.AuthHandle) => handle.bind((name: string) => name.length)
+    expectTypeOf(withHandle).returns.toEqualTypeOf<(this: unknown, name: string) => number>()
+    expectTypeOf(configure).toBeCallableWith({
+      secretKey: "tr_dev_abcdefghijklmnopqrstuvwx",
+      serverMode: true
+    })
   })
 })
 

@@ -1,16 +1,19 @@
 /**
  * The Promise API against the emulator: scoped auth under heavy overlap (the emulator's request log is the
- * witness), `configure` as the lowest precedence, rejections with the tagged classes, and `createClient`.
+ * witness), `configure` as the lowest precedence, server mode and `bind`, rejections with the tagged classes,
+ * and `createClient`.
  */
 import { Runs } from "@authctx/client"
 import {
   AuthenticationError,
   auth,
+  bind,
   CapabilityError,
   configure,
   createClient,
   envvars,
   InvalidRequestError,
+  OutsideAuthScope,
   runs
 } from "@authctx/client/promise"
 import { Credential } from "@authctx/core"
@@ -181,5 +184,40 @@ describe("createClient", () => {
     expect(() => createClient({ accessToken: "Bearer tr_dev_abcdefghijklmnopqrstuvwx" })).toThrow(
       expect.objectContaining({ _tag: "InvalidCredential", reason: "BearerScheme" })
     )
+  })
+})
+
+describe("server mode and bind", () => {
+  afterEach(() => configure({ serverMode: false }))
+
+  it("outside any scope an ambient call rejects with OutsideAuthScope and sends nothing; scopes and clients still work", async () => {
+    const [a = "", b = ""] = keys
+    configure({ secretKey: a, baseURL: emulator.url, serverMode: true })
+    const before = emulator.requests().at(-1)?.seq ?? 0
+    const refused = runs.list({ limit: 1 })
+    await expect(refused).rejects.toBeInstanceOf(OutsideAuthScope)
+    await expect(refused).rejects.toThrow(/req\.auth\.client/)
+    await auth.withAuth({ accessToken: b }, () => runs.list({ limit: 1 }))
+    await createClient({ accessToken: a }).requireSecretKey().runs.list({ limit: 1 })
+    const log = emulator.requests().filter((r) => r.seq > before)
+    expect(log.map((r) => r.credential)).toEqual([fingerprint(b), fingerprint(a)])
+  })
+
+  it("a bound callback fired from another scope carries the scope it was bound in", async () => {
+    const [a = "", b = ""] = keys
+    configure({ baseURL: emulator.url })
+    const before = emulator.requests().at(-1)?.seq ?? 0
+    const waiters: Array<() => Promise<unknown>> = []
+    await auth.withAuth({ accessToken: a }, async () => {
+      waiters.push(
+        bind(() => runs.list({ limit: 1 })),
+        () => runs.list({ limit: 1 })
+      )
+    })
+    await auth.withAuth({ accessToken: b }, () => Promise.all(waiters.map((fire) => fire())))
+    const log = emulator.requests().filter((r) => r.seq > before)
+    // the bound one carries a; the plain one runs in the firing scope, b
+    expect(log.map((r) => r.credential).sort()).toEqual([fingerprint(a), fingerprint(b)].sort())
+    expect(log).toHaveLength(2)
   })
 })

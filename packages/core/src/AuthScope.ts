@@ -29,7 +29,7 @@ import {
 } from "./Auth.js"
 import type { Discharge } from "./Capability.js"
 import type * as Credential from "./Credential.js"
-import { NoAsyncContext } from "./Errors.js"
+import { NoAsyncContext, OutsideAuthScope } from "./Errors.js"
 
 /** The part of `AsyncLocalStorage` this module uses. */
 interface AsyncStorage<T> {
@@ -56,30 +56,60 @@ const findAsyncLocalStorage = (): AsyncStorageConstructor | undefined =>
   runtime.AsyncLocalStorage ?? runtime.process?.getBuiltinModule?.("node:async_hooks")?.AsyncLocalStorage
 
 const StorageConstructor = findAsyncLocalStorage()
-const storage: AsyncStorage<AuthContext> | undefined = StorageConstructor
+// The store is `undefined` inside a function bound outside any scope (see `bind`): no scope, not the caller's.
+const storage: AsyncStorage<AuthContext | undefined> | undefined = StorageConstructor
   ? new StorageConstructor()
   : undefined
 
 /** Whether this runtime can scope auth to an async call tree. */
 export const isSupported: boolean = storage !== undefined
 
-/** The one piece of process-wide state: the default configuration that `configure()` sets. */
+/** The process-wide state `configure()` sets: the default configuration and server mode. */
 let defaultConfig: AuthConfig = {}
+let serverMode = false
 
 /**
- * Sets the process-wide default auth (replacing the previous default). Used only where no scope is
- * active; validated when a call uses it. Environment variables fill any field it leaves out.
+ * Options of {@link configure}: the default auth, and `serverMode`.
+ *
+ * `serverMode: true` is for servers, where every call belongs to a request: an ambient call made outside
+ * any auth scope then fails with `OutsideAuthScope` (nothing is sent) instead of using this default or the
+ * environment's credential, which in a multi-tenant server is nobody's or the wrong tenant's. Explicit
+ * clients (`createClient`) and `withAuth` scopes still merge over the default. Server mode stays as set
+ * until a later `configure()` names `serverMode` again: configuring a credential for background jobs
+ * does not turn it off.
+ *
+ * @example
+ * ```ts
+ * import type { AuthScope } from "@authctx/core"
+ *
+ * const options: AuthScope.ConfigureOptions = { baseURL: "https://api.trigger.dev", serverMode: true }
+ * ```
+ */
+export interface ConfigureOptions extends AuthConfig {
+  readonly serverMode?: boolean | undefined
+}
+
+/**
+ * Sets the process-wide default auth (replacing the previous default), and server mode when the options
+ * name it (see {@link ConfigureOptions}). The default is used only where no scope is active; validated
+ * when a call uses it. Environment variables fill any field it leaves out.
  *
  * @example
  * ```ts
  * import { AuthScope } from "@authctx/core"
  *
  * AuthScope.configure({ secretKey: process.env["TRIGGER_SECRET_KEY"] })
+ * AuthScope.configure({ serverMode: true }) // a server: no fallback outside a request's scope
  * ```
  */
-export const configure = (config: AuthConfig): void => {
-  defaultConfig = { ...config }
+export const configure = (options: ConfigureOptions): void => {
+  const { serverMode: mode, ...config } = options
+  defaultConfig = config
+  if (mode !== undefined) serverMode = mode === true
 }
+
+/** Whether server mode is on (see {@link ConfigureOptions}). */
+export const isServerMode = (): boolean => serverMode
 
 const environmentVariable = (name: string): string | undefined => {
   const value = runtime.process?.env?.[name]
@@ -174,12 +204,13 @@ export const resolveWith = (config: AuthConfig): Either.Either<AuthContext, Auth
 export const current = (): AuthContext | undefined => storage?.getStore()
 
 /**
- * The auth a call made now would use: the active scope's, else the default. This is the single read at the
- * Promise → Effect boundary.
+ * The auth a call made now would use: the active scope's, else the default — or, in server mode,
+ * `OutsideAuthScope`. This is the single read at the Promise → Effect boundary.
  */
-export const resolve = (): Either.Either<AuthContext, AuthError> => {
+export const resolve = (): Either.Either<AuthContext, AuthError | OutsideAuthScope> => {
   const scoped = storage?.getStore()
-  return scoped !== undefined ? Either.right(scoped) : resolveDefault()
+  if (scoped !== undefined) return Either.right(scoped)
+  return serverMode ? Either.left(new OutsideAuthScope()) : resolveDefault()
 }
 
 /**
@@ -216,6 +247,44 @@ export const runWith = <T>(auth: AuthContext, fn: () => T): T => {
 }
 
 /**
+ * `fn` bound to an auth context, or to no scope at all (`undefined`): wherever and whenever the result is
+ * called, `fn` runs in that scope, not the caller's. What {@link bind} and the request handle's `bind` use.
+ */
+export const bindTo = <Args extends Array<unknown>, R, This = unknown>(
+  auth: AuthContext | undefined,
+  fn: (this: This, ...args: Args) => R
+): ((this: This, ...args: Args) => R) => {
+  const scope = storage
+  if (scope === undefined) throw new NoAsyncContext()
+  return function (this: This, ...args: Args): R {
+    return scope.run(auth, () => fn.apply(this, args))
+  }
+}
+
+/**
+ * Binds `fn` to the auth scope active now, in the manner of `AsyncResource.bind`: when something else
+ * calls it later — an event emitter another request fires, a pool's callback, a batcher, a socket opened
+ * by another request, a stream's events — `fn` runs with this scope's auth, not the caller's. Bound
+ * outside any scope, `fn` runs outside any scope (so in server mode its ambient calls fail rather than use
+ * a caller's credential). Throws `NoAsyncContext` where the runtime has no AsyncLocalStorage. Which callbacks
+ * run in which context: docs/reference/async-context.md.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ * import { EventEmitter } from "node:events"
+ *
+ * const ready = new EventEmitter()
+ * await AuthScope.run({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }, async () => {
+ *   ready.once("go", AuthScope.bind(() => AuthScope.current()?.credential._tag)) // "SecretKey", whoever emits
+ * })
+ * ```
+ */
+export const bind = <Args extends Array<unknown>, R, This = unknown>(
+  fn: (this: This, ...args: Args) => R
+): ((this: This, ...args: Args) => R) => bindTo(storage?.getStore(), fn)
+
+/**
  * Provides the auth a call made now would use (see {@link resolve}) to an effect: the Promise → Effect
  * boundary. Reads the async scope once, when called, not when the effect runs. The kind is not known
  * statically, so requirements are discharged as for a credential of unknown kind (see `Auth.layerConfig`).
@@ -230,5 +299,9 @@ export const runWith = <T>(auth: AuthContext, fn: () => T): T => {
  */
 export const provide = <A, E, R>(
   effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | AuthError, Discharge<R, Credential.Kind>> =>
-  provideBuilt(effect, resolve()) as Effect.Effect<A, E | AuthError, Discharge<R, Credential.Kind>>
+): Effect.Effect<A, E | AuthError | OutsideAuthScope, Discharge<R, Credential.Kind>> =>
+  provideBuilt(effect, resolve()) as Effect.Effect<
+    A,
+    E | AuthError | OutsideAuthScope,
+    Discharge<R, Credential.Kind>
+  >

@@ -140,3 +140,25 @@ export class NoAsyncContext extends Schema.TaggedError<NoAsyncContext>("@authctx
     return "This runtime has no AsyncLocalStorage, so withAuth cannot scope a credential to an async call tree. authctx never swaps a global instead: use createClient({ accessToken }) and call methods on that client."
   }
 }
+
+/**
+ * An ambient Promise-API call (`runs.list()`, `envvars.retrieve(…)`) ran outside any auth scope while
+ * server mode is on (`configure({ serverMode: true })`): in a server that is a callback the request's async
+ * context did not reach — a request body read through its stream events, a connection made at start-up —
+ * and the process default would be the wrong credential. Nothing was sent.
+ *
+ * @example
+ * ```ts
+ * import { OutsideAuthScope } from "@authctx/core"
+ *
+ * const isTrap = (error: unknown) => error instanceof OutsideAuthScope
+ * ```
+ */
+export class OutsideAuthScope extends Schema.TaggedError<OutsideAuthScope>("@authctx/core/OutsideAuthScope")(
+  "OutsideAuthScope",
+  {}
+) {
+  override get message(): string {
+    return "An ambient call ran outside any auth scope, and server mode (configure({ serverMode: true })) does not fall back to the process default. In a request handler use the request's own client (req.auth.client in Express, ctx.state.auth.client in Koa, c.var.auth.client in Hono), or wrap the callback that runs later in req.auth.bind(fn) (or bind(fn) from @authctx/client/promise, called while the request's scope is active). Outside requests use createClient({ accessToken }) or auth.withAuth(config, fn)."
+  }
+}

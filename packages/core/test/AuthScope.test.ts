@@ -11,11 +11,12 @@ import {
   Credential,
   InvalidAuthConfig,
   InvalidCredential,
-  MissingCredential
+  MissingCredential,
+  OutsideAuthScope
 } from "@authctx/core"
 import { describe, expect, it, vi } from "@effect/vitest"
 import { Effect, Either, Exit, Redacted } from "effect"
-import { devKey, isolateDefaultAuth, pat, previewKey, prodKey, retrieveRun } from "./fixtures.js"
+import { devKey, isolateDefaultAuth, listEnvVars, pat, previewKey, prodKey, retrieveRun } from "./fixtures.js"
 
 isolateDefaultAuth()
 
@@ -23,7 +24,7 @@ const tokenOf = (auth: Auth.AuthContext | undefined): string | undefined =>
   auth === undefined ? undefined : Redacted.value(auth.credential.token)
 const resolved = (): Auth.AuthContext =>
   Either.getOrThrowWith(AuthScope.resolve(), (e) => new Error(`expected a context, got ${e._tag}`))
-const resolveError = (): Auth.AuthError => {
+const resolveError = (): Auth.AuthError | OutsideAuthScope => {
   const result = AuthScope.resolve()
   if (Either.isRight(result)) throw new Error("expected resolve() to fail")
   return result.left
@@ -371,5 +372,58 @@ describe("without AsyncLocalStorage", () => {
     fresh.configure({ accessToken: pat })
     const resolvedDefault = fresh.resolve()
     expect(Either.isRight(resolvedDefault) && tokenOf(resolvedDefault.right)).toBe(pat)
+  })
+})
+
+describe("server mode", () => {
+  it("an ambient read outside any scope is OutsideAuthScope, not the configured default; inside a scope it is the scope's", async () => {
+    AuthScope.configure({ accessToken: prodKey, serverMode: true })
+    expect(AuthScope.isServerMode()).toBe(true)
+    const error = resolveError()
+    expect(error).toBeInstanceOf(OutsideAuthScope)
+    expect(error.message).toContain("req.auth.client")
+    expect(error.message).toContain("bind(fn)")
+    expect(error.message).not.toContain(prodKey.slice(8))
+    const exit = await Effect.runPromiseExit(AuthScope.provide(listEnvVars))
+    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("OutsideAuthScope")
+    expect(await AuthScope.run({ accessToken: devKey }, async () => tokenOf(resolved()))).toBe(devKey)
+    // withAuth and explicit clients still merge over the default: only the silent fallback is gone
+    expect(Either.isRight(AuthScope.resolveWith({ baseURL: "https://example.com" }))).toBe(true)
+  })
+
+  it("stays on when configure() names a new default without serverMode, goes off with serverMode: false", () => {
+    AuthScope.configure({ serverMode: true })
+    AuthScope.configure({ accessToken: prodKey })
+    expect(AuthScope.isServerMode()).toBe(true)
+    expect(resolveError()).toBeInstanceOf(OutsideAuthScope)
+    AuthScope.configure({ accessToken: prodKey, serverMode: false })
+    expect(tokenOf(resolved())).toBe(prodKey)
+  })
+})
+
+describe("bind", () => {
+  it("runs the function in the scope it was bound in, whoever calls it and when", async () => {
+    const bound = await AuthScope.run({ accessToken: devKey }, async () => {
+      await sleep(1)
+      return AuthScope.bind(function (this: { readonly n: number }, extra: number) {
+        return `${tokenOf(AuthScope.current())} ${this.n + extra}`
+      })
+    })
+    const answer = AuthScope.run({ accessToken: prodKey }, () => bound.call({ n: 1 }, 2))
+    expect(answer).toBe(`${devKey} 3`)
+    expect(bound.call({ n: 0 }, 0)).toBe(`${devKey} 0`)
+  })
+
+  it("bound outside any scope, runs outside any scope: not in the caller's (server mode then refuses)", () => {
+    AuthScope.configure({ serverMode: true })
+    const bound = AuthScope.bind(() => AuthScope.resolve())
+    const result = AuthScope.run({ accessToken: prodKey }, bound)
+    expect(Either.isLeft(result) && result.left).toBeInstanceOf(OutsideAuthScope)
+  })
+
+  it("bindTo binds to a given context", () => {
+    const auth = Either.getOrThrow(Auth.make({ accessToken: pat }))
+    const bound = AuthScope.bindTo(auth, () => AuthScope.current()?.credential._tag)
+    expect(AuthScope.run({ accessToken: devKey }, bound)).toBe("PersonalAccessToken")
   })
 })

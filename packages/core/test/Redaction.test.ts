@@ -369,8 +369,20 @@ const failureOf = <A, E>(effect: Effect.Effect<A, E>): E => {
   return exit.value
 }
 
+/** The error of an ambient read in server mode, with `key` configured as the (unused) default. */
+const outsideScopeWith = (key: string): Error => {
+  AuthScope.configure({ accessToken: key, serverMode: true })
+  try {
+    const result = AuthScope.resolve()
+    if (Either.isRight(result)) throw new Error("expected OutsideAuthScope")
+    return result.left
+  } finally {
+    AuthScope.configure({ serverMode: false })
+  }
+}
+
 describe("every other error of the package", () => {
-  it("MissingCredential, InvalidAuthConfig, CapabilityError, NoAsyncContext never show the body", () => {
+  it("MissingCredential, InvalidAuthConfig, CapabilityError, NoAsyncContext, OutsideAuthScope never show the body", () => {
     fc.assert(
       fc.property(secretArb, secretArb, (secret, other) => {
         const key = `${secret.prefix}${secret.body}`
@@ -413,7 +425,8 @@ describe("every other error of the package", () => {
               Auth.withAuth({ accessToken: `tr_dev_${secret.body}` })
             )
           ),
-          NoAsyncContext: new NoAsyncContext()
+          NoAsyncContext: new NoAsyncContext(),
+          "OutsideAuthScope (server mode, the secret configured as the default)": outsideScopeWith(key)
         }
         for (const [name, error] of Object.entries(errors)) {
           expect(error, name).toBeInstanceOf(Error)

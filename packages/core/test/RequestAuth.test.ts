@@ -331,3 +331,47 @@ describe("readBearer", () => {
     )
   })
 })
+
+describe("a header sent more than once", () => {
+  const node = (rawHeaders: ReadonlyArray<string>) => {
+    // What Node's parser gives: the first Authorization in `headers`, every copy in `rawHeaders`.
+    const headers: Record<string, string> = {}
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = (rawHeaders[i] ?? "").toLowerCase()
+      headers[name] ??= rawHeaders[i + 1] ?? ""
+    }
+    return { headers, rawHeaders }
+  }
+
+  it("nodeHeader gives every value from rawHeaders, whatever the case of the name", () => {
+    const read = RequestAuth.nodeHeader(
+      node(["Host", "x", "Authorization", `Bearer ${devKey}`, "AUTHORIZATION", `Bearer ${prodKey}`])
+    )
+    expect(read("authorization")).toEqual([`Bearer ${devKey}`, `Bearer ${prodKey}`])
+    expect(read("host")).toBe("x")
+    expect(read("x-missing")).toBeUndefined()
+    expect(RequestAuth.nodeHeader(node(["authorization", ""]))("authorization")).toBe("")
+  })
+
+  it("is refused with 400 invalid_request, as an array or joined with a comma, even the same key twice", async () => {
+    const authenticate = RequestAuth.make({})
+    for (const header of [
+      [`Bearer ${devKey}`, `Bearer ${devKey}`],
+      [`Bearer ${devKey}`, ""],
+      ["", `Bearer ${devKey}`],
+      `Bearer ${devKey}, Bearer ${devKey}`,
+      `Bearer ${devKey},Bearer ${prodKey}`,
+      `, Bearer ${devKey}`
+    ]) {
+      const failure = await refused(authenticate, view(header))
+      expect(failure.status).toBe(400)
+      expect(failure.code).toBe("invalid_request")
+      expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx", error="invalid_request"')
+      expect(shown(failure)).not.toContain(devKey.slice(7))
+    }
+    const failure = await refused(authenticate, view(`Bearer ${devKey}, Bearer ${prodKey}`))
+    expect(failure.problem.detail).toBe(
+      "The Authorization header holds more than one value (sent twice, or joined with commas)."
+    )
+  })
+})

@@ -22,7 +22,8 @@ export const pat = "tr_pat_abcdefghijklmnopqrstuvwx0123456789" as const
 export const authVariables: ReadonlyArray<string> = Object.values(Auth.environmentVariables)
 
 /**
- * Runs every test of the calling file with no `TRIGGER_*` variable and no `configure()` default, and puts
+ * Runs every test of the calling file with no `TRIGGER_*` variable, no `configure()` default and server mode
+ * off, and puts
  * both back afterwards.
  */
 export const isolateDefaultAuth = (): void => {
@@ -30,7 +31,7 @@ export const isolateDefaultAuth = (): void => {
   beforeEach(() => {
     saved = Object.fromEntries(authVariables.map((name) => [name, process.env[name]]))
     for (const name of authVariables) delete process.env[name]
-    AuthScope.configure({})
+    AuthScope.configure({ serverMode: false })
   })
   afterEach(() => {
     for (const name of authVariables) {
@@ -38,6 +39,6 @@ export const isolateDefaultAuth = (): void => {
       if (value === undefined) delete process.env[name]
       else process.env[name] = value
     }
-    AuthScope.configure({})
+    AuthScope.configure({ serverMode: false })
   })
 }

@@ -40,3 +40,6 @@ export const realtimeStreamsV2 = "v2"
 
 /** A public access token for the run or batch a trigger created, in the answer. */
 export const jwt = "x-trigger-jwt"
+
+/** The claims of {@link jwt}, as JSON, in the answer. */
+export const jwtClaims = "x-trigger-jwt-claims"

@@ -362,7 +362,7 @@ const errorFields = (
 }
 
 type Decision =
-  | { readonly _tag: "Done"; readonly value: unknown }
+  | { readonly _tag: "Done"; readonly value: unknown; readonly headers: Transport.WireResponse["headers"] }
   | { readonly _tag: "Fail"; readonly error: Errors.ApiError }
   | { readonly _tag: "Retry"; readonly error: Errors.ApiError; readonly waitMs: number | undefined }
 
@@ -399,7 +399,7 @@ const decide = (
   if (status >= 200 && status < 300) {
     const decoded = decodeBody(codecs, text)
     return Either.isRight(decoded)
-      ? { _tag: "Done", value: decoded.right }
+      ? { _tag: "Done", value: decoded.right, headers: response.headers }
       : { _tag: "Fail", error: new Errors.ApiSchemaError({ endpoint, status, issue: decoded.left }) }
   }
   const wait = status === 429 ? retryAfterMs(response, now) : undefined
@@ -410,6 +410,13 @@ const decide = (
   const hint = response.headers["x-should-retry"]
   const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
   return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
+}
+
+/** A decoded answer and the response headers it came with. */
+export interface Answered<A> {
+  readonly value: A
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>
 }
 
 /**
@@ -464,7 +471,7 @@ const send = (
   endpoint: string,
   codecs: Codecs,
   request: Transport.WireRequest
-): Effect.Effect<unknown, Errors.ApiError> =>
+): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
   Effect.flatMap(Clock.currentTimeMillis, (started) => {
     const { schedule, timeoutMs, deadlineMs } = client.options
     const secret = (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
@@ -478,7 +485,7 @@ const send = (
     // one timer per attempt: the attempt's own limit, or the time left before the deadline if shorter
     const attempt = Effect.flatMap(
       Clock.currentTimeMillis,
-      (before): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
+      (before): Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> => {
         const left = deadlineMs - (before - started)
         if (left <= 0) return Effect.fail(pastDeadline())
         attempts++
@@ -487,7 +494,7 @@ const send = (
           Effect.timeout(Duration.millis(limit)),
           Effect.either,
           Effect.zip(Clock.currentTimeMillis),
-          Effect.flatMap(([outcome, now]): Effect.Effect<unknown, Errors.ApiError | Retryable> => {
+          Effect.flatMap(([outcome, now]): Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> => {
             const remainingMs = deadlineMs - (now - started)
             if (Either.isLeft(outcome)) {
               const failure = outcome.left
@@ -511,7 +518,8 @@ const send = (
               )
             }
             const decision = decide(endpoint, codecs, outcome.right, now, secret)
-            if (decision._tag === "Done") return Effect.succeed(decision.value)
+            if (decision._tag === "Done")
+              return Effect.succeed({ value: decision.value, headers: decision.headers })
             if (decision._tag === "Fail") return Effect.fail(decision.error)
             return Effect.fail(new Retryable(decision.error, decision.waitMs, remainingMs))
           })
@@ -522,7 +530,9 @@ const send = (
     // (nearly all of them) pays for no retry machinery.
     const retryAfter = (first: Retryable) =>
       Effect.flatMap(Schedule.driver(schedule), (driver) => {
-        const next = (failure: Errors.ApiError | Retryable): Effect.Effect<unknown, Errors.ApiError> =>
+        const next = (
+          failure: Errors.ApiError | Retryable
+        ): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
           driver.next(failure).pipe(
             Effect.matchEffect({
               onFailure: () => Effect.fail(failure instanceof Retryable ? failure.error : failure),
@@ -539,14 +549,30 @@ const send = (
 const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
 
 /**
- * Calls a catalog route under the current auth: checks the capability before anything is sent, builds the
- * request (path segments percent-encoded, body encoded with the endpoint's schema), sends it with retries,
- * and decodes the answer with the endpoint's success schema.
+ * Calls a catalog route under the current auth and answers with the decoded value and the response
+ * headers (for the calls whose result carries a header, such as `publicAccessToken` from `x-trigger-jwt`).
+ * See {@link call}.
  *
- * Its `R` carries the route's requirement, so only a program that provides an accepted credential kind
- * compiles (see `Auth.withAuth`).
+ * @example
+ * ```ts
+ * import { ManagementApi } from "@authctx/api"
+ * import { ManagementClient } from "@authctx/client"
+ * import { Effect } from "effect"
+ *
+ * const withJwt = ManagementClient.callWithHeaders(ManagementApi.tasksTrigger, {
+ *   path: { taskId: "hello" },
+ *   payload: { payload: {} }
+ * }).pipe(Effect.map(({ value, headers }) => ({ id: value.id, jwt: headers["x-trigger-jwt"] })))
+ * ```
  */
-export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
+export const callWithHeaders = <R extends AnyRoute>(
+  route: R,
+  input: CallInput
+): Effect.Effect<
+  Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
+  CallError,
+  CallContext<R>
+> =>
   Effect.flatMap(Capability.authorize(route.capability), (auth) =>
     Effect.flatMap(ManagementClient, (client) => {
       const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
@@ -567,7 +593,22 @@ export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
         })
       )
     })
-  ) as Call<R>
+  ) as Effect.Effect<
+    Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
+    CallError,
+    CallContext<R>
+  >
+
+/**
+ * Calls a catalog route under the current auth: checks the capability before anything is sent, builds the
+ * request (path segments percent-encoded, body encoded with the endpoint's schema), sends it with retries,
+ * and decodes the answer with the endpoint's success schema.
+ *
+ * Its `R` carries the route's requirement, so only a program that provides an accepted credential kind
+ * compiles (see `Auth.withAuth`).
+ */
+export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
+  Effect.map(callWithHeaders(route, input), (answered) => answered.value)
 
 /**
  * The type of a call to a route: its decoded success, the call errors, and in `R` the client and the

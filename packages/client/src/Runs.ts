@@ -17,11 +17,18 @@
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Capability } from "@authctx/core"
 import { Chunk, Effect, Option, Stream } from "effect"
-
+import { ApiSchemaError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
 import { type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
+
+/**
+ * A queue to filter runs by (mapped as the SDK maps it, docs/reference/results-and-pages.md): its name as a string (`"task/my-task"` for a task's own queue), or the SDK's
+ * `{ type, name }` (`{ type: "task", name: "my-task" }` is `task/my-task`, `{ type: "custom", name }` is the
+ * name).
+ */
+export type QueueFilter = string | { readonly type: "task" | "custom"; readonly name: string }
 
 /** Filters and paging of `runs.list` (both routes). */
 export interface ListRunsParams {
@@ -36,6 +43,8 @@ export interface ListRunsParams {
   readonly to?: Date | number | undefined
   readonly period?: string | undefined
   readonly batch?: string | undefined
+  /** Queues, by name or as the SDK's `{ type, name }` (see {@link QueueFilter}). */
+  readonly queue?: OneOrMany<QueueFilter> | undefined
   readonly machine?: OneOrMany<string> | undefined
   readonly region?: OneOrMany<string> | undefined
   /** Page size (`page[size]`). */
@@ -54,6 +63,16 @@ export interface ListProjectRunsParams extends ListRunsParams {
 const joined = (value: OneOrMany<string> | undefined): string | undefined =>
   value === undefined ? undefined : typeof value === "string" ? value : value.join(",")
 
+const queueName = (queue: QueueFilter): string =>
+  typeof queue === "string" ? queue : queue.type === "task" ? `task/${queue.name}` : queue.name
+
+const queues = (value: OneOrMany<QueueFilter> | undefined): string | undefined =>
+  value === undefined
+    ? undefined
+    : typeof value === "string" || !Array.isArray(value)
+      ? queueName(value as QueueFilter)
+      : (value as ReadonlyArray<QueueFilter>).map(queueName).join(",")
+
 const epochMs = (value: Date | number | undefined): string | undefined =>
   value === undefined ? undefined : String(typeof value === "number" ? value : value.getTime())
 
@@ -69,6 +88,7 @@ const toUrlParams = (params: ListProjectRunsParams = {}) => ({
   "filter[createdAt][to]": epochMs(params.to),
   "filter[createdAt][period]": params.period,
   "filter[batch]": params.batch,
+  "filter[queue]": queues(params.queue),
   "filter[machine]": joined(params.machine),
   "filter[region]": joined(params.region),
   "filter[env]": joined(params.env),
@@ -112,19 +132,39 @@ export function list(
     : call(ManagementApi.runsList, { urlParams: toUrlParams({ ...first, env: undefined }) })
 }
 
+/**
+ * Pages from the first (with the caller's own `after` or `before`) through every `pagination.next`, as a
+ * stream of runs. Stops when the server names no next page; a cursor named twice would loop forever, so it
+ * fails with `ApiSchemaError` instead.
+ */
 const pages = <R>(
-  firstAfter: string | undefined,
-  page: (after: string | undefined) => Effect.Effect<Schemas.ListRunResponse, CallError, R>
+  endpoint: string,
+  first: Effect.Effect<Schemas.ListRunResponse, CallError, R>,
+  after: (cursor: string) => Effect.Effect<Schemas.ListRunResponse, CallError, R>
 ): Stream.Stream<Schemas.ListRunResponseItem, CallError, R> =>
-  Stream.paginateChunkEffect(firstAfter, (after: string | undefined) =>
-    Effect.map(
-      page(after),
-      (p) => [Chunk.fromIterable(p.data), Option.fromNullable(p.pagination.next)] as const
-    )
-  )
+  Stream.suspend(() => {
+    // per run of the stream: running it twice starts over
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(undefined as string | undefined, (cursor: string | undefined) => {
+      if (cursor !== undefined && seen.has(cursor))
+        return Effect.fail(
+          new ApiSchemaError({
+            endpoint,
+            status: 200,
+            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
+          })
+        )
+      if (cursor !== undefined) seen.add(cursor)
+      return Effect.map(
+        cursor === undefined ? first : after(cursor),
+        (p) => [Chunk.fromIterable(p.data), Option.fromNullable(p.pagination.next || undefined)] as const
+      )
+    })
+  })
 
 /**
- * Every run matching the filters, page after page, as a `Stream` (follows `pagination.next`).
+ * Every run matching the filters, page after page, as a `Stream`: the first page as `list` would fetch it
+ * (from the given `after` or `before` cursor, if any), then every `pagination.next` until there is none.
  *
  * @example
  * ```ts
@@ -150,9 +190,13 @@ export function stream(
   ManagementClient | EnvironmentListRequirement | ProjectListRequirement
 > {
   if (typeof first === "string") {
-    return pages(second?.after, (after) => list(first, { ...second, after, before: undefined }))
+    return pages("runs.list (project)", list(first, second), (after) =>
+      list(first, { ...second, after, before: undefined })
+    )
   }
-  return pages(first?.after, (after) => list({ ...first, after, before: undefined }))
+  return pages("runs.list (environment)", list(first), (after) =>
+    list({ ...first, after, before: undefined })
+  )
 }
 
 /**

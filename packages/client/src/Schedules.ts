@@ -38,7 +38,9 @@ export const list = (params: ListSchedulesParams = {}): Call<typeof ManagementAp
   call(ManagementApi.schedulesList, { urlParams: { page: params.page, perPage: params.perPage } })
 
 /**
- * Every schedule, page after page, as a `Stream`.
+ * Every schedule, page after page, as a `Stream`: from `params.page` (default 1) while `currentPage` is
+ * below `totalPages`. It stops at an empty page, so a `totalPages` larger than the data is not followed
+ * page by empty page.
  *
  * @example
  * ```ts
@@ -53,7 +55,8 @@ export const stream = (
 ): Stream.Stream<Schemas.ScheduleObject, CallError, CallContext<typeof ManagementApi.schedulesList>> =>
   Stream.paginateChunkEffect(params.page ?? 1, (page: number) =>
     Effect.map(list({ ...params, page }), (result) => {
-      const more = Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
+      const more =
+        result.data.length > 0 && Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
       return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
     })
   )

@@ -15,16 +15,28 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import { Effect } from "effect"
+import { Effect, type Redacted } from "effect"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
-import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
+import { publicAccessTokenOf, type SdkShaped, toWireOptions } from "./internal/sdkShapes.js"
+import { type CallContext, type CallError, call, callWithHeaders } from "./ManagementClient.js"
 
 /**
- * Trigger options (the public API's `options`, all optional). `idempotencyKey` takes the SDK's shapes and
- * is sent as the SDK sends it (docs/reference/idempotency.md).
+ * Trigger options: the public API's `options`, all optional, with the SDK's shapes accepted too:
+ * `queue: "name"` (sent as `queue: { name }`), `version` (sent as `lockToVersion`), and `idempotencyKey`
+ * sent as the SDK sends it (docs/reference/results-and-pages.md, docs/reference/idempotency.md).
  */
-export type TriggerOptions = Idempotency.AcceptKey<Schemas.TriggerTaskOptions>
+export type TriggerOptions = Idempotency.AcceptKey<SdkShaped<Schemas.TriggerTaskOptions>>
+
+/**
+ * The result of a trigger: the run id, whether an idempotency key matched an existing run, and a public
+ * access token for the run (read from the `x-trigger-jwt` header; `undefined` when the server sent none).
+ * The token is a credential (it reads the run): it stays `Redacted` until you hand it to a frontend with
+ * `Redacted.value` (docs/decisions/0009-public-access-token-in-results.md).
+ */
+export interface TriggerResult extends Schemas.TriggerTaskResponse {
+  readonly publicAccessToken: Redacted.Redacted<string> | undefined
+}
 
 /**
  * Triggers a task: `POST /api/v1/tasks/{taskId}/trigger`. With `options.idempotencyKey`, a repeat returns
@@ -38,23 +50,28 @@ export type TriggerOptions = Idempotency.AcceptKey<Schemas.TriggerTaskOptions>
  * @example
  * ```ts
  * import { Tasks } from "@authctx/client"
+ * import { Effect, Redacted } from "effect"
  *
- * const run = Tasks.trigger("resize-image", { url: "https://example.com/a.png" }, { tags: ["images"] })
+ * const run = Tasks.trigger("resize-image", { url: "https://example.com/a.png" }, { tags: ["images"], queue: "media" })
+ * const forBrowser = Effect.map(run, (r) => ({ id: r.id, token: r.publicAccessToken && Redacted.value(r.publicAccessToken) }))
  * ```
  */
 export const trigger = (
   taskId: string,
   payload: unknown,
   options?: TriggerOptions
-): Call<typeof ManagementApi.tasksTrigger> =>
+): Effect.Effect<TriggerResult, CallError, CallContext<typeof ManagementApi.tasksTrigger>> =>
   Effect.flatMap(Payload.prepare(ManagementApi.tasksTrigger.capability, payload, "trigger"), (wire) =>
-    call(ManagementApi.tasksTrigger, {
-      path: { taskId },
-      payload: {
-        ...(wire.payload === undefined ? {} : { payload: wire.payload }),
-        options: { ...Idempotency.triggerOptions(options), ...payloadOptions(wire) }
-      }
-    })
+    Effect.map(
+      callWithHeaders(ManagementApi.tasksTrigger, {
+        path: { taskId },
+        payload: {
+          ...(wire.payload === undefined ? {} : { payload: wire.payload }),
+          options: { ...Idempotency.triggerOptions(toWireOptions(options)), ...payloadOptions(wire) }
+        }
+      }),
+      ({ value, headers }) => ({ ...value, publicAccessToken: publicAccessTokenOf(headers) })
+    )
   )
 
 /** The options a prepared payload sets (they replace any `payloadType`/`payloadSize` given in options). */
@@ -63,10 +80,13 @@ const payloadOptions = (wire: Payload.WirePayload) => ({
   ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
 })
 
+/** The options of one batch item, with the SDK's `queue: "name"`, `version` and `idempotencyKey` accepted. */
+export type BatchItemOptions = Idempotency.AcceptKey<SdkShaped<Schemas.BatchItemOptions>>
+
 /** One item of a batch: a payload and its own options. */
 export interface BatchItem {
   readonly payload: unknown
-  readonly options?: Idempotency.AcceptKey<Schemas.BatchItemOptions> | undefined
+  readonly options?: BatchItemOptions | undefined
 }
 
 /** Batch options. */
@@ -93,6 +113,11 @@ export interface BatchResult {
   readonly sealed: boolean
   readonly itemsAccepted: number
   readonly itemsDeduplicated: number
+  /**
+   * A public access token that reads the batch (the `x-trigger-jwt` header of the batch creation), kept
+   * `Redacted`; `undefined` when the server sent none.
+   */
+  readonly publicAccessToken: Redacted.Redacted<string> | undefined
 }
 
 const toNdjson = (
@@ -109,7 +134,7 @@ const toNdjson = (
         task: taskId,
         ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
         options: {
-          ...Idempotency.itemOptions(item.options, batch, index),
+          ...Idempotency.itemOptions(toWireOptions(item.options), batch, index),
           ...(wire === undefined ? {} : payloadOptions(wire))
         }
       })
@@ -152,13 +177,14 @@ export const batchTrigger = (
       (item) => Payload.prepare(ManagementApi.tasksCreateBatch.capability, item.payload, "batchItem"),
       { concurrency: uploadConcurrency }
     )
-    const created = yield* call(ManagementApi.tasksCreateBatch, {
+    const { value: created, headers } = yield* callWithHeaders(ManagementApi.tasksCreateBatch, {
       payload: {
         runCount: items.length,
         taskIdentifiers: [taskId],
         ...Idempotency.resolve(options?.idempotencyKey)
       }
     })
+    const publicAccessToken = publicAccessTokenOf(headers)
     const body = toNdjson(taskId, items, payloads, options)
     let accepted = 0
     let deduplicated = 0
@@ -177,7 +203,8 @@ export const batchTrigger = (
           isCached: created.isCached,
           sealed: true,
           itemsAccepted: accepted,
-          itemsDeduplicated: deduplicated
+          itemsDeduplicated: deduplicated,
+          publicAccessToken
         } satisfies BatchResult
       accepted += streamed.itemsAccepted
       deduplicated += streamed.itemsDeduplicated
@@ -188,7 +215,8 @@ export const batchTrigger = (
           isCached: created.isCached,
           sealed: streamed.sealed,
           itemsAccepted: accepted,
-          itemsDeduplicated: deduplicated
+          itemsDeduplicated: deduplicated,
+          publicAccessToken
         } satisfies BatchResult
       }
     }

@@ -20,11 +20,12 @@
  */
 import type { ManagementApi, Schemas } from "@authctx/api"
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
-import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import { Cause, Effect, Either, Exit, ManagedRuntime, Redacted } from "effect"
 import * as Envvars from "./Envvars.js"
 import { InvalidRequestError } from "./Errors.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+import { CursorPage, type CursorParams, OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
 import * as Tasks from "./Tasks.js"
@@ -39,6 +40,7 @@ export {
 } from "@authctx/core"
 export * as AuthHandle from "./AuthHandle.js"
 export * from "./Errors.js"
+export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
 
 type AnyEffect<A> = Effect.Effect<A, unknown, unknown>
 
@@ -102,6 +104,84 @@ const ambient = async <A>(effect: AnyEffect<A>, options?: RequestOptions): Promi
   const auth = AuthScope.resolve()
   if (Either.isLeft(auth)) throw auth.left
   return settle(defaultRuntime(), effect, auth.right, options)
+}
+
+/** Runs effects under one auth context (a list call's pages all use the auth of its first call). */
+type Runner = <A>(effect: AnyEffect<A>) => Promise<A>
+
+/**
+ * A runner bound to the auth a call made now would use (and to the call's request options, for every page
+ * it fetches); a resolution failure rejects every run.
+ */
+const ambientRunner = (options?: RequestOptions): Runner => {
+  const auth = AuthScope.resolve()
+  return (effect) =>
+    Either.isLeft(auth) ? Promise.reject(auth.left) : settle(defaultRuntime(), effect, auth.right, options)
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Results shaped like the SDK's: handles with a plain-string publicAccessToken, iterable pages
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A triggered run, as the SDK returns it: its id, `isCached`, and `publicAccessToken`, a JWT that reads
+ * this run, as a plain string to hand to a frontend (`undefined` when the server sent none). It is a
+ * credential: do not log it (docs/decisions/0009-public-access-token-in-results.md).
+ */
+export interface TriggerHandle extends Schemas.TriggerTaskResponse {
+  readonly publicAccessToken: string | undefined
+}
+
+/** A triggered batch, with `publicAccessToken` (a JWT that reads the batch) as a plain string. */
+export interface BatchHandle extends Omit<Tasks.BatchResult, "publicAccessToken"> {
+  readonly publicAccessToken: string | undefined
+}
+
+const reveal = (token: Redacted.Redacted<string> | undefined): string | undefined =>
+  token === undefined ? undefined : Redacted.value(token)
+
+const triggerHandle = (result: Tasks.TriggerResult): TriggerHandle => ({
+  ...result,
+  publicAccessToken: reveal(result.publicAccessToken)
+})
+
+const batchHandle = (result: Tasks.BatchResult): BatchHandle => ({
+  ...result,
+  publicAccessToken: reveal(result.publicAccessToken)
+})
+
+/** A page of runs that is also a promise of it: `await` it, or `for await` over every run. */
+export type RunsPage = PagePromise<CursorPage<Schemas.ListRunResponseItem>, Schemas.ListRunResponseItem>
+
+/** A page of schedules that is also a promise of it: `await` it, or `for await` over every schedule. */
+export type SchedulesPage = PagePromise<OffsetLimitPage<Schemas.ScheduleObject>, Schemas.ScheduleObject>
+
+const withCursor = <P extends RunsListParams>(params: P | undefined, cursor: CursorParams | undefined) =>
+  cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before }
+
+/** `runs.list` as pages: the first with the caller's parameters, the others at their cursors. */
+const runsPages = (run: Runner, first?: string | RunsListParams, second?: RunsListParams): RunsPage => {
+  const fetch = (cursor: CursorParams | undefined): RunsPage =>
+    pagePromise(
+      run(
+        typeof first === "string"
+          ? listRuns(first, withCursor(second, cursor))
+          : listRuns(withCursor(first, cursor), second)
+      ).then((page) => new CursorPage("runs.list", page.data, page.pagination, fetch))
+    )
+  return fetch(undefined)
+}
+
+/** `schedules.list` as pages: the first with the caller's parameters, the others by page number. */
+const schedulesPages = (run: Runner, params?: Schedules.ListSchedulesParams): SchedulesPage => {
+  const fetch = (page: number | undefined): SchedulesPage =>
+    pagePromise(
+      run(Schedules.list(page === undefined ? params : { ...params, page })).then(
+        (result) =>
+          new OffsetLimitPage("schedules.list", result.data, result.pagination, (next) => fetch(next.page))
+      )
+    )
+  return fetch(undefined)
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -232,13 +312,16 @@ const listRuns = (
 
 /**
  * Runs, with the SDK's call signatures. `runs.list(params)` lists the SecretKey's environment;
- * `runs.list(projectRef, params)` (or `params.projectRef`) a project, for a PAT.
+ * `runs.list(projectRef, params)` (or `params.projectRef`) a project, for a PAT. A list answers a page
+ * like the SDK's: `await` it for the first page (`data`, `getNextPage()`, …), or `for await` over every run
+ * of every page.
  *
  * @example
  * ```ts
  * import { runs } from "@authctx/client/promise"
  *
  * const page = await runs.list({ limit: 10, status: ["COMPLETED"] })
+ * for await (const run of runs.list({ queue: { type: "task", name: "send-email" } })) console.log(run.id)
  * ```
  */
 export const runs = {
@@ -246,10 +329,11 @@ export const runs = {
     first?: string | RunsListParams,
     second?: RunsListParams | RequestOptions,
     third?: RequestOptions
-  ): Promise<Schemas.ListRunResponse> =>
-    ambient(
-      listRuns(first, typeof first === "string" ? (second as RunsListParams | undefined) : undefined),
-      listOptions(first, second, third)
+  ): RunsPage =>
+    runsPages(
+      ambientRunner(listOptions(first, second, third)),
+      first,
+      typeof first === "string" ? (second as RunsListParams | undefined) : undefined
     ),
   retrieve: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.RetrieveRunResponse> =>
     ambient(Runs.retrieve(runId), requestOptions),
@@ -278,13 +362,15 @@ export const tasks = {
     payload: unknown,
     options?: Tasks.TriggerOptions,
     requestOptions?: RequestOptions
-  ): Promise<Schemas.TriggerTaskResponse> => ambient(Tasks.trigger(taskId, payload, options), requestOptions),
+  ): Promise<TriggerHandle> =>
+    ambient(Effect.map(Tasks.trigger(taskId, payload, options), triggerHandle), requestOptions),
   batchTrigger: (
     taskId: string,
     items: ReadonlyArray<Tasks.BatchItem>,
     options?: Tasks.BatchOptions,
     requestOptions?: RequestOptions
-  ): Promise<Tasks.BatchResult> => ambient(Tasks.batchTrigger(taskId, items, options), requestOptions)
+  ): Promise<BatchHandle> =>
+    ambient(Effect.map(Tasks.batchTrigger(taskId, items, options), batchHandle), requestOptions)
 }
 
 /**
@@ -372,10 +458,8 @@ export const envvars = {
  * ```
  */
 export const schedules = {
-  list: (
-    params?: Schedules.ListSchedulesParams,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.ListSchedulesResult> => ambient(Schedules.list(params), requestOptions),
+  list: (params?: Schedules.ListSchedulesParams, requestOptions?: RequestOptions): SchedulesPage =>
+    schedulesPages(ambientRunner(requestOptions), params),
   create: (
     options: Schemas.CreateScheduleOptions,
     requestOptions?: RequestOptions
@@ -418,7 +502,7 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
       payload: unknown,
       options?: Tasks.TriggerOptions,
       requestOptions?: RequestOptions
-    ): Promise<Schemas.TriggerTaskResponse>
+    ): Promise<TriggerHandle>
   }
 > &
   IfAccepted<
@@ -430,7 +514,7 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
         items: ReadonlyArray<Tasks.BatchItem>,
         options?: Tasks.BatchOptions,
         requestOptions?: RequestOptions
-      ): Promise<Tasks.BatchResult>
+      ): Promise<BatchHandle>
     }
   >
 
@@ -438,17 +522,13 @@ export type TasksClient<K extends Credential.Kind> = IfAccepted<
 export type RunsClient<K extends Credential.Kind> = IfAccepted<
   Api["runsList"],
   K,
-  { list(params?: Runs.ListRunsParams, requestOptions?: RequestOptions): Promise<Schemas.ListRunResponse> }
+  { list(params?: Runs.ListRunsParams, requestOptions?: RequestOptions): RunsPage }
 > &
   IfAccepted<
     Api["runsListProject"],
     K,
     {
-      list(
-        projectRef: string,
-        params?: Runs.ListProjectRunsParams,
-        requestOptions?: RequestOptions
-      ): Promise<Schemas.ListRunResponse>
+      list(projectRef: string, params?: Runs.ListProjectRunsParams, requestOptions?: RequestOptions): RunsPage
     }
   > &
   IfAccepted<Api["runsRetrieve"], K, { retrieve: (typeof runs)["retrieve"] }> &
@@ -539,24 +619,27 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
         payload: unknown,
         options?: Tasks.TriggerOptions,
         requestOptions?: RequestOptions
-      ) => on(Tasks.trigger(taskId, payload, options), requestOptions),
+      ) => on(Effect.map(Tasks.trigger(taskId, payload, options), triggerHandle), requestOptions),
       batchTrigger: (
         taskId: string,
         items: ReadonlyArray<Tasks.BatchItem>,
         options?: Tasks.BatchOptions,
         requestOptions?: RequestOptions
-      ) => on(Tasks.batchTrigger(taskId, items, options), requestOptions)
+      ) => on(Effect.map(Tasks.batchTrigger(taskId, items, options), batchHandle), requestOptions)
     },
     runs: {
       list: (
         first?: string | RunsListParams,
         second?: RunsListParams | RequestOptions,
         third?: RequestOptions
-      ) =>
-        on(
-          listRuns(first, typeof first === "string" ? (second as RunsListParams | undefined) : undefined),
-          listOptions(first, second, third)
-        ),
+      ) => {
+        const requestOptions = listOptions(first, second, third)
+        return runsPages(
+          (effect) => on(effect, requestOptions),
+          first,
+          typeof first === "string" ? (second as RunsListParams | undefined) : undefined
+        )
+      },
       retrieve: (runId: string, requestOptions?: RequestOptions) => on(Runs.retrieve(runId), requestOptions),
       cancel: (runId: string, requestOptions?: RequestOptions) => on(Runs.cancel(runId), requestOptions),
       replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody, requestOptions?: RequestOptions) =>
@@ -599,7 +682,7 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
     },
     schedules: {
       list: (params?: Schedules.ListSchedulesParams, requestOptions?: RequestOptions) =>
-        on(Schedules.list(params), requestOptions),
+        schedulesPages((effect) => on(effect, requestOptions), params),
       create: (options: Schemas.CreateScheduleOptions, requestOptions?: RequestOptions) =>
         on(Schedules.create(options), requestOptions),
       retrieve: (scheduleId: string, requestOptions?: RequestOptions) =>

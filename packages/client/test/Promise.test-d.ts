@@ -2,9 +2,22 @@
  * Type tests of the Promise API: `createClient` typed by the credential's literal prefix, the narrowing
  * methods, `run` checked against the client's kind, and the SDK's overloads.
  */
-import { Runs } from "@authctx/client"
-import { type AuthHandle, auth, bind, configure, createClient, envvars, runs } from "@authctx/client/promise"
-import { Effect } from "effect"
+import type { Schemas } from "@authctx/api"
+import { Runs, Tasks } from "@authctx/client"
+import {
+  type AuthHandle,
+  auth,
+  bind,
+  type CursorPage,
+  configure,
+  createClient,
+  envvars,
+  type OffsetLimitPage,
+  runs,
+  schedules,
+  tasks
+} from "@authctx/client/promise"
+import { Effect, type Redacted } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 
 const devKey = "tr_dev_abcdefghijklmnopqrstuvwx"
@@ -78,6 +91,37 @@ describe("the SDK surface", () => {
     expectTypeOf(auth.withAuth({ accessToken: fromEnv }, async () => 1)).toEqualTypeOf<Promise<number>>()
     // @ts-expect-error a status that does not exist
     runs.list({ status: ["DONE"] })
+  })
+})
+
+describe("results like the SDK's", () => {
+  it("lists answer awaitable, iterable pages of typed items", async () => {
+    const page = runs.list({ limit: 10 })
+    expectTypeOf(page).toMatchTypeOf<AsyncIterable<Schemas.ListRunResponseItem>>()
+    expectTypeOf(await page).toEqualTypeOf<CursorPage<Schemas.ListRunResponseItem>>()
+    expectTypeOf((await page).getNextPage()).resolves.toEqualTypeOf<CursorPage<Schemas.ListRunResponseItem>>()
+    expectTypeOf(await schedules.list()).toEqualTypeOf<OffsetLimitPage<Schemas.ScheduleObject>>()
+    const client = createClient({ accessToken: devKey })
+    expectTypeOf(await client.runs.list()).toEqualTypeOf<CursorPage<Schemas.ListRunResponseItem>>()
+    expectTypeOf(await client.schedules.list()).toEqualTypeOf<OffsetLimitPage<Schemas.ScheduleObject>>()
+  })
+
+  it("publicAccessToken is a string in the Promise API and Redacted in the Effect API", async () => {
+    expectTypeOf((await tasks.trigger("t", {})).publicAccessToken).toEqualTypeOf<string | undefined>()
+    expectTypeOf((await tasks.batchTrigger("t", [])).publicAccessToken).toEqualTypeOf<string | undefined>()
+    expectTypeOf(Tasks.trigger("t", {})).toMatchTypeOf<
+      Effect.Effect<{ readonly publicAccessToken: Redacted.Redacted<string> | undefined }, unknown, unknown>
+    >()
+  })
+
+  it("takes the SDK's option shapes", () => {
+    tasks.trigger("t", {}, { queue: "media", version: "20250101.1" })
+    tasks.trigger("t", {}, { queue: { name: "media" } })
+    tasks.batchTrigger("t", [{ payload: 1, options: { queue: "media", version: "v" } }])
+    runs.list({ queue: { type: "task", name: "t" } })
+    runs.list({ queue: [{ type: "custom", name: "media" }, "task/t"] })
+    // @ts-expect-error a queue type that does not exist
+    runs.list({ queue: { type: "shared", name: "t" } })
   })
 })
 

@@ -10,45 +10,13 @@ import { FetchHttpClient } from "@effect/platform"
 import { Cause, Effect, Exit, Layer, Logger, Option, Tracer } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { recordingTracer } from "./support.js"
 
 let emulator: Emulator
 beforeAll(async () => {
   emulator = await startEmulator({ seed: 3 })
 })
 afterAll(() => emulator.stop())
-
-/** A tracer that records every span's name and attributes, over the native tracer. */
-const recordingTracer = (seen: Array<string>): Tracer.Tracer => {
-  const native = Tracer.make({
-    span: (name, parent, context, links, startTime, kind, options) => {
-      seen.push(name, JSON.stringify(options?.attributes ?? {}))
-      const span: Tracer.Span = {
-        _tag: "Span",
-        name,
-        spanId: "s",
-        traceId: "t",
-        parent,
-        context,
-        status: { _tag: "Started", startTime },
-        attributes: new Map(),
-        links,
-        sampled: true,
-        kind,
-        end: () => {},
-        attribute: (key, value) => {
-          seen.push(`${key}=${typeof value === "string" ? value : JSON.stringify(value)}`)
-        },
-        event: (event, _time, attributes) => {
-          seen.push(event, JSON.stringify(attributes ?? {}))
-        },
-        addLinks: () => {}
-      }
-      return span
-    },
-    context: (f) => f()
-  })
-  return native
-}
 
 const tokenBody = fc.stringMatching(/^[A-Za-z0-9]{24,48}$/)
 const prefixes = ["tr_dev_", "tr_prod_", "tr_stg_", "tr_pat_", "tr_dev_sk_"] as const

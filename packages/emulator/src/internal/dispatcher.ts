@@ -16,7 +16,7 @@ import {
   type RouteAuth,
   resolveScope
 } from "./auth.js"
-import type { Context, Handler } from "./handler.js"
+import type { Context, Handler, ResponseHeaders } from "./handler.js"
 import { formatIssues, maxContentLength } from "./handlers.js"
 import type { State } from "./model.js"
 
@@ -99,11 +99,11 @@ export const compile = (
   return routes
 }
 
-/** A finished answer: status, JSON body and extra headers. */
+/** A finished answer: status, JSON body and extra headers (possibly still being signed). */
 export interface Answer {
   readonly status: number
   readonly body: string
-  readonly headers: Readonly<Record<string, string>> | undefined
+  readonly headers: ResponseHeaders | undefined
 }
 
 /** An `{"error": …}` answer (client text in a message, such as a path value, never shows a credential). */

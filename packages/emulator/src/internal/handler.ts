@@ -9,6 +9,12 @@ import type { HttpApiEndpoint } from "@effect/platform"
 import type { Environment, Principal, Project, State } from "./model.js"
 
 /**
+ * Response headers: at once, or once a promise settles (a public access token is signed asynchronously,
+ * see `publicToken.ts`).
+ */
+export type ResponseHeaders = Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>
+
+/**
  * A slot holding the encoded body of a value that no longer changes (a finished run): the dispatcher
  * encodes the value with the success schema once, stores the JSON here and reuses it.
  */
@@ -24,21 +30,21 @@ export type Result<A> =
   | {
       readonly ok: true
       readonly value: A
-      readonly headers: Readonly<Record<string, string>> | undefined
+      readonly headers: ResponseHeaders | undefined
       readonly memo?: undefined
     }
   | {
       readonly ok: true
       readonly memo: Memo
       readonly build: () => A
-      readonly headers: Readonly<Record<string, string>> | undefined
+      readonly headers: ResponseHeaders | undefined
     }
   | { readonly ok: false; readonly status: number; readonly error: string }
 
 const noHeaders = undefined
 
 /** A success. */
-export const ok = <A>(value: A, headers?: Readonly<Record<string, string>>): Result<A> => ({
+export const ok = <A>(value: A, headers?: ResponseHeaders): Result<A> => ({
   ok: true,
   value,
   headers: headers ?? noHeaders

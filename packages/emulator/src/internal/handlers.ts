@@ -3,7 +3,7 @@
  * route has none). Each is plain synchronous code over the in-memory model; its value is encoded with the
  * route's success schema by the dispatcher.
  */
-import { Headers, ManagementApi, Packet, Schemas } from "@authctx/api"
+import { ManagementApi, Packet, Schemas } from "@authctx/api"
 import { Either, ParseResult, Schema } from "effect"
 import * as Cron from "./cron.js"
 import {
@@ -36,6 +36,7 @@ import {
   slugs
 } from "./model.js"
 import * as ObjectStore from "./objectStore.js"
+import * as PublicToken from "./publicToken.js"
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared pieces
@@ -47,19 +48,6 @@ const notFound = {
   envvar: fail(404, "Environment variable not found"),
   schedule: fail(404, "Schedule not found")
 } as const
-
-const base64url = (text: string): string => Buffer.from(text, "utf8").toString("base64url")
-
-/**
- * The `x-trigger-jwt` header: a public access token the official SDK returns as `publicAccessToken`
- * instead of signing one with the secret key. It is a recognisable fake (signature `emulator`), not a
- * secret and not derived from one.
- */
-const publicAccessToken = (scope: "runs" | "batch", id: string): Readonly<Record<string, string>> => ({
-  [Headers.jwt]: `${base64url('{"alg":"none","typ":"JWT"}')}.${base64url(
-    JSON.stringify({ iss: "authctx-emulator", sub: id, scopes: [`read:${scope}:${id}`] })
-  )}.emulator`
-})
 
 const toTags = (tags: Schemas.RunTags | undefined): ReadonlyArray<string> =>
   tags === undefined ? [] : typeof tags === "string" ? [tags] : tags
@@ -171,11 +159,15 @@ const shownPacket = (
 // Runs
 // ---------------------------------------------------------------------------------------------------------
 
+/** A task's own queue, as the server names it (and as `filter[queue]` matches it): `task/<id>`. */
+const taskQueue = (taskIdentifier: string): string => `task/${taskIdentifier}`
+
 const runFields = (run: Run, s: RunState) => ({
   id: run.id,
   status: s.status,
   taskIdentifier: run.taskIdentifier,
   ...(run.idempotencyKey === undefined ? {} : { idempotencyKey: run.idempotencyKey }),
+  ...(run.version === undefined ? {} : { version: run.version }),
   isQueued: s.status === "QUEUED" || s.status === "DELAYED",
   isExecuting: s.status === "EXECUTING",
   isWaiting: false,
@@ -245,6 +237,9 @@ interface RunFilter {
   readonly tasks: ReadonlySet<string> | undefined
   readonly tags: ReadonlySet<string> | undefined
   readonly batch: string | undefined
+  readonly queues: ReadonlySet<string> | undefined
+  readonly versions: ReadonlySet<string> | undefined
+  readonly machines: ReadonlySet<string> | undefined
   readonly isTest: boolean | undefined
   readonly from: number | undefined
   readonly to: number | undefined
@@ -256,7 +251,41 @@ const parseEpoch = (name: string, value: string | undefined): number | undefined
   return Number.isFinite(n) ? n : fail(400, `${name} must be a time in epoch milliseconds`)
 }
 
-const buildFilter = (environments: ReadonlySet<Environment>, query: ListQuery): RunFilter | Result<never> => {
+const periodUnits: Readonly<Record<string, number>> = {
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000
+}
+
+/** `filter[createdAt][period]` (`"30m"`, `"1d"`, `"7d"`, …) as the earliest creation time it allows. */
+const parsePeriod = (value: string | undefined, now: number): number | undefined | Result<never> => {
+  if (value === undefined) return undefined
+  const period = /^(\d+)([smhdw])$/.exec(value.trim())
+  if (period === null)
+    return fail(
+      400,
+      `Invalid filter[createdAt][period] "${value}": use a duration such as "30m", "1d" or "7d"`
+    )
+  return now - Number(period[1]) * (periodUnits[period[2] ?? "s"] ?? 1_000)
+}
+
+const setOf = (value: string | undefined): ReadonlySet<string> | undefined => {
+  const items = commaList(value)
+  return items && new Set(items)
+}
+
+/**
+ * The filters the emulator applies (docs/reference/results-and-pages.md): status, task, tag, batch, queue, version, machine, isTest, created
+ * from/to/period. The others the server knows (`bulkAction`, `schedule`, `region`) are accepted and
+ * ignored: no run here belongs to a bulk action, a schedule or a region.
+ */
+const buildFilter = (
+  environments: ReadonlySet<Environment>,
+  query: ListQuery,
+  now: number
+): RunFilter | Result<never> => {
   const statuses = commaList(query["filter[status]"])
   const unknown = statuses?.find((status) => !runStatuses.has(status))
   if (unknown !== undefined) return fail(400, `Invalid filter[status]: "${unknown}" is not a run status`)
@@ -267,16 +296,19 @@ const buildFilter = (environments: ReadonlySet<Environment>, query: ListQuery): 
   if (typeof from === "object") return from
   const to = parseEpoch("filter[createdAt][to]", query["filter[createdAt][to]"])
   if (typeof to === "object") return to
-  const tasks = commaList(query["filter[taskIdentifier]"])
-  const tags = commaList(query["filter[tag]"])
+  const since = parsePeriod(query["filter[createdAt][period]"], now)
+  if (typeof since === "object") return since
   return {
     environments,
     statuses: statuses && new Set(statuses),
-    tasks: tasks && new Set(tasks),
-    tags: tags && new Set(tags),
+    tasks: setOf(query["filter[taskIdentifier]"]),
+    tags: setOf(query["filter[tag]"]),
     batch: query["filter[batch]"],
+    queues: setOf(query["filter[queue]"]),
+    versions: setOf(query["filter[version]"]),
+    machines: setOf(query["filter[machine]"]),
     isTest: isTest === undefined ? undefined : isTest === "true",
-    from,
+    from: from === undefined ? since : since === undefined ? from : Math.max(from, since),
     to
   }
 }
@@ -286,6 +318,11 @@ const matches = (filter: RunFilter, run: Run, s: () => RunState): boolean => {
   if (filter.tasks !== undefined && !filter.tasks.has(run.taskIdentifier)) return false
   if (filter.tags !== undefined && !run.tags.some((tag) => filter.tags?.has(tag))) return false
   if (filter.batch !== undefined && run.batchId !== filter.batch) return false
+  if (filter.queues !== undefined && !filter.queues.has(run.queue)) return false
+  if (filter.versions !== undefined && (run.version === undefined || !filter.versions.has(run.version)))
+    return false
+  if (filter.machines !== undefined && (run.machine === undefined || !filter.machines.has(run.machine)))
+    return false
   if (filter.isTest !== undefined && run.isTest !== filter.isTest) return false
   if (filter.from !== undefined && run.createdAt < filter.from) return false
   if (filter.to !== undefined && run.createdAt > filter.to) return false
@@ -307,7 +344,7 @@ const listRuns = (
   query: ListQuery,
   now: number
 ): Result<Schemas.ListRunResponse> => {
-  const filter = buildFilter(environments, query)
+  const filter = buildFilter(environments, query, now)
   if ("ok" in filter) return filter
   const sizeText = query["page[size]"]
   let size = defaultPageSize
@@ -316,10 +353,10 @@ const listRuns = (
       return fail(400, "page[size] must be a positive integer")
     size = Math.min(Number(sizeText), maxPageSize)
   }
-  const after = query["page[after]"]
+  // With both cursors the server pages backward from page[before] (its presenter reads page[before] last);
+  // the SDK's getPreviousPage() after a getNextPage() sends both.
   const before = query["page[before]"]
-  if (after !== undefined && before !== undefined)
-    return fail(400, "Use page[after] or page[before], not both")
+  const after = before === undefined ? query["page[after]"] : undefined
   const cursorId = after ?? before
   const cursor = cursorId === undefined ? undefined : state.runs.get(cursorId)
   if (cursorId !== undefined && cursor === undefined)
@@ -379,6 +416,9 @@ const triggerRun = (
   return {
     environment,
     taskIdentifier,
+    queue: options?.queue?.name ?? taskQueue(taskIdentifier),
+    version: options?.lockToVersion,
+    machine: options?.machine,
     payload: storedPacket(context.state, environment, payload, options?.payloadType),
     delayedUntil,
     tags: toTags(options?.tags),
@@ -548,7 +588,10 @@ export const handlers: Readonly<Record<string, Handler>> = {
       const run = triggerRun(context, environment, path.taskId, payload.payload, payload.options, undefined)
       if (typeof run === "string") return fail(400, run)
       const created = createRun(context.state, run, context.now)
-      return ok({ id: created.run.id, isCached: created.cached }, publicAccessToken("runs", created.run.id))
+      return ok(
+        { id: created.run.id, isCached: created.cached },
+        PublicToken.forRun(context.state, environment, created.run.id)
+      )
     })
   ),
 
@@ -574,7 +617,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
           isCached: existing !== undefined,
           ...(batch.idempotencyKey === undefined ? {} : { idempotencyKey: batch.idempotencyKey })
         },
-        publicAccessToken("batch", batch.id)
+        PublicToken.forBatch(context.state, environment, batch.id)
       )
     })
   ),
@@ -649,6 +692,9 @@ export const handlers: Readonly<Record<string, Handler>> = {
         {
           environment,
           taskIdentifier: original.taskIdentifier,
+          queue: payload.queue ?? original.queue,
+          version: payload.version ?? original.version,
+          machine: payload.machine ?? original.machine,
           payload:
             payload.payload === undefined
               ? original.payload

@@ -103,6 +103,12 @@ export type Principal =
     }
   | { readonly kind: "PersonalAccessToken"; readonly user: User; readonly fingerprint: string }
 
+/** An environment's JWT signing key, and its HMAC key once imported (see `publicToken.ts`). */
+export interface SigningKey {
+  readonly secret: string
+  imported: Promise<CryptoKey> | undefined
+}
+
 /** A run as stored; its status is computed from the clock (see `runState`). */
 export interface Run {
   readonly id: string
@@ -110,6 +116,12 @@ export interface Run {
   readonly seq: number
   readonly environment: Environment
   readonly taskIdentifier: string
+  /** The queue it runs on: `task/<taskIdentifier>` unless triggered onto a named queue. */
+  readonly queue: string
+  /** The worker version it is locked to (`lockToVersion`), if any. */
+  readonly version: string | undefined
+  /** The machine preset asked for, if any. */
+  readonly machine: string | undefined
   /** The payload packet as the server stores it (docs/reference/payloads.md). */
   readonly payload: Packet.Packet
   readonly createdAt: number
@@ -151,6 +163,11 @@ export interface State {
   readonly users: ReadonlyArray<User>
   /** Every known token (keys and PATs) to its owner. */
   readonly tokens: ReadonlyMap<string, Principal>
+  /**
+   * The key each environment signs its public access tokens with: its current root key (`secretKey`).
+   * Preview branches have none of their own; they sign with their preview environment's.
+   */
+  readonly signingKeys: ReadonlyMap<Environment, SigningKey>
   readonly runs: Map<string, Run>
   /** Every run in creation order. */
   readonly runList: Array<Run>
@@ -250,6 +267,7 @@ export const make = (
   const random = Random.make(seed)
   const projects = new Map<string, Project>()
   const tokens = new Map<string, Principal>()
+  const signingKeys = new Map<Environment, SigningKey>()
   const projectKeys: Array<ProjectKeys> = []
 
   for (const [index, demo] of demoProjects.entries()) {
@@ -266,6 +284,7 @@ export const make = (
       const scopedKey = `${keyPrefixBySlug[slug]}sk_${random.string(24)}`
       const legacySecretKey = `${keyPrefixBySlug[slug]}${random.string(20)}`
       keys[slug] = { secretKey, legacySecretKey, scopedKey }
+      signingKeys.set(environment, { secret: secretKey, imported: undefined })
       for (const rootKey of [secretKey, legacySecretKey]) {
         tokens.set(rootKey, {
           kind: "SecretKey",
@@ -327,6 +346,7 @@ export const make = (
     projects,
     users,
     tokens,
+    signingKeys,
     runs: new Map(),
     runList: [],
     batches: new Map(),
@@ -410,6 +430,12 @@ export const isFinal = (status: RunState["status"]): boolean =>
 export interface NewRun {
   readonly environment: Environment
   readonly taskIdentifier: string
+  /** The queue it runs on: `task/<taskIdentifier>` unless triggered onto a named queue. */
+  readonly queue: string
+  /** The worker version it is locked to (`lockToVersion`), if any. */
+  readonly version: string | undefined
+  /** The machine preset asked for, if any. */
+  readonly machine: string | undefined
   readonly payload: Packet.Packet
   readonly delayedUntil: number | undefined
   readonly tags: ReadonlyArray<string>

@@ -122,6 +122,17 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       return true
     }
     const respond = (answer: Answer, close = false): void => {
+      if (answer.headers instanceof Promise) {
+        // a signed header (x-trigger-jwt): write the answer once it is signed
+        answer.headers.then(
+          (headers) => respond({ ...answer, headers }, close),
+          (error: unknown) => {
+            onDefect(record.route ?? pathname, error)
+            respond(internalError, close)
+          }
+        )
+        return
+      }
       if (!finish(answer.status)) return
       const out: Record<string, string | number> = {
         "content-type": "application/json",

@@ -720,14 +720,6 @@ const knownDifferences: ReadonlyArray<Listed & { readonly branch: string }> = []
  */
 const byDesign: ReadonlyArray<Listed & { readonly kind: "refused" | "sdkDefect" | "choice" }> = [
   {
-    call: "*",
-    field: "request[*].header.x-trigger-source",
-    kind: "choice",
-    why:
-      "names the client (ManagementClient option `source`, default authctx); the server keeps only sdk, cli " +
-      "and mcp, so it records authctx's runs as triggered from api, the SDK's as sdk"
-  },
-  {
     call: "envvars.list",
     step: "envvars.list (PAT, a branch configured, staging)",
     field: "request[0].header.x-trigger-branch",

@@ -79,7 +79,11 @@ export interface ClientOptions {
    * `ResponseTooLargeError`. Default 32 MiB (`Transport.defaultMaxResponseBytes`).
    */
   readonly maxResponseBytes?: number | undefined
-  /** The `x-trigger-source` header. Default `"authctx"`. */
+  /**
+   * The `x-trigger-source` header. Default `"sdk"`, as the official SDK sends: the server records a run's
+   * trigger source from it and keeps only `sdk`, `cli` and `mcp` (anything else is recorded as `api`), see
+   * docs/reference/headers-and-branches.md. `trigger-version` names authctx and its version.
+   */
   readonly source?: string | undefined
 }
 
@@ -119,7 +123,7 @@ const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
     timeoutMs: options.timeoutMs ?? 60_000,
     deadlineMs: options.deadlineMs ?? defaultDeadlineMs,
     maxResponseBytes: options.maxResponseBytes ?? Transport.defaultMaxResponseBytes,
-    source: options.source ?? "authctx"
+    source: options.source ?? "sdk"
   }
 }
 

@@ -96,7 +96,7 @@ describe("the headers of every call", () => {
       expect(headers[Headers.authorization]).toBe(`Bearer ${token}`)
       expect(headers[Headers.realtimeStreamsVersion]).toBe("v2")
       expect(headers[Headers.apiVersion]).toBe(ManagementClient.apiVersion)
-      expect(headers[Headers.source]).toBe("authctx")
+      expect(headers[Headers.source]).toBe("sdk")
       expect(headers[Headers.clientVersion]).toMatch(/^\d+\.\d+\.\d+/)
       expect(headers[Headers.requestIdempotencyKey]).toMatch(/^[0-9a-f-]{36}$/)
       expect(headers["content-type"]).toMatch(/^application\/(json|x-ndjson)$/)

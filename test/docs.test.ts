@@ -1,17 +1,17 @@
 /**
  * Every code block of README.md and docs/ is either TypeScript that compiles against the packages, or
- * marked as shell (or as data: json, text). Blocks are written as modules under test/build/docs-blocks and
+ * marked as shell (or as data: json, text). Blocks are written as modules in a fresh directory under
+ * test/build (its own, so that runs on several Node versions at once, or a leftover, cannot interfere) and
  * type-checked together with the compiler API, with the workspace's compiler options.
  */
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs"
 import { dirname, join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import ts from "typescript"
-import { describe, expect, it } from "vitest"
+import { describe, expect, it, onTestFinished } from "vitest"
 import { type Block, codeBlocks } from "./support/markdown.js"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const out = join(root, "test/build/docs-blocks")
 
 const checked = new Set(["ts", "typescript"])
 const allowed = new Set(["sh", "shell", "bash", "console", "json", "text", "txt", "http"])
@@ -33,8 +33,9 @@ describe("code blocks in README.md and docs/", () => {
   })
 
   it("compile", () => {
-    rmSync(out, { recursive: true, force: true })
-    mkdirSync(out, { recursive: true })
+    mkdirSync(join(root, "test/build"), { recursive: true })
+    const out = mkdtempSync(join(root, "test/build/docs-blocks-"))
+    onTestFinished(() => rmSync(out, { recursive: true, force: true }))
     const sources = new Map<string, Block>()
     for (const [n, block] of blocks.filter((b) => checked.has(b.lang)).entries()) {
       const name = join(out, `${block.file.replace(/[^A-Za-z0-9]+/g, "_")}_${block.line}_${n}.ts`)

@@ -4,7 +4,7 @@
  * project `proj_1234` with a preview branch `feature-xyz`, as the samples do; the environment variables the
  * samples read point at the emulator's credentials.
  */
-import { readFileSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { CapabilityError, configure, createClient, InvalidRequestError } from "@authctx/client/promise"
@@ -85,13 +85,17 @@ describe("the official Authentication page's samples", () => {
   it("configure + runs.list: the functions of sample 1, run as written", async () => {
     // The sample declares its two functions without exporting them; run them from a copy that only adds
     // an export line, so the code under test is the sample's own.
+    // The copy lives in a directory of its own under test/build (inside the workspace, so its imports
+    // resolve), made here: no other test or the type-check has to have run first.
     const source = readFileSync(join(samples, "01-configure-and-runs-list.ts"), "utf8")
-    const copy = join(here, "build/sample-01-with-exports.ts")
+    mkdirSync(join(here, "build"), { recursive: true })
+    const dir = mkdtempSync(join(here, "build/samples-"))
+    const copy = join(dir, "sample-01-with-exports.ts")
     writeFileSync(copy, `${source}\nexport { secretKeyExample, personalAccessTokenExample };\n`)
     const sample: {
       secretKeyExample: () => Promise<unknown>
       personalAccessTokenExample: () => Promise<unknown>
-    } = await import(copy)
+    } = await import(copy).finally(() => rmSync(dir, { recursive: true, force: true }))
     const before = lastSeq()
     // As written, the second configure() replaces the first, so both functions run under the PAT.
     // runs.list(params) is the environment route, SecretKey only: refused before any request.

@@ -1,8 +1,10 @@
 /**
- * The leak check, from the emulator's own request log: every call a demo server makes for a tenant reads
- * that tenant's variable, so its path names the tenant; the call leaked when the credential the emulator
- * saw (its fingerprint) is not that tenant's.
+ * The leak check, from the emulator's own request log, with the adapter suites' check
+ * (`checkLog` of `@authctx/adapter-testkit`): every call a demo server makes for a tenant reads that
+ * tenant's variable, so its path names the tenant; the call leaked when the credential the emulator saw
+ * (its fingerprint) is not that tenant's.
  */
+import { checkLog } from "@authctx/adapter-testkit"
 import type { RequestRecord } from "@authctx/emulator"
 import type { Tenants } from "./tenants.js"
 
@@ -18,25 +20,11 @@ export interface LeakCheck {
 }
 
 export const checkLeaks = (records: ReadonlyArray<RequestRecord>, tenants: Tenants): LeakCheck => {
-  let checked = 0
-  let leaks = 0
-  let leakedButAnswered = 0
-  let unattributed = 0
-  for (const record of records) {
-    const name =
-      record.route === "envvars.retrieve" ? record.path.slice(record.path.lastIndexOf("/") + 1) : ""
-    const tenant = tenants.byVarName.get(name)
-    const expected =
-      tenant === undefined ? undefined : `/api/v1/projects/${tenant.projectRef}/envvars/${tenant.env}/${name}`
-    if (tenant === undefined || record.path !== expected) {
-      unattributed++
-      continue
-    }
-    checked++
-    if (record.credential !== tenant.fingerprint) {
-      leaks++
-      if (record.status === 200) leakedButAnswered++
-    }
+  const log = checkLog(records, tenants.all)
+  return {
+    checked: log.attributed,
+    leaks: log.crossTenant.length,
+    leakedButAnswered: log.crossTenant.filter((r) => r.status === 200).length,
+    unattributed: records.length - log.attributed
   }
-  return { checked, leaks, leakedButAnswered, unattributed }
 }

@@ -1,8 +1,9 @@
 /**
- * The load driver: `total` requests with at most `concurrency` in flight (Node's fetch keeps that many
- * keep-alive connections open), each for a tenant picked at random and addressed either by path
+ * The load driver: `total` requests with at most `concurrency` in flight (the adapter suites' `runLoad`;
+ * Node's fetch keeps that many keep-alive connections open), each for a tenant picked at random and addressed either by path
  * (`/t/:tenant/vars`) or by header (`x-tenant`). Measures each request's latency and checks its answer.
  */
+import { runLoad } from "@authctx/adapter-testkit"
 import type { Tenant, Tenants } from "./tenants.js"
 import { isOwnAnswer } from "./work.js"
 
@@ -38,7 +39,6 @@ export const drive = async (options: LoadOptions): Promise<LoadResult> => {
   const latencies: Array<number> = []
   const samples: Array<string> = []
   let errors = 0
-  let next = 0
   let done = 0
   const one = async (index: number): Promise<void> => {
     const tenant = pick(tenants.all)
@@ -70,12 +70,7 @@ export const drive = async (options: LoadOptions): Promise<LoadResult> => {
     done++
     onProgress?.(done)
   }
-  const worker = async () => {
-    while (next < total) await one(next++)
-  }
-  const started = performance.now()
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker))
-  const ms = performance.now() - started
+  const ms = await runLoad(total, concurrency, one)
   latencies.sort((a, b) => a - b)
   return { requests: total, errors, ms, latencies, samples }
 }

@@ -2,27 +2,37 @@
  * `pnpm demo`: the problem authctx solves, made visible.
  *
  * Starts the emulator and one multi-tenant server per adapter (Express, Koa, Hono), each mapping ~40 tenant
- * ids through `resolve` onto the emulator's demo credentials, plus a naive server that swaps one global
- * credential per request the way the official SDK's docs describe `auth.withAuth`. Drives the same concurrent
- * traffic at each, then counts, from the emulator's own request log, the API calls that carried another
- * tenant's credential. Exit status 1 when an authctx server leaked (or failed), 2 when the naive server did
- * not leak (then the demo showed nothing).
+ * ids through `resolve` onto the emulator's demo credentials; next to them, the official SDK itself
+ * (`@trigger.dev/sdk`, `auth.withAuth` per request) and a global-swap server (one process-wide credential
+ * swapped per request: what the SDK's docs describe for `auth.withAuth`, and what the SDK does where it has
+ * no scope storage). Drives the same concurrent traffic at each, then counts, from the emulator's own
+ * request log, the API calls that carried another tenant's credential. Then shows what only authctx does:
+ * a call with a credential kind the endpoint does not accept, and keys pasted with a trailing newline or
+ * `Bearer `, refused with a typed error before anything is sent (and what the SDK does with the same input).
+ *
+ * Exit status: 1 when an authctx server leaked or failed, or authctx did not refuse a case (or sent it);
+ * 2 when the global-swap server did not leak (then the demo showed nothing). The SDK's row never changes the
+ * exit status: it is there to compare, and is printed as measured (on Node it is expected not to leak; if it
+ * did, the closing lines say so).
  *
  * `pnpm demo --serve` starts the same servers without load and prints curl lines to try by hand.
  */
 import { realpathSync } from "node:fs"
 import { fileURLToPath } from "node:url"
+import { ambientVariables as triggerVariables } from "@authctx/adapter-testkit"
 import { configure } from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { checkLeaks } from "./leaks.js"
 import { drive, percentile } from "./load.js"
-import { labels, type Output, progress, type Row, stdoutOutput, table } from "./output.js"
+import { isAuthctx, labels, type Output, progress, type Row, stdoutOutput, table } from "./output.js"
+import { type Refusal, refusalLines, runRefusals } from "./refusals.js"
 import { startExpress } from "./servers/express.js"
 import { startHono } from "./servers/hono.js"
 import { startKoa } from "./servers/koa.js"
 import type { Running } from "./servers/listen.js"
 import { startNaive } from "./servers/naive.js"
-import { makeTenants, seedTenantVariables, type Tenants } from "./tenants.js"
+import { configureSdk, sdkVersion, startSdk } from "./servers/sdk.js"
+import { startTenants, type Tenants } from "./tenants.js"
 
 /** How the demo runs. */
 export interface DemoOptions {
@@ -38,17 +48,24 @@ export interface DemoOptions {
 /** What a load run gave. */
 export interface DemoResult {
   readonly rows: ReadonlyArray<Row>
-  /** 0: no authctx leak and a visible naive leak; 1: an authctx server leaked or failed; 2: the naive server did not leak. */
+  readonly refusals: ReadonlyArray<Refusal>
+  /**
+   * 0: no authctx leak or failure, every refusal case refused, and a visible global-swap leak; 1: an authctx
+   * server leaked or failed, or a case was not refused; 2: the global-swap server did not leak.
+   */
   readonly exitCode: number
   readonly seconds: number
 }
 
-/** The environment variables that would give the process a default credential; unset while the demo runs. */
+/**
+ * The environment variables that would give the process a default credential or branch (authctx's and the
+ * SDK's); unset while the demo runs, restored after.
+ */
 const ambientVariables = [
-  "TRIGGER_SECRET_KEY",
-  "TRIGGER_ACCESS_TOKEN",
-  "TRIGGER_API_URL",
-  "TRIGGER_PREVIEW_BRANCH"
+  ...triggerVariables,
+  "TRIGGER_RUN_TOKEN",
+  "TRIGGER_DEV_BRANCH",
+  "VERCEL_GIT_COMMIT_REF"
 ]
 
 interface World {
@@ -60,7 +77,7 @@ interface World {
   readonly stop: () => Promise<void>
 }
 
-/** Starts the emulator, the tenants' variables and the four servers. */
+/** Starts the emulator, the tenants' variables and the five servers. */
 const startWorld = async (tenantCount: number): Promise<World> => {
   const saved = new Map(ambientVariables.map((name) => [name, process.env[name]]))
   for (const name of ambientVariables) delete process.env[name]
@@ -70,23 +87,25 @@ const startWorld = async (tenantCount: number): Promise<World> => {
     await Promise.allSettled(servers.map((s) => s.close()))
     await emulator.stop()
     configure({})
+    configureSdk(undefined)
     for (const [name, value] of saved) {
       if (value !== undefined) process.env[name] = value
     }
   }
   try {
-    const tenants = makeTenants(emulator, tenantCount)
-    await seedTenantVariables(tenants, emulator.url)
+    const tenants = await startTenants(emulator, tenantCount)
     // A process-wide default, as most apps have: a request that lost its scope would fall back to it (and
-    // count as a leak), rather than fail.
+    // count as a leak), rather than fail. The same default for authctx and the SDK.
     const project = emulator.credentials.projects[0]
     if (project === undefined) throw new Error("the emulator has no demo project")
     const fallback = project.environments.prod.secretKey
     configure({ accessToken: fallback, baseURL: emulator.url })
+    configureSdk({ accessToken: fallback, baseURL: emulator.url })
     const context = { tenants, baseURL: emulator.url }
     servers.push(await startExpress(context))
     servers.push(await startKoa(context))
     servers.push(await startHono(context))
+    servers.push(await startSdk(context))
     servers.push(await startNaive(context, fallback))
     emulator.clearRequests()
     return { emulator, tenants, servers, fallbackLabel: `${project.name} · prod · secret key`, stop }
@@ -96,9 +115,22 @@ const startWorld = async (tenantCount: number): Promise<World> => {
   }
 }
 
+/**
+ * The exit status of a load run: 1 when an authctx server leaked, or anything authctx must do failed
+ * (`notes`: failed requests, calls missing from the log, a case not refused); else 2 when the global-swap
+ * server did not leak (the run showed nothing); else 0. The SDK's row is not looked at: it is there to
+ * compare, and printed as measured.
+ */
+export const exitCodeOf = (rows: ReadonlyArray<Row>, notes: ReadonlyArray<string>): 0 | 1 | 2 => {
+  const authctxLeaks = rows.filter((r) => isAuthctx(r.framework)).reduce((n, r) => n + r.leaks, 0)
+  if (authctxLeaks > 0 || notes.length > 0) return 1
+  const naive = rows.find((r) => r.framework === "naive")
+  return naive === undefined || naive.leaks === 0 ? 2 : 0
+}
+
 const plural = (n: number, word: string) => `${n.toLocaleString("en-US")} ${word}${n === 1 ? "" : "s"}`
 
-/** Runs the load against every server and prints the table. */
+/** Runs the load against every server, prints the table, then the refusals. */
 export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> => {
   const total = options.requests ?? 1500
   const concurrency = options.concurrency ?? 48
@@ -113,9 +145,14 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
     say(
       `  tenants    ${tenants.all.length} tenant ids → ${tenants.credentials} demo credentials (secret keys and scoped keys of 2 projects × 4 environments, 2 PATs)`
     )
-    say(`  default    configure() = ${world.fallbackLabel}: where a scope is lost, calls would use it`)
     say(
-      `  load       ${plural(total, "request")} per server, ${concurrency} in flight; handler: random await, ambient envvars.retrieve, random await, auth.client call`
+      `  default    configure() = ${world.fallbackLabel} (authctx's and the SDK's): where a scope is lost, calls would use it`
+    )
+    say(
+      `  servers    authctx on Express, Koa, Hono (resolve → the tenant's key); @trigger.dev/sdk ${sdkVersion} (auth.withAuth per request); a global swap`
+    )
+    say(
+      `  load       ${plural(total, "request")} per server, ${concurrency} in flight; handler: random await, ambient envvars.retrieve, random await, a second call`
     )
     say(
       "             (emulator, servers and load share this one Node.js process: latency includes the emulator's work)"
@@ -131,7 +168,7 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
       const before = emulator.requests().length
       const load = await drive({ url: server.url, tenants, total: warmUp, concurrency })
       const check = checkLeaks(emulator.requests().slice(before), tenants)
-      if (server.framework !== "naive" && (load.errors > 0 || check.leaks > 0)) {
+      if (isAuthctx(server.framework) && (load.errors > 0 || check.leaks > 0)) {
         notes.push(
           `${labels[server.framework]}, warm-up: ${plural(load.errors, "failed request")}, ${plural(check.leaks, "leak")}`
         )
@@ -160,7 +197,7 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
         checked: check.checked,
         leaks: check.leaks
       })
-      if (server.framework !== "naive") {
+      if (isAuthctx(server.framework)) {
         if (load.errors > 0) {
           notes.push(
             `${labels[server.framework]}: ${plural(load.errors, "request")} failed, e.g. ${load.samples.join("; ")}`
@@ -173,42 +210,60 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
         }
       }
     }
-    const seconds = (performance.now() - started) / 1000
     say()
     output.write(table(rows))
     say()
-    const scoped = rows.filter((r) => r.framework !== "naive")
+    const scoped = rows.filter((r) => isAuthctx(r.framework))
+    const sdk = rows.find((r) => r.framework === "sdk")
     const naive = rows.find((r) => r.framework === "naive")
     const scopedCalls = scoped.reduce((n, r) => n + r.checked, 0)
     const scopedLeaks = scoped.reduce((n, r) => n + r.leaks, 0)
-    for (const note of notes) say(`  ! ${note}`)
-    let exitCode = 0
-    if (scopedLeaks > 0 || notes.length > 0) {
-      exitCode = 1
-      say(
-        `  FAILED: ${plural(scopedLeaks, "API call")} of the authctx servers carried another tenant's credential${notes.length > 0 ? ", or requests failed (above)" : ""}.`
-      )
-    } else if (naive === undefined || naive.leaks === 0) {
-      exitCode = 2
-      say(
-        "  NOTHING SHOWN: the naive server did not leak this time, so this run demonstrated nothing; run it again with more requests or concurrency."
-      )
-    }
     const n = (value: number) => value.toLocaleString("en-US")
+    const share = (row: Row) => `${((100 * row.leaks) / Math.max(1, row.checked)).toFixed(0)}%`
     say(
       "  Leaks are counted from the emulator's log: a call's path names its tenant, its credential fingerprint whose key it carried."
     )
     say(
       `  authctx: ${n(scopedLeaks)} of ${n(scopedCalls)} calls carried another tenant's key: each request's credential is scoped to its own async call tree.`
     )
-    if (naive !== undefined) {
-      const share = ((100 * naive.leaks) / Math.max(1, naive.checked)).toFixed(0)
+    if (sdk !== undefined) {
       say(
-        `  naive: ${n(naive.leaks)} of ${n(naive.checked)} calls (${share}%) did: one global swapped per request (how the SDK's docs describe auth.withAuth, and what it falls back to without AsyncLocalStorage); most were refused (failed), ${n(answeredLeaks)} got a 200, unnoticed.`
+        sdk.leaks === 0
+          ? `  SDK ${sdkVersion}: ${n(sdk.leaks)} of ${n(sdk.checked)}: on Node, its auth.withAuth keeps each scope in AsyncLocalStorage too (${plural(sdk.errors, "failed request")}).`
+          : `  SDK ${sdkVersion}: ${n(sdk.leaks)} of ${n(sdk.checked)} calls (${share(sdk)}) carried another tenant's key (${plural(sdk.errors, "failed request")}); unexpected on Node, where it keeps scopes in AsyncLocalStorage. (This does not change the exit status, which is about authctx.)`
       )
     }
+    if (naive !== undefined) {
+      say(
+        `  global swap: ${n(naive.leaks)} of ${n(naive.checked)} calls (${share(naive)}) did: one process-wide credential swapped per request, as the SDK's docs describe auth.withAuth and as the SDK does where it has no scope storage (no AsyncLocalStorage: edge runtimes, browsers); most were refused (failed), ${n(answeredLeaks)} got a 200, unnoticed.`
+      )
+    }
+    say()
+    say("  Refused before anything is sent: only authctx (each checked in the emulator's log)")
+    const refusals = await runRefusals(emulator, tenants, emulator.url)
+    for (const line of refusalLines(refusals)) say(line)
+    for (const refusal of refusals) {
+      if (!refusal.ok) {
+        notes.push(
+          `${refusal.title}: authctx gave ${refusal.authctx.error} (${refusal.authctx.detail}) and sent ${refusal.authctx.sent}, expected ${refusal.expected.error} (${refusal.expected.detail}) and nothing sent`
+        )
+      }
+    }
+    say()
+    for (const note of notes) say(`  ! ${note}`)
+    const exitCode = exitCodeOf(rows, notes)
+    if (exitCode === 1) {
+      say(
+        `  FAILED: ${plural(scopedLeaks, "API call")} of the authctx servers carried another tenant's credential${notes.length > 0 ? ", or something else failed (above)" : ""}.`
+      )
+    } else if (exitCode === 2) {
+      say(
+        "  NOTHING SHOWN: the global-swap server did not leak this time, so this run demonstrated nothing; run it again with more requests or concurrency."
+      )
+    }
+    const seconds = (performance.now() - started) / 1000
     say(`  (${seconds.toFixed(1)} s)`)
-    return { rows, exitCode, seconds }
+    return { rows, refusals, exitCode, seconds }
   } finally {
     await world.stop()
   }
@@ -246,8 +301,10 @@ export const serve = async (signal: AbortSignal, options: DemoOptions = {}): Pro
       say(`${labels[server.framework]}  ${server.url}`)
       say(`  curl -s ${server.url}/t/${a.id}/vars`)
       say(`  curl -s -H 'x-tenant: ${b.id}' ${server.url}/vars`)
-      if (server.framework === "naive") {
-        say("  # 40 tenants at once: count the calls that went out with another tenant's key")
+      if (!isAuthctx(server.framework)) {
+        say(
+          `  # 40 tenants at once: count the calls that went out with another tenant's key${server.framework === "sdk" ? " (0 on Node)" : ""}`
+        )
       } else {
         say(
           `  curl -s -H 'Authorization: Bearer ${key.token}' ${server.url}/api/projects/${key.projectRef}/envvars/${key.env}`
@@ -275,7 +332,9 @@ export const serve = async (signal: AbortSignal, options: DemoOptions = {}): Pro
 
 const usage = `Usage: pnpm demo [--serve] [--requests N] [--concurrency N] [--tenants N]
 
-  (no flag)         load every server, print the table; exit 1 if an authctx server leaked
+  (no flag)         load every server, print the table and the refusals; exit 1 if an authctx server
+                    leaked or failed or authctx did not refuse a case, 2 if the global swap did not
+                    leak (the SDK's result never changes the exit status)
   --serve           keep the servers up without load and print curl lines (Ctrl-C to stop)
   --requests N      requests per server (default 1500)
   --concurrency N   requests in flight per server (default 48)

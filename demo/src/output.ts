@@ -3,6 +3,7 @@
  * terminal or in CI) and the results table.
  */
 import type { Framework } from "./servers/listen.js"
+import { sdkVersion } from "./servers/sdk.js"
 
 /** Where the demo writes. `live` allows rewriting the current line (a terminal, not CI). */
 export interface Output {
@@ -22,8 +23,13 @@ export const labels: Record<Framework, string> = {
   express: "Express + authctx",
   koa: "Koa + authctx",
   hono: "Hono + authctx",
-  naive: "naive global swap"
+  sdk: `SDK ${sdkVersion} withAuth`,
+  naive: "global swap (docs)"
 }
+
+/** Whether a server is one of authctx's (the others are there to compare). */
+export const isAuthctx = (framework: Framework): boolean =>
+  framework === "express" || framework === "koa" || framework === "hono"
 
 const integer = (n: number): string => Math.round(n).toLocaleString("en-US")
 
@@ -93,7 +99,12 @@ export const table = (rows: ReadonlyArray<Row>): string => {
   const rule = `  ${widths.map((w) => "─".repeat(w)).join("───")}`
   const lines = [format(columns.map((c) => c.title)), rule]
   for (const [i, row] of cells.entries()) {
-    if (rows[i]?.framework === "naive") lines.push(rule)
+    // one rule between authctx's rows and the others
+    const framework = rows[i]?.framework
+    const previous = rows[i - 1]?.framework
+    if (framework !== undefined && previous !== undefined && !isAuthctx(framework) && isAuthctx(previous)) {
+      lines.push(rule)
+    }
     lines.push(format(row))
   }
   return `${lines.join("\n")}\n`

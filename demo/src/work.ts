@@ -19,7 +19,7 @@ export interface EnvvarsRetrieve {
 
 /** One emulator call as the server saw it: which credential it used (fingerprint) and what came back. */
 export interface CallReport {
-  readonly via: "ambient" | "auth.client" | "global"
+  readonly via: "ambient" | "auth.client" | "sdk" | "global"
   /** The fingerprint of the credential the call used, as far as the server knows. */
   readonly credential: string | undefined
   /** Whether that is the tenant's own credential. */
@@ -70,6 +70,21 @@ export const tenantWork = async (tenant: Tenant, handle: HandleView): Promise<Te
       callReport(tenant, "auth.client", Credential.fingerprint(handle.context.credential), own.value)
     ]
   }
+}
+
+/**
+ * The handler body of the servers without authctx (the SDK's, the global swap): a random await, `call`,
+ * another random await, `call` again; run inside whatever scope the server set for the request.
+ */
+export const twoCalls = async (
+  tenant: Tenant,
+  call: (tenant: Tenant) => Promise<CallReport>
+): Promise<TenantAnswer> => {
+  await jitter()
+  const first = await call(tenant)
+  await jitter()
+  const second = await call(tenant)
+  return { tenant: tenant.id, calls: [first, second] }
 }
 
 /** Whether an answer is the tenant's own: its id, and every call returned the tenant's variable. */

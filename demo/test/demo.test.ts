@@ -1,11 +1,14 @@
 /**
- * The demo, in-process with a small load: zero leaks through the authctx servers, a visible leak through
- * the naive one, the table printed; and `--serve`'s curl lines answer.
+ * The demo, in-process with a small load: zero leaks through the authctx servers and through the official
+ * SDK (on Node), a visible leak through the global swap, the table printed; the refusals (nothing sent by
+ * authctx, what the SDK sent, from the emulator's log); the exit-status rules; and `--serve`'s curl lines
+ * answer.
  */
 import { setTimeout as sleep } from "node:timers/promises"
 import { describe, expect, it } from "vitest"
-import { main, runDemo } from "../src/main.js"
-import type { Output } from "../src/output.js"
+import { exitCodeOf, main, runDemo } from "../src/main.js"
+import type { Output, Row } from "../src/output.js"
+import type { Framework } from "../src/servers/listen.js"
 
 const capture = (): Output & { readonly text: () => string } => {
   const chunks: Array<string> = []
@@ -13,7 +16,7 @@ const capture = (): Output & { readonly text: () => string } => {
 }
 
 describe("pnpm demo", () => {
-  it("150 requests per server: no authctx leak, a non-zero naive leak count, and the table", async () => {
+  it("150 requests per server: no authctx or SDK leak, a non-zero global-swap leak count, the table and the refusals", async () => {
     const output = capture()
     const result = await runDemo({ requests: 150, concurrency: 32, output })
     const text = output.text()
@@ -26,14 +29,37 @@ describe("pnpm demo", () => {
       expect(row?.errors, framework).toBe(0)
       expect(row?.checked, framework).toBe(300)
     }
+    // The official SDK 4.8.3 under the same load: on Node it keeps its scopes in AsyncLocalStorage.
+    expect(byFramework.get("sdk")).toMatchObject({ leaks: 0, errors: 0, checked: 300 })
     expect(byFramework.get("naive")?.leaks).toBeGreaterThan(0)
     expect(result.exitCode).toBe(0)
 
     expect(text).toMatch(/framework\s+requests\s+requests\/s\s+p50 ms\s+p99 ms/)
-    for (const label of ["Express + authctx", "Koa + authctx", "Hono + authctx", "naive global swap"]) {
+    for (const label of [
+      "Express + authctx",
+      "Koa + authctx",
+      "Hono + authctx",
+      "SDK 4.8.3 withAuth",
+      "global swap (docs)"
+    ]) {
       expect(text).toContain(label)
     }
     expect(text).toContain("cross-tenant leaks")
+    expect(text).toContain(
+      "as the SDK's docs describe auth.withAuth and as the SDK does where it has no scope storage"
+    )
+
+    // Refused by authctx with a typed error and nothing sent; the SDK sent each (the emulator's log).
+    expect(
+      result.refusals.map((r) => [r.ok, r.authctx.error, r.authctx.detail, r.authctx.sent, r.sdk.statuses])
+    ).toEqual([
+      [true, "CapabilityError", "runs.retrieve accepts SecretKey, not PersonalAccessToken", 0, [401]],
+      [true, "InvalidCredential", "LineBreak", 0, [200]],
+      [true, "InvalidCredential", "BearerScheme", 0, [401]]
+    ])
+    expect(text).toContain("refused, 0 requests sent — CapabilityError: runs.retrieve accepts SecretKey")
+    expect(text).toContain("refused, 0 requests sent — InvalidCredential (reason LineBreak)")
+    expect(text).toContain("refused, 0 requests sent — InvalidCredential (reason BearerScheme)")
     // No credential is printed in load mode: only fingerprints (12 characters after the prefix).
     expect(text).not.toMatch(/tr_(?:dev|stg|prod|preview|pat)_(?:sk_)?[A-Za-z0-9]{16,}/)
   })
@@ -50,7 +76,7 @@ describe("pnpm demo", () => {
       )
     }
     try {
-      expect(urls).toHaveLength(4)
+      expect(urls).toHaveLength(5)
       for (const url of urls) {
         const response = await fetch(url)
         expect(response.status).toBe(200)
@@ -69,6 +95,26 @@ describe("pnpm demo", () => {
     }
     expect(await running).toBe(0)
     expect(output.text()).toContain("demo keys")
+  })
+
+  it("exit status: 1 for an authctx leak or failure, 2 when the global swap did not leak; the SDK's row never counts", () => {
+    const row = (framework: Framework, leaks: number): Row => ({
+      framework,
+      requests: 10,
+      perSecond: 1,
+      p50: 1,
+      p99: 1,
+      errors: leaks,
+      checked: 20,
+      leaks
+    })
+    const clean = (["express", "koa", "hono"] as const).map((f) => row(f, 0))
+    expect(exitCodeOf([...clean, row("sdk", 0), row("naive", 9)], [])).toBe(0)
+    expect(exitCodeOf([...clean, row("sdk", 7), row("naive", 9)], [])).toBe(0)
+    expect(exitCodeOf([row("express", 1), ...clean.slice(1), row("sdk", 0), row("naive", 9)], [])).toBe(1)
+    expect(exitCodeOf([...clean, row("sdk", 0), row("naive", 9)], ["a case was not refused"])).toBe(1)
+    expect(exitCodeOf([...clean, row("sdk", 0), row("naive", 0)], [])).toBe(2)
+    expect(exitCodeOf([...clean, row("sdk", 5), row("naive", 0)], [])).toBe(2)
   })
 
   it("--help prints the usage; an unknown option is refused", async () => {

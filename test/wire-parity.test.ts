@@ -711,14 +711,7 @@ interface Listed {
  * Differences that a branch in flight removes: when merging that branch, the lead deletes its entries
  * here (the test fails while a listed difference no longer occurs, so the list cannot go stale).
  */
-const knownDifferences: ReadonlyArray<Listed & { readonly branch: string }> = [
-  {
-    call: "*",
-    field: "request[*].header.x-trigger-realtime-streams-version",
-    branch: "h/wire-headers",
-    why: "4.8.3 sends v2 on every request; the server picks the realtime streams version of new runs from it"
-  }
-]
+const knownDifferences: ReadonlyArray<Listed & { readonly branch: string }> = []
 
 /**
  * Differences kept on purpose. `refused`: the server refuses the SDK's request anyway (checked: every
@@ -727,19 +720,14 @@ const knownDifferences: ReadonlyArray<Listed & { readonly branch: string }> = [
  */
 const byDesign: ReadonlyArray<Listed & { readonly kind: "refused" | "sdkDefect" | "choice" }> = [
   {
-    call: "*",
-    field: "request[*].header.x-trigger-source",
-    kind: "choice",
-    why:
-      "names the client (ManagementClient option `source`, default authctx); the server keeps only sdk, cli " +
-      "and mcp, so it records authctx's runs as triggered from api, the SDK's as sdk"
-  },
-  {
     call: "envvars.list",
     step: "envvars.list (PAT, a branch configured, staging)",
     field: "request[0].header.x-trigger-branch",
     kind: "choice",
-    why: "the SDK sends a configured branch on every call; authctx only where it selects an environment (preview)"
+    why:
+      "the SDK sends a configured branch on every call; authctx sends the preview branch to preview and the " +
+      "dev branch to dev only (on staging or prod a PAT's branch would select a preview branch: " +
+      "docs/reference/headers-and-branches.md)"
   },
   {
     call: "tasks.batchTrigger",

@@ -21,6 +21,7 @@ import { randomUUID } from "node:crypto"
 import * as http from "node:http"
 import * as os from "node:os"
 import { performance } from "node:perf_hooks"
+import { Headers } from "@authctx/api"
 import { Envvars, ManagementClient, Runs } from "@authctx/client"
 import * as Authctx from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
@@ -229,14 +230,15 @@ export const devKey = (key: string | undefined): DevKey => {
   throw new Error("expected a tr_dev_ key from the emulator")
 }
 
-/** The headers of SPEC §4, as every contender sends them (a new idempotency key per call). */
+/** The headers every contender sends (a new idempotency key per call); docs/reference/headers-and-branches.md. */
 export const rawHeaders = (key: string): Record<string, string> => ({
-  authorization: `Bearer ${key}`,
+  [Headers.authorization]: `Bearer ${key}`,
   "content-type": "application/json",
-  "x-trigger-api-version": ManagementClient.apiVersion,
-  "x-trigger-source": "bench",
-  "trigger-version": "0.1.0",
-  "x-trigger-request-idempotency-key": randomUUID()
+  [Headers.apiVersion]: ManagementClient.apiVersion,
+  [Headers.source]: "bench",
+  [Headers.clientVersion]: "0.1.0",
+  [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
+  [Headers.requestIdempotencyKey]: randomUUID()
 })
 
 /** A GET with the global `fetch`, the body parsed as JSON; rejects on a non-2xx status. */

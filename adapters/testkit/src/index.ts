@@ -7,7 +7,7 @@
 import { connect } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
 import { createClient } from "@authctx/client/promise"
-import { type Auth, Credential } from "@authctx/core"
+import { Auth, Credential } from "@authctx/core"
 import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
 import { Either } from "effect"
 import { postSlowBody } from "./traps.js"
@@ -55,12 +55,7 @@ const fingerprintOf = (token: string): string =>
 const slugs: ReadonlyArray<Slug> = ["dev", "staging", "prod", "preview"]
 
 /** The environment variables that would give the process a default credential; cleared by {@link startWorld}. */
-export const ambientVariables = [
-  "TRIGGER_SECRET_KEY",
-  "TRIGGER_ACCESS_TOKEN",
-  "TRIGGER_API_URL",
-  "TRIGGER_PREVIEW_BRANCH"
-]
+export const ambientVariables: ReadonlyArray<string> = Object.values(Auth.environmentVariables)
 
 /**
  * Maps `count` tenants (`t00`, `t01`, …) round-robin onto the emulator's credentials: every project's

@@ -424,11 +424,17 @@ export const judgeTrap = (
   return problems
 }
 
-/** The tenants of the trap scenarios: three different credentials (dev, prod and staging keys of one project). */
+/**
+ * The tenants of the trap scenarios: three different credentials whose calls for the victim are all sent
+ * and logged — the victim's dev key, the other project's dev key (the emulator answers 400 for the
+ * victim's path, and logs it) and the victim environment's additional key. Not keys of another environment
+ * of the victim's project: the client refuses those on the victim's envvars path before sending (the
+ * server would act on the key's own environment), so they would never reach the log the judge reads.
+ */
 export const trapTenants = (
   world: World
 ): { readonly victim: Tenant; readonly other: Tenant; readonly fallback: Tenant } => {
-  const [victim, other, fallback] = [0, 4, 2].map((i) => world.tenants[i])
+  const [victim, other, fallback] = [0, 8, 1].map((i) => world.tenants[i])
   if (victim === undefined || other === undefined || fallback === undefined)
     throw new Error("too few tenants")
   return { victim, other, fallback }

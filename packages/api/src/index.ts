@@ -4,14 +4,16 @@
  *
  * @example
  * ```ts
- * import { Catalog, ManagementApi, Schemas } from "@authctx/api"
+ * import { Catalog, Headers, ManagementApi, Schemas } from "@authctx/api"
  *
  * const retrieve = ManagementApi.runsRetrieve // route, capability and HttpApiEndpoint
  * const entries = Catalog.entries // every route, read back from the HttpApi
  * const Run = Schemas.RetrieveRunResponse
+ * const branchHeader = Headers.branch // "x-trigger-branch"
  * ```
  */
 export * as Catalog from "./Catalog.js"
+export * as Headers from "./Headers.js"
 export * as ManagementApi from "./ManagementApi.js"
 export * as Packet from "./Packet.js"
 export * as Schemas from "./Schemas.js"

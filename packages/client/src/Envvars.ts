@@ -1,7 +1,8 @@
 /**
  * Environment variables of a project's environment. Both credential kinds: a SecretKey must belong to the
- * named project and environment; a PAT names any project its user can reach. For the `preview`
- * environment, the configured `previewBranch` is sent as `x-trigger-branch`.
+ * named project and environment (another environment is refused before sending); a PAT names any
+ * project its user can reach. For `preview` the preview branch, for `dev` the dev branch, is sent as
+ * `x-trigger-branch` (docs/reference/headers-and-branches.md).
  *
  * @example
  * ```ts

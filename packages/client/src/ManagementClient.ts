@@ -18,9 +18,9 @@
  * )
  * ```
  */
-import type { ManagementApi } from "@authctx/api"
+import { Headers, type ManagementApi } from "@authctx/api"
 import {
-  type Auth,
+  Auth,
   Capability,
   type CapabilityError,
   type Credential,
@@ -79,7 +79,11 @@ export interface ClientOptions {
    * `ResponseTooLargeError`. Default 32 MiB (`Transport.defaultMaxResponseBytes`).
    */
   readonly maxResponseBytes?: number | undefined
-  /** The `x-trigger-source` header. Default `"authctx"`. */
+  /**
+   * The `x-trigger-source` header. Default `"sdk"`, as the official SDK sends: the server records a run's
+   * trigger source from it and keeps only `sdk`, `cli` and `mcp` (anything else is recorded as `api`), see
+   * docs/reference/headers-and-branches.md. `trigger-version` names authctx and its version.
+   */
   readonly source?: string | undefined
 }
 
@@ -119,7 +123,7 @@ const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
     timeoutMs: options.timeoutMs ?? 60_000,
     deadlineMs: options.deadlineMs ?? defaultDeadlineMs,
     maxResponseBytes: options.maxResponseBytes ?? Transport.defaultMaxResponseBytes,
-    source: options.source ?? "authctx"
+    source: options.source ?? "sdk"
   }
 }
 
@@ -633,19 +637,36 @@ const prepare = (
   input: CallInput
 ): Either.Either<Transport.WireRequest, Errors.ApiError> => {
   const credential = auth.credential
+  if (
+    credential._tag === "SecretKey" &&
+    input.environment !== undefined &&
+    input.environment !== credential.environment
+  ) {
+    // The server does not refuse this: without a branch it answers with the key's own environment
+    // (a dev key "writing to prod" writes to dev). docs/reference/headers-and-branches.md.
+    return Either.left(
+      new Errors.InvalidRequestError({
+        endpoint: name,
+        parameter: "env",
+        issue: `a secret key of the ${credential.environment} environment acts on ${credential.environment} only, not on ${input.environment}; use that environment's key or a personal access token`
+      })
+    )
+  }
   const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
+  // Every header 4.8.3 sends outside a task, by name from one place: docs/reference/headers-and-branches.md.
   const headers: Record<string, string> = {
-    authorization: `Bearer ${Redacted.value(credential.token)}`,
+    [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}`,
     "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
-    "x-trigger-api-version": apiVersion,
-    "x-trigger-source": client.options.source,
-    "trigger-version": version,
+    [Headers.apiVersion]: apiVersion,
+    [Headers.source]: client.options.source,
+    [Headers.clientVersion]: version,
+    [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
     // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
     // (docs/reference/idempotency.md)
-    ...(codecs.ndjson ? {} : { "x-trigger-request-idempotency-key": newIdempotencyKey() })
+    ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
   }
-  if (environment === "preview" && auth.previewBranch !== undefined)
-    headers["x-trigger-branch"] = auth.previewBranch
+  const branch = Auth.branchFor(auth, environment)
+  if (branch !== undefined) headers[Headers.branch] = branch
   const path = buildPath(name, codecs.segments, input.path)
   if (Either.isLeft(path)) return Either.left(path.left)
   let url = `${auth.baseURL}${path.right}`

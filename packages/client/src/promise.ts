@@ -722,7 +722,8 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
  * const client = clientFor<"SecretKey">({
  *   credential: Credential.unsafeParse("tr_dev_abcdefghijklmnopqrstuvwx"),
  *   baseURL: Auth.defaultBaseURL,
- *   previewBranch: undefined
+ *   previewBranch: undefined,
+ *   devBranch: undefined
  * })
  * ```
  */

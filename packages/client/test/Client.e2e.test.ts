@@ -202,13 +202,19 @@ describe("refused credentials", () => {
     expect(await failure(Envvars.list(otherProjectRef, "dev"), key)).toMatchObject({
       _tag: "BadRequestError",
       status: 400,
-      error: "Invalid project ref for this API key",
+      error: expect.stringMatching(/^Invalid project ref for this API key\./),
       endpoint: "envvars.list"
     })
+    // A key on another environment's path: the server does not refuse it but answers with the key's own
+    // environment (docs/reference/headers-and-branches.md), so the client refuses it before sending.
+    const before = lastSeq()
     expect(await failure(Envvars.list(projectRef, "prod"), key)).toMatchObject({
-      _tag: "BadRequestError",
-      error: "Invalid environment slug for this API key"
+      _tag: "InvalidRequestError",
+      endpoint: "envvars.list",
+      parameter: "env",
+      issue: expect.stringContaining("acts on dev only, not on prod")
     })
+    expect(requestsSince(before)).toEqual([])
     expect(await failure(Envvars.list(otherProjectRef, "dev"), narrowPat)).toMatchObject({
       _tag: "NotFoundError",
       error: "Project not found"
@@ -251,12 +257,25 @@ describe("headers and the branch rule", () => {
     expect(records[0]?.idempotencyKey).not.toBe(records[1]?.idempotencyKey)
   })
 
-  it("sends x-trigger-branch for a preview key and for a PAT call to the preview environment", async () => {
+  it("sends x-trigger-branch to preview and dev (keys and PAT calls), never to prod or staging", async () => {
+    // Before: nothing went to dev. The server reads a branch there (dev branches), so the dev branch is sent
+    // to dev; the preview branch still goes to preview only. The demo project's dev branch is used.
+    const devBranch = emulator.credentials.projects[0]?.devBranches[0] ?? "missing"
     const before = lastSeq()
     await ok(Runs.list({ limit: 1 }), previewKey, branch)
     await ok(Envvars.list(projectRef, "preview"), pat, branch)
-    await ok(Envvars.list(projectRef, "dev"), pat, branch)
-    expect(requestsSince(before).map((r) => r.branch)).toEqual([branch, branch, undefined])
+    await ok(Envvars.list(projectRef, "dev").pipe(Auth.withAuth({ devBranch })), pat, branch)
+    await ok(Runs.list({ limit: 1 }).pipe(Auth.withAuth({ devBranch })), key, branch)
+    await ok(Envvars.list(projectRef, "prod"), pat, branch)
+    await ok(Envvars.list(projectRef, "staging"), pat, branch)
+    expect(requestsSince(before).map((r) => r.branch)).toEqual([
+      branch,
+      branch,
+      devBranch,
+      devBranch,
+      undefined,
+      undefined
+    ])
   })
 
   it("a preview key without a branch is refused before any request", async () => {
@@ -374,7 +393,7 @@ describe("every call × a refused credential", () => {
         name,
         "AuthenticationError",
         401,
-        name === "runs.list (project)" ? "Invalid or Missing PAT" : "Invalid API key"
+        name === "runs.list (project)" ? "Invalid PAT" : "Invalid API key"
       ])
       expect(requestsSince(before)).toHaveLength(1)
     }

@@ -46,10 +46,14 @@ const clientLayer = (transport: TransportName, options: ManagementClient.ClientO
 const noRetry: ManagementClient.ClientOptions = { retry: false }
 
 /** `envvars.retrieve` (both credential kinds) against the hostile server; the error or the value. */
+/** A key's own environment: a key on another environment's path is refused before sending. */
+const environmentOf = (tok: string) =>
+  tok.startsWith("tr_prod_") ? "prod" : tok.startsWith("tr_stg_") ? "staging" : "dev"
+
 const retrieve = (transport: TransportName, options: ManagementClient.ClientOptions = noRetry, tok = token) =>
   Effect.runPromise(
     Effect.either(
-      Envvars.retrieve("proj_1", "dev", "NAME").pipe(
+      Envvars.retrieve("proj_1", environmentOf(tok), "NAME").pipe(
         Auth.withAuth({ accessToken: tok, baseURL: hostile.url }),
         Effect.provide(clientLayer(transport, options))
       )

@@ -43,7 +43,9 @@ describe("a call never shows its credential", () => {
               : ManagementClient.layer({ retry: { initialDelayMs: 1, jitter: false } }).pipe(
                   Layer.provide(FetchHttpClient.layer)
                 )
-          const program = Envvars.list("proj_whatever", "dev").pipe(
+          // each key on its own environment's path (another one is refused before sending)
+          const env = prefix === "tr_prod_" ? "prod" : prefix === "tr_stg_" ? "staging" : "dev"
+          const program = Envvars.list("proj_whatever", env).pipe(
             Effect.tapErrorCause((cause) => Effect.logError("call failed", cause)),
             Auth.withAuth({ accessToken: token, baseURL: emulator.url }),
             Effect.provide(client),

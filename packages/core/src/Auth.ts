@@ -31,8 +31,13 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
   readonly credential: Credential.OfKind<K>
   /** The API base URL, without a trailing slash. */
   readonly baseURL: string
-  /** The preview branch, sent as `x-trigger-branch` only to the preview environment. */
+  /** The preview branch, sent as `x-trigger-branch` to the preview environment only ({@link branchFor}). */
   readonly previewBranch: string | undefined
+  /**
+   * The dev branch, sent as `x-trigger-branch` to the dev environment only; without one, calls to dev act on
+   * the root dev environment. docs/reference/headers-and-branches.md.
+   */
+  readonly devBranch: string | undefined
 }
 
 /**
@@ -53,7 +58,10 @@ export interface AuthConfig {
   readonly accessToken?: CredentialInput | undefined
   readonly secretKey?: CredentialInput | undefined
   readonly baseURL?: string | undefined
+  /** The preview branch (`TRIGGER_PREVIEW_BRANCH`, then `VERCEL_GIT_COMMIT_REF`, when not given). */
   readonly previewBranch?: string | undefined
+  /** The dev branch (`TRIGGER_DEV_BRANCH`, when not given). */
+  readonly devBranch?: string | undefined
 }
 
 /** The errors building an auth context can give. */
@@ -99,6 +107,77 @@ export type ScopeKind<C> = Extract<
  */
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
 
+/**
+ * The environment variables auth reads, each named once. docs/reference/headers-and-branches.md says
+ * which branch each one gives and where it is sent.
+ */
+export const environmentVariables = {
+  secretKey: "TRIGGER_SECRET_KEY",
+  accessToken: "TRIGGER_ACCESS_TOKEN",
+  baseURL: "TRIGGER_API_URL",
+  previewBranch: "TRIGGER_PREVIEW_BRANCH",
+  /** Set by Vercel on every deployment to the git branch: the preview deployments' branch. */
+  vercelBranch: "VERCEL_GIT_COMMIT_REF",
+  devBranch: "TRIGGER_DEV_BRANCH"
+} as const
+
+/** The `TRIGGER_DEV_BRANCH` value that means the root dev environment: no branch. */
+export const defaultDevBranch = "default"
+
+/**
+ * The preview branch the environment variables name, in the official SDK's order:
+ * `TRIGGER_PREVIEW_BRANCH`, then `VERCEL_GIT_COMMIT_REF`. `read` returns `undefined` for a variable that is
+ * unset or empty.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const branch = Auth.previewBranchFromEnvironment((name) => process.env[name] || undefined)
+ * ```
+ */
+export const previewBranchFromEnvironment = (
+  read: (name: string) => string | undefined
+): string | undefined => read(environmentVariables.previewBranch) ?? read(environmentVariables.vercelBranch)
+
+/**
+ * The dev branch the environment variables name: `TRIGGER_DEV_BRANCH`, whose `"default"` means the root
+ * dev environment (no branch), as the official SDK reads it.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const branch = Auth.devBranchFromEnvironment((name) => process.env[name] || undefined)
+ * ```
+ */
+export const devBranchFromEnvironment = (read: (name: string) => string | undefined): string | undefined => {
+  const branch = read(environmentVariables.devBranch)
+  return branch === defaultDevBranch ? undefined : branch
+}
+
+/**
+ * The `x-trigger-branch` a call to `environment` carries: the preview branch to `preview`, the dev branch
+ * to `dev`, nothing elsewhere. `prod` and `staging` have no branches; the server ignores the header there
+ * for keys, but a PAT with a branch on `prod` is sent to the preview branch of that name, so it never goes
+ * there.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Either } from "effect"
+ *
+ * const auth = Either.getOrThrow(Auth.make({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx", previewBranch: "feature-x" }))
+ * Auth.branchFor(auth, "preview") // "feature-x"
+ * Auth.branchFor(auth, "prod") // undefined
+ * ```
+ */
+export const branchFor = (
+  auth: Pick<AuthContext, "previewBranch" | "devBranch">,
+  environment: Credential.Environment | undefined
+): string | undefined =>
+  environment === "preview" ? auth.previewBranch : environment === "dev" ? auth.devBranch : undefined
+
 const branchPattern = /^[A-Za-z0-9._/-]+$/
 
 const toCredential = (input: CredentialInput): Either.Either<Credential.Credential, InvalidCredential> => {
@@ -124,14 +203,20 @@ const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig
   return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
 }
 
-const validateBranch = (branch: string): Either.Either<string, InvalidAuthConfig> =>
+const validateBranch = (
+  field: "previewBranch" | "devBranch",
+  branch: string
+): Either.Either<string, InvalidAuthConfig> =>
   branch.length > 0 && branch.length <= 256 && branchPattern.test(branch)
     ? Either.right(branch)
     : Either.left(
         new InvalidAuthConfig({
-          field: "previewBranch",
-          reason:
-            "a preview branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check previewBranch or TRIGGER_PREVIEW_BRANCH"
+          field,
+          reason: `a branch name has 1 to 256 characters from [A-Za-z0-9._/-] (no spaces, CR or LF); check ${
+            field === "previewBranch"
+              ? `previewBranch, ${environmentVariables.previewBranch} or ${environmentVariables.vercelBranch}`
+              : `devBranch or ${environmentVariables.devBranch}`
+          }`
         })
       )
 
@@ -177,11 +262,19 @@ export const make = (
     if (Either.isLeft(validated)) return Either.left(validated.left)
     baseURL = validated.right
   }
-  let previewBranch = surrounding?.previewBranch
-  if (config.previewBranch !== undefined) {
-    const validated = validateBranch(config.previewBranch)
+  const previewBranch = config.previewBranch ?? surrounding?.previewBranch
+  const devBranch = config.devBranch ?? surrounding?.devBranch
+  // A branch is checked wherever this credential could send it (a PAT may target preview or dev); other
+  // keys never send it, so an odd VERCEL_GIT_COMMIT_REF on a production deployment does not stop them.
+  const isPat = credential._tag === "PersonalAccessToken"
+  const environment = credential._tag === "SecretKey" ? credential.environment : undefined
+  if (previewBranch !== undefined && (isPat || environment === "preview")) {
+    const validated = validateBranch("previewBranch", previewBranch)
     if (Either.isLeft(validated)) return Either.left(validated.left)
-    previewBranch = validated.right
+  }
+  if (devBranch !== undefined && (isPat || environment === "dev")) {
+    const validated = validateBranch("devBranch", devBranch)
+    if (Either.isLeft(validated)) return Either.left(validated.left)
   }
   if (
     credential._tag === "SecretKey" &&
@@ -191,11 +284,11 @@ export const make = (
     return Either.left(
       new InvalidAuthConfig({
         field: "previewBranch",
-        reason: "a tr_preview_ key needs a preview branch: set previewBranch or TRIGGER_PREVIEW_BRANCH"
+        reason: `a tr_preview_ key needs a branch: set previewBranch or ${environmentVariables.previewBranch} (on a Vercel preview deployment, ${environmentVariables.vercelBranch} is used)`
       })
     )
   }
-  return Either.right({ credential, baseURL, previewBranch })
+  return Either.right({ credential, baseURL, previewBranch, devBranch })
 }
 
 /**
@@ -249,7 +342,8 @@ const nonEmpty = <A>(config: Config.Config<Option.Option<A>>, isEmpty: (a: A) =>
 
 /**
  * A layer providing auth from the environment, through Effect `Config`: `TRIGGER_SECRET_KEY`, then
- * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`.
+ * `TRIGGER_ACCESS_TOKEN` (both read as `Config.redacted`), `TRIGGER_API_URL`, the preview branch from
+ * `TRIGGER_PREVIEW_BRANCH` or `VERCEL_GIT_COMMIT_REF`, the dev branch from `TRIGGER_DEV_BRANCH`.
  * The kind is not known statically, so it satisfies only endpoints that accept every kind until narrowed
  * with {@link requireSecretKey} or {@link requirePersonalAccessToken}.
  *
@@ -267,25 +361,26 @@ export const layerConfig = (): Layer.Layer<
 > =>
   withSatisfied<Credential.Kind, AuthError | ConfigError.ConfigError>(
     Effect.gen(function* () {
+      const names = environmentVariables
       const emptyRedacted = (r: Redacted.Redacted<string>) => Redacted.value(r).length === 0
-      const secretKey = yield* nonEmpty(Config.option(Config.redacted("TRIGGER_SECRET_KEY")), emptyRedacted)
-      const accessToken = yield* nonEmpty(
-        Config.option(Config.redacted("TRIGGER_ACCESS_TOKEN")),
-        emptyRedacted
-      )
-      const baseURL = yield* nonEmpty(Config.option(Config.string("TRIGGER_API_URL")), (s) => s.length === 0)
-      const previewBranch = yield* nonEmpty(
-        Config.option(Config.string("TRIGGER_PREVIEW_BRANCH")),
-        (s) => s.length === 0
-      )
+      const text = (name: string) => nonEmpty(Config.option(Config.string(name)), (s) => s.length === 0)
+      const secretKey = yield* nonEmpty(Config.option(Config.redacted(names.secretKey)), emptyRedacted)
+      const accessToken = yield* nonEmpty(Config.option(Config.redacted(names.accessToken)), emptyRedacted)
+      const baseURL = yield* text(names.baseURL)
+      const branches = new Map<string, string | undefined>()
+      for (const name of [names.previewBranch, names.vercelBranch, names.devBranch]) {
+        branches.set(name, Option.getOrUndefined(yield* text(name)))
+      }
+      const read = (name: string) => branches.get(name)
       const token = Option.orElse(secretKey, () => accessToken)
       if (Option.isNone(token)) {
-        return yield* new MissingCredential({ searched: ["TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"] })
+        return yield* new MissingCredential({ searched: [names.secretKey, names.accessToken] })
       }
       return yield* make({
         accessToken: token.value,
         baseURL: Option.getOrUndefined(baseURL),
-        previewBranch: Option.getOrUndefined(previewBranch)
+        previewBranch: previewBranchFromEnvironment(read),
+        devBranch: devBranchFromEnvironment(read)
       })
     })
   )

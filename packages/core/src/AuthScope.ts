@@ -17,7 +17,16 @@
  * ```
  */
 import { type Effect, Either } from "effect"
-import { type AuthConfig, type AuthContext, type AuthError, make, provideBuilt } from "./Auth.js"
+import {
+  type AuthConfig,
+  type AuthContext,
+  type AuthError,
+  devBranchFromEnvironment,
+  environmentVariables,
+  make,
+  previewBranchFromEnvironment,
+  provideBuilt
+} from "./Auth.js"
 import type { Discharge } from "./Capability.js"
 import type * as Credential from "./Credential.js"
 import { NoAsyncContext, OutsideAuthScope } from "./Errors.js"
@@ -107,9 +116,12 @@ const environmentVariable = (name: string): string | undefined => {
   return value === undefined || value.length === 0 ? undefined : value
 }
 
+const names = environmentVariables
+
 /**
  * The default configuration, unvalidated: `configure()`'s fields, with environment variables
- * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, `TRIGGER_PREVIEW_BRANCH`) for the
+ * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, the preview branch from
+ * `TRIGGER_PREVIEW_BRANCH` or `VERCEL_GIT_COMMIT_REF`, the dev branch from `TRIGGER_DEV_BRANCH`) for the
  * fields it leaves out.
  */
 const defaultFields = (): AuthConfig => {
@@ -118,14 +130,15 @@ const defaultFields = (): AuthConfig => {
   return {
     accessToken: configured
       ? config.accessToken
-      : (environmentVariable("TRIGGER_SECRET_KEY") ?? environmentVariable("TRIGGER_ACCESS_TOKEN")),
+      : (environmentVariable(names.secretKey) ?? environmentVariable(names.accessToken)),
     secretKey: configured ? config.secretKey : undefined,
-    baseURL: config.baseURL ?? environmentVariable("TRIGGER_API_URL"),
-    previewBranch: config.previewBranch ?? environmentVariable("TRIGGER_PREVIEW_BRANCH")
+    baseURL: config.baseURL ?? environmentVariable(names.baseURL),
+    previewBranch: config.previewBranch ?? previewBranchFromEnvironment(environmentVariable),
+    devBranch: config.devBranch ?? devBranchFromEnvironment(environmentVariable)
   }
 }
 
-const searchedByDefault = ["withAuth scope", "configure()", "TRIGGER_SECRET_KEY", "TRIGGER_ACCESS_TOKEN"]
+const searchedByDefault = ["withAuth scope", "configure()", names.secretKey, names.accessToken]
 
 /** `config` merged over the default fields, field by field (a credential in `config` replaces both). */
 const overDefault = (config: AuthConfig): AuthConfig => {
@@ -135,7 +148,8 @@ const overDefault = (config: AuthConfig): AuthConfig => {
     accessToken: ownCredential ? config.accessToken : fallback.accessToken,
     secretKey: ownCredential ? config.secretKey : fallback.secretKey,
     baseURL: config.baseURL ?? fallback.baseURL,
-    previewBranch: config.previewBranch ?? fallback.previewBranch
+    previewBranch: config.previewBranch ?? fallback.previewBranch,
+    devBranch: config.devBranch ?? fallback.devBranch
   }
 }
 
@@ -151,7 +165,8 @@ const sameFields = (a: AuthConfig, b: AuthConfig) =>
   a.accessToken === b.accessToken &&
   a.secretKey === b.secretKey &&
   a.baseURL === b.baseURL &&
-  a.previewBranch === b.previewBranch
+  a.previewBranch === b.previewBranch &&
+  a.devBranch === b.devBranch
 
 /**
  * The default auth context, validated: see {@link configure}. Built again only when `configure()` or the

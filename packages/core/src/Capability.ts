@@ -146,9 +146,9 @@ export const check = <Name extends string, Kinds extends Kind>(
   if (Option.isNone(auth)) {
     return Effect.fail(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
   }
-  const { credential, baseURL, previewBranch } = auth.value
+  const { credential, baseURL, previewBranch, devBranch } = auth.value
   return acceptsCredential(capability, credential)
-    ? Effect.succeed({ credential, baseURL, previewBranch })
+    ? Effect.succeed({ credential, baseURL, previewBranch, devBranch })
     : Effect.fail(
         new CapabilityError({
           endpoint: capability.name,

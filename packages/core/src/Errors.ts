@@ -102,7 +102,7 @@ export class MissingCredential extends Schema.TaggedError<MissingCredential>(
 export class InvalidAuthConfig extends Schema.TaggedError<InvalidAuthConfig>(
   "@authctx/core/InvalidAuthConfig"
 )("InvalidAuthConfig", {
-  field: Schema.Literal("previewBranch", "baseURL", "credential"),
+  field: Schema.Literal("previewBranch", "devBranch", "baseURL", "credential"),
   reason: Schema.String
 }) {
   override get message(): string {

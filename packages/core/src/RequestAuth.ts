@@ -59,8 +59,8 @@ export type Resolved = CredentialInput | AuthConfig | undefined
  *   the context statically.
  * - `verify(auth, request)`: your own check after the credential is validated; anything but `true` refuses.
  * - `realm` (default `"authctx"`), `header` (default `"authorization"`).
- * - `baseURL` and `previewBranch`: the server's defaults, over `configure()` and `TRIGGER_API_URL` /
- *   `TRIGGER_PREVIEW_BRANCH`, read and validated once, when the authenticator (the middleware) is made —
+ * - `baseURL`, `previewBranch` and `devBranch`: the server's defaults, over `configure()` and
+ *   `TRIGGER_API_URL` / the branch variables, read and validated once, when the authenticator (the middleware) is made —
  *   so call `configure()` before. A config returned by `resolve` overrides them field by field.
  *
  * @example
@@ -86,6 +86,7 @@ export interface Options<
   readonly header?: string | undefined
   readonly baseURL?: string | undefined
   readonly previewBranch?: string | undefined
+  readonly devBranch?: string | undefined
 }
 
 /**
@@ -493,7 +494,7 @@ export const make = <
       })
     }
   }
-  const { resolve, verify, baseURL, previewBranch } = options
+  const { resolve, verify, baseURL, previewBranch, devBranch } = options
   if (resolve !== undefined && typeof resolve !== "function") {
     throw new InvalidRequestAuthOptions({ option: "resolve", reason: "resolve is a function of the request" })
   }
@@ -503,11 +504,11 @@ export const make = <
       reason: "verify is a function of the auth and the request"
     })
   }
-  // The server's defaults — baseURL and previewBranch over configure() and TRIGGER_API_URL /
-  // TRIGGER_PREVIEW_BRANCH — are read and validated once, here. A placeholder credential (never sent
-  // anywhere) lets AuthScope build them as it builds every context.
+  // The server's defaults — baseURL and the branches over configure() and TRIGGER_API_URL / the branch
+  // variables — are read and validated once, here. A placeholder credential (never sent anywhere) lets
+  // AuthScope build them as it builds every context; being a PAT, it checks the branch (a PAT can send it).
   const placeholder = Credential.PersonalAccessToken.make({ token: Redacted.make("tr_pat_placeholder") })
-  const checked = AuthScope.resolveWith({ accessToken: placeholder, baseURL, previewBranch })
+  const checked = AuthScope.resolveWith({ accessToken: placeholder, baseURL, previewBranch, devBranch })
   if (Either.isLeft(checked)) throw checked.left
   const defaults: AuthContext = checked.right
 
@@ -606,14 +607,20 @@ export const make = <
       typeof config.accessToken === "string" ? cachedInput(config.accessToken) : config.accessToken
     const secretKey = typeof config.secretKey === "string" ? cachedInput(config.secretKey) : config.secretKey
     const only = accessToken === undefined ? secretKey : secretKey === undefined ? accessToken : undefined
-    if (Credential.isCredential(only) && config.baseURL === undefined && config.previewBranch === undefined) {
+    if (
+      Credential.isCredential(only) &&
+      config.baseURL === undefined &&
+      config.previewBranch === undefined &&
+      config.devBranch === undefined
+    ) {
       return check(contextOf(only), "resolve", request)
     }
     const merged: AuthConfig = {
       accessToken,
       secretKey,
       baseURL: config.baseURL,
-      previewBranch: config.previewBranch
+      previewBranch: config.previewBranch,
+      devBranch: config.devBranch
     }
     return check(Auth.make(merged, defaults), "resolve", request)
   }

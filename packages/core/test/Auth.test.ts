@@ -141,8 +141,11 @@ describe("Auth.make: preview branch", () => {
   ])("rejects a branch with %s", (_name, branch) => {
     const error = configError({ accessToken: previewKey, previewBranch: branch })
     expect(error.field).toBe("previewBranch")
-    // also on a non-preview key: a bad branch is bad wherever it is set
-    expect(configError({ accessToken: devKey, previewBranch: branch }).field).toBe("previewBranch")
+    // Also under a PAT, which can send it, and the same for a dev branch under a dev key. (Before, a preview
+    // branch was checked under every key; a key that never sends it no longer checks it, so an odd
+    // VERCEL_GIT_COMMIT_REF on a production deployment does not stop a prod key: Branch.test.ts.)
+    expect(configError({ accessToken: pat, previewBranch: branch }).field).toBe("previewBranch")
+    expect(configError({ accessToken: devKey, devBranch: branch }).field).toBe("devBranch")
   })
 })
 

@@ -197,9 +197,10 @@ describe("resolve / configure / environment", () => {
   })
 
   it("an invalid default is reported by resolve()", () => {
-    AuthScope.configure({ accessToken: devKey, previewBranch: "bad branch" })
+    // a dev key checks the branch it sends, the dev branch (a preview branch it never sends is not checked)
+    AuthScope.configure({ accessToken: devKey, devBranch: "bad branch" })
     const error = resolveError()
-    expect(error instanceof InvalidAuthConfig && error.field).toBe("previewBranch")
+    expect(error instanceof InvalidAuthConfig && error.field).toBe("devBranch")
   })
 
   it("environment variables fill in where nothing else is set", () => {

@@ -394,8 +394,13 @@ describe("every other error of the package", () => {
           "InvalidAuthConfig credential": failureOf(
             Auth.make({ accessToken: key, secretKey: `${other.prefix}${other.body}x` })
           ),
+          // Under a preview key, which sends its branch, so the branch is checked; a key that never sends
+          // one does not check it (docs/reference/headers-and-branches.md).
           "InvalidAuthConfig previewBranch (secret pasted as branch)": failureOf(
-            Auth.make({ accessToken: key, previewBranch: `${key}\n` })
+            Auth.make({ accessToken: `tr_preview_${secret.body}`, previewBranch: `${key}\n` })
+          ),
+          "InvalidAuthConfig devBranch (secret pasted as branch)": failureOf(
+            Auth.make({ accessToken: `tr_dev_${secret.body}`, devBranch: `${key}\n` })
           ),
           "InvalidAuthConfig previewBranch (missing)": failureOf(
             Auth.make({ accessToken: `tr_preview_${secret.body}` })

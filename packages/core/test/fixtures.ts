@@ -1,5 +1,5 @@
 /** A small test catalog: one SecretKey-only, one PAT-only and one both-kinds endpoint. */
-import { AuthScope, Capability } from "@authctx/core"
+import { Auth, AuthScope, Capability } from "@authctx/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach } from "vitest"
 
@@ -18,13 +18,8 @@ export const prodKey = "tr_prod_abcdefghijklmnopqrstuvwx" as const
 export const previewKey = "tr_preview_abcdefghijklmnopqrstuvwx" as const
 export const pat = "tr_pat_abcdefghijklmnopqrstuvwx0123456789" as const
 
-/** The variables the default auth reads. */
-export const authVariables = [
-  "TRIGGER_SECRET_KEY",
-  "TRIGGER_ACCESS_TOKEN",
-  "TRIGGER_API_URL",
-  "TRIGGER_PREVIEW_BRANCH"
-]
+/** The variables the default auth reads (the branch ones included: a CI on Vercel sets one). */
+export const authVariables: ReadonlyArray<string> = Object.values(Auth.environmentVariables)
 
 /**
  * Runs every test of the calling file with no `TRIGGER_*` variable, no `configure()` default and server mode

@@ -110,6 +110,7 @@ export const banner = (url: string, credentials: DemoCredentials): string => {
       lines.push(`    ${"".padEnd(8)} scoped key ${keys.scopedKey}`)
     }
     lines.push(`    preview branches (send x-trigger-branch): ${project.previewBranches.join(", ")}`)
+    lines.push(`    dev branches (a dev key with x-trigger-branch): ${project.devBranches.join(", ")}`)
   }
   lines.push("", "  users (personal access tokens)")
   for (const user of credentials.users) {

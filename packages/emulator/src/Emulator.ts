@@ -53,12 +53,14 @@ export interface EmulatorOptions {
   /** Receives one line per request (and a line per internal error); no output by default. */
   readonly log?: (line: string) => void
   /**
-   * Fixed refs and preview branches for the two demo projects, in order (e.g. `[{ ref: "proj_1234",
-   * previewBranches: ["feature-xyz"] }]` to run code written for those names). Keys do not change.
+   * Fixed refs, preview branches and dev branches for the two demo projects, in order (e.g.
+   * `[{ ref: "proj_1234", previewBranches: ["feature-xyz"] }]` to run code written for those names). Keys
+   * do not change.
    */
   readonly projects?: ReadonlyArray<{
     readonly ref?: string
     readonly previewBranches?: ReadonlyArray<string>
+    readonly devBranches?: ReadonlyArray<string>
   }>
 }
 
@@ -97,6 +99,8 @@ export interface DemoCredentials {
       { readonly secretKey: string; readonly legacySecretKey: string; readonly scopedKey: string }
     >
     readonly previewBranches: ReadonlyArray<string>
+    /** Branches of the dev environment: a dev key (or a PAT on `dev`) with `x-trigger-branch` acts there. */
+    readonly devBranches: ReadonlyArray<string>
   }>
   readonly users: ReadonlyArray<{
     readonly id: string
@@ -112,7 +116,7 @@ export interface DemoCredentials {
  * @example
  * ```ts
  * const emulator = await startEmulator()
- * await fetch(`${emulator.url}/api/v1/runs`) // 401 {"error":"Invalid or Missing API Key"}
+ * await fetch(`${emulator.url}/api/v1/runs`) // 401 {"error":"Invalid or Missing API key"}
  * emulator.requests().at(-1)?.status // 401
  * await emulator.stop()
  * ```
@@ -186,7 +190,8 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
       ref: p.ref,
       name: p.name,
       environments: p.environments,
-      previewBranches: p.previewBranches
+      previewBranches: p.previewBranches,
+      devBranches: p.devBranches
     })),
     users: world.state.users.map((u) => ({
       id: u.id,

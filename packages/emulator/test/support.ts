@@ -2,7 +2,7 @@
  * Test helpers: real `fetch` over loopback against a real emulator, and one valid request per catalog
  * route (keyed by handler key) with the resources it needs created first.
  */
-import { Catalog } from "@authctx/api"
+import { Catalog, Headers as HeaderNames } from "@authctx/api"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Schema } from "effect"
 
@@ -45,10 +45,10 @@ export const call = async (url: string, send: Send): Promise<Reply> => {
     "content-type": send.contentType ?? "application/json",
     ...send.headers
   }
-  if (send.authorization !== undefined) headers["authorization"] = send.authorization
-  else if (send.token !== undefined) headers["authorization"] = `Bearer ${send.token}`
-  if (send.branch !== undefined) headers["x-trigger-branch"] = send.branch
-  if (send.idempotencyKey !== undefined) headers["x-trigger-request-idempotency-key"] = send.idempotencyKey
+  if (send.authorization !== undefined) headers[HeaderNames.authorization] = send.authorization
+  else if (send.token !== undefined) headers[HeaderNames.authorization] = `Bearer ${send.token}`
+  if (send.branch !== undefined) headers[HeaderNames.branch] = send.branch
+  if (send.idempotencyKey !== undefined) headers[HeaderNames.requestIdempotencyKey] = send.idempotencyKey
   const body = send.raw ?? (send.body === undefined ? undefined : JSON.stringify(send.body))
   const res = await fetch(`${url}${send.path}`, {
     method: send.method ?? "GET",

@@ -6,6 +6,7 @@
  * @internal
  */
 
+import { Headers } from "@authctx/api"
 import { Redacted } from "effect"
 
 /** The options of a wire schema without its index signature (the known fields only). */
@@ -56,6 +57,6 @@ const jwtShape = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 export const publicAccessTokenOf = (
   headers: Readonly<Record<string, string | undefined>>
 ): Redacted.Redacted<string> | undefined => {
-  const jwt = headers["x-trigger-jwt"]?.trim()
+  const jwt = headers[Headers.jwt]?.trim()
   return jwt !== undefined && jwt.length <= 8_192 && jwtShape.test(jwt) ? Redacted.make(jwt) : undefined
 }

@@ -1,6 +1,7 @@
 /**
- * SPEC §5, as the emulator enforces it: who the bearer token belongs to, whether the route accepts that
- * kind, and which environment (or project) the request acts on.
+ * The server's auth rules, as the emulator enforces them: who the bearer token belongs to, whether the
+ * route accepts that kind, and which environment (or project) the request acts on. Each rule names the
+ * server function it copies in docs/emulator.md ("Auth rules and the server behaviour each copies").
  *
  * Tokens are looked up in a `Map` keyed by the whole token rather than compared one by one. That is fine
  * for timing: the map hashes the *whole* presented string and only compares it with entries of the same
@@ -16,15 +17,24 @@ import { isSlug } from "./model.js"
 export type Identity =
   | { readonly kind: "none" }
   | { readonly kind: "invalid"; readonly fingerprint: string | undefined; readonly token: string }
-  | { readonly kind: "known"; readonly principal: Principal; readonly token: string }
+  | {
+      readonly kind: "known"
+      readonly principal: Principal
+      readonly token: string
+      /** The header is exactly `Bearer <token>` (the server's PAT check on envvars routes wants this). */
+      readonly exact: boolean
+    }
 
 const none: Identity = { kind: "none" }
 
-/** The token from an `Authorization` header, or `undefined` when missing, empty or not `Bearer`. */
+/**
+ * The token of an `Authorization` header as the server reads it: a leading `Bearer ` (that case only) is
+ * removed and the rest trimmed, so a bare token is a token and `bearer x` is the token `bearer x`.
+ * `undefined` when the header is missing or nothing is left.
+ */
 export const bearerToken = (header: string | undefined): string | undefined => {
-  if (header === undefined || header.length < 8) return undefined
-  if (!(header.startsWith("Bearer ") || /^bearer /i.test(header))) return undefined
-  const token = header.slice(7).trim()
+  if (header === undefined) return undefined
+  const token = (header.startsWith("Bearer ") ? header.slice(7) : header).trim()
   return token.length === 0 ? undefined : token
 }
 
@@ -33,7 +43,7 @@ export const identify = (state: State, header: string | undefined): Identity => 
   const token = bearerToken(header)
   if (token === undefined) return none
   const principal = state.tokens.get(token)
-  if (principal !== undefined) return { kind: "known", principal, token }
+  if (principal !== undefined) return { kind: "known", principal, token, exact: header === `Bearer ${token}` }
   const parsed = Credential.parseEither(token)
   return {
     kind: "invalid",
@@ -42,20 +52,54 @@ export const identify = (state: State, header: string | undefined): Identity => 
   }
 }
 
+/** The dev branch name that means the root dev environment. */
+export const defaultDevBranch = "default"
+
+const refPrefixes = [
+  "refs/heads/",
+  "refs/remotes/",
+  "refs/tags/",
+  "refs/pull/",
+  "refs/merge/",
+  "refs/release/"
+]
+
+/**
+ * The `x-trigger-branch` header as the server reads it: a git ref prefix (`refs/heads/` and the like) is
+ * removed; another `refs/…` value, or an empty one, is no branch.
+ */
+export const branchOf = (header: string | undefined): string | undefined => {
+  if (header === undefined || header.length === 0) return undefined
+  const prefix = refPrefixes.find((p) => header.startsWith(p))
+  if (prefix !== undefined) return header.slice(prefix.length)
+  return header.startsWith("refs/") ? undefined : header
+}
+
 /** A refusal: the status and the `error` message of the body. */
 export interface Refusal {
   readonly status: number
   readonly error: string
 }
 
-/** The SPEC §5 answers, written once. */
+/** The server's answers, written once (docs/emulator.md says which server function gives each). */
 export const refusals = {
-  missing: { status: 401, error: "Invalid or Missing API Key" },
+  missingKey: { status: 401, error: "Invalid or Missing API key" },
+  missingPat: { status: 401, error: "Invalid or Missing PAT" },
   invalidKey: { status: 401, error: "Invalid API key" },
-  invalidPat: { status: 401, error: "Invalid or Missing PAT" },
-  otherProject: { status: 400, error: "Invalid project ref for this API key" },
-  otherEnvironment: { status: 400, error: "Invalid environment slug for this API key" },
+  invalidPat: { status: 401, error: "Invalid PAT" },
+  otherProject: {
+    status: 400,
+    error:
+      "Invalid project ref for this API key. Make sure you are using an API key associated with that project."
+  },
+  otherEnvironment: {
+    status: 400,
+    error:
+      "Invalid environment slug for this API key. Make sure you are using an API key associated with that environment."
+  },
   projectNotFound: { status: 404, error: "Project not found" },
+  environmentNotFound: { status: 404, error: "Environment not found" },
+  branchNotFound: { status: 404, error: "Branch not found" },
   branchRequired: { status: 401, error: "x-trigger-branch header required for preview env" },
   noBranch: { status: 401, error: "No matching branch env" },
   patNeedsProject: {
@@ -79,34 +123,48 @@ export const authorizeKind = (route: RouteAuth, identity: Identity): Principal |
   const patOnly = route.acceptsPat && !route.acceptsSecretKey
   switch (identity.kind) {
     case "none":
-      return refusals.missing
+      return patOnly ? refusals.missingPat : refusals.missingKey
     case "invalid":
-      return patOnly ? refusals.invalidPat : refusals.invalidKey
+      if (!patOnly) return refusals.invalidKey
+      return identity.token.startsWith("tr_pat_") ? refusals.invalidPat : refusals.missingPat
     case "known": {
       const principal = identity.principal
-      if (principal.kind === "SecretKey") return route.acceptsSecretKey ? principal : refusals.invalidPat
-      return route.acceptsPat ? principal : refusals.invalidKey
+      if (principal.kind === "SecretKey") return route.acceptsSecretKey ? principal : refusals.missingPat
+      if (!route.acceptsPat) return refusals.invalidKey
+      // Routes that take both kinds try the PAT only on an exact `Bearer <token>` header, then read the
+      // token as an API key, which a PAT is not.
+      return patOnly || identity.exact ? principal : refusals.invalidKey
     }
   }
 }
 
 /** Where an authorized request acts. */
 export interface Scope {
-  /** The environment (a branch environment for preview with a branch); absent on project-wide routes. */
+  /** The environment (a branch environment when a branch selects one); absent on project-wide routes. */
   readonly environment: Environment | undefined
   readonly project: Project
 }
 
-const branchOf = (environment: Environment, branch: string | undefined): Environment | Refusal => {
-  if (branch === undefined || branch.length === 0) return refusals.branchRequired
-  return environment.branches.get(branch) ?? refusals.noBranch
+/** The environment a key acts on: its own, or the branch of it the header names (preview and dev). */
+const keyEnvironment = (environment: Environment, branch: string | undefined): Environment | Refusal => {
+  if (environment.slug === "preview") {
+    if (branch === undefined) return refusals.branchRequired
+    return environment.branches.get(branch) ?? refusals.noBranch
+  }
+  if (environment.slug === "dev" && branch !== undefined && branch !== defaultDevBranch)
+    return environment.branches.get(branch) ?? refusals.noBranch
+  return environment
 }
 
 /**
- * The scope of an accepted credential. A SecretKey acts on its environment (a preview key on the branch
- * named by `x-trigger-branch`) and must match the route's `projectRef` and `env`; a PAT acts on the route's
- * project (which its user must reach) and `env` (preview: the branch when one is sent, else the preview
- * environment itself).
+ * The scope of an accepted credential, `branch` already read with {@link branchOf}.
+ *
+ * A SecretKey acts on its environment, or the preview or dev branch the header names; on a route naming a
+ * project it must be that project, and on one naming an environment it is refused only when neither the
+ * slug nor the branch matches (so without a branch header a key on another environment's path acts on
+ * its own environment, as the server does). A PAT acts on the route's project (which its user must
+ * reach) and, without a branch, the environment with the path's slug; with a branch, on the dev branch
+ * of that name for `dev`, and on the preview branch of that name for every other slug.
  */
 export const resolveScope = (
   state: State,
@@ -115,15 +173,13 @@ export const resolveScope = (
   params: { readonly projectRef?: unknown; readonly env?: unknown },
   branch: string | undefined
 ): Scope | Refusal => {
+  const requested = params.env === "dev" && branch === defaultDevBranch ? undefined : branch
   if (principal.kind === "SecretKey") {
-    let environment = principal.environment
-    if (environment.slug === "preview") {
-      const resolved = branchOf(environment, branch)
-      if (!("id" in resolved)) return resolved
-      environment = resolved
-    }
+    const environment = keyEnvironment(principal.environment, branch)
+    if (!("id" in environment)) return environment
     if (route.hasProjectRef && params.projectRef !== environment.project.ref) return refusals.otherProject
-    if (route.hasEnv && params.env !== environment.slug) return refusals.otherEnvironment
+    if (route.hasEnv && params.env !== environment.slug && environment.branch !== requested)
+      return refusals.otherEnvironment
     return { environment, project: environment.project }
   }
   if (!route.hasProjectRef || typeof params.projectRef !== "string") return refusals.patNeedsProject
@@ -131,13 +187,13 @@ export const resolveScope = (
   if (project === undefined || !principal.user.projectRefs.has(project.ref)) return refusals.projectNotFound
   if (!route.hasEnv) return { environment: undefined, project }
   const slug = params.env
-  if (typeof slug !== "string" || !isSlug(slug)) return refusals.otherEnvironment
-  const environment = project.environments[slug]
-  if (slug === "preview" && branch !== undefined && branch.length > 0) {
-    const resolved = branchOf(environment, branch)
-    return "id" in resolved ? { environment: resolved, project } : resolved
+  if (requested === undefined) {
+    if (typeof slug !== "string" || !isSlug(slug)) return refusals.environmentNotFound
+    return { environment: project.environments[slug], project }
   }
-  return { environment, project }
+  const parent = slug === "dev" ? project.environments.dev : project.environments.preview
+  const environment = parent.branches.get(requested)
+  return environment === undefined ? refusals.branchNotFound : { environment, project }
 }
 
 /** Whether a value is a refusal rather than a result. */

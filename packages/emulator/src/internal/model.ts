@@ -57,15 +57,15 @@ export interface Schedule {
   readonly createdAt: number
 }
 
-/** An environment: a project's dev, staging, prod or preview, or a preview branch. */
+/** An environment: a project's dev, staging, prod or preview, or a branch of preview or dev. */
 export interface Environment {
   readonly id: string
   readonly project: Project
   readonly slug: Slug
   readonly type: EnvironmentType
-  /** The branch name, for a preview branch environment. */
+  /** The branch name, for a preview or dev branch environment. */
   readonly branch: string | undefined
-  /** The preview environment a branch belongs to. */
+  /** The preview or dev environment a branch belongs to. */
   readonly parent: Environment | undefined
   readonly branches: Map<string, Environment>
   readonly envvars: Map<string, EnvVar>
@@ -187,8 +187,8 @@ export const newId = (state: State, prefix: string, length = 24): string =>
   `${prefix}${state.ids.string(length, lowerAlnum)}`
 
 const demoProjects = [
-  { name: "Acme Web", branches: ["feature-a", "feature-b/x"] },
-  { name: "Acme Jobs", branches: ["feature-a", "feature-b/x"] }
+  { name: "Acme Web", branches: ["feature-a", "feature-b/x"], devBranches: ["ada-spike"] },
+  { name: "Acme Jobs", branches: ["feature-a", "feature-b/x"], devBranches: ["ada-spike"] }
 ] as const
 
 const demoEnvVars: ReadonlyArray<readonly [string, EnvVar]> = [
@@ -241,6 +241,8 @@ export interface ProjectKeys {
   readonly name: string
   readonly environments: Record<Slug, EnvironmentKeys>
   readonly previewBranches: ReadonlyArray<string>
+  /** Branches of the dev environment (a dev key or a PAT on `dev` selects one with `x-trigger-branch`). */
+  readonly devBranches: ReadonlyArray<string>
 }
 
 /** The world and its demo credentials. */
@@ -253,6 +255,7 @@ export interface World {
 export interface ProjectOverrides {
   readonly ref?: string | undefined
   readonly previewBranches?: ReadonlyArray<string> | undefined
+  readonly devBranches?: ReadonlyArray<string> | undefined
 }
 
 /** Builds the world from a seed; `overrides` renames projects and branches without changing any key. */
@@ -302,7 +305,13 @@ export const make = (
       preview.branches.set(branch, makeEnvironment(random, project, "preview", branch, preview))
     }
     projects.set(ref, project)
-    projectKeys.push({ ref, name: demo.name, environments: keys, previewBranches: [...branches] })
+    projectKeys.push({
+      ref,
+      name: demo.name,
+      environments: keys,
+      previewBranches: [...branches],
+      devBranches: [...(overrides[index]?.devBranches ?? demo.devBranches)]
+    })
   }
 
   const refs = [...projects.keys()]
@@ -322,6 +331,15 @@ export const make = (
   ]
   for (const user of users) {
     tokens.set(user.pat, { kind: "PersonalAccessToken", user, fingerprint: fingerprintOf(user.pat) })
+  }
+  // Dev branches last, so adding them changed none of the keys and PATs a seed gave before.
+  for (const keys of projectKeys) {
+    const project = projects.get(keys.ref)
+    if (project === undefined) continue
+    const dev = project.environments.dev
+    for (const branch of keys.devBranches) {
+      dev.branches.set(branch, makeEnvironment(random, project, "dev", branch, dev))
+    }
   }
 
   const state: State = {
@@ -514,8 +532,8 @@ export const parseDelay = (delay: string | Date | undefined, now: number): numbe
 /** The slug as the public API names an environment in a run's `env.name`. */
 export const environmentName = (environment: Environment): string => environment.branch ?? environment.slug
 
-/** Every environment of a project with a slug, a preview one with its branches. */
+/** Every environment of a project with a slug, with its branches (preview and dev have some). */
 export const environmentsOf = (project: Project, slug: Slug): ReadonlyArray<Environment> => {
   const environment = project.environments[slug]
-  return slug === "preview" ? [environment, ...environment.branches.values()] : [environment]
+  return [environment, ...environment.branches.values()]
 }

@@ -8,6 +8,7 @@
  * Signing uses `jose` (WebCrypto HMAC), which is asynchronous: the handlers return the headers as a
  * promise and the server writes them when it settles.
  */
+import { Headers as HeaderNames } from "@authctx/api"
 import { SignJWT } from "jose"
 import type { Environment, SigningKey, State } from "./model.js"
 
@@ -62,9 +63,9 @@ const headersFor = async (
 ): Promise<Headers> => {
   const key = signingKeyOf(state, environment)
   // Every environment the model builds has a root key; without one there is nothing to sign with.
-  if (key === undefined) return { "x-trigger-jwt-claims": JSON.stringify(claimsHeader) }
+  if (key === undefined) return { [HeaderNames.jwtClaims]: JSON.stringify(claimsHeader) }
   const jwt = await sign(key, { sub: environment.id, pub: true, scopes })
-  return { "x-trigger-jwt-claims": JSON.stringify(claimsHeader), "x-trigger-jwt": jwt }
+  return { [HeaderNames.jwtClaims]: JSON.stringify(claimsHeader), [HeaderNames.jwt]: jwt }
 }
 
 /**

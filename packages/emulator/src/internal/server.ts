@@ -5,10 +5,10 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
-import { Catalog } from "@authctx/api"
+import { Catalog, Headers } from "@authctx/api"
 import { EmulatorStartError } from "../Errors.js"
 import * as RequestLog from "../RequestLog.js"
-import { identify } from "./auth.js"
+import { branchOf, identify } from "./auth.js"
 import { type Answer, dispatch, errorAnswer, type Route } from "./dispatcher.js"
 import type { Fault, RouteNames } from "./faults.js"
 import * as Idempotency from "./idempotency.js"
@@ -83,9 +83,9 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     const q = url.indexOf("?")
     const pathname = q === -1 ? url : url.slice(0, q)
     const headers = req.headers
-    const identity = identify(state, headers.authorization)
-    const branch = headerValue(headers["x-trigger-branch"])
-    const idempotencyKey = headerValue(headers["x-trigger-request-idempotency-key"])
+    const identity = identify(state, headerValue(headers[Headers.authorization]))
+    const branch = headerValue(headers[Headers.branch])
+    const idempotencyKey = headerValue(headers[Headers.requestIdempotencyKey])
     const principal = identity.kind === "known" ? identity.principal : undefined
     const ownEnvironment = principal?.kind === "SecretKey" ? principal.environment : undefined
     const record: MutableRecord = {
@@ -226,7 +226,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
               query,
               body,
               identity,
-              branch,
+              branch: branchOf(branch),
               now: Date.now(),
               contentLength: Number.isFinite(declaredLength) ? declaredLength : undefined,
               origin

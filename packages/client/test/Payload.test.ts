@@ -13,6 +13,7 @@ import { ManagementClient, Runs, Tasks } from "@authctx/client"
 import { Auth } from "@authctx/core"
 import { Cause, Effect, Exit } from "effect"
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest"
+import { wireRun } from "./support/wireRun.js"
 
 const key = "tr_dev_abcdefghijklmnopqrst"
 const signature = "sig-0123456789-should-never-show"
@@ -27,29 +28,13 @@ let bucketStatus = 503
 let server: http.Server
 let base = ""
 
-const run = (id: string, presigned: string) => ({
-  id,
-  status: "COMPLETED",
-  taskIdentifier: "t",
-  isQueued: false,
-  isExecuting: false,
-  isWaiting: false,
-  isCompleted: true,
-  isSuccess: true,
-  isFailed: false,
-  isCancelled: false,
-  isTest: false,
-  createdAt: "2026-12-01T00:00:00.000Z",
-  updatedAt: "2026-12-01T00:00:00.000Z",
-  tags: [],
-  costInCents: 0,
-  baseCostInCents: 0,
-  durationMs: 0,
-  depth: 0,
-  triggerFunction: "trigger",
-  payloadPresignedUrl: presigned,
-  relatedRuns: {}
-})
+const run = (id: string, presigned: string) =>
+  wireRun(id, {
+    depth: 0,
+    triggerFunction: "trigger",
+    payloadPresignedUrl: presigned,
+    relatedRuns: {}
+  })
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {

@@ -22,7 +22,8 @@ import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Cause, Chunk, Effect, Exit, Logger, Redacted, Stream } from "effect"
 import { errors, jwtVerify } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { recordingTracer } from "./support.js"
+import { recordingTracer } from "./support/tracing.js"
+import { wireRun } from "./support/wireRun.js"
 
 let emulator: Emulator
 let lines: Array<string>
@@ -303,26 +304,8 @@ describe("a server that pages badly", () => {
   let server: http.Server
   let url: string
   let hits = 0
-  const runItem = (id: string) => ({
-    id,
-    status: "COMPLETED",
-    taskIdentifier: "t",
-    isQueued: false,
-    isExecuting: false,
-    isWaiting: false,
-    isCompleted: true,
-    isSuccess: true,
-    isFailed: false,
-    isCancelled: false,
-    isTest: false,
-    createdAt: new Date(0).toISOString(),
-    updatedAt: new Date(0).toISOString(),
-    tags: [],
-    costInCents: 0,
-    baseCostInCents: 0,
-    durationMs: 0,
-    env: { id: "env_1", name: "dev" }
-  })
+  const runItem = (id: string) => wireRun(id, { env: { id: "env_1", name: "dev" } })
+
   beforeAll(async () => {
     server = http.createServer((req, res) => {
       hits++

@@ -10,7 +10,7 @@ import { FetchHttpClient } from "@effect/platform"
 import { Cause, Effect, Exit, Layer, Logger, Option, Tracer } from "effect"
 import fc from "fast-check"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { recordingTracer } from "./support.js"
+import { recordingTracer } from "./support/tracing.js"
 
 let emulator: Emulator
 beforeAll(async () => {

@@ -16,7 +16,7 @@
  * carried the other scope's credential. For authctx's `auth.withAuth`; for the SDK's, in this process (on
  * Node it keeps the scope in AsyncLocalStorage); and for the SDK's in a child process where its
  * scope-storage module is replaced by an empty one, so it takes the path it documents for runtimes without
- * AsyncLocalStorage (swapping a process-wide global; SPEC §8), plus the same child without the replacement
+ * AsyncLocalStorage (swapping a process-wide global; docs/migrating-from-trigger-sdk.md), plus the same child without the replacement
  * as a control.
  */
 import { execFile } from "node:child_process"

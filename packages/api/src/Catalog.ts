@@ -126,7 +126,7 @@ export const pathExists = (pathname: string): boolean =>
   ["GET", "POST", "PUT", "DELETE", "PATCH"].some((method) => match(method, pathname) !== undefined)
 
 /**
- * The SPEC §3 table rebuilt from the catalog, as markdown (call, method and path, SecretKey, PAT), one row
+ * The official page's route table (docs/research/trigger-wire.md) rebuilt from the catalog, as markdown (call, method and path, SecretKey, PAT), one row
  * per call; a call with two routes shows both. Wire-only routes (`partOf`) are steps of those calls, not
  * rows of their own.
  */

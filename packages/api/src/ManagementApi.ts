@@ -1,5 +1,5 @@
 /**
- * The management API as one catalog: every route of SPEC §3 as an `@effect/platform` `HttpApiEndpoint`
+ * The management API as one catalog: every route (docs/research/trigger-wire.md) as an `@effect/platform` `HttpApiEndpoint`
  * with its wire schemas, grouped into an `HttpApi` (`tasks`, `packets`, `runs`, `envvars`, `schedules`),
  * and each endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). Routes
  * the SDK sends inside another call (`packets.upload`) carry a `PartOf` annotation. The client, the
@@ -67,7 +67,7 @@ const route = <
 
 /**
  * A path segment: decoded as is, encoded with `encodeURIComponent` so ids with `/`, `?`, `#` or spaces
- * reach the server intact (SPEC §3: path segments are percent-encoded).
+ * reach the server intact (the route table in docs/research/trigger-wire.md: path segments are percent-encoded).
  */
 export const PathSegment = Schema.transform(Schema.String, Schema.String, {
   strict: true,

@@ -1,5 +1,5 @@
 /**
- * Wire schemas of the Trigger.dev management API routes listed in SPEC §3, written with `effect/Schema`.
+ * Wire schemas of the Trigger.dev management API routes (docs/research/trigger-wire.md), written with `effect/Schema`.
  *
  * Field names, optionality and nullability follow the zod schemas published in `@trigger.dev/core` 4.8.3
  * (`dist/{esm,commonjs}/v3/schemas/api.js` and `v3/schemas/common.js`); each schema's doc comment names the

@@ -1,5 +1,5 @@
 /**
- * `@authctx/api`: the Trigger.dev management API contract — one catalog of the endpoints of SPEC §3 with
+ * `@authctx/api`: the Trigger.dev management API contract — one catalog of the endpoints (docs/research/trigger-wire.md) with
  * their wire schemas and accepted credential kinds. No I/O.
  *
  * @example

@@ -1,5 +1,5 @@
 /**
- * The catalog against the table of SPEC §3 (call, method, path, kinds). The table is kept verbatim in
+ * The catalog against the official Authentication page's table of calls (call, method, path, kinds). The table is kept verbatim in
  * `spec-section-3-table.md`; where the shared SPEC.md is beside the repo (as in CI), the copy must equal it.
  */
 import { existsSync, readFileSync } from "node:fs"
@@ -71,7 +71,7 @@ const byKey = (routes: ReadonlyArray<SpecRoute>) =>
   [...routes].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`))
 
 describe("the catalog", () => {
-  it("has every route of SPEC §3 with its method, path, call and kinds, and no other", () => {
+  it("has every route of the page's table with its method, path, call and kinds, and no other", () => {
     const spec = parseTable(copy)
     expect(spec).toHaveLength(21) // 20 calls; tasks.batchTrigger has two routes
     expect(byKey(catalogRoutes())).toEqual(byKey(spec))

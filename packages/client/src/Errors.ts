@@ -1,5 +1,5 @@
 /**
- * The errors a management API call can fail with (SPEC §7): one tagged union. Each HTTP error carries the
+ * The errors a management API call can fail with (docs/errors.md): one tagged union. Each HTTP error carries the
  * `status`, the server's `error` message and its `code` / `param` / `type` when sent, and the `endpoint`
  * that was called. None ever carries a credential.
  *
@@ -224,7 +224,7 @@ export interface HttpErrorFields {
   readonly endpoint: string
 }
 
-/** The error class for a status (SPEC §7). */
+/** The error class for a status (docs/errors.md). */
 export const fromStatus = (fields: HttpErrorFields, resetAt?: number | undefined): ApiError => {
   const { status } = fields
   const props = {

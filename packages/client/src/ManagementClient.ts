@@ -1,6 +1,7 @@
 /**
  * The management API client service: sends a catalog route's request under the current auth, with the
- * headers of SPEC §4, the branch rule of §2, the retries of §6 and the errors of §7. The namespaces
+ * headers and branch rule of docs/reference/headers-and-branches.md, the retries of
+ * docs/reference/retries-and-limits.md and the errors of docs/errors.md. The namespaces
  * (`Tasks`, `Runs`, `Envvars`, `Schedules`) are thin typed calls over {@link call}.
  *
  * The client holds no credential: every call reads the current `Auth` (so `Auth.withAuth` around any
@@ -44,10 +45,10 @@ import * as Errors from "./Errors.js"
 import * as Transport from "./Transport.js"
 import { version } from "./version.js"
 
-/** The API version this client speaks (SPEC §4). */
+/** The API version this client speaks (docs/reference/headers-and-branches.md). */
 export const apiVersion = "2025-07-16"
 
-/** Retry policy (SPEC §6). */
+/** Retry policy (docs/reference/retries-and-limits.md). */
 export interface RetryOptions {
   /** Attempts in all, the first included. Default 5. */
   readonly maxAttempts: number
@@ -87,7 +88,7 @@ export interface ClientOptions {
   readonly source?: string | undefined
 }
 
-/** The default retry policy of SPEC §6. */
+/** The default retry policy of docs/reference/retries-and-limits.md. */
 export const defaultRetry: RetryOptions = {
   maxAttempts: 5,
   initialDelayMs: 1_000,

@@ -1,5 +1,5 @@
 /**
- * Type tests for every call × credential kind (SPEC §3): a call compiles under the kinds it accepts and
+ * Type tests for every call × credential kind (the route table in docs/research/trigger-wire.md): a call compiles under the kinds it accepts and
  * fails at the run site, naming the endpoint, under the others. Checked by `tsc`: every
  * `@ts-expect-error` must stay an error.
  */

@@ -1,6 +1,6 @@
 /**
  * The Effect client against the emulator over real HTTP on loopback: every call with an accepted
- * credential, the typed errors of SPEC §5 with refused ones, the pre-flight CapabilityError (nothing sent),
+ * credential, the typed errors of the server's refusals (docs/emulator.md), the pre-flight CapabilityError (nothing sent),
  * headers, the branch rule, retries under injected faults, and idempotency.
  */
 import { Envvars, ManagementClient, Runs, Schedules, Tasks } from "@authctx/client"
@@ -198,7 +198,7 @@ describe("refused credentials", () => {
     expect(requestsSince(before)).toEqual([])
   })
 
-  it("the server's refusals come back as the typed errors of SPEC §5, with the server's message", async () => {
+  it("the server's refusals come back as the typed errors of docs/errors.md, with the server's message", async () => {
     expect(await failure(Envvars.list(otherProjectRef, "dev"), key)).toMatchObject({
       _tag: "BadRequestError",
       status: 400,
@@ -358,7 +358,7 @@ describe("retries under faults", () => {
 
 describe("every call × a refused credential", () => {
   const schedule = { task: "t", cron: "0 * * * *", deduplicationKey: "k" }
-  /** The 20 calls of SPEC §3 (runs.list twice: by environment and by project). */
+  /** The 20 calls of the route table in docs/research/trigger-wire.md (runs.list twice: by environment and by project). */
   const calls = (): ReadonlyArray<readonly [string, Effect.Effect<unknown, unknown, unknown>]> => [
     ["tasks.trigger", Tasks.trigger("t", {})],
     ["tasks.batchTrigger", Tasks.batchTrigger("t", [{ payload: 1 }])],
@@ -382,7 +382,7 @@ describe("every call × a refused credential", () => {
     ["schedules.del", Schedules.del("s")]
   ]
 
-  it("an unknown credential of an accepted kind: AuthenticationError from the server (SPEC §5), not retried", async () => {
+  it("an unknown credential of an accepted kind: AuthenticationError from the server (docs/emulator.md, auth rules), not retried", async () => {
     const unknownKey = "tr_dev_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
     const unknownPat = "tr_pat_zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz"
     for (const [name, call] of calls()) {

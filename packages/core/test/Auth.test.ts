@@ -1,5 +1,5 @@
 /**
- * The Effect side of the auth context (SPEC §1-§2, ARCHITECTURE "Scoping"): validation in `Auth.make`,
+ * The Effect side of the auth context (docs/reference/credentials.md, docs/reference/headers-and-branches.md, docs/concepts.md "Scoping"): validation in `Auth.make`,
  * field-by-field merging in `withAuth`, the layers, `current`, the run-time narrowing combinators and the
  * run-time half of `Capability.authorize`.
  */

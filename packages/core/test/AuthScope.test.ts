@@ -1,5 +1,5 @@
 /**
- * The Promise-land scope (ARCHITECTURE "Scoping"): `run`, `current`, `resolve`, `provide`, `configure`,
+ * The Promise-land scope (docs/concepts.md "Scoping"): `run`, `current`, `resolve`, `provide`, `configure`,
  * `runWith`, precedence (scope > configure() > environment variables), and the loud failure where there is
  * no AsyncLocalStorage.
  */

@@ -1,5 +1,5 @@
 /**
- * Type tests of the soundness rule (ARCHITECTURE.md, "Capabilities at type level"). Checked by `tsc`:
+ * Type tests of the soundness rule (docs/concepts.md "Capabilities", decision 0001). Checked by `tsc`:
  * every `@ts-expect-error` below must stay an error, and every other line must compile.
  */
 import { Auth, type Capability, type Credential } from "@authctx/core"

@@ -1,5 +1,5 @@
 /**
- * Credential parsing (SPEC §1): every accepted prefix, a table of bad inputs with the exact reason each is
+ * Credential parsing (docs/reference/credentials.md): every accepted prefix, a table of bad inputs with the exact reason each is
  * refused for, the three parse entry points, the schema, the guards, `refine` and `fingerprint`.
  */
 import { CapabilityError, Credential, InvalidCredential, type InvalidCredentialReason } from "@authctx/core"

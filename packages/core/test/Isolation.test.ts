@@ -1,5 +1,5 @@
 /**
- * Isolation under load (ARCHITECTURE promise 3): 10,000 concurrent scopes, each three deep with its own
+ * Isolation under load (docs/concepts.md "Scoping": auth is scoped, never global): 10,000 concurrent scopes, each three deep with its own
  * credential at every level, with random delays, forks, failures and interruptions — on the Effect side
  * (`Auth.withAuth`) and on the Promise side (`AuthScope.run`). Every read compares what it sees with what
  * its own scope set; the count of mismatches must be zero.

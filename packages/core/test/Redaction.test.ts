@@ -1,5 +1,5 @@
 /**
- * No secret is ever printed (SPEC §1, §7): property tests over random secret bodies for every prefix.
+ * No secret is ever printed (docs/reference/credentials.md, docs/errors.md): property tests over random secret bodies for every prefix.
  * Every way a credential, an auth context or an error of this package is commonly turned into text —
  * `String`, template literals, `JSON.stringify`, `util.inspect`, `.stack`, `Cause.pretty`, and the real
  * output of Effect's loggers (string, logfmt, JSON, structured, pretty) — must not contain the secret body.

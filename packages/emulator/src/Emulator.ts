@@ -1,5 +1,5 @@
 /**
- * A local, in-memory Trigger.dev management API with the auth rules of SPEC §5, derived from the
+ * A local, in-memory Trigger.dev management API with the server's auth rules (docs/emulator.md), derived from the
  * `@authctx/api` catalog: start it in a test or a demo, point a client at `url`, use the demo credentials,
  * inject faults, and read the request log.
  *

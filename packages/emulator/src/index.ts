@@ -1,6 +1,6 @@
 /**
  * `@authctx/emulator`: a local, in-memory Trigger.dev management API derived from the `@authctx/api`
- * catalog, with the auth rules of SPEC §5, request idempotency, fault injection and a request log.
+ * catalog, with the server's auth rules (docs/emulator.md), request idempotency, fault injection and a request log.
  *
  * @example
  * ```ts

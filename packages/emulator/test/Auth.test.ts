@@ -216,7 +216,7 @@ const resourceNotFound: Record<string, string> = {
 
 type Expected = { readonly status: number; readonly error: string } | "success"
 
-/** SPEC §5 as rules over the route's capability and path, and the credential's facts. */
+/** docs/emulator.md, auth rules as rules over the route's capability and path, and the credential's facts. */
 const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
   const accepts: ReadonlyArray<string> = entry.capability.accepts
   const patOnly = !accepts.includes("SecretKey")

@@ -1,5 +1,5 @@
 /**
- * SPEC §6 over real HTTP: the same `x-trigger-request-idempotency-key` on the same route from the same
+ * Request idempotency (docs/reference/idempotency.md) over real HTTP: the same `x-trigger-request-idempotency-key` on the same route from the same
  * credential returns the first 2xx answer and creates nothing new, also across injected 500s and dropped
  * connections; and the request log has exactly one record per HTTP request the client sent.
  */
@@ -62,7 +62,7 @@ const withRetries = async (send: Send, maxAttempts = 8): Promise<{ reply: Reply;
 const recordsFor = (idempotencyKey: string) =>
   emulator.requests().filter((record) => record.idempotencyKey === idempotencyKey)
 
-describe("request idempotency (SPEC §6)", () => {
+describe("request idempotency (docs/reference/idempotency.md)", () => {
   it("a trigger sent three times with one key creates exactly one run and answers the same each time", async () => {
     const task = fresh("thrice")
     const idempotencyKey = randomUUID()

@@ -198,7 +198,7 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
 /** The handler key of a catalog entry (as the emulator keys its handlers). */
 export const keyOf = (entry: Catalog.Entry): string => `${entry.group}.${entry.name}`
 
-/** The path of an entry with its parameters filled in (percent-encoded, SPEC §3). */
+/** The path of an entry with its parameters filled in (percent-encoded, the route table in docs/research/trigger-wire.md). */
 export const pathOf = (entry: Catalog.Entry, params: Record<string, string>): string =>
   entry.path.replace(/:(\w+)/g, (_, name: string) => {
     const value = params[name]

@@ -179,7 +179,7 @@ const readPayload = (kind: PayloadKind, body: Buffer | undefined): { value: unkn
 }
 
 /**
- * Answers one request: credential kind (SPEC §5), path, scope, query and body, handler, success encoding.
+ * Answers one request: credential kind (docs/emulator.md, auth rules), path, scope, query and body, handler, success encoding.
  * A handler exception or a value that does not encode becomes a 500 `Internal error` and is reported to
  * `onDefect` (with the route name only: never the request).
  */

@@ -22,7 +22,7 @@ import type { ManagementApi, Schemas } from "@authctx/api"
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
 import { Cause, Effect, Either, Exit, ManagedRuntime, Redacted } from "effect"
 import * as Envvars from "./Envvars.js"
-import { InvalidRequestError } from "./Errors.js"
+import { InvalidArgumentsError } from "./Errors.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
 import { CursorPage, type CursorParams, OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
@@ -289,7 +289,7 @@ const listRuns = (
   const named = params?.projectRef
   if (positional !== undefined && named !== undefined && positional !== named) {
     return Effect.fail(
-      new InvalidRequestError({
+      new InvalidArgumentsError({
         endpoint: "runs.list (project)",
         issue: `projectRef is given twice with different values ("${positional}" and "${named}"); pass it once`
       })
@@ -300,7 +300,7 @@ const listRuns = (
   if (projectRef !== undefined) return Runs.list(projectRef, { ...rest, env })
   if (env !== undefined) {
     return Effect.fail(
-      new InvalidRequestError({
+      new InvalidArgumentsError({
         endpoint: "runs.list (environment)",
         issue:
           "the env filter selects environments of a project: pass projectRef too (with a personal access token)"

@@ -49,18 +49,25 @@ export type Run = <A>(effect: Effect.Effect<A, unknown, unknown>) => Promise<A>
 export type Runner = (requestOptions: RequestOptions | undefined) => Run
 
 /**
- * One way to call an endpoint, for the credential kinds its route accepts: the route's capability and, in
- * the types only, the Promise signature a client of those kinds gets.
+ * One way to call an endpoint, for the credential kinds its route accepts, in the types only: the route's
+ * capability name, its kinds, the Promise signature a client of those kinds gets and, optionally, what to
+ * do instead when a client of another kind calls it (`Hint`, else the default of {@link Hint}).
  */
-export interface Variant<out Name extends string, out Kinds extends Credential.Kind, out F> {
+export interface Variant<
+  out Name extends string,
+  out Kinds extends Credential.Kind,
+  out F,
+  out Instead extends string = never
+> {
   readonly name: Name
   readonly kinds: Kinds
   readonly signature: F
+  readonly instead: Instead
 }
 
 /** Any variant. */
 // biome-ignore lint/suspicious/noExplicitAny: the signature is only read back by inference
-export type AnyVariant = Variant<string, Credential.Kind, any>
+export type AnyVariant = Variant<string, Credential.Kind, any, string>
 
 declare const VariantsTypeId: unique symbol
 
@@ -116,7 +123,7 @@ export const make = <R extends AnyRoute, const Args extends ReadonlyArray<unknow
   result?: (value: A) => B
 ): Call<
   NameOf<R>,
-  Variant<NameOf<R>, KindsOf<R>, WithRequestOptions<Args, Promise<B>>>,
+  Variant<NameOf<R>, KindsOf<R>, WithRequestOptions<Args, Promise<B>>, never>,
   WithRequestOptions<Args, Promise<B>>
 > => {
   const promise = (runner: Runner) =>
@@ -205,18 +212,21 @@ export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> 
       : "create the client with a SecretKey or a PersonalAccessToken"
 
 type Accepted<V, K extends Credential.Kind> =
-  V extends Variant<string, infer Kinds, infer F> ? ([K] extends [Kinds] ? F : never) : never
+  V extends Variant<string, infer Kinds, infer F, infer _Instead> ? ([K] extends [Kinds] ? F : never) : never
 
 type RefusedOverloads<V, K extends Credential.Kind> =
-  V extends Variant<infer Name, infer Kinds, infer _F>
+  V extends Variant<infer Name, infer Kinds, infer _F, infer Instead>
     ? [K] extends [Kinds]
       ? never
-      : (refused: Refused<Name, K, Kinds, Hint<K, Kinds>>, ...rest: ReadonlyArray<unknown>) => never
+      : (
+          refused: Refused<Name, K, Kinds, [Instead] extends [never] ? Hint<K, Kinds> : Instead>,
+          ...rest: ReadonlyArray<unknown>
+        ) => never
     : never
 
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never
 
-type NeededOf<V> = V extends Variant<string, infer Kinds, infer _F> ? Kinds : never
+type NeededOf<V> = V extends Variant<string, infer Kinds, infer _F, infer _Instead> ? Kinds : never
 
 /**
  * The member a client of kind `K` has for call `C`: its signature when a route of the call accepts `K`

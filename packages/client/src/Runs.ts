@@ -369,8 +369,18 @@ export const calls = {
    * (or `params.projectRef`) a project, for a PAT.
    */
   list: Calls.custom<
-    | Calls.Variant<typeof ManagementApi.runsList.capability.name, "SecretKey", ListEnvironment>
-    | Calls.Variant<typeof ManagementApi.runsListProject.capability.name, "PersonalAccessToken", ListProject>
+    | Calls.Variant<
+        typeof ManagementApi.runsList.capability.name,
+        "SecretKey",
+        ListEnvironment,
+        "a PersonalAccessToken lists a project's runs: pass the projectRef first"
+      >
+    | Calls.Variant<
+        typeof ManagementApi.runsListProject.capability.name,
+        "PersonalAccessToken",
+        ListProject,
+        "a SecretKey lists its own environment's runs: pass no projectRef"
+      >
   >()(
     "runs.list",
     [ManagementApi.runsList, ManagementApi.runsListProject],

@@ -113,7 +113,7 @@ type Namespaces = typeof namespaces
 
 /** The Promise form of every namespace's calls, as one namespace's members map to a kind. */
 type Surface<K extends Credential.Kind | "ambient"> = {
-  readonly [N in keyof Namespaces]: K extends Credential.Kind
+  readonly [N in keyof Namespaces]: [K] extends [Credential.Kind]
     ? Calls.Methods<Namespaces[N], K>
     : Calls.AmbientMethods<Namespaces[N]>
 }

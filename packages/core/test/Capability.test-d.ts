@@ -151,14 +151,3 @@ describe("literal inference", () => {
     expectTypeOf<Credential.KindOf<"nope">>().toEqualTypeOf<never>()
   })
 })
-
-import { AuthScope } from "@authctx/core"
-
-describe("the Promise → Effect boundary", () => {
-  it("discharges requirements as for a credential of unknown kind", () => {
-    Effect.runPromise(AuthScope.provide(listEnvVars))
-    Effect.runPromise(AuthScope.provide(retrieveRun.pipe(Auth.requireSecretKey)))
-    // @ts-expect-error the scope's kind is not known statically: narrow it first
-    Effect.runPromise(AuthScope.provide(retrieveRun))
-  })
-})

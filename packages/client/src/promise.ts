@@ -396,7 +396,7 @@ export const clientFor = <K extends Credential.Kind>(context: Auth.AuthContext<K
  * import { createClient } from "@authctx/client/promise"
  *
  * const pat = createClient({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx0123456789" })
- * await pat.runs.list("proj_1234", { limit: 10 }) // pat.runs.retrieve does not exist: SecretKey only
+ * await pat.runs.list("proj_1234", { limit: 10 }) // pat.runs.retrieve is Refused<"runs.retrieve", …>: SecretKey only
  *
  * const fromEnv = createClient({ accessToken: process.env["TRIGGER_SECRET_KEY"] })
  * const key = fromEnv.requireSecretKey() // throws CapabilityError for a PAT

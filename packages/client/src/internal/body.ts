@@ -221,6 +221,8 @@ interface Literal {
   readonly toOffset: number
 }
 
+/** A raw control character (U+0000–U+001F), which `JSON.parse` refuses inside a string. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const controlCharacter = /[\u0000-\u001f]/
 
 /**
@@ -344,11 +346,11 @@ export const parsePieces = (pieces: ReadonlyArray<string>): unknown => {
 
 /** Puts each long literal's value back where its stand-in is (walked without recursion: any depth). */
 const restore = (root: unknown, prefix: string, values: ReadonlyArray<string>): unknown => {
-  const valueOf = (value: unknown): string | undefined =>
+  const longValue = (value: unknown): string | undefined =>
     typeof value === "string" && value.startsWith(prefix)
       ? values[Number(value.slice(prefix.length))]
       : undefined
-  const atRoot = valueOf(root)
+  const atRoot = longValue(root)
   if (atRoot !== undefined) return atRoot
   let left = values.length
   const stack: Array<unknown> = [root]
@@ -358,7 +360,7 @@ const restore = (root: unknown, prefix: string, values: ReadonlyArray<string>): 
     const record = node as Record<string, unknown>
     for (const key of Object.keys(record)) {
       const value = record[key]
-      const long = valueOf(value)
+      const long = longValue(value)
       if (long !== undefined) {
         // defineProperty: a key named `__proto__` is an own property here, not the prototype
         Object.defineProperty(record, key, { value: long })

@@ -114,16 +114,18 @@ describe("a 50 MiB answer under a 64 MiB limit", () => {
 })
 
 describe("an endless answer over a 32 MiB limit", () => {
-  // [transport, MiB over the limit allowed]: what the client keeps never passes the limit (held in
-  // LargeBody.test); the rest is read buffers of Node's sockets and of undici (for fetch) that are garbage
-  // but not yet collected, which no code above them can free. Measured on Node 20 (2-core machine, load
-  // 3–8): node and promise 27–34 MiB, fetch 42 MiB, httpClient (layerFetch: undici through the platform's
-  // stream) 60–66 MiB; the issue's target (the limit) holds for the node transport only
+  // [transport, MiB over the limit allowed]: what the client keeps never passes the limit (the reader
+  // keeps nothing once past it: LargeBody.test); the rest is read buffers of Node's sockets (and undici's
+  // copies, for fetch) that are garbage but not yet collected, which no code above them can free: reading
+  // 50 MiB over Node's http and keeping nothing already peaks at 40–69 MiB on Node 20–24. Measured on a
+  // loaded 2-core machine: node and promise 27–34 MiB on Node 20, 40–43 on Node 22, 56–61 on Node 24;
+  // fetch 42–63 MiB, httpClient (layerFetch) 56–66 MiB. The issue's target (the limit) holds on Node 20
+  // for the node transport only.
   const overLimit: ReadonlyArray<[string, number]> = [
-    ["node", 12],
-    ["promise", 12],
-    ["fetch", 48],
-    ["httpClient", 48]
+    ["node", 36],
+    ["promise", 36],
+    ["fetch", 44],
+    ["httpClient", 44]
   ]
   for (const [transport, slack] of overLimit) {
     it(`through the ${transport} transport: at most the limit + ${slack} MiB`, async () => {

@@ -731,4 +731,6 @@ const slowParsedBodyOf = async (
   return problems
 }
 
+export * from "./explicit.js"
+export * from "./serve.js"
 export * from "./traps.js"

@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process"
 import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { binaryPackage, obtain, pinned, versionOf } from "./node-binary.mjs"
+import { binaryPackage, obtain, pinned } from "./node-binary.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs")

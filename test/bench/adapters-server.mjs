@@ -10,7 +10,8 @@
  * - `als`: the framework's own AsyncLocalStorage mechanism, the handler reading the store: Hono's
  *   `contextStorage()` + `getContext()`, Koa 3's `new Koa({ asyncLocalStorage: true })` +
  *   `app.currentContext`, and for Express (which has none) a middleware `als.run(store, next)`;
- * - `adapter`: `authContext({ accept: ["SecretKey"] })`, bearer pass-through, the handler reading the kind;
+ * - `adapter`: `authContext({ accept: ["SecretKey"] })`, bearer pass-through (every request carries the
+ *   same valid SecretKey, sent by adapters.ts; the adapter only validates it), the handler reading the kind;
  * - `resolve`: `authContext({ resolve, accept })` over 50 tenants, the tenant named by `x-tenant`;
  * - `explicit`: `authContext({ accept, ambient: false })`: the explicit-handle mode, no async context.
  */
@@ -25,8 +26,6 @@ import { Hono } from "hono"
 import { contextStorage, getContext } from "hono/context-storage"
 import Koa from "koa"
 
-/** The token every request carries in `Authorization`; the adapter only validates it (nothing is called). */
-const key = "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4Ab6Ef0Gh"
 /** 50 tenants' keys (valid shapes, distinct), for `resolve`; `x-tenant: tNN` names one. */
 const tenants = new Map(
   Array.from({ length: 50 }, (_, i) => [

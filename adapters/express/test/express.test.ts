@@ -7,6 +7,7 @@
 import { createServer } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
+  ambient,
   checkLog,
   driveTenantLoad,
   type EnvvarsCalls,
@@ -29,7 +30,6 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import {
   type AuthHandle,
@@ -52,8 +52,6 @@ afterAll(async () => {
 })
 
 const listen = (app: express.Express): Promise<Running> => serve(createServer({ maxHeaderSize }, app))
-
-const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
 
 const tenantOf = (req: Request): Tenant => {
   const id = req.params["tenant"]

@@ -7,9 +7,9 @@
 import type { Server } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
+  ambient,
   checkLog,
   driveTenantLoad,
-  type EnvvarsCalls,
   explicitCase,
   explicitWork,
   handlerFailedBody,
@@ -29,7 +29,6 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
 import { AuthScope, RequestAuth } from "@authctx/core"
 import { type AuthEnv, authContext, problemResponse } from "@authctx/hono"
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server"
@@ -51,8 +50,6 @@ afterAll(async () => {
 
 const listen = <E extends Env>(app: Hono<E>): Promise<Running> =>
   serve(createAdaptorServer({ fetch: app.fetch, serverOptions: { maxHeaderSize } }) as Server)
-
-const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
 
 const tenantOf = (id: string): Tenant => {
   const tenant = world.byId.get(id)

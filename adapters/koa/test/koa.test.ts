@@ -8,6 +8,7 @@ import { createServer } from "node:http"
 import { PassThrough } from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
+  ambient,
   checkLog,
   driveTenantLoad,
   type EnvvarsCalls,
@@ -30,7 +31,6 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import { type AuthHandle, authContext, UnauthorizedError } from "@authctx/koa"
 import { bodyParser } from "@koa/bodyparser"
@@ -48,8 +48,6 @@ afterAll(async () => {
 })
 
 const listen = (app: Koa): Promise<Running> => serve(createServer({ maxHeaderSize }, app.callback()))
-
-const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
 
 const clientOf = (auth: AuthHandle | undefined): EnvvarsCalls => {
   if (auth === undefined) throw new Error("ctx.state.auth is not set")

@@ -6,7 +6,7 @@
  */
 import { connect } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
-import { createClient } from "@authctx/client/promise"
+import { createClient, envvars } from "@authctx/client/promise"
 import { Auth, Credential } from "@authctx/core"
 import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
 import { Either } from "effect"
@@ -153,6 +153,9 @@ export interface EnvvarsCalls {
   readonly retrieve: (projectRef: string, env: Slug, name: string) => Promise<{ readonly value: string }>
   readonly list: (projectRef: string, env: Slug) => Promise<ReadonlyArray<{ readonly name: string }>>
 }
+
+/** The ambient Promise API's envvars calls: what a handler calls when it relies on the request's scope. */
+export const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
 
 /** What a tenant's handler answers: what it read through each path. */
 export interface WorkResult {

@@ -20,13 +20,7 @@
  * ```
  */
 import { Headers, type ManagementApi } from "@authctx/api"
-import {
-  Auth,
-  Capability,
-  type CapabilityError,
-  type Credential,
-  type MissingCredential
-} from "@authctx/core"
+import { Auth, Capability, type CapabilityError, Credential, type MissingCredential } from "@authctx/core"
 import { FetchHttpClient, type HttpApiEndpoint, HttpApiSchema, HttpClient } from "@effect/platform"
 import {
   Clock,
@@ -317,8 +311,7 @@ const decodeBody = (codecs: Codecs, text: string): Either.Either<unknown, string
 /** The longest server text (message, code, param, type) kept in an error. */
 const maxServerText = 1_000
 
-/** Anything shaped like a credential (with or without an `sk_` part) or a bearer header value. */
-const tokenShape = /tr_(?:dev|stg|prod|preview|pat)_[A-Za-z0-9_-]*/g
+/** A bearer header value (anything shaped like a credential is `Credential.redactTokens`' job). */
 const bearerValue = /\bBearer\s+[^\s"',;]+/gi
 
 /**
@@ -327,11 +320,9 @@ const bearerValue = /\bBearer\s+[^\s"',;]+/gi
  */
 const serverText = (text: string, secret: string): string => {
   let clean = text
-  const body = secret.replace(/^tr_[a-z]+_(?:sk_)?/, "")
+  const body = secret.slice(Credential.safePrefix(secret).length)
   if (body.length >= 8) clean = clean.split(body).join("<redacted>")
-  clean = clean
-    .replace(bearerValue, "Bearer <redacted>")
-    .replace(tokenShape, (token) => `${/^tr_[a-z]+_(?:sk_)?/.exec(token)?.[0] ?? "tr_"}<redacted>`)
+  clean = Credential.redactTokens(clean.replace(bearerValue, "Bearer <redacted>"), "<redacted>")
   return clean.length > maxServerText ? `${clean.slice(0, maxServerText)}…` : clean
 }
 
@@ -379,9 +370,9 @@ const epochSecondsBelow = 1e11
  * say: `x-ratelimit-reset` (epoch ms; epoch seconds accepted), else `Retry-After` (seconds or a date).
  */
 const retryAfterMs = (response: Transport.WireResponse, now: number): number | undefined => {
-  const reset = Number(response.headers["x-ratelimit-reset"])
+  const reset = Number(response.headers[Headers.rateLimitReset])
   if (Number.isFinite(reset) && reset > 0) return (reset < epochSecondsBelow ? reset * 1_000 : reset) - now
-  const after = response.headers["retry-after"]
+  const after = response.headers[Headers.retryAfter]
   if (after === undefined) return undefined
   const seconds = Number(after)
   if (Number.isFinite(seconds)) return seconds * 1_000
@@ -412,7 +403,7 @@ const decide = (
     errorFields(parseJson(text), status, endpoint, secret),
     wait !== undefined && wait > 0 ? now + wait : undefined
   )
-  const hint = response.headers["x-should-retry"]
+  const hint = response.headers[Headers.shouldRetry]
   const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
   return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
 }
@@ -479,7 +470,7 @@ const send = (
 ): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
   Effect.flatMap(Clock.currentTimeMillis, (started) => {
     const { schedule, timeoutMs, deadlineMs } = client.options
-    const secret = (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
+    const secret = (request.headers[Headers.authorization] ?? "").replace(/^Bearer /, "")
     let attempts = 0
     const pastDeadline = () =>
       new Errors.ApiConnectionError({

@@ -20,6 +20,7 @@ import { dual } from "effect/Function"
 import type { Discharge, Requires, Satisfies } from "./Capability.js"
 import * as Credential from "./Credential.js"
 import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
+import * as variables from "./internal/variables.js"
 
 /** The default management API base URL. */
 export const defaultBaseURL = "https://api.trigger.dev"
@@ -108,21 +109,21 @@ export type ScopeKind<C> = Extract<
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
 
 /**
- * The environment variables auth reads, each named once. docs/reference/headers-and-branches.md says
- * which branch each one gives and where it is sent.
+ * The environment variables auth reads, each named once (the one definition of the `TRIGGER_*` names:
+ * import it rather than spelling a name). docs/reference/headers-and-branches.md says which branch each
+ * one gives and where it is sent.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const key = process.env[Auth.environmentVariables.secretKey] // TRIGGER_SECRET_KEY
+ * ```
  */
-export const environmentVariables = {
-  secretKey: "TRIGGER_SECRET_KEY",
-  accessToken: "TRIGGER_ACCESS_TOKEN",
-  baseURL: "TRIGGER_API_URL",
-  previewBranch: "TRIGGER_PREVIEW_BRANCH",
-  /** Set by Vercel on every deployment to the git branch: the preview deployments' branch. */
-  vercelBranch: "VERCEL_GIT_COMMIT_REF",
-  devBranch: "TRIGGER_DEV_BRANCH"
-} as const
+export const environmentVariables: typeof variables.environmentVariables = variables.environmentVariables
 
 /** The `TRIGGER_DEV_BRANCH` value that means the root dev environment: no branch. */
-export const defaultDevBranch = "default"
+export const defaultDevBranch: typeof variables.defaultDevBranch = variables.defaultDevBranch
 
 /**
  * The preview branch the environment variables name, in the official SDK's order:

@@ -158,23 +158,14 @@ describe("one definition for each word", () => {
       'headers["x-trigger-branch"] = branch',
       "const h = { 'Authorization': value }"
     ]
-    for (const copy of copies) {
-      expect(
-        words.some((word) => word.pattern.test(codeOf(copy))),
-        copy
-      ).toBe(true)
-    }
     const prose = [
       ' * const slug = Credential.parse("tr_dev_abcdefghijklmnopqrstuvwx") // keys start tr_stg_',
       '// "dev" | "staging" | "prod" | "preview"',
       'const token = "tr_dev_abcdefghijklmnopqrstuvwx"'
     ]
-    for (const line of prose) {
-      expect(
-        words.some((word) => word.pattern.test(codeOf(line))),
-        line
-      ).toBe(false)
-    }
+    const caught = (line: string) => words.some((word) => word.pattern.test(codeOf(line)))
+    expect(copies.filter((line) => !caught(line))).toEqual([])
+    expect(prose.filter(caught)).toEqual([])
   })
 
   for (const word of words) {

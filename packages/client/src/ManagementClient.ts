@@ -99,7 +99,7 @@ export const defaultRetry: RetryOptions = {
  */
 export const defaultDeadlineMs = 120_000
 
-interface ResolvedOptions {
+interface FullOptions {
   readonly retry: RetryOptions
   /** The retry policy as a schedule, built once per client. */
   readonly schedule: Schedule.Schedule<unknown, Errors.ApiError | Retryable>
@@ -109,7 +109,7 @@ interface ResolvedOptions {
   readonly source: string
 }
 
-const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
+const withDefaults = (options: ClientOptions = {}): FullOptions => {
   const retry =
     options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry }
   return {
@@ -125,7 +125,7 @@ const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
 /** The client service: options and the transport it sends with. */
 export class ManagementClient extends Context.Tag("@authctx/client/ManagementClient")<
   ManagementClient,
-  { readonly options: ResolvedOptions; readonly transport: Transport.Transport }
+  { readonly options: FullOptions; readonly transport: Transport.Transport }
 >() {}
 
 /**
@@ -139,7 +139,7 @@ export class ManagementClient extends Context.Tag("@authctx/client/ManagementCli
  * ```
  */
 export const make = (transport: Transport.Transport, options?: ClientOptions): ManagementClient["Type"] => ({
-  options: resolveOptions(options),
+  options: withDefaults(options),
   transport
 })
 

@@ -96,6 +96,21 @@ export const configure: (options: ConfigureOptions) => void = defaults.configure
 export const isServerMode: () => boolean = defaults.isServerMode
 
 /**
+ * Turns server mode on (see {@link ConfigureOptions}) and leaves the default configuration as it is:
+ * what an adapter's explicit-handle mode (`authContext({ ambient: false })`) does when it is made, so
+ * that an ambient call in its handlers, which run in no scope, rejects with `OutsideAuthScope`.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ *
+ * AuthScope.enableServerMode()
+ * AuthScope.isServerMode() // true
+ * ```
+ */
+export const enableServerMode: () => void = defaults.enableServerMode
+
+/**
  * Builds an auth context from `config` merged over the default (`configure()`, then environment
  * variables), ignoring any active scope: what an explicit client bound to one credential is built from.
  * ("make" builds a context from a configuration; "resolve" finds the one a call uses: see

@@ -35,6 +35,11 @@ export const configure = (options: AuthConfig & { readonly serverMode?: boolean 
 /** @internal */
 export const isServerMode = (): boolean => serverMode
 
+/** Server mode on, the default configuration left as it is. @internal */
+export const enableServerMode = (): void => {
+  serverMode = true
+}
+
 const environmentVariable = (name: string): string | undefined => {
   const value = (globalThis as ProcessGlobals).process?.env?.[name]
   return value === undefined || value.length === 0 ? undefined : value

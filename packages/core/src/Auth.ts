@@ -15,17 +15,19 @@
  * const program = whoAmI.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
  * ```
  */
-import { Config, type ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Config, type ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
 import { dual } from "effect/Function"
 import type { Discharge, Requires, Satisfies } from "./Capability.js"
 import * as Credential from "./Credential.js"
 import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
+import { CurrentAuth, widen as internalWiden, provideBuilt } from "./internal/auth.js"
+import * as variables from "./internal/variables.js"
 
 /** The default management API base URL. */
 export const defaultBaseURL = "https://api.trigger.dev"
 
 /**
- * A resolved, validated auth context. `K` narrows the credential's kind where it is known.
+ * A built, validated auth context. `K` narrows the credential's kind where it is known.
  */
 export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
   readonly credential: Credential.OfKind<K>
@@ -44,7 +46,7 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
  * The service holding the current auth context. Read it with {@link current}; provide it with
  * {@link layer}, {@link layerConfig} or {@link withAuth}.
  */
-export class CurrentAuth extends Context.Tag("@authctx/core/CurrentAuth")<CurrentAuth, AuthContext>() {}
+export { CurrentAuth } from "./internal/auth.js"
 
 /** A credential as a user passes it: a string, a `Redacted` string, or an already parsed credential. */
 export type CredentialInput = string | Redacted.Redacted<string> | Credential.Credential
@@ -108,21 +110,21 @@ export type ScopeKind<C> = Extract<
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
 
 /**
- * The environment variables auth reads, each named once. docs/reference/headers-and-branches.md says
- * which branch each one gives and where it is sent.
+ * The environment variables auth reads, each named once (the one definition of the `TRIGGER_*` names:
+ * import it rather than spelling a name). docs/reference/headers-and-branches.md says which branch each
+ * one gives and where it is sent.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const key = process.env[Auth.environmentVariables.secretKey] // TRIGGER_SECRET_KEY
+ * ```
  */
-export const environmentVariables = {
-  secretKey: "TRIGGER_SECRET_KEY",
-  accessToken: "TRIGGER_ACCESS_TOKEN",
-  baseURL: "TRIGGER_API_URL",
-  previewBranch: "TRIGGER_PREVIEW_BRANCH",
-  /** Set by Vercel on every deployment to the git branch: the preview deployments' branch. */
-  vercelBranch: "VERCEL_GIT_COMMIT_REF",
-  devBranch: "TRIGGER_DEV_BRANCH"
-} as const
+export const environmentVariables: typeof variables.environmentVariables = variables.environmentVariables
 
 /** The `TRIGGER_DEV_BRANCH` value that means the root dev environment: no branch. */
-export const defaultDevBranch = "default"
+export const defaultDevBranch: typeof variables.defaultDevBranch = variables.defaultDevBranch
 
 /**
  * The preview branch the environment variables name, in the official SDK's order:
@@ -292,18 +294,10 @@ export const make = (
 }
 
 /**
- * An `AuthContext<K>` as an `AuthContext`. It always is one; TypeScript cannot see it through the
- * `Extract` of the credential's type.
- *
- * @example
- * ```ts
- * import { Auth, AuthScope } from "@authctx/core"
- *
- * const enter = (context: Auth.AuthContext<"SecretKey">, fn: () => void) => AuthScope.runWith(Auth.widen(context), fn)
- * ```
+ * @deprecated An internal step, exported by mistake: `AuthScope.runWith` and `AuthScope.bindTo` take an
+ * `AuthContext<K>` of any kind, so callers no longer widen it. Kept for one release.
  */
-export const widen = <K extends Credential.Kind>(context: AuthContext<K>): AuthContext =>
-  context as unknown as AuthContext
+export const widen: <K extends Credential.Kind>(context: AuthContext<K>) => AuthContext = internalWiden
 
 /** Internal: widens a provided effect's `R` to the phantom-aware type computed for it. */
 const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect.Effect<A, E, R> =>
@@ -421,13 +415,6 @@ export const withAuth: {
       provideBuilt(self, make(config, Option.getOrUndefined(surrounding)))
     )
 )
-
-/** Internal: provides a built auth context to an effect, or fails with the error that building it gave. */
-export const provideBuilt = <A, E, R, E2>(
-  self: Effect.Effect<A, E, R>,
-  built: Either.Either<AuthContext, E2>
-): Effect.Effect<A, E | E2, Exclude<R, CurrentAuth>> =>
-  Either.isLeft(built) ? Effect.fail(built.left) : Effect.provideService(self, CurrentAuth, built.right)
 
 /**
  * The current auth context, or `MissingCredential` when none is provided.

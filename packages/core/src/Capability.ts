@@ -22,10 +22,11 @@
  * Effect.runPromise(retrieve.pipe(Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
  * ```
  */
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { type AuthContext, CurrentAuth } from "./Auth.js"
 import type { Credential, Kind, OfKind } from "./Credential.js"
-import { CapabilityError, MissingCredential } from "./Errors.js"
+import type { CapabilityError, MissingCredential } from "./Errors.js"
+import { check } from "./internal/capability.js"
 
 declare const SatisfiesTypeId: unique symbol
 declare const EndpointTypeId: unique symbol
@@ -137,23 +138,3 @@ export const authorize = <Name extends string, Kinds extends Kind>(
   capability: Capability<Name, Kinds>
 ): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential, Requires<Name, Kinds>> =>
   Effect.flatMap(Effect.serviceOption(CurrentAuth), (auth) => check(capability, auth))
-
-/** The runtime check of {@link authorize} on an auth context already at hand. */
-export const check = <Name extends string, Kinds extends Kind>(
-  capability: Capability<Name, Kinds>,
-  auth: Option.Option<AuthContext>
-): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential> => {
-  if (Option.isNone(auth)) {
-    return Effect.fail(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
-  }
-  const { credential, baseURL, previewBranch, devBranch } = auth.value
-  return acceptsCredential(capability, credential)
-    ? Effect.succeed({ credential, baseURL, previewBranch, devBranch })
-    : Effect.fail(
-        new CapabilityError({
-          endpoint: capability.name,
-          accepts: capability.accepts,
-          actual: credential._tag
-        })
-      )
-}

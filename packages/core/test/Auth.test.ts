@@ -14,6 +14,7 @@ import {
 } from "@authctx/core"
 import { describe, expect, it } from "@effect/vitest"
 import { ConfigProvider, Effect, Either, Fiber, Layer, Option, Redacted } from "effect"
+import { check } from "../src/internal/capability.js"
 import {
   devKey,
   ListEnvVars,
@@ -505,7 +506,7 @@ describe("Capability.authorize at run time", () => {
     })
   )
 
-  it("accepts / acceptsCredential / check agree with the declaration", () => {
+  it("accepts / acceptsCredential / the internal check agree with the declaration", () => {
     expect(Capability.accepts(RetrieveRun, "SecretKey")).toBe(true)
     expect(Capability.accepts(RetrieveRun, "PersonalAccessToken")).toBe(false)
     expect(Capability.accepts(ListEnvVars, "PersonalAccessToken")).toBe(true)
@@ -516,12 +517,12 @@ describe("Capability.authorize at run time", () => {
   it.effect("check refuses a context of the wrong kind and an absent one", () =>
     Effect.gen(function* () {
       const refused = yield* Effect.flip(
-        Capability.check(ProjectRuns, Either.getRight(Auth.make({ accessToken: devKey })))
+        check(ProjectRuns, Either.getRight(Auth.make({ accessToken: devKey })))
       )
       expect(refused).toBeInstanceOf(CapabilityError)
-      const missing = yield* Effect.flip(Capability.check(ProjectRuns, Option.none()))
+      const missing = yield* Effect.flip(check(ProjectRuns, Option.none()))
       expect(missing).toBeInstanceOf(MissingCredential)
-      const ok = yield* Capability.check(ProjectRuns, Either.getRight(Auth.make({ accessToken: pat })))
+      const ok = yield* check(ProjectRuns, Either.getRight(Auth.make({ accessToken: pat })))
       expect(ok.credential._tag).toBe("PersonalAccessToken")
     })
   )

@@ -28,7 +28,7 @@ describe("withAuth with a SecretKey", () => {
   it("leaves a NotAccepted naming the endpoint for a PAT-only call", () => {
     const program = projectRuns.pipe(Auth.withAuth({ accessToken: devKey }))
     expectTypeOf<Effect.Effect.Context<typeof program>>().toEqualTypeOf<
-      Capability.NotAccepted<"runs.list(project)", "SecretKey">
+      Capability.NotAccepted<"runs.list(project)", "SecretKey", "PersonalAccessToken">
     >()
     // @ts-expect-error NotAccepted<"runs.list(project)", "SecretKey"> is not assignable to never
     Effect.runPromise(program)
@@ -43,7 +43,7 @@ describe("withAuth with a PAT", () => {
   it("fails at the run site for a SecretKey-only call, naming the endpoint", () => {
     const program = retrieveRun.pipe(Auth.withAuth({ accessToken: pat }))
     expectTypeOf<Effect.Effect.Context<typeof program>>().toEqualTypeOf<
-      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken">
+      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
     // @ts-expect-error NotAccepted<"runs.retrieve", "PersonalAccessToken"> is not assignable to never
     Effect.runPromise(program)
@@ -61,7 +61,7 @@ describe("nesting", () => {
       Auth.withAuth({ accessToken: devKey })
     )
     expectTypeOf<Effect.Effect.Context<typeof program>>().toEqualTypeOf<
-      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken">
+      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
     // @ts-expect-error the outer SecretKey cannot satisfy the inner call's requirement
     Effect.runPromise(program)

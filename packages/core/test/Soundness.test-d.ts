@@ -5,7 +5,7 @@
  * carries the text TypeScript's diagnostic must contain; every other line must compile.
  */
 import { Auth, type Capability, Credential } from "@authctx/core"
-import { type Brand, Context, Effect, Layer, Stream } from "effect"
+import { type Brand, Context, Effect, Either, Layer, Stream } from "effect"
 import { describe, expectTypeOf, it } from "vitest"
 import { devKey, listEnvVars, pat, projectRuns, retrieveRun } from "./fixtures.js"
 
@@ -24,12 +24,13 @@ type KnownTenantAuth =
 declare const knownTenantAuth: KnownTenantAuth
 
 describe("H1: branded and template-literal tokens have an unknown kind (both), never every kind", () => {
-  it("a layer of a tr_${string} token satisfies only both-kinds calls", () => {
+  it("a layer of a template tr_… token satisfies only both-kinds calls", () => {
     Effect.runPromise(listEnvVars.pipe(Effect.provide(Auth.layer({ accessToken: token }))))
-    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'never'.
-    Effect.runPromise(
-      Effect.all([retrieveRun, projectRuns]).pipe(Effect.provide(Auth.layer({ accessToken: token })))
+    const both = Effect.all([retrieveRun, projectRuns]).pipe(
+      Effect.provide(Auth.layer({ accessToken: token }))
     )
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(both)
   })
   it("a branded token inside withAuth(devKey) is not rescued by the outer SecretKey", () => {
     const program = retrieveRun.pipe(
@@ -39,7 +40,7 @@ describe("H1: branded and template-literal tokens have an unknown kind (both), n
     // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(program)
   })
-  it("a tr_${string} token on a PAT-only call names the other narrowing", () => {
+  it("a template tr_… token on a PAT-only call names the other narrowing", () => {
     // @ts-expect-error Type 'KindNotKnown<"runs.list(project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(projectRuns.pipe(Auth.withAuth({ accessToken: token })))
   })
@@ -72,10 +73,12 @@ describe("H2: a declared union of configurations has the union of their kinds", 
     Effect.runPromise(retrieveRun.pipe(Auth.withAuth(tenantAuth), Auth.withAuth({ accessToken: devKey })))
   })
   it("a union of literal kinds is both kinds too", () => {
-    // @ts-expect-error KindNotKnown<"runs.list(project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">
-    Effect.runPromise(
-      projectRuns.pipe(Auth.provide(Auth.layer(knownTenantAuth)), Auth.withAuth({ accessToken: pat }))
+    const program = projectRuns.pipe(
+      Auth.provide(Auth.layer(knownTenantAuth)),
+      Auth.withAuth({ accessToken: pat })
     )
+    // @ts-expect-error KindNotKnown<"runs.list(project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">
+    Effect.runPromise(program)
     Effect.runPromise(listEnvVars.pipe(Auth.withAuth(knownTenantAuth)))
     Effect.runPromise(retrieveRun.pipe(Auth.requireSecretKey, Auth.withAuth(tenantAuth)))
   })
@@ -103,10 +106,12 @@ describe("H3: a plain provider below withAuth decides at run time, so the outer 
     Effect.runPromise(program)
   })
   it("Effect.provide(Auth.layerConfig())", () => {
-    // @ts-expect-error ProvidedInside<"runs.retrieve", "auth was provided inside this withAuth; provide it with Auth.withAuth or Auth.provide">
-    Effect.runPromise(
-      retrieveRun.pipe(Effect.provide(Auth.layerConfig()), Auth.withAuth({ accessToken: devKey }))
+    const program = retrieveRun.pipe(
+      Effect.provide(Auth.layerConfig()),
+      Auth.withAuth({ accessToken: devKey })
     )
+    // @ts-expect-error ProvidedInside<"runs.retrieve", "auth was provided inside this withAuth; provide it with Auth.withAuth or Auth.provide">
+    Effect.runPromise(program)
   })
   it("Layer.provide", () => {
     const live = RunKindLive.pipe(Layer.provide(Auth.layer({ accessToken: pat })))
@@ -114,10 +119,12 @@ describe("H3: a plain provider below withAuth decides at run time, so the outer 
     Effect.runPromise(RunKind.pipe(Effect.provide(live), Auth.withAuth({ accessToken: devKey })))
   })
   it("Effect.Service dependencies", () => {
-    // @ts-expect-error ProvidedInside<"runs.retrieve", "auth was provided inside this withAuth; provide it with Auth.withAuth or Auth.provide">
-    Effect.runPromise(
-      RunKindService.pipe(Effect.provide(RunKindService.Default), Auth.withAuth({ accessToken: devKey }))
+    const program = RunKindService.pipe(
+      Effect.provide(RunKindService.Default),
+      Auth.withAuth({ accessToken: devKey })
     )
+    // @ts-expect-error ProvidedInside<"runs.retrieve", "auth was provided inside this withAuth; provide it with Auth.withAuth or Auth.provide">
+    Effect.runPromise(program)
   })
   it("Stream.provideSomeLayer", () => {
     const stream = Stream.fromEffect(retrieveRun).pipe(
@@ -132,12 +139,9 @@ describe("H3: a plain provider below withAuth decides at run time, so the outer 
         Effect.provideService(Auth.CurrentAuth, context),
         Auth.withAuth({ accessToken: devKey })
       )
+    const context = Auth.make({ accessToken: pat }).pipe(Either.getOrThrow)
     // @ts-expect-error ProvidedInside<"runs.retrieve", "auth was provided inside this withAuth; provide it with Auth.withAuth or Auth.provide">
-    Effect.runPromise(
-      program(
-        Auth.make({ accessToken: pat }).pipe((e) => (e._tag === "Right" ? e.right : (undefined as never)))
-      )
-    )
+    Effect.runPromise(program(context))
   })
 })
 

@@ -52,9 +52,9 @@ export type Run<K extends Credential.Kind> = <
  * ```
  */
 export type AuthHandle<K extends Credential.Kind = Credential.Kind> = (K extends Credential.Kind
-  ? HandleOf<K>
+  ? // `run` sits inside the distribution so that narrowing on `kind` narrows it too.
+    HandleOf<K> & { readonly run: Run<K> }
   : never) & {
-  readonly run: Run<K>
   /**
    * `fn` bound to this request's auth: wherever and whenever it is called — a body stream's `data` event,
    * an emitter another request fires, a pool's callback — its ambient calls use this request's

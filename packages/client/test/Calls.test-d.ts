@@ -99,7 +99,8 @@ describe("SecretKey-only calls", () => {
   it("the leftover requirement names the endpoint and the refused kind", () => {
     const refused = Runs.retrieve("run_1").pipe(Auth.withAuth({ accessToken: pat }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
-      ManagementClient.ManagementClient | Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
+      | ManagementClient.ManagementClient
+      | Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
   })
 })
@@ -115,7 +116,8 @@ describe("the PAT-only project route", () => {
     Runs.list({ env: "prod" })
     const refused = Runs.list("proj_1").pipe(Auth.withAuth({ accessToken: devKey }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
-      ManagementClient.ManagementClient | Capability.NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">
+      | ManagementClient.ManagementClient
+      | Capability.NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">
     >()
     Effect.runPromise(withPat(Stream.runCollect(Runs.stream("proj_1"))))
     // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.

@@ -434,6 +434,26 @@ const kindText = (kind: Credential.Kind): string =>
   kind === "SecretKey" ? "a secret key" : "a personal access token"
 
 /**
+ * The refusal an auth middleware gives when an earlier one on the same request set a handle of another
+ * kind. The handlers after both are typed by both middlewares (the frameworks intersect their types), so
+ * both kinds must hold: a request keeps the kind its first auth middleware gave.
+ *
+ * @example
+ * ```ts
+ * import { RequestAuth } from "@authctx/core"
+ *
+ * const failure = RequestAuth.kindChanged(RequestAuth.defaultRealm, "SecretKey", "PersonalAccessToken")
+ * failure.status // 401
+ * ```
+ */
+export const kindChanged = (realm: string, earlier: Credential.Kind, kind: Credential.Kind): AuthFailure =>
+  failure(
+    realm,
+    "unsupported_kind",
+    `An earlier auth middleware on this request gave ${kindText(earlier)}; this one gave ${kindText(kind)}.`
+  )
+
+/**
  * Builds the authenticator of a server (or route). Validates the options at once and throws
  * {@link InvalidRequestAuthOptions} (or `InvalidAuthConfig` for `baseURL` / `previewBranch`, including
  * those of `configure()` and the environment, which are read here once) when they cannot work. The

@@ -28,7 +28,15 @@
  * ```
  */
 import { Either, Redacted, Schema } from "effect"
-import type { AuthConfig, AuthContext, AuthError, CredentialInput, Inherit, KindOfConfig } from "./Auth.js"
+import type {
+  AuthConfig,
+  AuthContext,
+  AuthError,
+  CredentialInput,
+  Inherit,
+  KindOfConfig,
+  KindOfInput
+} from "./Auth.js"
 import * as Auth from "./Auth.js"
 import * as AuthScope from "./AuthScope.js"
 import * as Credential from "./Credential.js"
@@ -157,18 +165,11 @@ export const nodeHeader =
     return all ?? first
   }
 
-/** The kinds of credential one `resolve` return type can give (`undefined` gives none). */
-type KindOfInput<I> = I extends string
-  ? Credential.KindOf<I>
-  : I extends Credential.Credential
-    ? I["_tag"]
-    : Credential.Kind
-
 /** The credential kinds a `resolve` returning `R` can produce, statically. */
 export type ResolvedKind<R> = R extends undefined
   ? never
   : R extends CredentialInput
-    ? KindOfInput<R>
+    ? Exclude<KindOfInput<R>, Inherit>
     : R extends AuthConfig
       ? Exclude<KindOfConfig<R>, Inherit>
       : never

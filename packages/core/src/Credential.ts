@@ -122,6 +122,7 @@ export type KindOf<S extends string> = S extends `tr_pat_${string}`
     ? "SecretKey"
     : // A finite set of literals makes `Record<S, 0>` a type with required keys; `string`, a template or a
       // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
+      // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
       {} extends Record<S, 0>
       ? Kind
       : never

@@ -15,7 +15,7 @@
  * const program = whoAmI.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
  * ```
  */
-import { Config, type ConfigError, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Config, type ConfigError, Effect, Either, Layer, Option, Redacted, Stream } from "effect"
 import { dual } from "effect/Function"
 import type { Discharge, Requires, Satisfies } from "./Capability.js"
 import * as Credential from "./Credential.js"
@@ -72,7 +72,10 @@ export type AuthError = InvalidCredential | MissingCredential | InvalidAuthConfi
 /** Marks a configuration that names no credential: the surrounding one is used. */
 export type Inherit = "inherit"
 
-/** The credential kind of one input, statically. A `Redacted` has an unknown kind. */
+/**
+ * The credential kind of one input, statically (a string's through `Credential.KindOf`). A `Redacted`
+ * has an unknown kind: both.
+ */
 export type KindOfInput<I> = I extends string
   ? Credential.KindOf<I>
   : I extends Credential.Credential
@@ -89,9 +92,12 @@ type FieldKind<C, F extends "accessToken" | "secretKey", Else> = F extends keyof
 
 /**
  * The credential kind a configuration provides, statically: the kind of its `accessToken` (or
- * `secretKey`), or {@link Inherit} when it names none.
+ * `secretKey`), or {@link Inherit} when it names none. A union of configurations gives the union of their
+ * kinds (each member is read on its own: a union's `keyof` has only the keys every member has).
  */
-export type KindOfConfig<C> = FieldKind<C, "accessToken", FieldKind<C, "secretKey", Inherit>>
+export type KindOfConfig<C> = C extends unknown
+  ? FieldKind<C, "accessToken", FieldKind<C, "secretKey", Inherit>>
+  : never
 
 /** The kind a configuration's scope provides to the calls inside it; a maybe-inherited one is unknown. */
 export type ScopeKind<C> = Extract<
@@ -108,6 +114,38 @@ export type ScopeKind<C> = Extract<
  * discharged (see `Capability.Discharge`); without one, the surrounding auth must satisfy them.
  */
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
+
+/**
+ * The `R` of an effect after auth of kind `K` is provided around it by {@link withAuth} or
+ * {@link provide}: `Capability.Discharge`. The signature a generic helper around them must have; the
+ * idiomatic `Exclude<R, CurrentAuth>` does not compile, because it would forget the refused calls.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import type { Effect } from "effect"
+ *
+ * const asTenant = <A, E, R>(
+ *   self: Effect.Effect<A, E, R>
+ * ): Effect.Effect<A, E | Auth.AuthError, Auth.Provided<R, "PersonalAccessToken">> =>
+ *   self.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
+ * ```
+ */
+export type Provided<R, K extends Credential.Kind> = Discharge<R, K>
+
+/**
+ * The kind a layer built from `C` provides: its credential's (a missing one fails the layer, so it adds no
+ * kind).
+ */
+export type LayerKind<C> = Exclude<KindOfConfig<C>, Inherit>
+
+/**
+ * What `Auth.layer` asks of a configuration that names no credential: it would always fail with
+ * `MissingCredential`, and must not satisfy any endpoint.
+ */
+export interface LayerNeedsACredential {
+  readonly accessToken: "Auth.layer needs a credential: pass accessToken (or use Auth.layerConfig())"
+}
 
 /**
  * The environment variables auth reads, each named once (the one definition of the `TRIGGER_*` names:
@@ -305,7 +343,10 @@ const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect
 
 /**
  * A layer providing auth built from `config`. Its output also satisfies, at the type level, every endpoint
- * requirement that the credential's kind satisfies.
+ * requirement that the credential's kind satisfies. Give it to {@link provide} (or {@link provideStream},
+ * {@link provideLayer}), which discharge through the same rule as {@link withAuth}; `Effect.provide` of it
+ * is sound only at the program's edge (docs/concepts.md, "The soundness rule"). A configuration without a
+ * credential does not compile (it would always fail with `MissingCredential`).
  *
  * @example
  * ```ts
@@ -315,9 +356,9 @@ const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect
  * ```
  */
 export const layer = <const C extends AuthConfig>(
-  config: C
-): Layer.Layer<CurrentAuth | Satisfies<ScopeKind<C>>, AuthError> =>
-  withSatisfied<ScopeKind<C>, AuthError>(make(config, undefined, ["the Auth.layer configuration"]))
+  config: C & ([LayerKind<C>] extends [never] ? LayerNeedsACredential : unknown)
+): Layer.Layer<CurrentAuth | Satisfies<LayerKind<C>>, AuthError> =>
+  withSatisfied<LayerKind<C>, AuthError>(make(config, undefined, ["the Auth.layer configuration"]))
 
 /**
  * Internal: a layer of `CurrentAuth` whose type also says which requirements it satisfies. The
@@ -414,6 +455,117 @@ export const withAuth: {
     Effect.flatMap(Effect.serviceOption(CurrentAuth), (surrounding) =>
       provideBuilt(self, make(config, Option.getOrUndefined(surrounding)))
     )
+)
+
+/** A layer of auth whose credential kind is `K` (what {@link layer} and {@link layerConfig} return). */
+export type AuthLayer<K extends Credential.Kind, E> = Layer.Layer<CurrentAuth | Satisfies<K>, E>
+
+/**
+ * Provides an auth layer to an effect through the same rule as {@link withAuth}: every endpoint
+ * requirement inside is discharged — those the layer's kind satisfies disappear, the others become
+ * `NotAccepted`, which no outer auth can remove. Use it wherever a layer of auth is provided anywhere
+ * but the program's outermost edge.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const kind = Auth.current.pipe(Effect.map((a) => a.credential._tag))
+ * const program = kind.pipe(Auth.provide(Auth.layer({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
+ * ```
+ */
+export const provide: {
+  <K extends Credential.Kind, E2>(
+    layer: AuthLayer<K, E2>
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | E2, Discharge<R, K>>
+  <A, E, R, K extends Credential.Kind, E2>(
+    self: Effect.Effect<A, E, R>,
+    layer: AuthLayer<K, E2>
+  ): Effect.Effect<A, E | E2, Discharge<R, K>>
+} = dual(2, <A, E, R, E2>(self: Effect.Effect<A, E, R>, layer: Layer.Layer<CurrentAuth, E2>) =>
+  withRequirements<A, E | E2, never>(Effect.provide(self, layer))
+)
+
+/**
+ * {@link provide} for a `Stream`: the layer of auth is built once for the stream, and every endpoint
+ * requirement of the stream is discharged as {@link withAuth} does.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const kinds = Stream.fromEffect(Auth.current.pipe(Effect.map((a) => a.credential._tag)))
+ * const stream = kinds.pipe(Auth.provideStream(Auth.layer({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
+ * ```
+ */
+export const provideStream: {
+  <K extends Credential.Kind, E2>(
+    layer: AuthLayer<K, E2>
+  ): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E | E2, Discharge<R, K>>
+  <A, E, R, K extends Credential.Kind, E2>(
+    self: Stream.Stream<A, E, R>,
+    layer: AuthLayer<K, E2>
+  ): Stream.Stream<A, E | E2, Discharge<R, K>>
+} = dual(
+  2,
+  <A, E, R, E2>(self: Stream.Stream<A, E, R>, layer: Layer.Layer<CurrentAuth, E2>) =>
+    Stream.provideSomeLayer(self, layer) as Stream.Stream<A, E | E2, never>
+)
+
+/**
+ * {@link provide} for a layer that needs auth (`Layer.provide`, or an `Effect.Service`'s `Default`): the
+ * layer's requirements are discharged as {@link withAuth} does.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Context, Effect, Layer } from "effect"
+ *
+ * class Kind extends Context.Tag("Kind")<Kind, string>() {}
+ * const KindLive = Layer.effect(Kind, Auth.current.pipe(Effect.map((a) => a.credential._tag)))
+ * const live = KindLive.pipe(Auth.provideLayer(Auth.layer({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
+ * ```
+ */
+export const provideLayer: {
+  <K extends Credential.Kind, E2>(
+    layer: AuthLayer<K, E2>
+  ): <ROut, E, RIn>(self: Layer.Layer<ROut, E, RIn>) => Layer.Layer<ROut, E | E2, Discharge<RIn, K>>
+  <ROut, E, RIn, K extends Credential.Kind, E2>(
+    self: Layer.Layer<ROut, E, RIn>,
+    layer: AuthLayer<K, E2>
+  ): Layer.Layer<ROut, E | E2, Discharge<RIn, K>>
+} = dual(
+  2,
+  <ROut, E, RIn, E2>(self: Layer.Layer<ROut, E, RIn>, layer: Layer.Layer<CurrentAuth, E2>) =>
+    Layer.provide(self, layer) as Layer.Layer<ROut, E | E2, never>
+)
+
+/**
+ * Provides an auth context already at hand (e.g. one `Capability.authorize` or a request handler gave),
+ * through the same rule as {@link withAuth}, with the context's kind. The sound form of
+ * `Effect.provideService(CurrentAuth, context)`, whose kind the types cannot follow.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const again = (context: Auth.AuthContext<"SecretKey">) =>
+ *   Auth.current.pipe(Auth.provideContext(context))
+ * ```
+ */
+export const provideContext: {
+  <K extends Credential.Kind>(
+    context: AuthContext<K>
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Discharge<R, K>>
+  <A, E, R, K extends Credential.Kind>(
+    self: Effect.Effect<A, E, R>,
+    context: AuthContext<K>
+  ): Effect.Effect<A, E, Discharge<R, K>>
+} = dual(2, <A, E, R, K extends Credential.Kind>(self: Effect.Effect<A, E, R>, context: AuthContext<K>) =>
+  withRequirements<A, E, never>(Effect.provideService(self, CurrentAuth, internalWiden(context)))
 )
 
 /**

@@ -181,23 +181,30 @@ export const maxLength: 512 = format.maxLength
 export const minBodyLength: typeof format.minBodyLength = format.minBodyLength
 
 /**
- * The kind a credential string has, statically: a `"tr_pat_…"` literal is a `"PersonalAccessToken"`, a
- * `"tr_prod_…"` literal a `"SecretKey"`, a plain `string` either kind, and a literal with no known prefix
- * `never` (it cannot parse).
+ * The kind a credential string has, statically — the one definition every other kind computation uses.
+ * A `"tr_pat_…"` literal (or `` `tr_pat_${string}` `` template) is a `"PersonalAccessToken"`, a
+ * `"tr_prod_…"` one a `"SecretKey"`. Anything whose prefix the type does not fix — a plain `string`, a
+ * `` `tr_${string}` `` template, a branded `string & Brand<…>` — may be either kind, so it is
+ * `Kind` (both): calls that need one kind must narrow it at run time. Only a plain literal with no known
+ * prefix is `never` (it cannot parse).
  *
  * @example
  * ```ts
  * import type { Credential } from "@authctx/core"
  *
  * type K = Credential.KindOf<"tr_pat_abc">  // "PersonalAccessToken"
+ * type U = Credential.KindOf<`tr_${string}`> // "SecretKey" | "PersonalAccessToken"
  * ```
  */
-export type KindOf<S extends string> = string extends S
-  ? Kind
-  : S extends `${typeof personalAccessTokenPrefix}${string}`
-    ? "PersonalAccessToken"
-    : S extends `${SecretKeyPrefix}${string}`
-      ? "SecretKey"
+export type KindOf<S extends string> = S extends `${typeof personalAccessTokenPrefix}${string}`
+  ? "PersonalAccessToken"
+  : S extends `${SecretKeyPrefix}${string}`
+    ? "SecretKey"
+    : // A finite set of literals makes `Record<S, 0>` a type with required keys; `string`, a template or a
+      // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
+      // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
+      {} extends Record<S, 0>
+      ? Kind
       : never
 
 /** The credential type a string parses to, statically (see {@link KindOf}). */

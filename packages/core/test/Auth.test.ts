@@ -13,7 +13,18 @@ import {
   MissingCredential
 } from "@authctx/core"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, Fiber, Layer, Option, Redacted } from "effect"
+import {
+  Chunk,
+  ConfigProvider,
+  Context,
+  Effect,
+  Either,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Stream
+} from "effect"
 import { check } from "../src/internal/capability.js"
 import {
   devKey,
@@ -326,6 +337,61 @@ describe("Auth.layer", () => {
         Auth.current.pipe(Effect.provide(Auth.layer({ accessToken: previewKey })))
       )
       expect(error).toBeInstanceOf(InvalidAuthConfig)
+    })
+  )
+})
+
+describe("Auth.provide, provideStream, provideLayer, provideContext (the withAuth rule for layers)", () => {
+  const keyLayer = Auth.layer({ accessToken: prodKey, baseURL: "http://localhost:3030" })
+  it.effect("Auth.provide runs the effect under the layer's auth, and a call it accepts passes", () =>
+    Effect.gen(function* () {
+      const auth = yield* Auth.current.pipe(Auth.provide(keyLayer))
+      expect(tokenOf(auth)).toBe(prodKey)
+      expect(auth.baseURL).toBe("http://localhost:3030")
+      expect(yield* retrieveRun.pipe(Auth.provide(keyLayer))).toBe("SecretKey")
+    })
+  )
+  it.effect("the inner layer is what a call sees under outer auth (why the types refuse it)", () =>
+    Effect.gen(function* () {
+      // The types refuse this program (ProvidedInside, Soundness.test-d.ts); here is why, at run time.
+      const program = Capability.authorize(RetrieveRun).pipe(
+        Effect.provide(Auth.layer({ accessToken: pat })),
+        Effect.provideService(Auth.CurrentAuth, Either.getOrThrow(Auth.make({ accessToken: devKey })))
+      ) as Effect.Effect<unknown, CapabilityError | MissingCredential | Auth.AuthError>
+      expect(yield* Effect.flip(program)).toBeInstanceOf(CapabilityError)
+    })
+  )
+  it.effect("Auth.provide fails with the layer's error", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Auth.current.pipe(Auth.provide(Auth.layer({ accessToken: previewKey })))
+      )
+      expect(error).toBeInstanceOf(InvalidAuthConfig)
+    })
+  )
+  it.effect("Auth.provideStream gives every element the layer's auth", () =>
+    Effect.gen(function* () {
+      const kinds = yield* Stream.make(1, 2).pipe(
+        Stream.mapEffect(() => Auth.current.pipe(Effect.map(tokenOf))),
+        Auth.provideStream(keyLayer),
+        Stream.runCollect
+      )
+      expect(Chunk.toReadonlyArray(kinds)).toEqual([prodKey, prodKey])
+    })
+  )
+  it.effect("Auth.provideLayer builds a layer that needs auth with the auth layer", () =>
+    Effect.gen(function* () {
+      class Token extends Context.Tag("Token")<Token, string>() {}
+      const live = Layer.effect(Token, Auth.current.pipe(Effect.map(tokenOf))).pipe(
+        Auth.provideLayer(keyLayer)
+      )
+      expect(yield* Token.pipe(Effect.provide(live))).toBe(prodKey)
+    })
+  )
+  it.effect("Auth.provideContext provides a context at hand", () =>
+    Effect.gen(function* () {
+      const context = Either.getOrThrow(Auth.make({ accessToken: pat }))
+      expect(tokenOf(yield* Auth.current.pipe(Auth.provideContext(context)))).toBe(pat)
     })
   )
 })

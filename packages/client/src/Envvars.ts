@@ -17,11 +17,12 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
+import type { Credential } from "@authctx/core"
 import * as Calls from "./Calls.js"
 import { type Call, call } from "./ManagementClient.js"
 
-/** An environment slug of the envvars routes. */
-export type EnvironmentSlug = "dev" | "staging" | "prod" | "preview"
+/** An environment slug of the envvars routes (`Credential.Environment`, the one definition of the slugs). */
+export type EnvironmentSlug = Credential.Environment
 
 /**
  * Lists the variables; a secret's value is redacted by the server.

@@ -73,9 +73,9 @@ describe("createClient", () => {
     const patClient = createClient({ accessToken: pat })
     key.run(Runs.retrieve("run_1"))
     patClient.run(Runs.list("proj_1"))
-    // @ts-expect-error Type 'Requires<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
     patClient.run(Runs.retrieve("run_1"))
-    // @ts-expect-error Type 'Requires<"runs.list (project)", "PersonalAccessToken">' is not assignable to type 'Satisfies<"SecretKey">'.
+    // @ts-expect-error Type 'RequiresKind<"runs.list (project)", "PersonalAccessToken">' is not assignable to type 'Satisfies<"SecretKey">'.
     key.run(Runs.list("proj_1"))
     expectTypeOf(key.run(Effect.succeed(1))).toEqualTypeOf<Promise<number>>()
   })

@@ -22,6 +22,8 @@ import { type DemoCredentials, type Emulator, startEmulator } from "./Emulator.j
  *
  * @example
  * ```ts
+ * import { Cli } from "@authctx/emulator"
+ *
  * const flags: Cli.Flags = { port: 3030, host: "127.0.0.1", seed: 1 }
  * ```
  */
@@ -36,6 +38,8 @@ export interface Flags {
  *
  * @example
  * ```ts
+ * import { Cli } from "@authctx/emulator"
+ *
  * process.stderr.write(Cli.usage)
  * ```
  */
@@ -52,6 +56,8 @@ export const usage = `Usage: authctx-emulator [--port N] [--host H] [--seed N]
  *
  * @example
  * ```ts
+ * import { Cli } from "@authctx/emulator"
+ *
  * Cli.parseArgs(["--port", "3030", "--seed", "7"]) // { port: 3030, host: "127.0.0.1", seed: 7 }
  * Cli.parseArgs(["--port", "x"]) // 'the port must be a whole number from 0 to 65535, not "x"'
  * ```

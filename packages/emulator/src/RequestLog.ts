@@ -17,7 +17,11 @@
  *
  * @example
  * ```ts
- * emulator.requests().filter((r) => r.credentialKind === "invalid")
+ * import { type CredentialKind, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const refused: CredentialKind = "invalid"
+ * emulator.requests().filter((r) => r.credentialKind === refused)
  * ```
  */
 export type CredentialKind = "SecretKey" | "PersonalAccessToken" | "none" | "invalid"
@@ -27,7 +31,11 @@ export type CredentialKind = "SecretKey" | "PersonalAccessToken" | "none" | "inv
  *
  * @example
  * ```ts
- * const retries = emulator.requests().filter((r) => r.idempotencyKey === key) // one record per attempt
+ * import { type RequestRecord, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const key = "3f2c…" // the x-trigger-request-idempotency-key of one call
+ * const retries: Array<RequestRecord> = emulator.requests().filter((r) => r.idempotencyKey === key) // one per attempt
  * ```
  */
 export interface RequestRecord {
@@ -68,6 +76,8 @@ const tokenPattern = /tr_(?:dev|stg|prod|preview|pat)_(?:sk_)?[A-Za-z0-9]{16,}/g
  *
  * @example
  * ```ts
+ * import { RequestLog } from "@authctx/emulator"
+ *
  * RequestLog.redactTokens("key tr_dev_abcdefghijklmnopqrstuvwx") // "key tr_dev_…"
  * ```
  */

@@ -26,9 +26,11 @@ describe("req.auth (the Express.Request augmentation)", () => {
       if (auth === undefined) return
       await auth.client.envvars.list("proj_1", "dev")
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error an unknown kind may not call a SecretKey-only endpoint
+      // an unknown kind may not call a SecretKey-only endpoint
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"SecretKey"> | RunsClient<"PersonalAccessToken">'
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error nor run one
+      // nor run one
+      // @ts-expect-error Requires<"runs.retrieve", "SecretKey">
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         expectTypeOf(auth.context.credential).toEqualTypeOf<Credential.SecretKey>()
@@ -67,9 +69,11 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
       pat,
       pat.handler(async (req, res) => {
         expectTypeOf(req.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-        // @ts-expect-error runs.retrieve is SecretKey-only
+        // runs.retrieve is SecretKey-only
+        // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'
         await req.auth.client.runs.retrieve("run_1")
-        // @ts-expect-error so is running it as an Effect
+        // so is running it as an Effect
+        // @ts-expect-error Requires<"runs.retrieve", "SecretKey">
         await req.auth.run(Runs.retrieve("run_1"))
         res.json(await req.auth.run(Runs.list("proj_1")))
       })
@@ -106,7 +110,8 @@ describe("options", () => {
         sendProblem(res, error)
       }
     })
-    // @ts-expect-error an unknown kind
+    // an unknown kind
+    // @ts-expect-error Type '"ApiKey"' is not assignable to type '"SecretKey" | "PersonalAccessToken"'.
     authContext({ accept: ["ApiKey"] })
   })
 })

@@ -25,9 +25,11 @@ describe("c.var.auth after the middleware in a route", () => {
   it("behind a PAT-only middleware, they do not", () => {
     new Hono().get("/projects/:ref/runs", authContext({ accept: ["PersonalAccessToken"] }), async (c) => {
       expectTypeOf(c.var.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-      // @ts-expect-error runs.retrieve is SecretKey-only
+      // runs.retrieve is SecretKey-only
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'
       await c.var.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error so is running it as an Effect
+      // so is running it as an Effect
+      // @ts-expect-error Requires<"runs.retrieve", "SecretKey">
       await c.var.auth.run(Runs.retrieve("run_1"))
       return c.json(await c.var.auth.run(Runs.list(c.req.param("ref"))))
     })
@@ -38,7 +40,8 @@ describe("c.var.auth after the middleware in a route", () => {
       const auth = c.var.auth
       expectTypeOf(auth).toEqualTypeOf<AuthHandle>()
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error not until narrowed
+      // not until narrowed
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"SecretKey"> | RunsClient<"PersonalAccessToken">'
       await auth.client.runs.retrieve("run_1")
       if (auth.kind === "SecretKey") return c.json(await auth.client.runs.retrieve("run_1"))
       return c.json(await auth.client.runs.list("proj_1"))
@@ -53,7 +56,8 @@ describe("an app typed Hono<AuthEnv<K>>", () => {
     app.get("/", async (c) => c.json(await c.var.auth.run(Runs.retrieve("run_1"))))
     const pats = new Hono<AuthEnv<"PersonalAccessToken">>()
     pats.get("/", async (c) => {
-      // @ts-expect-error runs.retrieve is SecretKey-only
+      // runs.retrieve is SecretKey-only
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'
       await c.var.auth.client.runs.retrieve("run_1")
       return c.text("ok")
     })

@@ -24,7 +24,8 @@ describe("ctx.state.auth (the DefaultState augmentation)", () => {
       const auth = ctx.state.auth
       if (auth === undefined) return
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error an unknown kind may not call a SecretKey-only endpoint
+      // an unknown kind may not call a SecretKey-only endpoint
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"SecretKey"> | RunsClient<"PersonalAccessToken">'
       await auth.client.runs.retrieve("run_1")
       if (auth.kind === "SecretKey") ctx.body = await auth.client.runs.retrieve("run_1")
     })
@@ -47,9 +48,11 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
     const app = new Koa().use(authContext({ accept: ["PersonalAccessToken"] }))
     app.use(async (ctx) => {
       expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-      // @ts-expect-error runs.retrieve is SecretKey-only
+      // runs.retrieve is SecretKey-only
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'
       await ctx.state.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error so is running it as an Effect
+      // so is running it as an Effect
+      // @ts-expect-error Requires<"runs.retrieve", "SecretKey">
       await ctx.state.auth.run(Runs.retrieve("run_1"))
       ctx.body = await ctx.state.auth.run(Runs.list("proj_1"))
     })

@@ -1,7 +1,7 @@
 /**
  * Type tests for every call × credential kind (the route table in docs/research/trigger-wire.md): a call compiles under the kinds it accepts and
- * fails at the run site, naming the endpoint, under the others. Checked by `tsc`: every
- * `@ts-expect-error` must stay an error.
+ * fails at the run site, naming the endpoint, under the others. Checked by `tsc`, and by
+ * test/guards/type-tests.test.ts: every `@ts-expect-error` must stay the error its text names.
  */
 import { Envvars, ManagementClient, Runs, Schedules, Tasks } from "@authctx/client"
 import { Auth, type Capability } from "@authctx/core"
@@ -23,52 +23,67 @@ const withUnknown = <A, E, R>(e: Effect.Effect<A, E, R>) =>
 describe("SecretKey-only calls", () => {
   it("compile with a SecretKey, not with a PAT or an unknown kind", () => {
     Effect.runPromise(withKey(Tasks.trigger("t", {})))
-    // @ts-expect-error tasks.trigger does not accept a PAT
+    // tasks.trigger does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"tasks.trigger", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Tasks.trigger("t", {})))
-    // @ts-expect-error nor a credential of unknown kind
+    // nor a credential of unknown kind
+    // @ts-expect-error Type 'NotAccepted<"tasks.trigger", "SecretKey" | "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withUnknown(Tasks.trigger("t", {})))
 
     Effect.runPromise(withKey(Tasks.batchTrigger("t", [{ payload: 1 }])))
-    // @ts-expect-error tasks.batchTrigger does not accept a PAT
+    // tasks.batchTrigger does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"tasks.batchTrigger", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Tasks.batchTrigger("t", [{ payload: 1 }])))
 
     Effect.runPromise(withKey(Runs.list({ limit: 10 })))
-    // @ts-expect-error runs.list (environment) does not accept a PAT
+    // runs.list (environment) does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.list (environment)", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Runs.list({ limit: 10 })))
-    // @ts-expect-error nor an unknown kind
+    // nor an unknown kind
+    // @ts-expect-error Type 'NotAccepted<"runs.list (environment)", "SecretKey" | "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withUnknown(Runs.list()))
 
     Effect.runPromise(withKey(Runs.retrieve("run_1")))
-    // @ts-expect-error runs.retrieve does not accept a PAT
+    // runs.retrieve does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Runs.retrieve("run_1")))
     Effect.runPromise(withKey(Runs.cancel("run_1")))
-    // @ts-expect-error runs.cancel does not accept a PAT
+    // runs.cancel does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.cancel", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Runs.cancel("run_1")))
     Effect.runPromise(withKey(Runs.replay("run_1")))
-    // @ts-expect-error runs.replay does not accept a PAT
+    // runs.replay does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.replay", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Runs.replay("run_1")))
 
     const body = { task: "t", cron: "0 * * * *", deduplicationKey: "k" }
     Effect.runPromise(withKey(Schedules.list()))
-    // @ts-expect-error schedules.list does not accept a PAT
+    // schedules.list does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.list", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.list()))
     Effect.runPromise(withKey(Schedules.create(body)))
-    // @ts-expect-error schedules.create does not accept a PAT
+    // schedules.create does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.create", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.create(body)))
     Effect.runPromise(withKey(Schedules.retrieve("s")))
-    // @ts-expect-error schedules.retrieve does not accept a PAT
+    // schedules.retrieve does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.retrieve", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.retrieve("s")))
     Effect.runPromise(withKey(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
-    // @ts-expect-error schedules.update does not accept a PAT
+    // schedules.update does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.update", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
     Effect.runPromise(withKey(Schedules.activate("s")))
-    // @ts-expect-error schedules.activate does not accept a PAT
+    // schedules.activate does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.activate", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.activate("s")))
     Effect.runPromise(withKey(Schedules.deactivate("s")))
-    // @ts-expect-error schedules.deactivate does not accept a PAT
+    // schedules.deactivate does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.deactivate", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.deactivate("s")))
     Effect.runPromise(withKey(Schedules.del("s")))
-    // @ts-expect-error schedules.del does not accept a PAT
+    // schedules.del does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.del", "PersonalAccessToken">' is not assignable to type 'never'
     Effect.runPromise(withPat(Schedules.del("s")))
   })
 
@@ -83,16 +98,19 @@ describe("SecretKey-only calls", () => {
 describe("the PAT-only project route", () => {
   it("requires projectRef, compiles with a PAT only", () => {
     Effect.runPromise(withPat(Runs.list("proj_1", { limit: 10, env: ["prod"] })))
-    // @ts-expect-error runs.list (project) does not accept a SecretKey
+    // runs.list (project) does not accept a SecretKey
+    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey">' is not assignable to type 'never'
     Effect.runPromise(withKey(Runs.list("proj_1")))
-    // @ts-expect-error the env filter exists only on the project route
+    // the env filter exists only on the project route
+    // @ts-expect-error 'env' does not exist in type 'ListRunsParams'
     Runs.list({ env: "prod" })
     const refused = Runs.list("proj_1").pipe(Auth.withAuth({ accessToken: devKey }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
       ManagementClient.ManagementClient | Capability.NotAccepted<"runs.list (project)", "SecretKey">
     >()
     Effect.runPromise(withPat(Stream.runCollect(Runs.stream("proj_1"))))
-    // @ts-expect-error the stream has the route's requirement too
+    // the stream has the route's requirement too
+    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey">' is not assignable to type 'never'
     Effect.runPromise(withKey(Stream.runCollect(Runs.stream("proj_1"))))
   })
 })
@@ -107,7 +125,8 @@ describe("envvars accept both kinds", () => {
       Effect.runPromise(run(Envvars.update("proj_1", "preview", "A", { value: "2" })))
       Effect.runPromise(run(Envvars.del("proj_1", "dev", "A")))
     }
-    // @ts-expect-error the environment slug is checked
+    // the environment slug is checked
+    // @ts-expect-error Argument of type '"production"' is not assignable to parameter of type 'EnvironmentSlug'.
     Envvars.list("proj_1", "production")
   })
 })
@@ -117,7 +136,8 @@ describe("an environment-derived credential", () => {
     Effect.runPromise(
       Envvars.list("p", "dev").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client))
     )
-    // @ts-expect-error runs.retrieve needs a SecretKey
+    // runs.retrieve needs a SecretKey
+    // @ts-expect-error Type 'Requires<"runs.retrieve", "SecretKey">' is not assignable to type 'never'
     Effect.runPromise(Runs.retrieve("r").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client)))
     Effect.runPromise(
       Runs.retrieve("r").pipe(

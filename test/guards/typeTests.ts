@@ -1,0 +1,167 @@
+/**
+ * The harness of the type tests (`*.test-d.ts`): `tsc -b` checks that each `// @ts-expect-error` line
+ * fails, but not how, so a typo passes as well as the refusal under test. Here each directive carries the
+ * diagnostic it expects, and the file is compiled with the directives switched off to read what the
+ * compiler reports on the line (docs/contributing.md, "Type tests"):
+ *
+ * - `// @ts-expect-error <text>`: some diagnostic of the next code line contains `<text>`;
+ * - `// @ts-expect-error /<pattern>/`: some diagnostic of that line matches the regular expression;
+ * - a directive without text, or with text no diagnostic of its line has, or on a line that compiles, fails.
+ *
+ * "The next code line" is the one the compiler applies the directive to: the next line that is neither
+ * blank nor a `//` comment, so the reason for a test goes in a comment line above the directive.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { join, resolve } from "node:path"
+import ts from "typescript"
+
+const directive = /^(\s*\/\/\s*)@ts-expect-error\b(.*)$/
+
+/** One `@ts-expect-error` of a type test, and what the compiler reports on its line without it. */
+export interface Expectation {
+  readonly file: string
+  /** 1-based line of the directive. */
+  readonly line: number
+  /** 1-based line the directive applies to. */
+  readonly target: number
+  /** The text after the directive, trimmed (`""` for a bare directive). */
+  readonly expected: string
+  /** The diagnostics that start on `target`, each flattened to one line. */
+  readonly reported: ReadonlyArray<string>
+}
+
+/** What a run of the harness found: every directive, and the diagnostics no directive covers. */
+export interface Report {
+  readonly expectations: ReadonlyArray<Expectation>
+  readonly uncovered: ReadonlyArray<string>
+}
+
+const flatten = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ")
+
+/**
+ * Compiles `files` (absolute paths) with `options`, each directive switched off (same length, so every
+ * position stays), and pairs every directive with the diagnostics of its line.
+ *
+ * @example
+ * ```ts
+ * import { readTypeTests, workspaceOptions } from "./typeTests.js"
+ *
+ * const report = readTypeTests(["/repo/packages/core/test/Capability.test-d.ts"], workspaceOptions("/repo"))
+ * ```
+ */
+export const readTypeTests = (files: ReadonlyArray<string>, options: ts.CompilerOptions): Report => {
+  const targets = new Set(files.map((f) => resolve(f)))
+  const host = ts.createCompilerHost(options, true)
+  const getSourceFile = host.getSourceFile.bind(host)
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) =>
+    targets.has(resolve(fileName))
+      ? ts.createSourceFile(
+          fileName,
+          readFileSync(fileName, "utf8")
+            .split("\n")
+            .map((line) => line.replace(directive, "$1@ts-expect-errxr$2"))
+            .join("\n"),
+          languageVersion
+        )
+      : getSourceFile(fileName, languageVersion, onError, shouldCreate)
+  const program = ts.createProgram({ rootNames: [...targets], options, host })
+  const expectations: Array<Expectation> = []
+  const uncovered: Array<string> = []
+  for (const file of targets) {
+    const source = program.getSourceFile(file)
+    if (source === undefined) throw new Error(`${file} is not in the program`)
+    const lines = readFileSync(file, "utf8").split("\n")
+    const byLine = new Map<number, Array<string>>()
+    for (const d of [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]) {
+      const line = d.start === undefined ? 0 : source.getLineAndCharacterOfPosition(d.start).line + 1
+      byLine.set(line, [...(byLine.get(line) ?? []), flatten(d)])
+    }
+    const covered = new Set<number>()
+    for (const [i, text] of lines.entries()) {
+      const match = directive.exec(text)
+      if (!match) continue
+      let target = i + 1
+      while (target < lines.length && /^\s*(\/\/.*)?$/.test(lines[target] ?? "")) target++
+      covered.add(target + 1)
+      expectations.push({
+        file,
+        line: i + 1,
+        target: target + 1,
+        expected: (match[2] ?? "").trim(),
+        reported: byLine.get(target + 1) ?? []
+      })
+    }
+    for (const [line, messages] of byLine) {
+      if (!covered.has(line)) for (const message of messages) uncovered.push(`${file}:${line}: ${message}`)
+    }
+  }
+  return { expectations, uncovered }
+}
+
+/** Whether a diagnostic satisfies a directive's text: a substring, or a `/pattern/`. */
+export const satisfies = (expected: string, message: string): boolean => {
+  const pattern = /^\/(.+)\/([imsu]*)$/.exec(expected)
+  return pattern ? new RegExp(pattern[1] ?? "", pattern[2]).test(message) : message.includes(expected)
+}
+
+/**
+ * The failures of a report, as `file:line: reason` (paths relative to `root`): bare directives, directives
+ * on a line that compiles, texts no diagnostic of the line has, diagnostics no directive covers.
+ *
+ * @example
+ * ```ts
+ * import { failures, readTypeTests, typeTestFiles, workspaceOptions } from "./typeTests.js"
+ *
+ * const root = process.cwd()
+ * failures(root, readTypeTests(typeTestFiles(root), workspaceOptions(root))) // []
+ * ```
+ */
+export const failures = (root: string, report: Report): Array<string> => {
+  const rel = (file: string) => (file.startsWith(`${root}/`) ? file.slice(root.length + 1) : file)
+  const out: Array<string> = []
+  for (const e of report.expectations) {
+    const where = `${rel(e.file)}:${e.line}`
+    const actual =
+      e.reported.length === 0 ? "nothing" : e.reported.map((m) => JSON.stringify(m)).join(" and ")
+    if (e.expected === "")
+      out.push(`${where}: bare @ts-expect-error; write the text it expects (reported: ${actual})`)
+    else if (e.reported.length === 0)
+      out.push(`${where}: line ${e.target} compiles; expected ${JSON.stringify(e.expected)}`)
+    else if (!e.reported.some((m) => satisfies(e.expected, m)))
+      out.push(`${where}: expected ${JSON.stringify(e.expected)}, reported ${actual}`)
+  }
+  for (const u of report.uncovered) out.push(`${rel(u)} (no @ts-expect-error covers it)`)
+  return out
+}
+
+const walk = (dir: string): Array<string> =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory())
+      return ["node_modules", "build", "dist"].includes(name) || name.startsWith(".") ? [] : walk(path)
+    return name.endsWith(".test-d.ts") ? [path] : []
+  })
+
+/** Every type test of the workspace: `*.test-d.ts` under packages/, adapters/, test/ and demo/. */
+export const typeTestFiles = (root: string): Array<string> =>
+  ["packages", "adapters", "test", "demo"]
+    .map((dir) => join(root, dir))
+    .filter((dir) => existsSync(dir))
+    .flatMap(walk)
+    .sort()
+
+/** The compiler options of tsconfig.base.json, for checking only (no output, no project references). */
+export const workspaceOptions = (root: string): ts.CompilerOptions => {
+  const path = join(root, "tsconfig.base.json")
+  const config = ts.readConfigFile(path, ts.sys.readFile)
+  if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, " "))
+  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, path)
+  return {
+    ...options,
+    noEmit: true,
+    composite: false,
+    declaration: false,
+    declarationMap: false,
+    sourceMap: false
+  }
+}

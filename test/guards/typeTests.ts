@@ -39,17 +39,10 @@ export interface Report {
 const flatten = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ")
 
 /**
- * Compiles `files` (absolute paths) with `options`, each directive switched off (same length, so every
- * position stays), and pairs every directive with the diagnostics of its line.
- *
- * @example
- * ```ts
- * import { readTypeTests, workspaceOptions } from "./typeTests.js"
- *
- * const report = readTypeTests(["/repo/packages/core/test/Capability.test-d.ts"], workspaceOptions("/repo"))
- * ```
+ * A compiler host that reads the type tests among `files` with each directive switched off (same length,
+ * so every position stays) and everything else as it is.
  */
-export const readTypeTests = (files: ReadonlyArray<string>, options: ts.CompilerOptions): Report => {
+export const disarmingHost = (options: ts.CompilerOptions, files: ReadonlyArray<string>): ts.CompilerHost => {
   const targets = new Set(files.map((f) => resolve(f)))
   const host = ts.createCompilerHost(options, true)
   const getSourceFile = host.getSourceFile.bind(host)
@@ -64,10 +57,14 @@ export const readTypeTests = (files: ReadonlyArray<string>, options: ts.Compiler
           languageVersion
         )
       : getSourceFile(fileName, languageVersion, onError, shouldCreate)
-  const program = ts.createProgram({ rootNames: [...targets], options, host })
+  return host
+}
+
+/** Pairs every directive of the type tests `files` with the diagnostics `program` reports on its line. */
+export const reportOf = (program: ts.Program, files: ReadonlyArray<string>): Report => {
   const expectations: Array<Expectation> = []
   const uncovered: Array<string> = []
-  for (const file of targets) {
+  for (const file of files.map((f) => resolve(f))) {
     const source = program.getSourceFile(file)
     if (source === undefined) throw new Error(`${file} is not in the program`)
     const lines = readFileSync(file, "utf8").split("\n")
@@ -98,6 +95,22 @@ export const readTypeTests = (files: ReadonlyArray<string>, options: ts.Compiler
   return { expectations, uncovered }
 }
 
+/**
+ * Compiles the type tests `files` (absolute paths) on their own with `options`, directives switched off,
+ * and pairs every directive with the diagnostics of its line. (The suite checks them in one program with
+ * the docs' blocks: test/support/compile.ts.)
+ *
+ * @example
+ * ```ts
+ * import { readTypeTests } from "./typeTests.js"
+ * import { snippetOptions } from "../support/compile.js"
+ *
+ * const report = readTypeTests(["/repo/packages/core/test/Capability.test-d.ts"], snippetOptions)
+ * ```
+ */
+export const readTypeTests = (files: ReadonlyArray<string>, options: ts.CompilerOptions): Report =>
+  reportOf(ts.createProgram({ rootNames: [...files], options, host: disarmingHost(options, files) }), files)
+
 /** Whether a diagnostic satisfies a directive's text: a substring, or a `/pattern/`. */
 export const satisfies = (expected: string, message: string): boolean => {
   const pattern = /^\/(.+)\/([imsu]*)$/.exec(expected)
@@ -110,10 +123,11 @@ export const satisfies = (expected: string, message: string): boolean => {
  *
  * @example
  * ```ts
- * import { failures, readTypeTests, typeTestFiles, workspaceOptions } from "./typeTests.js"
+ * import { failures, readTypeTests, typeTestFiles } from "./typeTests.js"
+ * import { snippetOptions } from "../support/compile.js"
  *
  * const root = process.cwd()
- * failures(root, readTypeTests(typeTestFiles(root), workspaceOptions(root))) // []
+ * failures(root, readTypeTests(typeTestFiles(root), snippetOptions)) // []
  * ```
  */
 export const failures = (root: string, report: Report): Array<string> => {
@@ -149,19 +163,3 @@ export const typeTestFiles = (root: string): Array<string> =>
     .filter((dir) => existsSync(dir))
     .flatMap(walk)
     .sort()
-
-/** The compiler options of tsconfig.base.json, for checking only (no output, no project references). */
-export const workspaceOptions = (root: string): ts.CompilerOptions => {
-  const path = join(root, "tsconfig.base.json")
-  const config = ts.readConfigFile(path, ts.sys.readFile)
-  if (config.error) throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, " "))
-  const { options } = ts.parseJsonConfigFileContent(config.config, ts.sys, root, undefined, path)
-  return {
-    ...options,
-    noEmit: true,
-    composite: false,
-    declaration: false,
-    declarationMap: false,
-    sourceMap: false
-  }
-}

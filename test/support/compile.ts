@@ -7,6 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import ts from "typescript"
+import { disarmingHost, type Report, reportOf } from "../guards/typeTests.js"
 
 /** Languages of blocks that are type-checked. */
 export const checkedLangs: ReadonlySet<string> = new Set(["ts", "typescript"])
@@ -45,22 +46,32 @@ export const snippetOptions: ts.CompilerOptions = {
   lib: ["lib.es2022.d.ts", "lib.dom.d.ts"]
 }
 
+/** What one program found: the snippets' problems (`file:line: message`) and the type tests' report. */
+export interface Compiled {
+  readonly problems: Array<string>
+  readonly typeTests: Report
+}
+
 /**
- * The compiler's complaints about `snippets`, as `file:line: message` (the line in the snippet's own file),
- * written as modules under `<root>/test/build/<prefix>-…` (removed afterwards). `[]` when all compile.
+ * Type-checks `snippets` and the type tests `typeTests` (absolute paths, read with their directives
+ * switched off: test/guards/typeTests.ts) in ONE program: the packages' sources are loaded and checked
+ * once for all of them (a program costs about 6 s of CPU before its first snippet). Snippets are written
+ * as modules under `<root>/test/build/<prefix>-…` (removed afterwards).
  *
  * @example
  * ```ts
- * import { compileSnippets } from "./support/compile.js"
+ * import { compile } from "./support/compile.js"
  *
- * const problems = compileSnippets(process.cwd(), "docs-blocks", [{ file: "a.md", line: 1, code: "const x: number = 1" }])
+ * const { problems } = compile(process.cwd(), "docs-blocks", [{ file: "a.md", line: 1, code: "const x: number = 1" }])
  * ```
  */
-export const compileSnippets = (
+export const compile = (
   root: string,
   prefix: string,
-  snippets: ReadonlyArray<Snippet>
-): Array<string> => {
+  snippets: ReadonlyArray<Snippet>,
+  typeTests: ReadonlyArray<string> = [],
+  options: ts.CompilerOptions = snippetOptions
+): Compiled => {
   mkdirSync(join(root, "test/build"), { recursive: true })
   const out = mkdtempSync(join(root, `test/build/${prefix}-`))
   try {
@@ -70,19 +81,49 @@ export const compileSnippets = (
       writeFileSync(name, `${snippet.code}\nexport {}\n`)
       sources.set(name, snippet)
     }
-    const program = ts.createProgram([...sources.keys()], snippetOptions)
-    return ts
-      .getPreEmitDiagnostics(program)
-      .filter((d) => d.file === undefined || sources.has(d.file.fileName))
-      .map((d) => {
-        const snippet = d.file ? sources.get(d.file.fileName) : undefined
-        const where =
-          d.file && d.start !== undefined && snippet
-            ? `${snippet.file}:${snippet.line + 1 + d.file.getLineAndCharacterOfPosition(d.start).line}`
-            : "(global)"
-        return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+    const program = ts.createProgram({
+      rootNames: [...sources.keys(), ...typeTests],
+      options,
+      host: disarmingHost(options, typeTests)
+    })
+    // the snippets' diagnostics only: checking every file of the program would check the packages' bodies too
+    const problems = [
+      ...program.getOptionsDiagnostics(),
+      ...program.getGlobalDiagnostics(),
+      ...[...sources.keys()].flatMap((name) => {
+        const file = program.getSourceFile(name)
+        return file ? [...program.getSyntacticDiagnostics(file), ...program.getSemanticDiagnostics(file)] : []
       })
+    ].map((d) => {
+      const snippet = d.file ? sources.get(d.file.fileName) : undefined
+      const where =
+        d.file && d.start !== undefined && snippet
+          ? `${snippet.file}:${snippet.line + 1 + d.file.getLineAndCharacterOfPosition(d.start).line}`
+          : "(global)"
+      return `${where}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`
+    })
+    return { problems, typeTests: reportOf(program, typeTests) }
   } finally {
     rmSync(out, { recursive: true, force: true })
   }
 }
+
+/**
+ * The compiler's complaints about `snippets` alone, as `file:line: message`; `[]` when all compile.
+ *
+ * @example
+ * ```ts
+ * import { compileSnippets } from "./support/compile.js"
+ *
+ * compileSnippets(process.cwd(), "fixture", [{ file: "a.md", line: 1, code: 'const x: number = "1"' }]) // ["a.md:2: …"]
+ * ```
+ */
+export const compileSnippets = (
+  root: string,
+  prefix: string,
+  snippets: ReadonlyArray<Snippet>,
+  options: ts.CompilerOptions = snippetOptions
+): Array<string> => compile(root, prefix, snippets, [], options).problems
+
+/** Options for fixtures that import nothing: the snippets' without the DOM and Node types (a cheaper program). */
+export const bareOptions: ts.CompilerOptions = { ...snippetOptions, lib: ["lib.es2022.d.ts"], types: [] }

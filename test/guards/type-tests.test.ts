@@ -21,7 +21,7 @@ describe("the type-test harness", () => {
       writeFileSync(
         file,
         [
-          "// @ts-expect-error Type 'string' is not assignable to type 'number'",
+          "// @ts-expect-error TS2322: Type 'string' is not assignable to type 'number'.",
           'export const a: number = "a"',
           "// @ts-expect-error",
           'export const b: number = "b"',
@@ -45,10 +45,10 @@ describe("the type-test harness", () => {
       ])
       const name = file.slice(root.length + 1)
       expect(failures(root, report)).toEqual([
-        `${name}:3: bare @ts-expect-error; write the text it expects (reported: "Type 'string' is not assignable to type 'number'.")`,
-        `${name}:5: expected "is not assignable to type 'boolean'", reported "Type 'string' is not assignable to type 'number'."`,
+        `${name}:3: bare @ts-expect-error; write the text it expects (reported: "TS2322: Type 'string' is not assignable to type 'number'.")`,
+        `${name}:5: expected "is not assignable to type 'boolean'", reported "TS2322: Type 'string' is not assignable to type 'number'."`,
         `${name}:7: line 8 compiles; expected "/Type 'string' is not assignable to type 'numbr'/"`,
-        `${name}:12: Type 'string' is not assignable to type 'number'. (no @ts-expect-error covers it)`
+        `${name}:12: TS2322: Type 'string' is not assignable to type 'number'. (no @ts-expect-error covers it)`
       ])
     } finally {
       rmSync(dir, { recursive: true, force: true })

@@ -4,7 +4,8 @@
  * diagnostic it expects, and the file is compiled with the directives switched off to read what the
  * compiler reports on the line (docs/contributing.md, "Type tests"):
  *
- * - `// @ts-expect-error <text>`: some diagnostic of the next code line contains `<text>`;
+ * - `// @ts-expect-error <text>`: some diagnostic of the next code line contains `<text>` (a diagnostic reads
+ *   as `tsc` prints it, `TS2339: Property 'x' does not exist on type 'Y'.`, so the code may lead the text);
  * - `// @ts-expect-error /<pattern>/`: some diagnostic of that line matches the regular expression;
  * - a directive without text, or with text no diagnostic of its line has, or on a line that compiles, fails.
  *
@@ -36,7 +37,9 @@ export interface Report {
   readonly uncovered: ReadonlyArray<string>
 }
 
-const flatten = (d: ts.Diagnostic) => ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ")
+/** A diagnostic as one line, with its code first as `tsc` prints it: `TS2339: Property 'x' does not exist …`. */
+const flatten = (d: ts.Diagnostic) =>
+  `TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, " ").replace(/\s+/g, " ")}`
 
 /**
  * A compiler host that reads the type tests among `files` with each directive switched off (same length,

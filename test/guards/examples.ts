@@ -33,16 +33,23 @@ export interface Extracted {
 export const commentBlocks = (file: string, text: string): Extracted => {
   const blocks: Array<CommentBlock> = []
   const unfenced: Array<string> = []
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text)
-  const lineOf = (pos: number) => text.slice(0, pos).split("\n").length
-  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    if (token !== ts.SyntaxKind.MultiLineCommentTrivia) continue
-    const comment = scanner.getTokenText()
-    if (!comment.startsWith("/**")) continue
-    const first = lineOf(scanner.getTokenPos())
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true)
+  // comments are trivia before a token: collect the ones before every node (strings and templates hold none)
+  const ranges = new Map<number, ts.CommentRange>()
+  const visit = (node: ts.Node): void => {
+    for (const range of ts.getLeadingCommentRanges(text, node.getFullStart()) ?? [])
+      ranges.set(range.pos, range)
+    ts.forEachChild(node, visit)
+  }
+  visit(source)
+  visit(source.endOfFileToken)
+  for (const range of [...ranges.values()].sort((a, b) => a.pos - b.pos)) {
+    const comment = text.slice(range.pos, range.end)
+    if (range.kind !== ts.SyntaxKind.MultiLineCommentTrivia || !comment.startsWith("/**")) continue
+    const first = source.getLineAndCharacterOfPosition(range.pos).line + 1
     const documents =
       /^\s*export\s+(?:declare\s+)?(?:async\s+)?(?:const|let|function\*?|interface|type|class|enum|namespace)\s+([A-Za-z_$][\w$]*)/.exec(
-        text.slice(scanner.getTextPos())
+        text.slice(range.end)
       )?.[1]
     const lines = comment
       .slice(3, -2)

@@ -97,6 +97,9 @@ export const parseArgs = (argv: ReadonlyArray<string>): Flags | "help" | string 
  *
  * @example
  * ```ts
+ * import { Cli, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
  * Cli.banner(emulator.url, emulator.credentials) // "authctx emulator listening on http://127.0.0.1:3030 …"
  * ```
  */
@@ -131,7 +134,14 @@ export const banner = (url: string, credentials: DemoCredentials): string => {
  *
  * @example
  * ```ts
- * const io: Cli.Io = { out: console.log, err: console.error, exit: process.exit, onSignal: (s, f) => process.once(s, f) }
+ * import { Cli } from "@authctx/emulator"
+ *
+ * const io: Cli.Io = {
+ *   out: (text) => process.stdout.write(text),
+ *   err: (text) => process.stderr.write(text),
+ *   exit: (code) => process.exit(code),
+ *   onSignal: (signal, f) => process.once(signal, f)
+ * }
  * ```
  */
 export interface Io {

@@ -90,7 +90,10 @@ export const redactTokens = (text: string): string =>
  *
  * @example
  * ```ts
- * RequestLog.format(record)
+ * import { RequestLog, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * for (const record of emulator.requests()) console.log(RequestLog.format(record))
  * // "12:00:00.123 GET /api/v3/runs/run_abc 200 runs.retrieve SecretKey tr_dev_1a2b3c4d5e6f 1.2ms"
  * ```
  */

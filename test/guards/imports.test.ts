@@ -12,10 +12,13 @@ import { allImports, boundaries, boundaryViolations, cycles, packages } from "./
 const root = join(dirname(fileURLToPath(import.meta.url)), "../..")
 
 /**
- * Cycles known on main while the redesign lands, each removed from this list by the change that breaks it.
- * `promise.ts` ↔ `AuthHandle.ts`: the handle moves to `@authctx/server` (issue #11).
+ * Cycles known on main while the redesign lands, each removed from this list by the change that breaks it:
+ * - `promise.ts` ↔ `AuthHandle.ts`: the handle moves to `@authctx/server` (issue #11);
+ * - the testkit's `index.ts` re-exports `explicit.ts`, which imports `checkLog` and `runLoad` from `index.ts`:
+ *   they move to a module of their own that both import.
  */
 const knownCycles: ReadonlyArray<ReadonlyArray<string>> = [
+  ["adapters/testkit/src/explicit.ts", "adapters/testkit/src/index.ts"],
   ["packages/client/src/AuthHandle.ts", "packages/client/src/promise.ts"]
 ]
 

@@ -1,7 +1,7 @@
 /**
  * Type tests for every call × credential kind (the route table in docs/research/trigger-wire.md): a call compiles under the kinds it accepts and
- * fails at the run site, naming the endpoint, under the others. Checked by `tsc`, and by
- * test/guards/type-tests.test.ts: every `@ts-expect-error` must stay the error its text names.
+ * fails at the run site, naming the endpoint, under the others. Checked by `tsc`: every
+ * `@ts-expect-error` must stay an error.
  */
 import { Envvars, ManagementClient, Runs, Schedules, Tasks } from "@authctx/client"
 import { Auth, type Capability } from "@authctx/core"
@@ -23,74 +23,84 @@ const withUnknown = <A, E, R>(e: Effect.Effect<A, E, R>) =>
 describe("SecretKey-only calls", () => {
   it("compile with a SecretKey, not with a PAT or an unknown kind", () => {
     Effect.runPromise(withKey(Tasks.trigger("t", {})))
-    // tasks.trigger does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"tasks.trigger", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"tasks.trigger", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Tasks.trigger("t", {})))
-    // nor a credential of unknown kind
-    // @ts-expect-error Type 'NotAccepted<"tasks.trigger", "SecretKey" | "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'KindNotKnown<"tasks.trigger", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withUnknown(Tasks.trigger("t", {})))
 
     Effect.runPromise(withKey(Tasks.batchTrigger("t", [{ payload: 1 }])))
-    // tasks.batchTrigger does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"tasks.batchTrigger", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"tasks.batchTrigger", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Tasks.batchTrigger("t", [{ payload: 1 }])))
+    // @ts-expect-error Type 'KindNotKnown<"tasks.batchTrigger", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Tasks.batchTrigger("t", [{ payload: 1 }])))
 
     Effect.runPromise(withKey(Runs.list({ limit: 10 })))
-    // runs.list (environment) does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"runs.list (environment)", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"runs.list (environment)", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.list({ limit: 10 })))
-    // nor an unknown kind
-    // @ts-expect-error Type 'NotAccepted<"runs.list (environment)", "SecretKey" | "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (environment)", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.list({ limit: 10 })))
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (environment)", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withUnknown(Runs.list()))
 
     Effect.runPromise(withKey(Runs.retrieve("run_1")))
-    // runs.retrieve does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.retrieve("run_1")))
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.retrieve("run_1")))
     Effect.runPromise(withKey(Runs.cancel("run_1")))
-    // runs.cancel does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"runs.cancel", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"runs.cancel", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.cancel("run_1")))
+    // @ts-expect-error Type 'KindNotKnown<"runs.cancel", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.cancel("run_1")))
     Effect.runPromise(withKey(Runs.replay("run_1")))
-    // runs.replay does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"runs.replay", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"runs.replay", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.replay("run_1")))
+    // @ts-expect-error Type 'KindNotKnown<"runs.replay", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.replay("run_1")))
 
     const body = { task: "t", cron: "0 * * * *", deduplicationKey: "k" }
     Effect.runPromise(withKey(Schedules.list()))
-    // schedules.list does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.list", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.list", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.list()))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.list", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.list()))
     Effect.runPromise(withKey(Schedules.create(body)))
-    // schedules.create does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.create", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.create", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.create(body)))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.create", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.create(body)))
     Effect.runPromise(withKey(Schedules.retrieve("s")))
-    // schedules.retrieve does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.retrieve", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.retrieve("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.retrieve("s")))
     Effect.runPromise(withKey(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
-    // schedules.update does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.update", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.update", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.update", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
     Effect.runPromise(withKey(Schedules.activate("s")))
-    // schedules.activate does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.activate", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.activate", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.activate("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.activate", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.activate("s")))
     Effect.runPromise(withKey(Schedules.deactivate("s")))
-    // schedules.deactivate does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.deactivate", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.deactivate", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.deactivate("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.deactivate", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.deactivate("s")))
     Effect.runPromise(withKey(Schedules.del("s")))
-    // schedules.del does not accept a PAT
-    // @ts-expect-error Type 'NotAccepted<"schedules.del", "PersonalAccessToken">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"schedules.del", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.del("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.del", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.del("s")))
   })
 
   it("the leftover requirement names the endpoint and the refused kind", () => {
     const refused = Runs.retrieve("run_1").pipe(Auth.withAuth({ accessToken: pat }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
-      ManagementClient.ManagementClient | Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken">
+      | ManagementClient.ManagementClient
+      | Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
   })
 })
@@ -98,20 +108,22 @@ describe("SecretKey-only calls", () => {
 describe("the PAT-only project route", () => {
   it("requires projectRef, compiles with a PAT only", () => {
     Effect.runPromise(withPat(Runs.list("proj_1", { limit: 10, env: ["prod"] })))
-    // runs.list (project) does not accept a SecretKey
-    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(withKey(Runs.list("proj_1")))
-    // the env filter exists only on the project route
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.list("proj_1")))
     // @ts-expect-error 'env' does not exist in type 'ListRunsParams'
     Runs.list({ env: "prod" })
     const refused = Runs.list("proj_1").pipe(Auth.withAuth({ accessToken: devKey }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
-      ManagementClient.ManagementClient | Capability.NotAccepted<"runs.list (project)", "SecretKey">
+      | ManagementClient.ManagementClient
+      | Capability.NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">
     >()
     Effect.runPromise(withPat(Stream.runCollect(Runs.stream("proj_1"))))
-    // the stream has the route's requirement too
-    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey">' is not assignable to type 'never'
+    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(withKey(Stream.runCollect(Runs.stream("proj_1"))))
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Stream.runCollect(Runs.stream("proj_1"))))
   })
 })
 
@@ -125,8 +137,7 @@ describe("envvars accept both kinds", () => {
       Effect.runPromise(run(Envvars.update("proj_1", "preview", "A", { value: "2" })))
       Effect.runPromise(run(Envvars.del("proj_1", "dev", "A")))
     }
-    // the environment slug is checked
-    // @ts-expect-error Argument of type '"production"' is not assignable to parameter of type 'EnvironmentSlug'.
+    // @ts-expect-error TS2345: Argument of type '"production"' is not assignable to parameter of type
     Envvars.list("proj_1", "production")
   })
 })
@@ -136,8 +147,7 @@ describe("an environment-derived credential", () => {
     Effect.runPromise(
       Envvars.list("p", "dev").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client))
     )
-    // runs.retrieve needs a SecretKey
-    // @ts-expect-error Type 'Requires<"runs.retrieve", "SecretKey">' is not assignable to type 'never'
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(Runs.retrieve("r").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client)))
     Effect.runPromise(
       Runs.retrieve("r").pipe(

@@ -80,10 +80,10 @@ describe("createClient", () => {
     key.run(Runs.retrieve("run_1"))
     patClient.run(Runs.list("proj_1"))
     // runs.retrieve does not accept a PAT
-    // @ts-expect-error Requires<"runs.retrieve", "SecretKey">
+    // @ts-expect-error RequiresKind<"runs.retrieve", "SecretKey">
     patClient.run(Runs.retrieve("run_1"))
     // runs.list (project) does not accept a SecretKey
-    // @ts-expect-error Requires<"runs.list (project)", "PersonalAccessToken">
+    // @ts-expect-error RequiresKind<"runs.list (project)", "PersonalAccessToken">
     key.run(Runs.list("proj_1"))
     expectTypeOf(key.run(Effect.succeed(1))).toEqualTypeOf<Promise<number>>()
   })

@@ -184,7 +184,7 @@ export const layerNode = (options?: ClientOptions): Layer.Layer<ManagementClient
  * ```ts
  * import { ManagementClient } from "@authctx/client"
  *
- * const ClientLive = ManagementClient.layerNode()
+ * const ClientLive = ManagementClient.layerFetch({ retry: false })
  * ```
  */
 export const layerFetch = (options?: ClientOptions): Layer.Layer<ManagementClient> =>

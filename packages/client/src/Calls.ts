@@ -25,9 +25,10 @@ import type { AnyRoute } from "./ManagementClient.js"
  *
  * @example
  * ```ts
- * import { runs } from "@authctx/client/promise"
+ * import { type RequestOptions, runs } from "@authctx/client/promise"
  *
- * const run = await runs.retrieve("run_1234", { signal: AbortSignal.timeout(5_000) })
+ * const options: RequestOptions = { signal: AbortSignal.timeout(5_000) }
+ * const run = await runs.retrieve("run_1234", options)
  * ```
  */
 export interface RequestOptions {

@@ -2,8 +2,9 @@
 // request with a cached parse, making the handle, the adapters' ownership check, entering the scope.
 // Run after a build: `pnpm build && node packages/server/bench/request-cost.mjs` (best of 5 rounds of
 // 200,000 calls each, after a warm-up; nanoseconds per call).
-import { Credential, AuthScope, Auth } from "../../core/dist/index.js"
-import { RequestAuth, AuthHandle } from "../dist/index.js"
+import { Auth, AuthScope, Credential } from "../../core/dist/index.js"
+import { AuthHandle, RequestAuth } from "../dist/index.js"
+
 const N = 200_000
 const time = (label, fn) => {
   for (let i = 0; i < 20_000; i++) fn(i)
@@ -25,7 +26,10 @@ time("AuthHandle.make", () => AuthHandle.make(ctx))
 const handles = new WeakMap()
 const reqs = Array.from({ length: 1024 }, () => ({ auth: undefined }))
 time("ownership: WeakMap set + get + identity check", (i) => {
-  const req = reqs[i & 1023]; const h = {}; req.auth = h; handles.set(req, h)
+  const req = reqs[i & 1023]
+  const h = {}
+  req.auth = h
+  handles.set(req, h)
   return handles.get(req) === req.auth
 })
 time("AuthScope.runWith(ctx, fn) sync", () => AuthScope.runWith(ctx, () => 1))

@@ -3,6 +3,7 @@
  * accept, verify, the failure table (status, challenge, problem) and that no failure ever carries the
  * token; options checked once, at set-up.
  */
+import { inspect } from "node:util"
 import { AuthScope, Credential, InvalidAuthConfig } from "@authctx/core"
 import {
   Bearer,
@@ -40,14 +41,15 @@ const accepted = async <K extends Credential.Kind, Req>(
   return result.right
 }
 
-/** Everything a failure shows: its JSON, message, problem body and challenge. */
+/** Everything a failure shows: its JSON, message, problem body, challenge and inspect output. */
 const shown = (failure: RequestAuthError): string =>
   [
     JSON.stringify(failure),
     failure.message,
     problemBody(failure),
     failure.headers["WWW-Authenticate"],
-    String(failure)
+    String(failure),
+    inspect(failure, { depth: 10 })
   ].join("\n")
 
 const secretOf = (token: string) => token.slice(Credential.safePrefix(token).length)

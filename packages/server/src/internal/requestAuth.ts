@@ -11,6 +11,7 @@ import { defaultHeader, notPrintableAscii, read } from "./bearer.js"
 import { cachedParser } from "./parseCache.js"
 import { defaultRealm, refusal } from "./refusal.js"
 
+/** See `RequestAuth.nodeHeader`. */
 export const nodeHeader =
   (message: NodeHeaders) =>
   (name: string): string | ReadonlyArray<string> | undefined => {
@@ -48,6 +49,7 @@ const kindText = (kind: Credential.Kind): string =>
 
 const acceptedText = (kinds: ReadonlyArray<Credential.Kind>): string => kinds.map(kindText).join(" or ")
 
+/** See `RequestAuth.make`: the options are checked here, once; the authenticator never throws. */
 export const make = <
   K extends Credential.Kind = Credential.Kind,
   Req = unknown,

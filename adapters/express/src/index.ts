@@ -229,6 +229,12 @@ export const authContext = <
       onError(result.left, req, res, next)
       return
     }
+    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
+    const kind = result.right.credential._tag
+    if (req.auth !== undefined && req.auth.kind !== kind) {
+      onError(RequestAuth.kindChanged(authenticate.realm, req.auth.kind, kind), req, res, next)
+      return
+    }
     const handle = Handle.make<Kind>(result.right)
     req.auth = handle
     handles.set(req, handle)

@@ -124,18 +124,11 @@ export const nodeHeader: (
   message: NodeHeaders
 ) => (name: string) => string | ReadonlyArray<string> | undefined = internal.nodeHeader
 
-/** The kinds of credential one `resolve` return type can give (`undefined` gives none). */
-type KindOfInput<I> = I extends string
-  ? Credential.KindOf<I>
-  : I extends Credential.Credential
-    ? I["_tag"]
-    : Credential.Kind
-
 /** The credential kinds a `resolve` returning `R` can produce, statically. */
 export type ResolvedKind<R> = R extends undefined
   ? never
   : R extends Auth.CredentialInput
-    ? KindOfInput<R>
+    ? Exclude<Auth.KindOfInput<R>, Auth.Inherit>
     : R extends Auth.AuthConfig
       ? Exclude<Auth.KindOfConfig<R>, Auth.Inherit>
       : never
@@ -215,3 +208,22 @@ export const make: <
 >(
   options: Options<K, Req, R>
 ) => Authenticator<KindOf<K, R>, Req> = internal.make
+
+/**
+ * The refusal an auth middleware gives when an earlier one on the same request set a handle of another
+ * kind. The handlers after both are typed by both middlewares (the frameworks intersect their types), so
+ * both kinds must hold: a request keeps the kind its first auth middleware gave.
+ *
+ * @example
+ * ```ts
+ * import { Bearer, RequestAuth } from "@authctx/server"
+ *
+ * const refusal = RequestAuth.kindChanged(Bearer.defaultRealm, "SecretKey", "PersonalAccessToken")
+ * refusal.status // 401
+ * ```
+ */
+export const kindChanged: (
+  realm: string,
+  earlier: Credential.Kind,
+  kind: Credential.Kind
+) => RequestAuthError = internal.kindChanged

@@ -42,7 +42,7 @@ describe("the public surface", () => {
       "problemBody",
       "problemContentType"
     ])
-    expect(Object.keys(RequestAuth).sort()).toEqual(["make", "nodeHeader"])
+    expect(Object.keys(RequestAuth).sort()).toEqual(["kindChanged", "make", "nodeHeader"])
     expect(Object.keys(Bearer).sort()).toEqual([
       "challenge",
       "defaultHeader",

@@ -3,6 +3,7 @@
  *
  * @internal
  */
+import { Headers } from "@authctx/api"
 import { Credential } from "@authctx/core"
 import { Either } from "effect"
 import type { RequestAuthError } from "../Errors.js"
@@ -10,7 +11,7 @@ import type { Parser } from "./parseCache.js"
 import { defaultRealm, refusal } from "./refusal.js"
 
 /** The header read for bearer pass-through when none is given. */
-export const defaultHeader = "authorization"
+export const defaultHeader: string = Headers.authorization
 
 /** The longest header value looked at; a longer one is refused as malformed before any parsing. */
 export const maxHeaderLength = 8192
@@ -18,7 +19,8 @@ export const maxHeaderLength = 8192
 export const notPrintableAscii = /[^\u0020-\u007e]/
 
 /** A header name as people write it, for details: `Authorization`, or the configured name as given. */
-const displayName = (header: string): string => (header === defaultHeader ? "Authorization" : header)
+const displayName = (header: string): string =>
+  header === defaultHeader ? `${header.charAt(0).toUpperCase()}${header.slice(1)}` : header
 
 /** See `Bearer.read`; `parse` is the credential parser (`RequestAuth.make` passes its cached one). */
 export const read = (

@@ -49,6 +49,18 @@ const kindText = (kind: Credential.Kind): string =>
 
 const acceptedText = (kinds: ReadonlyArray<Credential.Kind>): string => kinds.map(kindText).join(" or ")
 
+/** See `RequestAuth.kindChanged`. */
+export const kindChanged = (
+  realm: string,
+  earlier: Credential.Kind,
+  kind: Credential.Kind
+): RequestAuthError =>
+  refusal(
+    realm,
+    "unsupported_kind",
+    `An earlier auth middleware on this request gave ${kindText(earlier)}; this one gave ${kindText(kind)}.`
+  )
+
 /** See `RequestAuth.make`: the options are checked here, once; the authenticator never throws. */
 export const make = <
   K extends Credential.Kind = Credential.Kind,
@@ -101,7 +113,7 @@ export const make = <
   // variables — are read and validated once, here. A placeholder credential (never sent anywhere) lets
   // AuthScope build them as it builds every context; being a PAT, it checks the branch (a PAT can send it).
   const placeholder = Credential.PersonalAccessToken.make({ token: Redacted.make("tr_pat_placeholder") })
-  const checked = AuthScope.resolveWith({ accessToken: placeholder, baseURL, previewBranch, devBranch })
+  const checked = AuthScope.makeOverDefault({ accessToken: placeholder, baseURL, previewBranch, devBranch })
   if (Either.isLeft(checked)) throw checked.left
   const defaults: Auth.AuthContext = checked.right
 

@@ -8,9 +8,9 @@ import type { Credential } from "@authctx/core"
 import {
   type AuthHandle,
   authContext,
+  type RequestAuthError,
   type RequestWithAuth,
-  sendProblem,
-  type UnauthorizedError
+  sendProblem
 } from "@authctx/express"
 import express, { type Request } from "express"
 import { describe, expectTypeOf, it } from "vitest"
@@ -97,12 +97,12 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
 })
 
 describe("options", () => {
-  it("verify sees the accepted kind; onError gets an UnauthorizedError", () => {
+  it("verify sees the accepted kind; onError gets an RequestAuthError", () => {
     authContext({
       accept: ["SecretKey"],
       verify: (auth) => auth.credential.environment === "prod",
       onError: (error, _req, res) => {
-        expectTypeOf(error).toEqualTypeOf<UnauthorizedError>()
+        expectTypeOf(error).toEqualTypeOf<RequestAuthError>()
         sendProblem(res, error)
       }
     })

@@ -4,8 +4,14 @@
  * a PAT-only middleware.
  */
 import { Envvars, Runs } from "@authctx/client"
-import type { Credential, RequestAuth } from "@authctx/core"
-import { type AuthEnv, type AuthHandle, authContext, problemResponse } from "@authctx/hono"
+import type { Credential } from "@authctx/core"
+import {
+  type AuthEnv,
+  type AuthHandle,
+  authContext,
+  problemResponse,
+  type RequestAuthError
+} from "@authctx/hono"
 import { type Context, Hono, type MiddlewareHandler } from "hono"
 import { describe, expectTypeOf, it } from "vitest"
 
@@ -108,7 +114,7 @@ describe("options", () => {
   it("onError gets the failure and returns a Response", () => {
     authContext({
       onError: (failure, c) => {
-        expectTypeOf(failure).toEqualTypeOf<RequestAuth.AuthFailure>()
+        expectTypeOf(failure).toEqualTypeOf<RequestAuthError>()
         expectTypeOf(c).toEqualTypeOf<Context>()
         return problemResponse(failure)
       }

@@ -9,8 +9,8 @@ import {
   type AuthHandle,
   type AuthState,
   authContext,
-  sendProblem,
-  type UnauthorizedError
+  type RequestAuthError,
+  sendProblem
 } from "@authctx/koa"
 import Koa, { type Context, type Middleware } from "koa"
 import { describe, expectTypeOf, it } from "vitest"
@@ -83,12 +83,12 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
 })
 
 describe("options", () => {
-  it("verify sees the accepted kind; onError gets an UnauthorizedError and the context", () => {
+  it("verify sees the accepted kind; onError gets an RequestAuthError and the context", () => {
     authContext({
       accept: ["PersonalAccessToken"],
       verify: async (auth) => auth.credential._tag === "PersonalAccessToken",
       onError: (error, ctx) => {
-        expectTypeOf(error).toEqualTypeOf<UnauthorizedError>()
+        expectTypeOf(error).toEqualTypeOf<RequestAuthError>()
         sendProblem(error, ctx)
       }
     })

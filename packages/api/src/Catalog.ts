@@ -1,13 +1,13 @@
 /**
  * The catalog read back from the `HttpApi`: one entry per route, with its group, call name, method, path
- * and capability. Nothing here is written by hand; everything comes from `ManagementApi.api` through
+ * and capability, and its one id. Nothing here is written by hand; everything comes from `ManagementApi.api` through
  * `HttpApi.reflect`, so the client, the emulator and the docs cannot drift from it.
  *
  * @example
  * ```ts
  * import { Catalog } from "@authctx/api"
  *
- * for (const entry of Catalog.entries) console.log(entry.call, entry.method, entry.path, entry.capability.accepts)
+ * for (const entry of Catalog.entries) console.log(entry.id, entry.call, entry.method, entry.path, entry.capability.accepts)
  * const match = Catalog.match("GET", "/api/v3/runs/run_123") // { entry: runs.retrieve, params: { runId: "run_123" } }
  * ```
  */
@@ -15,13 +15,19 @@ import type { Capability, Credential } from "@authctx/core"
 import { HttpApi, type HttpApiEndpoint } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Context, Option } from "effect"
-import { Accepts, api, CallName, PartOf } from "./ManagementApi.js"
+import { Accepts, api, CallName, PartOf, RouteId } from "./ManagementApi.js"
 
 /** One route of the catalog. */
 export interface Entry {
+  /**
+   * The route's one id, `<group>.<name>` (`runs.retrieve`, `runs.listProject`, `tasks.createBatch`): the
+   * name the request log, fault rules, errors and docs use. It equals {@link Entry.call} exactly when the
+   * call has this one route (docs/emulator.md, "Route ids").
+   */
+  readonly id: string
   /** The `HttpApiGroup` name: `tasks`, `runs`, `envvars` or `schedules`. */
   readonly group: string
-  /** The endpoint's name within its group (`retrieve`, `listProject`, …). */
+  /** The endpoint's name within its group (`retrieve`, `listEnvironment`, `listProject`, …). */
   readonly name: string
   /** The SDK call it serves (`runs.list`, `tasks.batchTrigger`, …). */
   readonly call: string
@@ -42,9 +48,10 @@ const collect = (): ReadonlyArray<Entry> => {
   HttpApi.reflect(api, {
     onGroup: () => {},
     onEndpoint: ({ group, endpoint, mergedAnnotations }) => {
-      // reflect types the merged annotations as Context<never>; every endpoint carries both tags (route()).
-      const annotations = mergedAnnotations as Context.Context<Accepts | CallName>
+      // reflect types the merged annotations as Context<never>; every endpoint carries these tags (route()).
+      const annotations = mergedAnnotations as Context.Context<Accepts | CallName | RouteId>
       out.push({
+        id: Context.get(annotations, RouteId),
         group: group.identifier,
         name: endpoint.name,
         call: Context.get(annotations, CallName),
@@ -61,6 +68,32 @@ const collect = (): ReadonlyArray<Entry> => {
 
 /** Every route, in the order of the API. */
 export const entries: ReadonlyArray<Entry> = collect()
+
+/**
+ * The entry with this route id.
+ *
+ * @example
+ * ```ts
+ * Catalog.byId.get("runs.listProject")?.path // "/api/v1/projects/:projectRef/runs"
+ * ```
+ */
+export const byId: ReadonlyMap<string, Entry> = new Map(entries.map((entry) => [entry.id, entry]))
+
+/**
+ * The routes a name selects: the one route with that id, or every route of the call with that name
+ * (`runs.list` → `runs.listEnvironment` and `runs.listProject`); empty when it is neither. A name that is
+ * both an id and a call selects the same single route either way (a test keeps it so).
+ *
+ * @example
+ * ```ts
+ * Catalog.select("tasks.batchTrigger").map((e) => e.id) // ["tasks.createBatch", "tasks.streamBatchItems"]
+ * Catalog.select("runs.listProject").map((e) => e.id) // ["runs.listProject"]
+ * ```
+ */
+export const select = (name: string): ReadonlyArray<Entry> => {
+  const one = byId.get(name)
+  return one !== undefined ? [one] : entries.filter((entry) => entry.call === name)
+}
 
 interface CompiledRoute {
   readonly entry: Entry

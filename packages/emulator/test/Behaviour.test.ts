@@ -637,7 +637,7 @@ describe("the emulator", () => {
   it("answers a handler exception with 500 Internal error and reports it without the request", () => {
     const routes = compile(Catalog.entries, {
       ...handlers,
-      "runs.list": () => {
+      "runs.listEnvironment": () => {
         throw new Error("boom")
       }
     })

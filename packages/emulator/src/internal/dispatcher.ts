@@ -45,7 +45,7 @@ export interface Route extends RouteAuth {
 }
 
 /** The handler key of a catalog entry. */
-export const handlerKey = (entry: Catalog.Entry): string => `${entry.group}.${entry.name}`
+export const handlerKey = (entry: Catalog.Entry): string => entry.id
 
 const decoderOf = (schema: Option.Option<Schema.Schema<unknown, unknown, unknown>>): Decoder | undefined =>
   Option.match(schema, {

@@ -642,7 +642,7 @@ export const handlers: Readonly<Record<string, Handler>> = {
     })
   ),
 
-  "runs.list": define(ManagementApi.runsList, (context, { query }) =>
+  "runs.listEnvironment": define(ManagementApi.runsList, (context, { query }) =>
     withEnvironment(context, (environment) =>
       listRuns(context.state, new Set([environment]), query, context.now)
     )

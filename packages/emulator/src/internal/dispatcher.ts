@@ -3,7 +3,7 @@
  * decoders of the endpoint's own path, query and payload schemas, the encoder of its success schema, its
  * accepted credential kinds (the capability annotation) and its handler. Nothing per route is written here.
  */
-import type { Catalog } from "@authctx/api"
+import type { Catalog, ManagementApi } from "@authctx/api"
 import { HttpApiSchema } from "@effect/platform"
 import { Either, Option, type ParseResult, Schema } from "effect"
 import { MissingHandlers } from "../Errors.js"
@@ -16,9 +16,9 @@ import {
   type RouteAuth,
   resolveScope
 } from "./auth.js"
-import type { Context, Handler, ResponseHeaders } from "./handler.js"
-import { formatIssues, maxContentLength } from "./handlers.js"
 import type { State } from "./model.js"
+import { formatIssues } from "./routes/common.js"
+import type { Context, ResponseHeaders, RouteHandler, Run } from "./routes/handle.js"
 
 type Decoder = (input: unknown) => Either.Either<unknown, ParseResult.ParseError>
 
@@ -28,12 +28,8 @@ type PayloadKind = "Json" | "Uint8Array" | "Text" | "UrlParams"
 /** One compiled route. */
 export interface Route extends RouteAuth {
   readonly entry: Catalog.Entry
-  /** The handler key, `${group}.${name}` (`tasks.createBatch`). */
-  readonly key: string
-  /** The capability name (`runs.retrieve`, `runs.list (project)`), as the request log shows it. */
-  readonly name: string
-  /** The SDK call (`tasks.batchTrigger`, `runs.list`). */
-  readonly call: string
+  /** The route id (`runs.retrieve`, `runs.listProject`, `tasks.createBatch`): the log's, faults' and errors' name. */
+  readonly id: string
   readonly decodePath: Decoder | undefined
   readonly decodeQuery: Decoder | undefined
   readonly payload: { readonly kind: PayloadKind; readonly decode: Decoder } | undefined
@@ -41,11 +37,8 @@ export interface Route extends RouteAuth {
   readonly successStatus: number
   /** The server's body limit on this route (413 after auth), if it has one. */
   readonly maxContentLength: number | undefined
-  readonly handler: Handler
+  readonly handler: Run
 }
-
-/** The handler key of a catalog entry. */
-export const handlerKey = (entry: Catalog.Entry): string => entry.id
 
 const decoderOf = (schema: Option.Option<Schema.Schema<unknown, unknown, unknown>>): Decoder | undefined =>
   Option.match(schema, {
@@ -56,17 +49,19 @@ const decoderOf = (schema: Option.Option<Schema.Schema<unknown, unknown, unknown
 
 /**
  * Compiles every catalog entry. Throws `MissingHandlers` (naming them) when an entry has no handler, so a
- * route added to the catalog cannot be silently unserved.
+ * route added to the catalog cannot be silently unserved even by code that skips the type check.
  */
 export const compile = (
   entries: ReadonlyArray<Catalog.Entry>,
-  handlers: Readonly<Record<string, Handler>>
+  handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler>
 ): ReadonlyMap<Catalog.Entry, Route> => {
-  const missing = entries.map(handlerKey).filter((key) => handlers[key] === undefined)
+  const byId = new Map<string, RouteHandler>()
+  for (const [route, handler] of handlers) byId.set(route.id, handler)
+  const missing = entries.map((entry) => entry.id).filter((id) => !byId.has(id))
   if (missing.length > 0) throw new MissingHandlers({ keys: missing })
   const routes = new Map<Catalog.Entry, Route>()
   for (const entry of entries) {
-    const handler = handlers[handlerKey(entry)]
+    const handler = byId.get(entry.id)
     if (handler === undefined) continue // unreachable: checked above
     const endpoint = entry.endpoint
     const params = entry.path.split("/").filter((segment) => segment.startsWith(":"))
@@ -74,9 +69,7 @@ export const compile = (
     const success = endpoint.successSchema as Schema.Schema<unknown, unknown, never>
     routes.set(entry, {
       entry,
-      key: handlerKey(entry),
-      name: entry.capability.name,
-      call: entry.call,
+      id: entry.id,
       acceptsSecretKey: entry.capability.accepts.includes("SecretKey"),
       acceptsPat: entry.capability.accepts.includes("PersonalAccessToken"),
       hasProjectRef: params.includes(":projectRef"),
@@ -92,8 +85,8 @@ export const compile = (
             },
       encodeSuccess: Schema.encodeUnknownEither(success),
       successStatus: HttpApiSchema.getStatusSuccess(success),
-      maxContentLength: maxContentLength[handlerKey(entry)],
-      handler
+      maxContentLength: handler.maxContentLength,
+      handler: handler.run
     })
   }
   return routes
@@ -181,7 +174,7 @@ const readPayload = (kind: PayloadKind, body: Buffer | undefined): { value: unkn
 /**
  * Answers one request: credential kind (docs/emulator.md, auth rules), path, scope, query and body, handler, success encoding.
  * A handler exception or a value that does not encode becomes a 500 `Internal error` and is reported to
- * `onDefect` (with the route name only: never the request).
+ * `onDefect` (with the route id only: never the request).
  */
 export const dispatch = (
   state: State,
@@ -242,14 +235,14 @@ export const dispatch = (
       return { status: route.successStatus, body: memo.body, headers: result.headers }
     const encoded = route.encodeSuccess(memo === undefined ? result.value : result.build())
     if (Either.isLeft(encoded)) {
-      onDefect(route.name, encoded.left)
+      onDefect(route.id, encoded.left)
       return internalError
     }
     const body = JSON.stringify(encoded.right)
     if (memo !== undefined) memo.body = body
     return { status: route.successStatus, body, headers: result.headers }
   } catch (error) {
-    onDefect(route.name, error)
+    onDefect(route.id, error)
     return internalError
   }
 }

@@ -10,7 +10,7 @@ import { EmulatorStartError } from "../Errors.js"
 import * as RequestLog from "../RequestLog.js"
 import { branchOf, identify } from "./auth.js"
 import { type Answer, dispatch, errorAnswer, type Route } from "./dispatcher.js"
-import type { Fault, RouteNames } from "./faults.js"
+import type { Fault } from "./faults.js"
 import * as Idempotency from "./idempotency.js"
 import type { State } from "./model.js"
 import * as ObjectStore from "./objectStore.js"
@@ -22,7 +22,7 @@ export const maxBodyBytes = 5 * 1024 * 1024
 export interface Config {
   readonly state: State
   readonly routes: ReadonlyMap<Catalog.Entry, Route>
-  readonly takeFault: (route: RouteNames) => Fault | undefined
+  readonly takeFault: (routeId: string) => Fault | undefined
   readonly idempotency: ReturnType<typeof Idempotency.make>
   readonly log: ((line: string) => void) | undefined
 }
@@ -208,7 +208,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         respond(notFound)
         return
       }
-      record.route = route.name
+      record.route = route.id
       const declaredLength = Number(headers["content-length"])
       if (declaredLength > maxBodyBytes) {
         respond(tooLarge, true)
@@ -235,7 +235,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
             onDefect
           )
         } catch (error) {
-          onDefect(route.name, error)
+          onDefect(route.id, error)
           return internalError
         }
       }
@@ -255,7 +255,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         })
       }
 
-      const fault = takeFault(route)
+      const fault = takeFault(route.id)
       const deliver = (answer: Answer | undefined): void => {
         if (answer === undefined) return
         if (fault?.drop === "after") drop()
@@ -271,13 +271,13 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           respond({ status: injected.status, body: injected.body, headers: injected.headers(Date.now()) })
           return
         }
-        const key = Idempotency.honoursRequestKey(route.name) ? idempotencyKey : undefined
+        const key = Idempotency.honoursRequestKey(route.id) ? idempotencyKey : undefined
         if (key === undefined) {
           produce(deliver)
           return
         }
         const token = identity.kind === "none" ? "" : identity.token
-        const claimed = idempotency.claim(Idempotency.keyOf(route.name, method, pathname, token, key))
+        const claimed = idempotency.claim(Idempotency.keyOf(route.id, method, pathname, token, key))
         const proceed = (claim: Idempotency.Claim): void => {
           if ("replay" in claim) {
             record.replayed = true
@@ -305,7 +305,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
             try {
               serve()
             } catch (error) {
-              onDefect(route.name, error)
+              onDefect(route.id, error)
               respond(internalError)
             }
           }, fault.latencyMs)

@@ -5,8 +5,9 @@
  */
 import { Catalog, ManagementApi } from "@authctx/api"
 import { MissingHandlers } from "@authctx/emulator"
+import { Either, Option, Schema } from "effect"
 import { describe, expect, it } from "vitest"
-import { identify } from "../src/internal/auth.js"
+import { cachedIdentify, identify } from "../src/internal/auth.js"
 import { compile, dispatch } from "../src/internal/dispatcher.js"
 import * as Model from "../src/internal/model.js"
 import { handle, type RouteHandler, table } from "../src/internal/routes/handle.js"
@@ -67,5 +68,68 @@ describe("the handler table", () => {
       body: { error: "Internal error" }
     })
     expect(defects.map(([name]) => name)).toEqual(["runs.listEnvironment"])
+  })
+})
+
+describe("the compiled routes", () => {
+  const routes = compile(Catalog.entries, handlers)
+
+  it("check every route's path parameters without Schema, answering as the schema's own decoder does", () => {
+    for (const [entry, route] of routes) {
+      const params = Object.fromEntries(
+        entry.path
+          .split("/")
+          .filter((segment) => segment.startsWith(":"))
+          .map((segment) => [segment.slice(1), segment === ":env" ? "staging" : `x/${segment.slice(2)} y`])
+      )
+      if (route.decodePath === undefined) {
+        expect(Object.keys(params)).toEqual([])
+        continue
+      }
+      expect(route.fastPath).toBe(true)
+      const full = Schema.decodeUnknownEither(
+        entry.endpoint.pathSchema.pipe(Option.getOrThrow) as Schema.Schema<unknown>
+      )
+      expect(route.decodePath(params)).toEqual(full(params))
+      if ("env" in params) {
+        const wrong = { ...params, env: "production" }
+        const fast = route.decodePath(wrong)
+        expect(Either.isLeft(fast)).toBe(true)
+        expect(fast).toEqual(full(wrong))
+      }
+    }
+  })
+
+  it("knows which routes honour the request idempotency key: tasks.trigger only", () => {
+    expect([...routes.values()].filter((route) => route.honoursRequestKey).map((route) => route.id)).toEqual([
+      "tasks.trigger"
+    ])
+  })
+})
+
+describe("cachedIdentify", () => {
+  const world = Model.make(1, { queuedMs: 0, executingMs: 0 })
+  const token = world.projectKeys[0]?.environments.dev.secretKey ?? ""
+
+  it("answers as identify, the same object for the same header of a known token", () => {
+    const cached = cachedIdentify(world.state)
+    const first = cached(`Bearer ${token}`)
+    expect(first).toEqual(identify(world.state, `Bearer ${token}`))
+    expect(cached(`Bearer ${token}`)).toBe(first)
+    expect(cached(`Bearer  ${token} `)).toEqual(identify(world.state, `Bearer  ${token} `))
+    expect(cached(`Bearer  ${token} `)).toMatchObject({ kind: "known", exact: false })
+    expect(cached("Bearer tr_dev_unknownunknownunknown")).toEqual(
+      identify(world.state, "Bearer tr_dev_unknownunknownunknown")
+    )
+    expect(cached(undefined)).toEqual({ kind: "none" })
+  })
+
+  it("answers right past its bound of 4,096 headers (it empties itself and starts again)", () => {
+    const cached = cachedIdentify(world.state)
+    for (let i = 0; i < 10_000; i++) {
+      const header = `Bearer ${token}${" ".repeat(i)}` // the token is trimmed: all known, none exact
+      expect(cached(header)).toMatchObject({ kind: "known", exact: i === 0 })
+    }
+    expect(cached(`Bearer ${token}`)).toMatchObject({ kind: "known", exact: true })
   })
 })

@@ -139,7 +139,10 @@ const decodeSegment = (segment: string): string | undefined => {
   }
 }
 
-const matchRoute = (route: CompiledRoute, parts: ReadonlyArray<string>): Record<string, string> | undefined => {
+const matchRoute = (
+  route: CompiledRoute,
+  parts: ReadonlyArray<string>
+): Record<string, string> | undefined => {
   const params: Record<string, string> = {}
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i] as string

@@ -6,7 +6,8 @@
 //   pnpm build && node packages/emulator/bench/run.mjs [rounds=6] [seconds=3] [connections=32]
 //
 // With BENCH_CALIBRATE=1 the "emulator" is a second bare server: the ratios then show the method's own
-// noise on this machine (they should be near 1).
+// noise on this machine (they should be near 1). With BENCH_CALIBRATE=loaded it is a bare server in a
+// process that has also loaded and started an emulator: what the process alone costs, before any route.
 //
 // It runs the built emulator (dist), as a user's test suite would import it.
 import { fork } from "node:child_process"
@@ -55,7 +56,13 @@ const measure = async (server) => {
 
 const real = await start("emulator")
 const bare = await start("bare", [real.info.body])
-const emulator = process.env.BENCH_CALIBRATE === "1" ? await start("bare", [real.info.body]) : real
+const calibrate = process.env.BENCH_CALIBRATE
+const emulator =
+  calibrate === "1"
+    ? await start("bare", [real.info.body])
+    : calibrate === "loaded"
+      ? await start("bare-loaded", [real.info.body])
+      : real
 const median = (xs) => {
   const s = xs.slice().sort((a, b) => a - b)
   return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2

@@ -32,7 +32,12 @@ if (mode === "emulator") {
   // the growth of one array (a test suite makes far fewer requests).
   setInterval(() => emulator.clearRequests(), 1_000).unref()
   reply({ url: emulator.url, path, headers, body })
-} else if (mode === "bare") {
+} else if (mode === "bare" || mode === "bare-loaded") {
+  if (mode === "bare-loaded") {
+    // the bare server in a process that has also loaded and started an emulator (for calibration)
+    const { startEmulator } = await import("@authctx/emulator")
+    await startEmulator({ seed: 1 })
+  }
   const body = process.argv[3] ?? "{}"
   const length = Buffer.byteLength(body)
   const server = http.createServer({ keepAlive: true }, (_req, res) => {

@@ -46,12 +46,16 @@ const load = (server) =>
   })
 
 const measure = async (server) => {
-  const before = (await ask(server.child, "cpu")).cpu
+  const before = await ask(server.child, "cpu")
   const result = await load(server)
-  const after = (await ask(server.child, "cpu")).cpu
+  const after = await ask(server.child, "cpu")
   // the load generator's 1 s warm-up requests are billed too: count them by rate
-  const warmupRequests = result.requestsPerSecond * 1
-  return { ...result, cpuMicrosPerRequest: (after - before) / (result.requests + warmupRequests) }
+  const requests = result.requests + result.requestsPerSecond * 1
+  return {
+    ...result,
+    cpuMicrosPerRequest: (after.cpu - before.cpu) / requests,
+    gcMicrosPerRequest: ((after.gcMs - before.gcMs) * 1_000) / requests
+  }
 }
 
 const real = await start("emulator")
@@ -84,13 +88,15 @@ try {
       emulatorCpuUs: emulatorResult.cpuMicrosPerRequest,
       cpuRatio: bareResult.cpuMicrosPerRequest / emulatorResult.cpuMicrosPerRequest,
       emulatorP99Ms: emulatorResult.p99Ms,
+      bareGcUs: bareResult.gcMicrosPerRequest,
+      emulatorGcUs: emulatorResult.gcMicrosPerRequest,
       bareP99Ms: bareResult.p99Ms,
       errors: bareResult.errors + emulatorResult.errors,
       non2xx: bareResult.non2xx + emulatorResult.non2xx
     }
     rows.push(row)
     console.log(
-      `round ${round}: bare ${row.bareRps}/s ${row.bareCpuUs.toFixed(1)} µs CPU/req, emulator ${row.emulatorRps}/s ${row.emulatorCpuUs.toFixed(1)} µs CPU/req → ${row.ratio.toFixed(2)}× throughput, ${row.cpuRatio.toFixed(2)}× CPU efficiency (p99 ${row.emulatorP99Ms.toFixed(1)} vs ${row.bareP99Ms.toFixed(1)} ms; errors ${row.errors}, non-2xx ${row.non2xx})`
+      `round ${round}: bare ${row.bareRps}/s ${row.bareCpuUs.toFixed(1)} µs CPU/req, emulator ${row.emulatorRps}/s ${row.emulatorCpuUs.toFixed(1)} µs CPU/req (GC: bare ${row.bareGcUs.toFixed(1)}, emulator ${row.emulatorGcUs.toFixed(1)} µs/req) → ${row.ratio.toFixed(2)}× throughput, ${row.cpuRatio.toFixed(2)}× CPU efficiency (p99 ${row.emulatorP99Ms.toFixed(1)} vs ${row.bareP99Ms.toFixed(1)} ms; errors ${row.errors}, non-2xx ${row.non2xx})`
     )
   }
 } finally {

@@ -1,16 +1,22 @@
 // One server of the emulator bench, in its own process (started by run.mjs): `emulator` starts the
 // built emulator (dist) and prepares one finished run; `bare` answers a fixed body with plain node:http.
 // It reports its URL (and for the emulator the path, headers and body of the measured request) over IPC,
-// then answers `cpu` messages with its own CPU time so far (user + system, microseconds).
+// then answers `cpu` messages with its own CPU time so far (user + system, microseconds) and the time its
+// garbage collections took (milliseconds).
 import * as http from "node:http"
+import { PerformanceObserver } from "node:perf_hooks"
 
 const mode = process.argv[2]
 const reply = (message) => process.send?.(message)
+let gcMs = 0
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration
+}).observe({ entryTypes: ["gc"] })
 
 process.on("message", (message) => {
   if (message === "cpu") {
     const usage = process.cpuUsage()
-    reply({ cpu: usage.user + usage.system })
+    reply({ cpu: usage.user + usage.system, gcMs })
   } else if (message === "stop") process.exit(0)
 })
 

@@ -184,6 +184,14 @@ describe("which requests a rule hits", () => {
     expect(inject("runs.list (project)")).toThrow(/the route id is runs\.listProject/)
     expect(inject("runs.list (environment)")).toThrow(/the route id is runs\.listEnvironment/)
     expect(inject("runs.lst")).toThrow(/neither a route id nor a call name/)
+    // a token pasted where the route goes is not repeated in the message
+    expect(() => inject(key)()).toThrow(InvalidFaultRule)
+    try {
+      inject(key)()
+    } catch (error) {
+      expect(String(error)).not.toContain(key)
+      expect(String(error)).toContain("tr_dev_…")
+    }
     // a typo is a compile error
     // @ts-expect-error "runs.lst" is not a route id or a call name
     expect(() => emulator.faults.inject({ route: "runs.lst" })).toThrow(InvalidFaultRule)

@@ -5,6 +5,7 @@
  */
 import { Catalog, type ManagementApi } from "@authctx/api"
 import { InvalidFaultRule } from "../Errors.js"
+import { redactTokens } from "../RequestLog.js"
 import type * as Random from "./random.js"
 
 /**
@@ -109,7 +110,7 @@ const selected = (route: string): ReadonlySet<string> | string => {
     call !== null
       ? `; the route id is ${call[2] === "project" ? "runs.listProject" : "runs.listEnvironment"}`
       : "; use a route id (Catalog.entries[i].id) or a call name"
-  return `route "${route}" is neither a route id nor a call name${hint}`
+  return `route "${redactTokens(route)}" is neither a route id nor a call name${hint}`
 }
 
 const check = (rule: FaultRule): ReadonlySet<string> | undefined => {

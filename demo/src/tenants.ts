@@ -2,11 +2,11 @@
  * The demo's tenants: ~40 tenant ids of a multi-tenant backend, each mapped (the way a real backend maps
  * its customers) onto one of the emulator's demo credentials — both projects' SecretKeys and scoped keys of
  * every environment, and the users' PATs. Each tenant owns one environment variable whose name says whose it
- * is, so every emulator request a handler makes for a tenant names that tenant in its path. The mapping and
- * the variables are the adapter suites' own (`@authctx/adapter-testkit`): the demo shows what they test.
+ * is, so every emulator request a handler makes for a tenant names that tenant in its path. The tenant, the
+ * mapping and the variables are the adapter suites' own (`@authctx/adapter-testkit`): the demo shows what
+ * they test.
  */
 import * as Testkit from "@authctx/adapter-testkit"
-import { Credential } from "@authctx/core"
 import type { Emulator } from "@authctx/emulator"
 
 /** An environment slug of the envvars routes. */
@@ -16,16 +16,10 @@ export type Slug = Testkit.Slug
 export const previewBranch = Testkit.previewBranch
 
 /** What kind of demo credential a tenant is mapped to, in words. */
-export type KeyKind = "secret key" | "scoped key" | "PAT"
+export type KeyKind = Testkit.KeyKind
 
-/**
- * One tenant of the demo backend: the testkit's tenant (`id` is what the demo's routes take, `/t/:tenant/…`
- * or `x-tenant`; `token` is never printed except in `--serve` curl lines), with names for the screen.
- */
-export interface Tenant extends Testkit.Tenant {
-  readonly projectName: string
-  readonly keyKind: KeyKind
-}
+/** One tenant of the demo backend: the testkit's tenant, the one the adapter suites use. */
+export type Tenant = Testkit.Tenant
 
 /** The tenants, by id and by variable name. */
 export interface Tenants {
@@ -36,22 +30,10 @@ export interface Tenants {
   readonly credentials: number
 }
 
-const keyKindOf = (token: string): KeyKind => {
-  const credential = Credential.unsafeParse(token)
-  if (credential._tag === "PersonalAccessToken") return "PAT"
-  return credential.scoped ? "scoped key" : "secret key"
-}
-
 /** Maps `count` tenants round-robin onto the emulator's credentials and creates their variables. */
 export const startTenants = async (emulator: Emulator, count: number): Promise<Tenants> => {
-  const base = Testkit.tenantsOn(emulator, count)
-  await Testkit.seedTenants(emulator, base)
-  const names = new Map(emulator.credentials.projects.map((p) => [p.ref, p.name]))
-  const all: ReadonlyArray<Tenant> = base.map((tenant) => ({
-    ...tenant,
-    projectName: names.get(tenant.projectRef) ?? tenant.projectRef,
-    keyKind: keyKindOf(tenant.token)
-  }))
+  const all = Testkit.tenantsOn(emulator, count)
+  await Testkit.seedTenants(emulator, all)
   return {
     all,
     byId: new Map(all.map((t) => [t.id, t])),

@@ -1,144 +1,104 @@
 /**
  * One server of the adapter benchmark, in a process of its own (so that no measurement inherits another's
- * JIT state or async hooks): `node adapters-server.mjs <express|koa|hono> <bare|noop|scope|adapter|bearerAuth>`.
- * It serves `GET /hello` on a free loopback port, prints `{"port":…}` on one line, and stops on SIGTERM
- * or when its stdin closes (its parent ended).
- * It runs the built packages (`dist/`), plain JavaScript, as an app in production would.
+ * JIT state or async hooks, and the load generator's CPU is not the server's):
+ * `node adapters-server.mjs <express|koa|hono> <variant>`. It serves `GET /hello` on a free loopback port,
+ * prints `{"port":…}` on one line, answers `cpu` on stdin with its CPU µs so far, and stops on SIGTERM or
+ * when its stdin closes (its parent ended). It runs the built packages (`dist/`), as an app in production
+ * would. Variants (every handler builds the same small JSON body):
+ *
+ * - `bare`: the framework alone;
+ * - `als`: the framework's own AsyncLocalStorage mechanism, the handler reading the store: Hono's
+ *   `contextStorage()` + `getContext()`, Koa 3's `new Koa({ asyncLocalStorage: true })` +
+ *   `app.currentContext`, and for Express (which has none) a middleware `als.run(store, next)`;
+ * - `adapter`: `authContext({ accept: ["SecretKey"] })`, bearer pass-through (every request carries the
+ *   same valid SecretKey, sent by adapters.ts; the adapter only validates it), the handler reading the kind;
+ * - `resolve`: `authContext({ resolve, accept })` over 50 tenants, the tenant named by `x-tenant`;
+ * - `explicit`: `authContext({ accept, ambient: false })`: the explicit-handle mode, no async context.
  */
+import { AsyncLocalStorage } from "node:async_hooks"
 import { createServer } from "node:http"
-import { Auth, AuthScope } from "@authctx/core"
 import { authContext as expressAuth } from "@authctx/express"
 import { authContext as honoAuth } from "@authctx/hono"
 import { authContext as koaAuth } from "@authctx/koa"
 import { createAdaptorServer } from "@hono/node-server"
-import { Either } from "effect"
 import express from "express"
 import { Hono } from "hono"
-import { bearerAuth } from "hono/bearer-auth"
+import { contextStorage, getContext } from "hono/context-storage"
 import Koa from "koa"
 
-/** The token every request carries; the adapter only validates it (nothing calls the management API). */
-const key = "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4Ab6Ef0Gh"
+/** 50 tenants' keys (valid shapes, distinct), for `resolve`; `x-tenant: tNN` names one. */
+const tenants = new Map(
+  Array.from({ length: 50 }, (_, i) => [
+    `t${String(i).padStart(2, "0")}`,
+    `tr_dev_tenant${String(i).padStart(2, "0")}Xw3Rk9Lm2Np5Bv8Cx`
+  ])
+)
+const resolveExpress = (req) => tenants.get(req.get("x-tenant") ?? "")
+const resolveKoa = (ctx) => tenants.get(ctx.get("x-tenant"))
+const resolveHono = (c) => tenants.get(c.req.header("x-tenant") ?? "")
+const accept = ["SecretKey"]
 /** Every handler does the same work: one small JSON body built per request. */
 const body = (kind) => JSON.stringify({ ok: true, kind })
-/** For the `scope` variant: only `AuthScope.runWith` around the handler, with a context built once. */
-const context = Either.getOrThrow(Auth.make({ accessToken: key }))
 const json = { "content-type": "application/json" }
+
+const expressApp = (middleware, read) => {
+  const app = express()
+  const send = (req, res) => {
+    res.type("application/json").send(body(read(req)))
+  }
+  if (middleware === undefined) app.get("/hello", send)
+  else app.get("/hello", middleware, send)
+  return createServer(app)
+}
+const expressAls = new AsyncLocalStorage()
+
+const koaApp = (app, middleware, read) => {
+  if (middleware !== undefined) app.use(middleware)
+  app.use((ctx) => {
+    if (ctx.path !== "/hello") return
+    ctx.type = "application/json"
+    ctx.body = body(read(ctx, app))
+  })
+  return createServer(app.callback())
+}
+
+const honoApp = (middleware, read) => {
+  const handler = (c) => c.body(body(read(c)), 200, json)
+  const app =
+    middleware === undefined
+      ? new Hono().get("/hello", handler)
+      : new Hono().get("/hello", middleware, handler)
+  return createAdaptorServer({ fetch: app.fetch })
+}
 
 const servers = {
   express: {
-    bare: () => {
-      const app = express()
-      app.get("/hello", (_req, res) => {
-        res.type("application/json").send(body("none"))
-      })
-      return createServer(app)
-    },
-    noop: () => {
-      const app = express()
-      app.get(
-        "/hello",
-        async (_req, _res, next) => next(),
-        (_req, res) => {
-          res.type("application/json").send(body("none"))
-        }
-      )
-      return createServer(app)
-    },
-    scope: () => {
-      const app = express()
-      app.get(
-        "/hello",
-        (_req, _res, next) => AuthScope.runWith(context, () => next()),
-        (_req, res) => {
-          res.type("application/json").send(body("none"))
-        }
-      )
-      return createServer(app)
-    },
-    adapter: () => {
-      const app = express()
-      app.get("/hello", expressAuth({ accept: ["SecretKey"] }), (req, res) => {
-        res.type("application/json").send(body(req.auth?.kind))
-      })
-      return createServer(app)
-    }
+    bare: () => expressApp(undefined, () => "none"),
+    als: () =>
+      expressApp(
+        (req, _res, next) => expressAls.run({ req }, next),
+        () => (expressAls.getStore()?.req === undefined ? "none" : "als")
+      ),
+    adapter: () => expressApp(expressAuth({ accept }), (req) => req.auth?.kind),
+    resolve: () => expressApp(expressAuth({ accept, resolve: resolveExpress }), (req) => req.auth?.kind),
+    explicit: () => expressApp(expressAuth({ accept, ambient: false }), (req) => req.auth?.kind)
   },
   koa: {
-    bare: () => {
-      const app = new Koa()
-      app.use((ctx) => {
-        if (ctx.path !== "/hello") return
-        ctx.type = "application/json"
-        ctx.body = body("none")
-      })
-      return createServer(app.callback())
-    },
-    noop: () => {
-      const app = new Koa()
-      app.use(async (_ctx, next) => next())
-      app.use((ctx) => {
-        if (ctx.path !== "/hello") return
-        ctx.type = "application/json"
-        ctx.body = body("none")
-      })
-      return createServer(app.callback())
-    },
-    scope: () => {
-      const app = new Koa()
-      app.use((_ctx, next) => AuthScope.runWith(context, () => next()))
-      app.use((ctx) => {
-        if (ctx.path !== "/hello") return
-        ctx.type = "application/json"
-        ctx.body = body("none")
-      })
-      return createServer(app.callback())
-    },
-    adapter: () => {
-      const app = new Koa().use(koaAuth({ accept: ["SecretKey"] }))
-      app.use((ctx) => {
-        if (ctx.path !== "/hello") return
-        ctx.type = "application/json"
-        ctx.body = body(ctx.state.auth.kind)
-      })
-      return createServer(app.callback())
-    }
+    bare: () => koaApp(new Koa(), undefined, () => "none"),
+    als: () =>
+      koaApp(new Koa({ asyncLocalStorage: true }), undefined, (_ctx, app) =>
+        app.currentContext === undefined ? "none" : "als"
+      ),
+    adapter: () => koaApp(new Koa(), koaAuth({ accept }), (ctx) => ctx.state.auth.kind),
+    resolve: () => koaApp(new Koa(), koaAuth({ accept, resolve: resolveKoa }), (ctx) => ctx.state.auth.kind),
+    explicit: () => koaApp(new Koa(), koaAuth({ accept, ambient: false }), (ctx) => ctx.state.auth.kind)
   },
   hono: {
-    bare: () =>
-      createAdaptorServer({ fetch: new Hono().get("/hello", (c) => c.body(body("none"), 200, json)).fetch }),
-    noop: () =>
-      createAdaptorServer({
-        fetch: new Hono().get(
-          "/hello",
-          async (_c, next) => {
-            await next()
-          },
-          (c) => c.body(body("none"), 200, json)
-        ).fetch
-      }),
-    scope: () =>
-      createAdaptorServer({
-        fetch: new Hono().get(
-          "/hello",
-          async (_c, next) => {
-            await AuthScope.runWith(context, () => next())
-          },
-          (c) => c.body(body("none"), 200, json)
-        ).fetch
-      }),
-    adapter: () =>
-      createAdaptorServer({
-        fetch: new Hono().get("/hello", honoAuth({ accept: ["SecretKey"] }), (c) =>
-          c.body(body(c.get("auth").kind), 200, json)
-        ).fetch
-      }),
-    bearerAuth: () =>
-      createAdaptorServer({
-        fetch: new Hono().get("/hello", bearerAuth({ token: key }), (c) =>
-          c.body(body("SecretKey"), 200, json)
-        ).fetch
-      })
+    bare: () => honoApp(undefined, () => "none"),
+    als: () => honoApp(contextStorage(), () => (getContext() === undefined ? "none" : "als")),
+    adapter: () => honoApp(honoAuth({ accept }), (c) => c.get("auth").kind),
+    resolve: () => honoApp(honoAuth({ accept, resolve: resolveHono }), (c) => c.get("auth").kind),
+    explicit: () => honoApp(honoAuth({ accept, ambient: false }), (c) => c.get("auth").kind)
   }
 }
 
@@ -157,6 +117,13 @@ const stop = () => {
   server.closeAllConnections()
 }
 process.on("SIGTERM", stop)
+process.stdin.setEncoding("utf8")
+process.stdin.on("data", (chunk) => {
+  for (const question of chunk.split("\n")) {
+    if (question !== "cpu") continue
+    const used = process.cpuUsage()
+    process.stdout.write(`${JSON.stringify({ cpuUs: used.user + used.system })}\n`)
+  }
+})
 // The benchmark holds our stdin open; when it ends (even killed), stdin ends and so do we.
 process.stdin.on("end", stop)
-process.stdin.resume()

@@ -1,38 +1,63 @@
 /**
- * The adapters' overhead: requests per second on the same route with `authContext()` (bearer pass-through
- * of a valid SecretKey, the handler reading `auth.kind`), without it, and behind a no-op async middleware
- * (the framework's own cost of one middleware), per framework (Express 5, Koa 3, Hono 4 on
- * @hono/node-server), and Hono's adapter against Hono's own `bearerAuth` (a fixed token).
+ * The adapters' cost, each server in a child process of its own (`adapters-server.mjs`, on the built
+ * `dist/`) and autocannon in this process at 64 keep-alive connections: `authContext()` (bearer
+ * pass-through; with a `resolve` over 50 tenants; and the explicit-handle mode `ambient: false`) against
+ * the bare framework and against the framework's own AsyncLocalStorage mechanism (Hono `contextStorage()`,
+ * Koa 3 `asyncLocalStorage: true`, an `als.run(store, next)` middleware for Express, which has none).
  *
- * Each server runs in a process of its own (`adapters-server.mjs`, on the built `dist/` of the packages,
- * which this builds first with `tsc -b tsconfig.build.json`): in one process, whichever server runs first
- * keeps monomorphic JIT state and async hooks off, and later ones look up to 40% slower whatever they
- * are. autocannon runs here, in-process. No timing is asserted anywhere.
+ * Per framework its five servers are started together, warmed up, then measured in rounds (the order
+ * reversed every other round); each ratio is taken per round between windows of the same round, and
+ * reported as the median with the lowest and highest round. The server's own CPU per request (its
+ * `process.cpuUsage()`, asked before and after each window) is recorded too: unlike req/s it does not
+ * drop when other processes take the CPU. The whole benchmark runs once per Node binary given (this
+ * process's Node, and Node 24, where AsyncLocalStorage no longer runs on promise hooks). No timing is
+ * asserted anywhere.
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process"
-import { createRequire } from "node:module"
-import * as os from "node:os"
-import { dirname, join } from "node:path"
-import { createInterface } from "node:readline"
-import { fileURLToPath } from "node:url"
 import autocannon from "autocannon"
+import { build, type Child, type Spread, spreadOf, startChild } from "./child.js"
+import { machine } from "./client.js"
 import { type Measurement, toMeasurement } from "./emulator.js"
 
-const here = dirname(fileURLToPath(import.meta.url))
-const root = join(here, "..", "..")
+/** The frameworks and the servers of each (see `adapters-server.mjs`). */
+export const frameworks = ["express", "koa", "hono"] as const
+export type Framework = (typeof frameworks)[number]
+export const variants = ["bare", "als", "adapter", "resolve", "explicit"] as const
+export type Variant = (typeof variants)[number]
 
-/** A framework with and without the adapter. */
+/** One server's numbers: req/s averaged over the rounds, and its CPU per request. */
+export interface ServerResult extends Measurement {
+  /** The server process's CPU (user + system) per request, µs, over all its windows. */
+  readonly cpuUsPerRequest: number
+}
+
+/** The ratios of one framework, per round: median, lowest, highest. */
+export interface Ratios {
+  /** `authContext()` (bearer) ÷ bare. */
+  readonly adapterVsBare: Spread
+  /** `authContext()` (bearer) ÷ the framework's own ALS. */
+  readonly adapterVsAls: Spread
+  /** `authContext({ resolve })` over 50 tenants ÷ bare. */
+  readonly resolveVsBare: Spread
+  /** `authContext({ resolve })` ÷ the framework's own ALS. */
+  readonly resolveVsAls: Spread
+  /** `authContext({ ambient: false })` ÷ bare. */
+  readonly explicitVsBare: Spread
+  /** The framework's own ALS ÷ bare: what async context costs at all. */
+  readonly alsVsBare: Spread
+}
+
+/** One framework on one Node. */
 export interface FrameworkResult {
-  readonly bare: Measurement
-  /** The same route behind a no-op async middleware: the framework's own cost of one middleware. */
-  readonly noop: Measurement
-  /** Behind a middleware that only runs the rest inside `AuthScope.runWith`: AsyncLocalStorage's cost. */
-  readonly scope: Measurement
-  readonly adapter: Measurement
-  /** adapter req/s ÷ bare req/s (target ≥ 0.9). */
-  readonly ratio: number
-  /** adapter req/s ÷ no-op middleware req/s: the adapter's own cost. */
-  readonly ratioVsNoop: number
+  readonly servers: Record<Variant, ServerResult>
+  readonly ratios: Ratios
+}
+
+/** One run of the benchmark, on one Node binary. */
+export interface NodeRun {
+  readonly node: string
+  readonly express: FrameworkResult
+  readonly koa: FrameworkResult
+  readonly hono: FrameworkResult
 }
 
 /** The benchmark's result. */
@@ -41,178 +66,151 @@ export interface AdapterBenchResult {
   readonly route: string
   readonly connections: number
   readonly durationSeconds: number
-  /** Each server's best of this many interleaved rounds. */
   readonly rounds: number
-  readonly express: FrameworkResult
-  readonly koa: FrameworkResult
-  readonly hono: FrameworkResult & {
-    /** Hono's `bearerAuth({ token })` on the same route. */
-    readonly bearerAuth: Measurement
-    /** adapter req/s ÷ bearerAuth req/s. */
-    readonly adapterVsBearerAuth: number
-  }
-  readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string }
+  readonly runs: ReadonlyArray<NodeRun>
+  readonly machine: ReturnType<typeof machine>
   readonly at: string
 }
 
-/** A valid SecretKey: the adapter only validates it (nothing calls the management API here). */
-const key = "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4Ab6Ef0Gh"
+/** The load: one `Authorization` (a valid SecretKey) and `x-tenant` cycling over 50 tenants. */
+const requests = Array.from({ length: 50 }, (_, i) => ({
+  method: "GET" as const,
+  path: "/hello",
+  headers: {
+    authorization: "Bearer tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4Ab6Ef0Gh",
+    "x-tenant": `t${String(i).padStart(2, "0")}`
+  }
+}))
 
-type Framework = "express" | "koa" | "hono"
-type Variant = "bare" | "noop" | "scope" | "adapter" | "bearerAuth"
+interface Taken {
+  readonly m: Measurement
+  readonly cpuUs: number
+}
 
-/** Starts one server process and resolves with its port. */
-const startServer = (
-  framework: Framework,
-  variant: Variant
-): Promise<{ child: ChildProcess; port: number }> =>
-  new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(here, "adapters-server.mjs"), framework, variant], {
-      cwd: here,
-      // The child stops when its stdin closes: when this process ends, however it ends.
-      stdio: ["pipe", "pipe", "inherit"]
-    })
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL")
-      reject(new Error(`${framework} ${variant} did not start`))
-    }, 30_000)
-    child.once("exit", (code) => {
-      clearTimeout(timer)
-      reject(new Error(`${framework} ${variant} exited with ${code}`))
-    })
-    if (child.stdout === null) return reject(new Error("no stdout"))
-    createInterface({ input: child.stdout }).once("line", (line) => {
-      clearTimeout(timer)
-      const { port } = JSON.parse(line) as { port: number }
-      resolve({ child, port })
-    })
-  })
-
-const stopServer = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    const timer = setTimeout(() => child.kill("SIGKILL"), 5_000)
-    child.removeAllListeners("exit")
-    child.once("exit", () => {
-      clearTimeout(timer)
-      resolve()
-    })
-    child.kill("SIGTERM")
-  })
-
-const measure = async (
-  framework: Framework,
-  variant: Variant,
+const load = async (
+  server: Child<{ port: number }>,
   connections: number,
   duration: number
-): Promise<Measurement> => {
-  const { child, port } = await startServer(framework, variant)
+): Promise<Taken> => {
+  const before = await server.ask<{ cpuUs: number }>("cpu")
+  const result = await autocannon({
+    url: `http://127.0.0.1:${server.ready.port}`,
+    requests,
+    connections,
+    duration
+  })
+  const after = await server.ask<{ cpuUs: number }>("cpu")
+  return { m: toMeasurement(result), cpuUs: after.cpuUs - before.cpuUs }
+}
+
+const frameworkRun = async (
+  framework: Framework,
+  execPath: string,
+  options: { readonly connections: number; readonly durationSeconds: number; readonly rounds: number }
+): Promise<FrameworkResult> => {
+  const children = new Map<Variant, Child<{ port: number }>>()
   try {
-    const url = `http://127.0.0.1:${port}/hello`
-    const headers = { authorization: `Bearer ${key}` }
-    // A short warm-up (JIT, connection set-up), then the measurement.
-    await autocannon({ url, headers, connections, duration: 1 })
-    return toMeasurement(await autocannon({ url, headers, connections, duration }))
+    const started = await Promise.all(
+      variants.map((v) => startChild<{ port: number }>("adapters-server.mjs", [framework, v], execPath))
+    )
+    for (const [i, v] of variants.entries()) {
+      const c = started[i]
+      if (c !== undefined) children.set(v, c)
+    }
+    const child = (v: Variant) => {
+      const c = children.get(v)
+      if (c === undefined) throw new Error(`no ${framework} ${v} server`)
+      return c
+    }
+    for (const v of variants) await load(child(v), options.connections, 1)
+    const taken = new Map<Variant, Array<Taken>>(variants.map((v) => [v, []]))
+    for (let r = 0; r < options.rounds; r++) {
+      for (const v of r % 2 === 0 ? variants : [...variants].reverse())
+        taken.get(v)?.push(await load(child(v), options.connections, options.durationSeconds))
+    }
+    const of = (v: Variant) => taken.get(v) ?? []
+    const servers = {} as Record<Variant, ServerResult>
+    for (const v of variants) {
+      const ts = of(v)
+      const sum = (f: (t: Taken) => number) => ts.reduce((a, t) => a + f(t), 0)
+      const mid = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)[
+        Math.floor(ts.length / 2)
+      ]
+      servers[v] = {
+        requestsPerSecond: Math.round(sum((t) => t.m.requestsPerSecond) / ts.length),
+        p50Ms: mid?.m.p50Ms ?? Number.NaN,
+        p99Ms: mid?.m.p99Ms ?? Number.NaN,
+        requests: sum((t) => t.m.requests),
+        errors: sum((t) => t.m.errors),
+        timeouts: sum((t) => t.m.timeouts),
+        non2xx: sum((t) => t.m.non2xx),
+        cpuUsPerRequest:
+          Math.round(
+            (sum((t) => t.cpuUs) /
+              Math.max(
+                1,
+                sum((t) => t.m.requests)
+              )) *
+              10
+          ) / 10
+      }
+    }
+    const ratio = (a: Variant, b: Variant): Spread =>
+      spreadOf(of(a).map((t, i) => t.m.requestsPerSecond / (of(b)[i]?.m.requestsPerSecond ?? Number.NaN)))
+    return {
+      servers,
+      ratios: {
+        adapterVsBare: ratio("adapter", "bare"),
+        adapterVsAls: ratio("adapter", "als"),
+        resolveVsBare: ratio("resolve", "bare"),
+        resolveVsAls: ratio("resolve", "als"),
+        explicitVsBare: ratio("explicit", "bare"),
+        alsVsBare: ratio("als", "bare")
+      }
+    }
   } finally {
-    await stopServer(child)
+    for (const c of children.values()) await c.stop()
   }
 }
 
-/** Builds the packages' `dist/` (incremental: quick when nothing changed). */
-const build = (): void => {
-  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc")
-  execFileSync(process.execPath, [tsc, "-b", "tsconfig.build.json"], { cwd: root, stdio: "inherit" })
+/** The version a Node binary reports. */
+const versionOf = async (execPath: string): Promise<string> => {
+  const { execFileSync } = await import("node:child_process")
+  return execFileSync(execPath, ["-p", "process.version"], { encoding: "utf8" }).trim()
 }
-
-const ratio = (a: Measurement, b: Measurement): number =>
-  Math.round((a.requestsPerSecond / b.requestsPerSecond) * 100) / 100
-
-const plan: ReadonlyArray<readonly [Framework, Variant]> = [
-  ["express", "bare"],
-  ["express", "noop"],
-  ["express", "scope"],
-  ["express", "adapter"],
-  ["koa", "bare"],
-  ["koa", "noop"],
-  ["koa", "scope"],
-  ["koa", "adapter"],
-  ["hono", "bare"],
-  ["hono", "noop"],
-  ["hono", "scope"],
-  ["hono", "adapter"],
-  ["hono", "bearerAuth"]
-]
 
 /**
- * Runs the benchmark and returns the numbers; prints nothing. Each server is measured `rounds` times,
- * interleaved with the others, and its best round is kept: on a shared machine the other rounds measure
- * the neighbours. About 5 s per measurement (warm-up and process start included).
+ * Runs the benchmark once per Node binary in `nodes` (default: this process's Node) and returns the
+ * numbers; prints nothing. About (5 + rounds × 5 × durationSeconds) s per framework and Node.
  */
 export const runAdapterBench = async (
-  options: { readonly connections?: number; readonly durationSeconds?: number; readonly rounds?: number } = {}
+  options: {
+    readonly nodes?: ReadonlyArray<string>
+    readonly connections?: number
+    readonly durationSeconds?: number
+    readonly rounds?: number
+  } = {}
 ): Promise<AdapterBenchResult> => {
-  const connections = options.connections ?? 64
-  const durationSeconds = options.durationSeconds ?? 3
-  const rounds = options.rounds ?? 3
+  const sizes = {
+    connections: options.connections ?? 64,
+    durationSeconds: options.durationSeconds ?? 1.5,
+    rounds: options.rounds ?? 3
+  }
   build()
-  const best = new Map<string, Measurement>()
-  for (let round = 0; round < rounds; round++) {
-    for (const [framework, variant] of plan) {
-      const m = await measure(framework, variant, connections, durationSeconds)
-      const name = `${framework} ${variant}`
-      const previous = best.get(name)
-      if (previous === undefined || m.requestsPerSecond > previous.requestsPerSecond) best.set(name, m)
-    }
+  const runs: Array<NodeRun> = []
+  for (const execPath of options.nodes ?? [process.execPath]) {
+    const node = await versionOf(execPath)
+    const express = await frameworkRun("express", execPath, sizes)
+    const koa = await frameworkRun("koa", execPath, sizes)
+    const hono = await frameworkRun("hono", execPath, sizes)
+    runs.push({ node, express, koa, hono })
   }
-  const get = (framework: Framework, variant: Variant): Measurement => {
-    const m = best.get(`${framework} ${variant}`)
-    if (m === undefined) throw new Error(`no measurement of ${framework} ${variant}`)
-    return m
-  }
-  const expressBareM = get("express", "bare")
-  const expressNoopM = get("express", "noop")
-  const expressAdapterM = get("express", "adapter")
-  const koaBareM = get("koa", "bare")
-  const koaNoopM = get("koa", "noop")
-  const koaAdapterM = get("koa", "adapter")
-  const honoBareM = get("hono", "bare")
-  const honoNoopM = get("hono", "noop")
-  const honoAdapterM = get("hono", "adapter")
-  const honoBearerM = get("hono", "bearerAuth")
-
   return {
-    name: "adapters: authContext() vs the bare framework, one process per server",
-    route: "GET /hello with Authorization: Bearer <SecretKey>, JSON answer",
-    connections,
-    durationSeconds,
-    rounds,
-    express: {
-      bare: expressBareM,
-      noop: expressNoopM,
-      scope: get("express", "scope"),
-      adapter: expressAdapterM,
-      ratio: ratio(expressAdapterM, expressBareM),
-      ratioVsNoop: ratio(expressAdapterM, expressNoopM)
-    },
-    koa: {
-      bare: koaBareM,
-      noop: koaNoopM,
-      scope: get("koa", "scope"),
-      adapter: koaAdapterM,
-      ratio: ratio(koaAdapterM, koaBareM),
-      ratioVsNoop: ratio(koaAdapterM, koaNoopM)
-    },
-    hono: {
-      bare: honoBareM,
-      noop: honoNoopM,
-      scope: get("hono", "scope"),
-      adapter: honoAdapterM,
-      ratio: ratio(honoAdapterM, honoBareM),
-      ratioVsNoop: ratio(honoAdapterM, honoNoopM),
-      bearerAuth: honoBearerM,
-      adapterVsBearerAuth: ratio(honoAdapterM, honoBearerM)
-    },
-    machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" },
+    name: "adapters: authContext() vs the bare framework and its own AsyncLocalStorage, one process per server",
+    route: "GET /hello, Authorization: Bearer <SecretKey> and x-tenant cycling over 50 tenants, JSON answer",
+    ...sizes,
+    runs,
+    machine: machine(),
     at: new Date().toISOString()
   }
 }

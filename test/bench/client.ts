@@ -1,21 +1,20 @@
 /**
- * The client against the official SDK (issue 4): `runs.retrieve` and `envvars.list`, in one run against one
- * in-process emulator, for
+ * The client's cost per call, with the server out of the way: `runs.retrieve` and `envvars.list` against an
+ * emulator in a child process (`servers.mjs`), so the CPU this process spends is the client's alone.
+ * Contenders, at 32 concurrent calls, taking turns in rounds (a different one first each round):
  *
- * - authctx's Effect API on `ManagementClient.layerNode()` (one `ManagedRuntime` built once; each call is
- *   `runtime.runPromise(program)` of a program built once with `Auth.withAuth`),
- * - the same on `ManagementClient.layerFetch()` (the `@effect/platform` `HttpClient` over `fetch`; extra),
- * - authctx's Promise API, ambient (`configure` once, then `runs.retrieve(…)`),
- * - authctx's explicit client (`createClient(…)` once, then `client.runs.retrieve(…)`),
- * - the official `@trigger.dev/sdk` 4.8.3 (`configure` once, then `runs.retrieve(…)`),
- * - a raw `fetch` with the same headers, and a raw `node:http` keep-alive request (the floors).
+ * - raw `node:http` on a keep-alive agent + `JSON.parse`: the limit, what any client must at least do;
+ * - a raw `fetch` with the same headers;
+ * - the official `@trigger.dev/sdk` 4.8.3 (`configure` once, then `runs.retrieve(…)`);
+ * - authctx's `createClient(…)` (once), then `client.runs.retrieve(…)`;
+ * - authctx's Effect API on `ManagementClient.layerNode()` (a `ManagedRuntime` built once; each call is
+ *   `runtime.runPromise(program)` of a program built once with `Auth.withAuth`).
  *
- * Sequential latency (one call after another) and throughput at 32 concurrent calls; the contenders take
- * turns in rounds, in a rotated order, after a warm-up, so machine noise hits all of them alike. The
- * emulator runs on the same thread as the clients: absolute numbers include its time, differences between
- * contenders are the clients' own.
+ * Each round gives each contender one window; its calls/s are divided by raw node:http's of the same round,
+ * so the spread over rounds shows how much the machine moved the ratio. CPU µs per call is this process's
+ * `process.cpuUsage()` over the windows ÷ calls; p50/p99 are the latencies of the calls in the windows.
  *
- * This module also holds the measuring helpers the other client benchmarks use.
+ * This module also holds the helpers the cross-talk benchmark uses (a finished run, the raw requests).
  */
 import { randomUUID } from "node:crypto"
 import * as http from "node:http"
@@ -25,48 +24,16 @@ import { Headers } from "@authctx/api"
 import { Envvars, ManagementClient, Runs } from "@authctx/client"
 import * as Authctx from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
-import { type Emulator, startEmulator } from "@authctx/emulator"
+import type { Emulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
 import { ManagedRuntime } from "effect"
+import { build, round2, type Spread, spreadOf, startChild } from "./child.js"
 
 // ---------------------------------------------------------------------------------------------------------
 // Measuring helpers
 // ---------------------------------------------------------------------------------------------------------
 
-/** One contender: a name and one call (a new request each time). */
-export interface Contender {
-  readonly name: string
-  readonly call: () => Promise<unknown>
-}
-
-/** Sequential latency of one contender. */
-export interface Latency {
-  readonly calls: number
-  readonly errors: number
-  readonly meanUs: number
-  readonly p50Us: number
-  readonly p99Us: number
-  /** CPU time of this process (user + system, all threads) per call: not inflated when other processes
-   * take the CPU. Includes the in-process emulator's share, the same for every contender. */
-  readonly cpuUsPerCall: number
-  /** The first error's message (truncated), when there was one. */
-  readonly firstError: string | undefined
-}
-
-/** Throughput of one contender at a fixed number of concurrent calls. */
-export interface Throughput {
-  readonly concurrency: number
-  readonly calls: number
-  readonly errors: number
-  readonly seconds: number
-  readonly callsPerSecond: number
-  /** CPU time of this process per call (see {@link Latency.cpuUsPerCall}). */
-  readonly cpuUsPerCall: number
-  readonly firstError: string | undefined
-}
-
 const round1 = (x: number): number => Math.round(x * 10) / 10
-const round2 = (x: number): number => Math.round(x * 100) / 100
 
 /** CPU time (user + system) of this process since `since`, in µs. */
 const cpuSince = (since: NodeJS.CpuUsage): number => {
@@ -77,9 +44,6 @@ const cpuSince = (since: NodeJS.CpuUsage): number => {
 const describeError = (error: unknown): string =>
   (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 200)
 
-const percentile = (sorted: Float64Array, p: number): number =>
-  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0)
-
 /** `items` rotated left by `by` (round r starts with a different contender). */
 const rotate = <A>(items: ReadonlyArray<A>, by: number): ReadonlyArray<A> => {
   const k = items.length === 0 ? 0 : by % items.length
@@ -87,138 +51,19 @@ const rotate = <A>(items: ReadonlyArray<A>, by: number): ReadonlyArray<A> => {
 }
 
 /**
- * Sequential latency: `warmup` calls each, then `rounds` rounds in which every contender makes
- * `calls / rounds` calls one after another (the order rotates each round).
+ * The machine, for the record, with its 1-minute load average when the benchmark ends (this benchmark's
+ * own processes included): above the number of cores, other work competed for the CPU.
  */
-export const sequential = async (
-  contenders: ReadonlyArray<Contender>,
-  options: { readonly calls: number; readonly rounds: number; readonly warmup: number }
-): Promise<Record<string, Latency>> => {
-  const perRound = Math.ceil(options.calls / options.rounds)
-  const samples = new Map(contenders.map((c) => [c.name, new Float64Array(perRound * options.rounds)]))
-  const filled = new Map(contenders.map((c) => [c.name, 0]))
-  const errors = new Map(contenders.map((c) => [c.name, 0]))
-  const cpu = new Map(contenders.map((c) => [c.name, 0]))
-  const firstErrors = new Map<string, string>()
-  const fail = (name: string, error: unknown) => {
-    errors.set(name, (errors.get(name) ?? 0) + 1)
-    if (!firstErrors.has(name)) firstErrors.set(name, describeError(error))
-  }
-  for (const c of contenders) {
-    for (let i = 0; i < options.warmup; i++) await c.call().catch((error: unknown) => fail(c.name, error))
-  }
-  for (const c of contenders) errors.set(c.name, 0)
-  for (let r = 0; r < options.rounds; r++) {
-    for (const c of rotate(contenders, r)) {
-      const out = samples.get(c.name) ?? new Float64Array(0)
-      let n = filled.get(c.name) ?? 0
-      const cpuStart = process.cpuUsage()
-      for (let i = 0; i < perRound; i++) {
-        const start = performance.now()
-        try {
-          await c.call()
-        } catch (error) {
-          fail(c.name, error)
-        }
-        out[n++] = (performance.now() - start) * 1_000
-      }
-      cpu.set(c.name, (cpu.get(c.name) ?? 0) + cpuSince(cpuStart))
-      filled.set(c.name, n)
-    }
-  }
-  const result: Record<string, Latency> = {}
-  for (const c of contenders) {
-    const sorted = (samples.get(c.name) ?? new Float64Array(0)).slice().sort()
-    let sum = 0
-    for (const x of sorted) sum += x
-    result[c.name] = {
-      calls: sorted.length,
-      errors: errors.get(c.name) ?? 0,
-      meanUs: round1(sum / sorted.length),
-      p50Us: round1(percentile(sorted, 0.5)),
-      p99Us: round1(percentile(sorted, 0.99)),
-      cpuUsPerCall: round1((cpu.get(c.name) ?? 0) / sorted.length),
-      firstError: firstErrors.get(c.name)
-    }
-  }
-  return result
-}
-
-/** Keeps `concurrency` calls in flight for `ms` milliseconds; counts the calls that completed. */
-const timedWindow = async (
-  call: () => Promise<unknown>,
-  concurrency: number,
-  ms: number
-): Promise<{ calls: number; errors: number; ms: number; cpuUs: number; firstError: string | undefined }> => {
-  let calls = 0
-  let errors = 0
-  let firstError: string | undefined
-  const cpuStart = process.cpuUsage()
-  const start = performance.now()
-  const deadline = start + ms
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      try {
-        await call()
-        calls++
-      } catch (error) {
-        errors++
-        firstError ??= describeError(error)
-      }
-    }
-  }
-  await Promise.all(Array.from({ length: concurrency }, worker))
-  const elapsed = performance.now() - start
-  return { calls, errors, ms: elapsed, cpuUs: cpuSince(cpuStart), firstError }
-}
-
-/**
- * Throughput at `concurrency` concurrent calls: a short warm-up window each, then `rounds` windows of
- * `seconds / rounds` each per contender, the order rotating each round.
- */
-export const throughput = async (
-  contenders: ReadonlyArray<Contender>,
-  options: { readonly concurrency: number; readonly seconds: number; readonly rounds: number }
-): Promise<Record<string, Throughput>> => {
-  const windowMs = (options.seconds * 1_000) / options.rounds
-  for (const c of contenders) await timedWindow(c.call, options.concurrency, 200)
-  const zero = { calls: 0, errors: 0, ms: 0, cpuUs: 0 }
-  const totals = new Map(contenders.map((c) => [c.name, zero]))
-  const firstErrors = new Map<string, string>()
-  for (let r = 0; r < options.rounds; r++) {
-    for (const c of rotate(contenders, r)) {
-      const w = await timedWindow(c.call, options.concurrency, windowMs)
-      const t = totals.get(c.name) ?? zero
-      totals.set(c.name, {
-        calls: t.calls + w.calls,
-        errors: t.errors + w.errors,
-        ms: t.ms + w.ms,
-        cpuUs: t.cpuUs + w.cpuUs
-      })
-      if (w.firstError !== undefined && !firstErrors.has(c.name)) firstErrors.set(c.name, w.firstError)
-    }
-  }
-  const result: Record<string, Throughput> = {}
-  for (const c of contenders) {
-    const t = totals.get(c.name) ?? zero
-    result[c.name] = {
-      concurrency: options.concurrency,
-      calls: t.calls,
-      errors: t.errors,
-      seconds: round2(t.ms / 1_000),
-      callsPerSecond: Math.round((t.calls * 1_000) / t.ms),
-      cpuUsPerCall: round1(t.cpuUs / t.calls),
-      firstError: firstErrors.get(c.name)
-    }
-  }
-  return result
-}
-
-/** The machine, for the record. */
-export const machine = (): { readonly node: string; readonly cpus: number; readonly cpuModel: string } => ({
+export const machine = (): {
+  readonly node: string
+  readonly cpus: number
+  readonly cpuModel: string
+  readonly loadAverage: number
+} => ({
   node: process.version,
   cpus: os.cpus().length,
-  cpuModel: os.cpus()[0]?.model ?? "unknown"
+  cpuModel: os.cpus()[0]?.model ?? "unknown",
+  loadAverage: Math.round((os.loadavg()[0] ?? 0) * 10) / 10
 })
 
 /** A SecretKey string, statically (so `Auth.withAuth` discharges SecretKey-only requirements). */
@@ -286,92 +131,191 @@ export const finishedRun = async (emulator: Emulator, key: string): Promise<stri
   throw new Error(`run ${id} did not finish`)
 }
 
-/** Counts the emulator's log records since it was last cleared whose status is not 2xx. */
-export const non2xx = (emulator: Emulator): number =>
-  emulator.requests().filter((r) => r.status < 200 || r.status >= 300).length
-
 // ---------------------------------------------------------------------------------------------------------
 // The client benchmark
 // ---------------------------------------------------------------------------------------------------------
 
-/** The contenders' names, in table order. */
+/** The contenders' names, in table order (the first is the limit the ratios divide by). */
 export const clientContenders = [
-  "authctx Effect (layerNode)",
-  "authctx Effect (layerFetch)",
-  "authctx Promise ambient",
-  "authctx createClient",
-  "@trigger.dev/sdk 4.8.3",
+  "raw node:http",
   "raw fetch",
-  "raw node:http"
+  "@trigger.dev/sdk 4.8.3",
+  "authctx createClient",
+  "authctx Effect (layerNode)"
 ] as const
 
 /** The name of a contender of the client benchmark. */
 export type ClientContender = (typeof clientContenders)[number]
 
+/** One contender's numbers on one route. */
+export interface ContenderResult {
+  readonly calls: number
+  readonly errors: number
+  readonly firstError: string | undefined
+  readonly callsPerSecond: number
+  /** calls/s ÷ raw node:http's, over all rounds. */
+  readonly vsRaw: number
+  /** The per-round ratios to raw node:http: lowest, median, highest. */
+  readonly vsRawSpread: Spread
+  /** This process's CPU (user + system) per call, µs: the client's alone, the server runs elsewhere. */
+  readonly cpuUsPerCall: number
+  /** CPU per call ÷ raw node:http's. */
+  readonly cpuVsRaw: number
+  readonly p50Us: number
+  readonly p99Us: number
+  /** p99 ÷ the SDK's p99 (at most 1 means a tail no longer than the SDK's). */
+  readonly p99VsSdk: number
+}
+
 /** One route's results. */
 export interface RouteResult {
   readonly call: string
   readonly route: string
-  readonly latency: Record<string, Latency>
-  readonly throughput: Record<string, Throughput>
-  /** Requests in the emulator's log with a non-2xx status during this route's measurements. */
+  readonly contenders: Record<ClientContender, ContenderResult>
+  /** Requests the emulator answered with a non-2xx status during this route's measurements. */
   readonly non2xx: number
+  /** The emulator process's CPU per call, µs, over this route's windows (billed to no contender). */
+  readonly serverCpuUsPerCall: number
 }
 
 /** The benchmark's result. */
 export interface ClientBenchResult {
   readonly name: string
+  readonly server: string
   readonly sdk: string
   readonly effectRunner: string
-  readonly sequential: { readonly calls: number; readonly rounds: number; readonly warmup: number }
-  readonly concurrent: { readonly concurrency: number; readonly seconds: number; readonly rounds: number }
+  readonly concurrency: number
+  readonly rounds: number
+  readonly windowSeconds: number
   readonly routes: ReadonlyArray<RouteResult>
   readonly machine: ReturnType<typeof machine>
   readonly at: string
 }
 
-/** Options: sizes of the sequential and concurrent phases. */
+/** Options: the sizes. */
 export interface ClientBenchOptions {
-  readonly calls?: number
-  readonly rounds?: number
-  readonly warmup?: number
   readonly concurrency?: number
-  readonly seconds?: number
-  readonly throughputRounds?: number
+  readonly rounds?: number
+  readonly windowSeconds?: number
 }
 
-/** Runs the client benchmark; see the module comment. */
-export const runClientBench = async (options: ClientBenchOptions = {}): Promise<ClientBenchResult> => {
-  const seq = { calls: options.calls ?? 2_000, rounds: options.rounds ?? 4, warmup: options.warmup ?? 200 }
-  const conc = {
-    concurrency: options.concurrency ?? 32,
-    seconds: options.seconds ?? 4,
-    rounds: options.throughputRounds ?? 4
+interface Window {
+  readonly calls: number
+  readonly errors: number
+  readonly ms: number
+  readonly cpuUs: number
+  readonly latencies: Array<number>
+  readonly firstError: string | undefined
+}
+
+/** Keeps `concurrency` calls in flight for `ms`; records each completed call's latency (µs). */
+const window = async (call: () => Promise<unknown>, concurrency: number, ms: number): Promise<Window> => {
+  const latencies: Array<number> = []
+  let errors = 0
+  let firstError: string | undefined
+  const cpuStart = process.cpuUsage()
+  const start = performance.now()
+  const deadline = start + ms
+  const worker = async () => {
+    while (performance.now() < deadline) {
+      const t = performance.now()
+      try {
+        await call()
+        latencies.push((performance.now() - t) * 1_000)
+      } catch (error) {
+        errors++
+        firstError ??= describeError(error)
+      }
+    }
   }
-  const emulator = await startEmulator({ seed: 1, timings: { queuedMs: 0, executingMs: 0 } })
+  await Promise.all(Array.from({ length: concurrency }, worker))
+  return {
+    calls: latencies.length,
+    errors,
+    ms: performance.now() - start,
+    cpuUs: cpuSince(cpuStart),
+    latencies,
+    firstError
+  }
+}
+
+const pct = (sorted: ReadonlyArray<number>, p: number): number =>
+  sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0)
+
+/** Interleaved rounds of windows; see the module comment. */
+const interleaved = async (
+  contenders: Record<ClientContender, () => Promise<unknown>>,
+  options: { readonly concurrency: number; readonly rounds: number; readonly windowMs: number }
+): Promise<Record<ClientContender, ContenderResult>> => {
+  for (const name of clientContenders) await window(contenders[name], options.concurrency, 300)
+  const windows = new Map<ClientContender, Array<Window>>(clientContenders.map((n) => [n, []]))
+  for (let r = 0; r < options.rounds; r++) {
+    for (const name of rotate(clientContenders, r)) {
+      windows.get(name)?.push(await window(contenders[name], options.concurrency, options.windowMs))
+    }
+  }
+  const sum = (ws: ReadonlyArray<Window>, f: (w: Window) => number) => ws.reduce((a, w) => a + f(w), 0)
+  const cps = (w: Window) => (w.calls * 1_000) / w.ms
+  const raw = windows.get("raw node:http") ?? []
+  const rawCps = (sum(raw, (w) => w.calls) * 1_000) / sum(raw, (w) => w.ms)
+  const rawCpu = sum(raw, (w) => w.cpuUs) / sum(raw, (w) => w.calls)
+  const sdkSorted = (windows.get("@trigger.dev/sdk 4.8.3") ?? [])
+    .flatMap((w) => w.latencies)
+    .sort((a, b) => a - b)
+  const sdkP99 = pct(sdkSorted, 0.99)
+  const out = {} as Record<ClientContender, ContenderResult>
+  for (const name of clientContenders) {
+    const ws = windows.get(name) ?? []
+    const calls = sum(ws, (w) => w.calls)
+    const sorted = ws.flatMap((w) => w.latencies).sort((a, b) => a - b)
+    const callsPerSecond = (calls * 1_000) / sum(ws, (w) => w.ms)
+    const cpu = sum(ws, (w) => w.cpuUs) / calls
+    out[name] = {
+      calls,
+      errors: sum(ws, (w) => w.errors),
+      firstError: ws.find((w) => w.firstError !== undefined)?.firstError,
+      callsPerSecond: Math.round(callsPerSecond),
+      vsRaw: round2(callsPerSecond / rawCps),
+      vsRawSpread: spreadOf(ws.map((w, i) => cps(w) / cps(raw[i] ?? w))),
+      cpuUsPerCall: round1(cpu),
+      cpuVsRaw: round2(cpu / rawCpu),
+      p50Us: round1(pct(sorted, 0.5)),
+      p99Us: round1(pct(sorted, 0.99)),
+      p99VsSdk: round2(pct(sorted, 0.99) / sdkP99)
+    }
+  }
+  return out
+}
+
+interface EmulatorReady {
+  readonly url: string
+  readonly key: string
+  readonly runId: string
+  readonly projectRef: string
+}
+
+/** Runs the client benchmark; see the module comment. The packages are built first (the child runs `dist/`). */
+export const runClientBench = async (options: ClientBenchOptions = {}): Promise<ClientBenchResult> => {
+  const concurrency = options.concurrency ?? 32
+  const rounds = options.rounds ?? 5
+  const windowSeconds = options.windowSeconds ?? 0.6
+  build()
+  const server = await startChild<EmulatorReady>("servers.mjs", ["emulator", "0"])
   const effectNode = ManagedRuntime.make(ManagementClient.layerNode())
-  const effectFetch = ManagedRuntime.make(ManagementClient.layerFetch())
   const agent = new http.Agent({ keepAlive: true, maxSockets: 128 })
   const nodeGet = rawNodeHttp(agent)
   try {
-    const project = emulator.credentials.projects[0]
-    if (project === undefined) throw new Error("the emulator has a project")
-    const key = devKey(project.environments.dev.secretKey)
-    const baseURL = emulator.url
-    const runId = await finishedRun(emulator, key)
-    const projectRef = project.ref
-
-    Authctx.configure({ secretKey: key, baseURL })
+    const { url: baseURL, runId, projectRef } = server.ready
+    const key = devKey(server.ready.key)
     Sdk.configure({ secretKey: key, baseURL })
     const client = Authctx.createClient({ accessToken: key, baseURL })
-
     // Built once; each call runs the same program (Auth.withAuth builds its context when it runs).
     const retrieve = Runs.retrieve(runId).pipe(Auth.withAuth({ accessToken: key, baseURL }))
     const list = Envvars.list(projectRef, "dev").pipe(Auth.withAuth({ accessToken: key, baseURL }))
     const retrieveUrl = `${baseURL}/api/v3/runs/${encodeURIComponent(runId)}`
     const listUrl = `${baseURL}/api/v1/projects/${encodeURIComponent(projectRef)}/envvars/dev`
 
-    const routes: Array<{
+    const routes: ReadonlyArray<{
       call: string
       route: string
       contenders: Record<ClientContender, () => Promise<unknown>>
@@ -380,61 +324,60 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
         call: "runs.retrieve",
         route: "GET /api/v3/runs/{runId}",
         contenders: {
-          "authctx Effect (layerNode)": () => effectNode.runPromise(retrieve),
-          "authctx Effect (layerFetch)": () => effectFetch.runPromise(retrieve),
-          "authctx Promise ambient": () => Authctx.runs.retrieve(runId),
-          "authctx createClient": () => client.runs.retrieve(runId),
-          "@trigger.dev/sdk 4.8.3": () => Sdk.runs.retrieve(runId),
+          "raw node:http": () => nodeGet(retrieveUrl, key),
           "raw fetch": () => rawFetch(retrieveUrl, key),
-          "raw node:http": () => nodeGet(retrieveUrl, key)
+          "@trigger.dev/sdk 4.8.3": () => Sdk.runs.retrieve(runId),
+          "authctx createClient": () => client.runs.retrieve(runId),
+          "authctx Effect (layerNode)": () => effectNode.runPromise(retrieve)
         }
       },
       {
         call: "envvars.list",
         route: "GET /api/v1/projects/{projectRef}/envvars/{env}",
         contenders: {
-          "authctx Effect (layerNode)": () => effectNode.runPromise(list),
-          "authctx Effect (layerFetch)": () => effectFetch.runPromise(list),
-          "authctx Promise ambient": () => Authctx.envvars.list(projectRef, "dev"),
-          "authctx createClient": () => client.envvars.list(projectRef, "dev"),
-          "@trigger.dev/sdk 4.8.3": () => Sdk.envvars.list(projectRef, "dev"),
+          "raw node:http": () => nodeGet(listUrl, key),
           "raw fetch": () => rawFetch(listUrl, key),
-          "raw node:http": () => nodeGet(listUrl, key)
+          "@trigger.dev/sdk 4.8.3": () => Sdk.envvars.list(projectRef, "dev"),
+          "authctx createClient": () => client.envvars.list(projectRef, "dev"),
+          "authctx Effect (layerNode)": () => effectNode.runPromise(list)
         }
       }
     ]
-
     const results: Array<RouteResult> = []
     for (const route of routes) {
-      const contenders = clientContenders.map((name) => ({ name, call: route.contenders[name] }))
-      emulator.clearRequests()
-      const latency = await sequential(contenders, seq)
-      const tput = await throughput(contenders, conc)
+      await server.ask("clear")
+      const before = await server.ask<{ cpuUs: number }>("cpu")
+      const contenders = await interleaved(route.contenders, {
+        concurrency,
+        rounds,
+        windowMs: windowSeconds * 1_000
+      })
+      const after = await server.ask<{ cpuUs: number }>("cpu")
+      const log = await server.ask<{ requests: number; non2xx: number }>("log")
       results.push({
         call: route.call,
         route: route.route,
-        latency,
-        throughput: tput,
-        non2xx: non2xx(emulator)
+        contenders,
+        non2xx: log.non2xx,
+        serverCpuUsPerCall: round1((after.cpuUs - before.cpuUs) / Math.max(1, log.requests))
       })
-      emulator.clearRequests()
     }
     return {
-      name: "client vs @trigger.dev/sdk",
+      name: "client cost per call, server in a child process",
+      server: "an emulator (dist/) in a child process, run finished, on loopback",
       sdk: "@trigger.dev/sdk 4.8.3",
       effectRunner:
-        "ManagedRuntime.make(layer) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth",
-      sequential: seq,
-      concurrent: conc,
+        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth",
+      concurrency,
+      rounds,
+      windowSeconds,
       routes: results,
       machine: machine(),
       at: new Date().toISOString()
     }
   } finally {
-    Authctx.configure({})
     agent.destroy()
     await effectNode.dispose()
-    await effectFetch.dispose()
-    await emulator.stop()
+    await server.stop()
   }
 }

@@ -15,13 +15,13 @@ it("emulator: runs.retrieve at 64 connections vs a bare node:http server", { tim
   const row = (name: string, m: typeof result.emulator) =>
     `| ${name.padEnd(22)} | ${String(m.requestsPerSecond).padStart(8)} | ${String(m.p50Ms).padStart(6)} | ${String(m.p99Ms).padStart(6)} | ${String(m.requests).padStart(9)} | ${String(m.errors + m.timeouts + m.non2xx).padStart(6)} |`
   const table = [
-    `${result.name}: ${result.route}, ${result.connections} connections, ${result.durationSeconds} s, body ${result.bodyBytes} B, node ${result.machine.node}, ${result.machine.cpus} CPUs`,
+    `${result.name}: ${result.route}, ${result.connections} connections, ${result.rounds} rounds × ${result.durationSeconds} s, body ${result.bodyBytes} B, node ${result.machine.node}, ${result.machine.cpus} CPUs`,
     "| server                 |    req/s | p50 ms | p99 ms |  requests | errors |",
     "|------------------------|---------:|-------:|-------:|----------:|-------:|",
     row("emulator, finished run", result.emulator),
     row("emulator, executing", result.emulatorExecuting),
     row("bare node:http", result.baseline),
-    `emulator / bare = ${result.ratio} (finished run), ${result.ratioExecuting} (executing run)`
+    `emulator / bare = ${result.ratio} (finished run; per round ${result.ratioSpread.min}–${result.ratioSpread.max}), ${result.ratioExecuting} (executing run)`
   ].join("\n")
   process.stdout.write(`\n${table}\n`)
   mkdirSync(join(here, "results"), { recursive: true })

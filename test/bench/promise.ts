@@ -1,59 +1,24 @@
 /**
- * The Promise API (issue 5): the per-call cost of `runs.retrieve` through
+ * Cross-talk, as a fact: 200 overlapping `auth.withAuth` scopes with 2 distinct credentials and random
+ * delays inside them, each scope retrieving its own credential's run; the emulator's request log says how
+ * many requests carried the other scope's credential. For authctx's `auth.withAuth`; for the SDK's, in
+ * this process (on Node it keeps the scope in AsyncLocalStorage); and for the SDK's in a child process
+ * where its scope-storage module is replaced by an empty one, so it takes the path it documents for
+ * runtimes without AsyncLocalStorage (swapping a process-wide global; docs/migrating-from-trigger-sdk.md),
+ * plus the same child without the replacement as a control.
  *
- * - authctx's ambient surface under `auth.withAuth` per call (a new scope per call, as a server does per
- *   request), and with `configure` only (no scope),
- * - authctx's explicit client (`createClient` once; and `createClient` per call, the explicit analogue of a
- *   scope per request),
- * - authctx's Effect API (`runtime.runPromise` of `Auth.withAuth(…)` around the call, runtime built once),
- * - the official SDK's `auth.withAuth(…, () => runs.retrieve(…))`, and the SDK with `configure` only,
- * - a raw `fetch` with the same headers (the floor),
- *
- * sequential (mean/p50/p99 µs) and at 32 concurrent calls, in one run against one in-process emulator.
- *
- * Then cross-talk, as a fact: 200 overlapping scopes with 2 distinct credentials and random delays inside
- * them, each scope retrieving its own credential's run; the emulator's request log says how many requests
- * carried the other scope's credential. For authctx's `auth.withAuth`; for the SDK's, in this process (on
- * Node it keeps the scope in AsyncLocalStorage); and for the SDK's in a child process where its
- * scope-storage module is replaced by an empty one, so it takes the path it documents for runtimes without
- * AsyncLocalStorage (swapping a process-wide global; docs/migrating-from-trigger-sdk.md), plus the same child without the replacement
- * as a control.
+ * (This benchmark also timed the Promise API's surfaces against an emulator in the same process; those
+ * numbers billed the server's CPU to the client and are gone. The client benchmark measures the surfaces
+ * with the server in a child process: client.ts.)
  */
 import { execFile } from "node:child_process"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { ManagementClient, Runs } from "@authctx/client"
 import * as Authctx from "@authctx/client/promise"
-import { Auth, Credential } from "@authctx/core"
+import { Credential } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
-import { ManagedRuntime } from "effect"
-import {
-  devKey,
-  finishedRun,
-  type Latency,
-  machine,
-  non2xx,
-  rawFetch,
-  sequential,
-  type Throughput,
-  throughput
-} from "./client.js"
-
-/** The contenders' names, in table order. */
-export const promiseContenders = [
-  "authctx auth.withAuth per call",
-  "authctx ambient (configure only)",
-  "authctx createClient (once)",
-  "authctx createClient per call",
-  "authctx Effect API (Auth.withAuth)",
-  "SDK auth.withAuth per call",
-  "SDK ambient (configure only)",
-  "raw fetch"
-] as const
-
-/** The name of a contender of the Promise benchmark. */
-export type PromiseContender = (typeof promiseContenders)[number]
+import { devKey, finishedRun, machine } from "./client.js"
 
 /** One cross-talk measurement. */
 export interface CrossTalk {
@@ -71,11 +36,6 @@ export interface CrossTalk {
 export interface PromiseBenchResult {
   readonly name: string
   readonly call: string
-  readonly sequential: { readonly calls: number; readonly rounds: number; readonly warmup: number }
-  readonly concurrent: { readonly concurrency: number; readonly seconds: number; readonly rounds: number }
-  readonly latency: Record<string, Latency>
-  readonly throughput: Record<string, Throughput>
-  readonly non2xx: number
   readonly crossTalk: ReadonlyArray<CrossTalk>
   readonly machine: ReturnType<typeof machine>
   readonly at: string
@@ -179,26 +139,13 @@ const sdkInChild = (
 
 /** Options: sizes of the phases. */
 export interface PromiseBenchOptions {
-  readonly calls?: number
-  readonly rounds?: number
-  readonly warmup?: number
-  readonly concurrency?: number
-  readonly seconds?: number
-  readonly throughputRounds?: number
   readonly scopes?: number
 }
 
 /** Runs the Promise API benchmark; see the module comment. */
 export const runPromiseBench = async (options: PromiseBenchOptions = {}): Promise<PromiseBenchResult> => {
-  const seq = { calls: options.calls ?? 2_000, rounds: options.rounds ?? 4, warmup: options.warmup ?? 200 }
-  const conc = {
-    concurrency: options.concurrency ?? 32,
-    seconds: options.seconds ?? 4,
-    rounds: options.throughputRounds ?? 4
-  }
   const scopes = options.scopes ?? 200
   const emulator = await startEmulator({ seed: 1, timings: { queuedMs: 0, executingMs: 0 } })
-  const effectRuntime = ManagedRuntime.make(ManagementClient.layerNode())
   try {
     const [p0, p1] = emulator.credentials.projects
     if (p0 === undefined || p1 === undefined) throw new Error("the emulator has two projects")
@@ -210,28 +157,6 @@ export const runPromiseBench = async (options: PromiseBenchOptions = {}): Promis
 
     Authctx.configure({ secretKey: key, baseURL })
     Sdk.configure({ secretKey: key, baseURL })
-    const client = Authctx.createClient({ accessToken: key, baseURL })
-    const effectCall = Runs.retrieve(runId).pipe(Auth.withAuth({ accessToken: key, baseURL }))
-    const url = `${baseURL}/api/v3/runs/${encodeURIComponent(runId)}`
-
-    const calls: Record<PromiseContender, () => Promise<unknown>> = {
-      "authctx auth.withAuth per call": () =>
-        Authctx.auth.withAuth({ accessToken: key, baseURL }, () => Authctx.runs.retrieve(runId)),
-      "authctx ambient (configure only)": () => Authctx.runs.retrieve(runId),
-      "authctx createClient (once)": () => client.runs.retrieve(runId),
-      "authctx createClient per call": () =>
-        Authctx.createClient({ accessToken: key, baseURL }).runs.retrieve(runId),
-      "authctx Effect API (Auth.withAuth)": () => effectRuntime.runPromise(effectCall),
-      "SDK auth.withAuth per call": () =>
-        Sdk.auth.withAuth({ secretKey: key, baseURL }, () => Sdk.runs.retrieve(runId)),
-      "SDK ambient (configure only)": () => Sdk.runs.retrieve(runId),
-      "raw fetch": () => rawFetch(url, key)
-    }
-    const contenders = promiseContenders.map((name) => ({ name, call: calls[name] }))
-    emulator.clearRequests()
-    const latency = await sequential(contenders, seq)
-    const tput = await throughput(contenders, conc)
-    const failures = non2xx(emulator)
 
     // Cross-talk: two tenants, each retrieving its own run under its own key.
     const tenants: ReadonlyArray<Tenant> = [
@@ -275,20 +200,14 @@ export const runPromiseBench = async (options: PromiseBenchOptions = {}): Promis
     emulator.clearRequests()
 
     return {
-      name: "Promise API: per-call cost of runs.retrieve",
+      name: "Promise API: cross-talk of overlapping auth.withAuth scopes",
       call: "runs.retrieve (GET /api/v3/runs/{runId})",
-      sequential: seq,
-      concurrent: conc,
-      latency,
-      throughput: tput,
-      non2xx: failures,
       crossTalk,
       machine: machine(),
       at: new Date().toISOString()
     }
   } finally {
     Authctx.configure({})
-    await effectRuntime.dispose()
     await emulator.stop()
   }
 }

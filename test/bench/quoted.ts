@@ -15,20 +15,40 @@ interface Machine {
   readonly node: string
   readonly cpus: number
   readonly cpuModel: string
+  readonly loadAverage?: number
 }
-interface Latency {
-  readonly meanUs: number
+
+/** Whether the machine was busy with other work: a load average above its cores (the benchmark's own included). */
+const loadNote = (m: Machine): string =>
+  m.loadAverage === undefined
+    ? "load not recorded"
+    : `1-minute load average ${m.loadAverage} on ${m.cpus} cores at the end, so ` +
+      (m.loadAverage > m.cpus + 1
+        ? "**taken under load**: other jobs competed for the CPU, absolute figures are low and spreads wide"
+        : "the machine was not otherwise busy")
+interface Spread {
+  readonly min: number
+  readonly median: number
+  readonly max: number
+}
+/** One contender of the client benchmark on one route (see `ContenderResult` in client.ts). */
+export interface ClientRow {
+  readonly callsPerSecond: number
+  readonly vsRaw: number
+  readonly vsRawSpread: Spread
+  readonly cpuUsPerCall: number
+  readonly cpuVsRaw: number
   readonly p50Us: number
   readonly p99Us: number
-}
-interface Throughput {
-  readonly callsPerSecond: number
-  readonly cpuUsPerCall: number
+  readonly p99VsSdk: number
 }
 interface Rps {
   readonly requestsPerSecond: number
   readonly p50Ms: number
   readonly p99Ms: number
+}
+interface Server extends Rps {
+  readonly cpuUsPerRequest: number
 }
 interface CrossTalk {
   readonly who: string
@@ -36,14 +56,20 @@ interface CrossTalk {
   readonly requests: number
   readonly rejected: number
 }
+type Variant = "bare" | "als" | "adapter" | "resolve" | "explicit"
 interface Framework {
-  readonly bare: Rps
-  readonly noop: Rps
-  readonly scope: Rps
-  readonly adapter: Rps
-  readonly ratio: number
-  readonly bearerAuth?: Rps
-  readonly adapterVsBearerAuth?: number
+  readonly servers: Record<Variant, Server>
+  readonly ratios: Record<
+    "adapterVsBare" | "adapterVsAls" | "resolveVsBare" | "resolveVsAls" | "explicitVsBare" | "alsVsBare",
+    Spread
+  >
+}
+/** One run of the adapter benchmark on one Node (see `NodeRun` in adapters.ts). */
+export interface AdapterRun {
+  readonly node: string
+  readonly express: Framework
+  readonly koa: Framework
+  readonly hono: Framework
 }
 interface OpCost {
   readonly nsPerOp: number
@@ -56,25 +82,33 @@ export interface Results {
     readonly routes: ReadonlyArray<{
       readonly call: string
       readonly route: string
-      readonly latency: Record<string, Latency>
-      readonly throughput: Record<string, Throughput>
+      readonly contenders: Record<string, ClientRow>
+      readonly serverCpuUsPerCall: number
     }>
+    readonly concurrency: number
+    readonly rounds: number
+    readonly windowSeconds: number
     readonly machine: Machine
     readonly at: string
   }
-  readonly promise: {
-    readonly latency: Record<string, Latency>
-    readonly throughput: Record<string, Throughput>
-    readonly crossTalk: ReadonlyArray<CrossTalk>
-  }
+  readonly promise: { readonly crossTalk: ReadonlyArray<CrossTalk> }
   readonly scoping: { readonly effect: Record<string, OpCost>; readonly promise: Record<string, OpCost> }
   readonly emulator: {
     readonly emulator: Rps
     readonly emulatorExecuting: Rps
     readonly baseline: Rps
+    readonly ratioSpread: Spread
     readonly connections: number
+    readonly rounds: number
+    readonly durationSeconds: number
   }
-  readonly adapters: Record<"express" | "koa" | "hono", Framework> & { readonly machine: Machine }
+  readonly adapters: {
+    readonly runs: ReadonlyArray<AdapterRun>
+    readonly connections: number
+    readonly rounds: number
+    readonly durationSeconds: number
+    readonly machine: Machine
+  }
   /** `results/summary.md`, which `node test/bench/summary.mjs` renders from the JSON files. */
   readonly summary: string
 }
@@ -101,53 +135,110 @@ export const readResults = (dir: string = resultsDir): Results => {
 }
 
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "n/a")
-const signed = (x: number) => (x >= 0 ? `+${fixed(x, 1)}` : fixed(x, 1))
 const thousands = (n: number) => n.toLocaleString("en-US")
 const row = (cells: ReadonlyArray<string | number>) => `| ${cells.join(" | ")} |`
 
-const sdkOf = (names: ReadonlyArray<string>) => names.find((n) => n.startsWith("@trigger.dev/sdk")) ?? ""
+/** A ratio with its per-round spread: `0.91 (0.85–0.95)`. */
+export const withSpread = (s: Spread): string =>
+  `${fixed(s.median, 2)} (${fixed(s.min, 2)}–${fixed(s.max, 2)})`
 
-const contenderTable = (
-  latency: Record<string, Latency>,
-  throughput: Record<string, Throughput>,
-  sdk: string,
-  sdkLabel: string
-): string => {
-  const base = { l: latency[sdk], t: throughput[sdk], fl: latency["raw fetch"], ft: throughput["raw fetch"] }
-  const lines = [
+/** The client benchmark's table of one route (contenders in the order of the results file). */
+export const clientTable = (contenders: Record<string, ClientRow>): string =>
+  [
     row([
       "contender",
-      "mean µs",
+      "calls/s @32",
+      "÷ raw node:http (median round, lowest–highest)",
+      "client CPU µs/call",
+      "CPU ÷ raw node:http",
       "p50 µs",
       "p99 µs",
-      "calls/s @32",
-      "CPU µs/call @32",
-      `${sdkLabel} ÷ this, mean latency`,
-      `this ÷ ${sdkLabel}, calls/s`,
-      "over raw fetch, p50 µs",
-      "over raw fetch, CPU µs/call @32"
+      "p99 ÷ SDK"
     ]),
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|"
-  ]
-  for (const [name, l] of Object.entries(latency)) {
-    const t = throughput[name]
-    if (!t || !base.l || !base.t || !base.fl || !base.ft) continue
-    lines.push(
+    "|---|--:|--:|--:|--:|--:|--:|--:|",
+    ...Object.entries(contenders).map(([name, c]) =>
       row([
         name,
-        fixed(l.meanUs, 1),
-        fixed(l.p50Us, 1),
-        fixed(l.p99Us, 1),
-        t.callsPerSecond,
-        fixed(t.cpuUsPerCall, 1),
-        fixed(base.l.meanUs / l.meanUs, 2),
-        fixed(t.callsPerSecond / base.t.callsPerSecond, 2),
-        signed(l.p50Us - base.fl.p50Us),
-        signed(t.cpuUsPerCall - base.ft.cpuUsPerCall)
+        c.callsPerSecond,
+        `${fixed(c.vsRaw, 2)} (${fixed(c.vsRawSpread.min, 2)}–${fixed(c.vsRawSpread.max, 2)})`,
+        fixed(c.cpuUsPerCall, 1),
+        fixed(c.cpuVsRaw, 2),
+        fixed(c.p50Us, 0),
+        fixed(c.p99Us, 0),
+        fixed(c.p99VsSdk, 2)
       ])
     )
-  }
-  return lines.join("\n")
+  ].join("\n")
+
+const frameworkNames = { express: "Express 5", koa: "Koa 3", hono: "Hono 4" } as const
+
+/** The adapter benchmark's tables of one Node run: req/s with per-round ratios, then the servers' CPU. */
+export const adapterTable = (run: AdapterRun): string => {
+  const keys = ["express", "koa", "hono"] as const
+  const rps = [
+    row([
+      "framework",
+      "bare req/s",
+      "own ALS",
+      "`authContext()`",
+      "`resolve`, 50 tenants",
+      "`ambient: false`",
+      "own ALS ÷ bare",
+      "`authContext()` ÷ bare",
+      "`authContext()` ÷ own ALS",
+      "`resolve` ÷ own ALS",
+      "`ambient: false` ÷ bare"
+    ]),
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ...keys.map((key) => {
+      const f = run[key]
+      const v = f.servers
+      return row([
+        frameworkNames[key],
+        thousands(v.bare.requestsPerSecond),
+        thousands(v.als.requestsPerSecond),
+        thousands(v.adapter.requestsPerSecond),
+        thousands(v.resolve.requestsPerSecond),
+        thousands(v.explicit.requestsPerSecond),
+        withSpread(f.ratios.alsVsBare),
+        withSpread(f.ratios.adapterVsBare),
+        withSpread(f.ratios.adapterVsAls),
+        withSpread(f.ratios.resolveVsAls),
+        withSpread(f.ratios.explicitVsBare)
+      ])
+    })
+  ]
+  // A CPU-bound server's req/s is 1 ÷ its CPU per request: the same ratios from the servers' own CPU.
+  const cpu = [
+    row([
+      "framework",
+      "server CPU µs/req: bare",
+      "own ALS",
+      "`authContext()`",
+      "`resolve`",
+      "`ambient: false`",
+      "own ALS ÷ bare",
+      "`authContext()` ÷ bare",
+      "`authContext()` ÷ own ALS",
+      "`resolve` ÷ own ALS",
+      "`ambient: false` ÷ bare"
+    ]),
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
+    ...keys.map((key) => {
+      const v = run[key].servers
+      const by = (a: Server, b: Server) => fixed(b.cpuUsPerRequest / a.cpuUsPerRequest, 2)
+      return row([
+        frameworkNames[key],
+        ...[v.bare, v.als, v.adapter, v.resolve, v.explicit].map((x) => fixed(x.cpuUsPerRequest, 1)),
+        by(v.als, v.bare),
+        by(v.adapter, v.bare),
+        by(v.adapter, v.als),
+        by(v.resolve, v.als),
+        by(v.explicit, v.bare)
+      ])
+    })
+  ]
+  return `${rps.join("\n")}\n\nThe same comparisons by the server's own CPU per request (a ratio is the other's CPU ÷ this one's):\n\n${cpu.join("\n")}`
 }
 
 const opTable = (ops: Record<string, OpCost>): string => {
@@ -172,19 +263,20 @@ export const regions: Record<string, (r: Results) => string> = {
   "bench-summary": (r) => r.summary,
 
   "bench-machine": (r) =>
-    `Node ${r.client.machine.node}, ${r.client.machine.cpus} vCPUs (${r.client.machine.cpuModel}), **shared**: ` +
-    `other jobs ran during the runs. Command: \`pnpm bench\` (${r.client.at.slice(0, 10)}).`,
+    `Node ${r.client.machine.node}, ${r.client.machine.cpus} vCPUs (${r.client.machine.cpuModel}); ` +
+    `${loadNote(r.client.machine)}. Command: \`pnpm bench\` (${r.client.at.slice(0, 10)}).`,
 
   "bench-client": (r) =>
     r.client.routes
-      .map((route) => {
-        const names = Object.keys(route.latency)
-        return `#### \`${route.call}\` (${route.route})\n\n${contenderTable(route.latency, route.throughput, sdkOf(names), "SDK")}`
-      })
+      .map(
+        (route) =>
+          `#### \`${route.call}\` (${route.route})\n\n${clientTable(route.contenders)}\n\n` +
+          `The emulator process spent ${fixed(route.serverCpuUsPerCall, 1)} µs of CPU per call, billed to no contender.`
+      )
       .join("\n\n"),
 
-  "bench-promise": (r) =>
-    contenderTable(r.promise.latency, r.promise.throughput, "SDK auth.withAuth per call", "SDK withAuth"),
+  "bench-client-method": (r) =>
+    `${r.client.concurrency} concurrent calls, ${r.client.rounds} rounds of one ${r.client.windowSeconds} s window per contender`,
 
   "bench-crosstalk": (r) =>
     [
@@ -203,7 +295,7 @@ export const regions: Record<string, (r: Results) => string> = {
 
   "bench-emulator": (r) =>
     [
-      row(["server", "req/s", "p50 ms", "p99 ms"]),
+      row(["server (own process)", "req/s", "p50 ms", "p99 ms"]),
       "|---|--:|--:|--:|",
       row([
         "emulator, finished run",
@@ -222,42 +314,18 @@ export const regions: Record<string, (r: Results) => string> = {
         r.emulator.baseline.requestsPerSecond,
         r.emulator.baseline.p50Ms,
         r.emulator.baseline.p99Ms
-      ])
+      ]),
+      "",
+      `Emulator (finished run) ÷ bare node:http per round: ${withSpread(r.emulator.ratioSpread)} ` +
+        `(${r.emulator.rounds} rounds of ${r.emulator.durationSeconds} s, ${r.emulator.connections} connections).`
     ].join("\n"),
 
-  "adapters-cost": (r) => {
-    const names = { express: "Express 5", koa: "Koa 3", hono: "Hono 4" } as const
-    const lines = [
-      "| framework | bare | no-op middleware | `runWith` only | `authContext()` | adapter / bare | adapter / `runWith` only |",
-      "|---|---:|---:|---:|---:|---:|---:|"
-    ]
-    for (const key of ["express", "koa", "hono"] as const) {
-      const f = r.adapters[key]
-      lines.push(
-        row([
-          names[key],
-          thousands(f.bare.requestsPerSecond),
-          thousands(f.noop.requestsPerSecond),
-          thousands(f.scope.requestsPerSecond),
-          thousands(f.adapter.requestsPerSecond),
-          fixed(f.adapter.requestsPerSecond / f.bare.requestsPerSecond, 2),
-          fixed(f.adapter.requestsPerSecond / f.scope.requestsPerSecond, 2)
-        ])
-      )
-    }
-    const hono = r.adapters.hono
-    if (hono.bearerAuth !== undefined)
-      lines.push(
-        "",
-        `Hono's own \`bearerAuth\` (a fixed token, compared in constant time) on the same route: ` +
-          `${thousands(hono.bearerAuth.requestsPerSecond)} req/s, so \`authContext()\` is ` +
-          `${fixed(hono.adapter.requestsPerSecond / hono.bearerAuth.requestsPerSecond, 2)}× as fast.`
-      )
-    return lines.join("\n")
-  },
+  "adapters-cost": (r) =>
+    r.adapters.runs.map((run) => `Node ${run.node}:\n\n${adapterTable(run)}`).join("\n\n"),
 
   "adapters-machine": (r) =>
-    `${r.adapters.machine.cpus}-CPU development machine, Node ${r.adapters.machine.node}`
+    `${r.adapters.machine.cpus}-CPU machine, ${loadNote(r.adapters.machine)}; ${r.adapters.connections} connections, ` +
+    `${r.adapters.rounds} rounds of ${r.adapters.durationSeconds} s per server; Node ${r.adapters.runs.map((run) => run.node).join(" and ")}`
 }
 
 /** The summary table's first line without the package versions (read from node_modules when it is made). */

@@ -20,12 +20,14 @@ const rows = []
 const row = (bench, what, ratio, detail) => rows.push({ bench, what, ratio, detail })
 const fixed = (n) => (typeof n === "number" && Number.isFinite(n) ? n.toFixed(2) : "n/a")
 
+const spread = (s) => `${fixed(s.median)} (${fixed(s.min)}–${fixed(s.max)})`
+
 const emulator = read("emulator")
 if (emulator) {
   row(
     "emulator",
-    "runs.retrieve req/s, emulator ÷ bare node:http (64 conns)",
-    fixed(emulator.ratio),
+    "runs.retrieve req/s, emulator ÷ bare node:http, both in own processes (64 conns)",
+    spread(emulator.ratioSpread),
     `${emulator.emulator.requestsPerSecond} vs ${emulator.baseline.requestsPerSecond} req/s`
   )
 }
@@ -33,16 +35,19 @@ if (emulator) {
 const client = read("client")
 if (client) {
   for (const route of client.routes) {
-    const t = route.throughput
-    const l = route.latency
-    const sdk = Object.keys(t).find((k) => k.startsWith("@trigger.dev/sdk"))
-    for (const name of ["authctx Effect (layerNode)", "authctx Promise ambient", "authctx createClient"]) {
-      if (!t[name] || !sdk) continue
+    const c = route.contenders
+    for (const name of [
+      "raw fetch",
+      "@trigger.dev/sdk 4.8.3",
+      "authctx createClient",
+      "authctx Effect (layerNode)"
+    ]) {
+      if (!c[name]) continue
       row(
         "client",
-        `${route.call}: ${name} ÷ SDK, calls/s at 32`,
-        fixed(t[name].callsPerSecond / t[sdk].callsPerSecond),
-        `${t[name].callsPerSecond} vs ${t[sdk].callsPerSecond}; latency SDK ÷ this ${fixed(l[sdk].meanUs / l[name].meanUs)}`
+        `${route.call}: ${name} ÷ raw node:http, calls/s at ${client.concurrency}`,
+        spread({ ...c[name].vsRawSpread, median: c[name].vsRaw }),
+        `${c[name].callsPerSecond} calls/s; CPU ${c[name].cpuUsPerCall} µs/call (${fixed(c[name].cpuVsRaw)}× raw); p99 ÷ SDK ${fixed(c[name].p99VsSdk)}`
       )
     }
   }
@@ -50,39 +55,38 @@ if (client) {
 
 const promise = read("promise")
 if (promise) {
-  const t = promise.throughput
-  const sdk = t["SDK auth.withAuth per call"]
-  for (const [name, m] of Object.entries(t)) {
-    if (!name.startsWith("authctx") || !sdk) continue
-    row(
-      "promise",
-      `runs.retrieve: ${name} ÷ SDK auth.withAuth per call`,
-      fixed(m.callsPerSecond / sdk.callsPerSecond),
-      `${m.callsPerSecond} vs ${sdk.callsPerSecond} calls/s`
-    )
-  }
   for (const c of promise.crossTalk ?? [])
     row("promise", `cross-talk: ${c.who}`, "", `${c.crossTalk} of ${c.requests}`)
 }
 
 const adapters = read("adapters")
 if (adapters) {
-  for (const framework of ["express", "koa", "hono"]) {
-    const f = adapters[framework]
-    if (!f) continue
-    row(
-      "adapters",
-      `${framework}: authContext() ÷ bare framework, req/s`,
-      fixed(f.ratio),
-      `${f.adapter.requestsPerSecond} vs ${f.bare.requestsPerSecond}; scope alone ÷ bare ${fixed(f.scope.requestsPerSecond / f.bare.requestsPerSecond)}`
-    )
-    if (f.bearerAuth)
+  for (const run of adapters.runs ?? []) {
+    for (const framework of ["express", "koa", "hono"]) {
+      const f = run[framework]
+      if (!f) continue
+      const r = f.ratios
+      const v = f.servers
+      const cpu = (a, b) => fixed(v[b].cpuUsPerRequest / v[a].cpuUsPerRequest)
       row(
         "adapters",
-        `${framework}: authContext() ÷ its own bearerAuth`,
-        fixed(f.adapterVsBearerAuth),
-        `${f.adapter.requestsPerSecond} vs ${f.bearerAuth.requestsPerSecond}`
+        `${run.node} ${framework}: authContext() ÷ own ALS, req/s`,
+        spread(r.adapterVsAls),
+        `by server CPU ${cpu("adapter", "als")}; ÷ bare ${spread(r.adapterVsBare)}, by CPU ${cpu("adapter", "bare")}`
       )
+      row(
+        "adapters",
+        `${run.node} ${framework}: resolve (50 tenants) ÷ own ALS, req/s`,
+        spread(r.resolveVsAls),
+        `by server CPU ${cpu("resolve", "als")}`
+      )
+      row(
+        "adapters",
+        `${run.node} ${framework}: ambient: false ÷ bare, req/s`,
+        spread(r.explicitVsBare),
+        `by server CPU ${cpu("explicit", "bare")}; own ALS ÷ bare ${spread(r.alsVsBare)}, by CPU ${cpu("als", "bare")}`
+      )
+    }
   }
 }
 
@@ -114,6 +118,8 @@ if (scoping) {
 const machine = (emulator ?? client ?? promise ?? adapters ?? scoping)?.machine
 const header = [
   `machine: ${machine ? `${machine.cpus} × ${machine.cpuModel}, node ${machine.node}` : "unknown"}; effect ${versionOf("effect")}, @effect/platform ${versionOf("@effect/platform")}, @trigger.dev/sdk ${versionOf("@trigger.dev/sdk")}, express ${versionOf("express")}, koa ${versionOf("koa")}, hono ${versionOf("hono")}`,
+  "",
+  "Ratios: the median round (client: all rounds), with the lowest and highest round in brackets.",
   "",
   "| bench | ratio of | ratio | numbers |",
   "|---|---|---:|---|"

@@ -85,6 +85,16 @@ export interface Options<
   readonly onError?:
     | ((error: UnauthorizedError, req: Request, res: Response, next: NextFunction) => void)
     | undefined
+  /**
+   * `false` for explicit-handle mode: the middleware sets `req.auth` and installs no async context (no
+   * `AsyncLocalStorage` scope) around the rest of the request, so it costs no more than the framework
+   * without it. Handlers then call the management API through `req.auth.client` only: making the
+   * middleware turns server mode on (`AuthScope.enableServerMode()`), so an ambient call
+   * (`runs.list()`) in such a handler rejects with `OutsideAuthScope` and sends nothing, instead of
+   * going out with the process default. Default `true`: the rest of the request runs in the request's
+   * auth scope, and ambient calls use its credential.
+   */
+  readonly ambient?: boolean | undefined
 }
 
 /**
@@ -178,7 +188,7 @@ const defaultOnError = (error: UnauthorizedError, _req: Request, _res: Response,
 
 /**
  * Per-request auth middleware. On success it sets `req.auth` and runs the rest of the request inside the
- * request's auth scope (`AuthScope.runWith`); on failure it calls `onError` (by default `next(error)` with
+ * request's auth scope (`AuthScope.runWith`) (none with `ambient: false`, the explicit-handle mode); on failure it calls `onError` (by default `next(error)` with
  * an {@link UnauthorizedError}). See `RequestAuth.make` for the options and the failures; options are
  * validated at once (it throws when they cannot work).
  *
@@ -206,6 +216,8 @@ export const authContext = <
   type Kind = RequestAuth.KindOf<K, R>
   const authenticate = RequestAuth.make<K, Request, R>(options)
   const onError = options.onError ?? defaultOnError
+  const ambient = options.ambient !== false
+  if (!ambient) AuthScope.enableServerMode()
   const handles = new WeakMap<Request, Handle.AuthHandle<Kind>>()
 
   const settle = (
@@ -221,7 +233,8 @@ export const authContext = <
     const handle = Handle.make<Kind>(result.right)
     req.auth = handle
     handles.set(req, handle)
-    AuthScope.runWith(Auth.widen(result.right), () => next())
+    if (ambient) AuthScope.runWith(Auth.widen(result.right), () => next())
+    else next()
   }
 
   // Synchronous unless resolve or verify is async: Express 5 turns a rejected promise into next(err).

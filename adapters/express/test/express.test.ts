@@ -4,17 +4,22 @@
  * corpus, the error paths (authErrorHandler, Express's own handler, onError), and the async-context traps
  * (callbacks run outside the request's call tree) with and without server mode, bind and auth.client.
  */
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
+import { createServer } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
+  ambient,
   checkLog,
   driveTenantLoad,
   type EnvvarsCalls,
+  explicitCase,
+  explicitWork,
   handlerFailedBody,
   hostileCorpus,
+  maxHeaderSize,
   previewBranch,
+  type Running,
   runCorpus,
+  serve,
   slowParsedBody,
   startWorld,
   type Tenant,
@@ -25,7 +30,6 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import {
   type AuthHandle,
@@ -47,29 +51,7 @@ afterAll(async () => {
   await world?.stop()
 })
 
-interface Running {
-  readonly url: string
-  readonly port: number
-  readonly close: () => Promise<void>
-}
-
-const listen = async (app: express.Express): Promise<Running> => {
-  // A larger header limit than Node's 16 kB, so that the 16 kB header reaches the middleware.
-  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, app)
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
-  }
-}
-
-const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
+const listen = (app: express.Express): Promise<Running> => serve(createServer({ maxHeaderSize }, app))
 
 const tenantOf = (req: Request): Tenant => {
   const id = req.params["tenant"]
@@ -166,6 +148,29 @@ describe("per-request scope under load", () => {
       }
     })
   }
+})
+
+describe("explicit-handle mode (ambient: false)", () => {
+  it("req.auth.client carries the tenant's credential; an ambient call rejects with OutsideAuthScope and sends nothing", async () => {
+    const app = express()
+    app.get(
+      "/explicit/:tenant",
+      authContext({
+        ambient: false,
+        resolve: (req) => world.byId.get(req.get("x-tenant") ?? "")?.config,
+        baseURL: world.emulator.url
+      }),
+      async (req, res) => {
+        res.json(await explicitWork(tenantOf(req), clientOf(req.auth)))
+      }
+    )
+    const server = await listen(app)
+    try {
+      expect(await explicitCase(world, server.url)).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 describe("hostile Authorization headers", () => {

@@ -67,6 +67,16 @@ export interface Options<
   readonly onError?:
     | ((failure: RequestAuth.AuthFailure, c: Context) => Response | Promise<Response>)
     | undefined
+  /**
+   * `false` for explicit-handle mode: the middleware sets `c.var.auth` and installs no async context (no
+   * `AsyncLocalStorage` scope) around the rest of the request, so it costs no more than the framework
+   * without it. Handlers then call the management API through `c.var.auth.client` only: making the
+   * middleware turns server mode on (`AuthScope.enableServerMode()`), so an ambient call
+   * (`runs.list()`) in such a handler rejects with `OutsideAuthScope` and sends nothing, instead of
+   * going out with the process default. Default `true`: the rest of the request runs in the request's
+   * auth scope, and ambient calls use its credential.
+   */
+  readonly ambient?: boolean | undefined
 }
 
 /**
@@ -97,7 +107,7 @@ export const problemResponse = (failure: RequestAuth.AuthFailure): Response =>
 
 /**
  * Per-request auth middleware, the `bearerAuth` way. On success it sets `c.var.auth` and runs the rest of
- * the request inside the request's auth scope (`AuthScope.runWith`); on failure it throws an
+ * the request inside the request's auth scope (`AuthScope.runWith`) (none with `ambient: false`, the explicit-handle mode); on failure it throws an
  * `HTTPException` carrying the problem response, or returns `onError`'s response. See `RequestAuth.make`
  * for the options and the failures; options are validated at once (it throws when they cannot work).
  *
@@ -124,6 +134,8 @@ export const authContext = <
   type Kind = RequestAuth.KindOf<K, R>
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const { onError } = options
+  const ambient = options.ambient !== false
+  if (!ambient) AuthScope.enableServerMode()
   return async (c, next) => {
     // The fetch Headers join a header sent twice with ", " (as @hono/node-server does for Authorization);
     // RequestAuth refuses a comma in a Bearer header, so a duplicate is a 400 on every runtime.
@@ -139,6 +151,7 @@ export const authContext = <
       })
     }
     c.set("auth", Handle.make<Kind>(result.right))
-    await AuthScope.runWith(Auth.widen(result.right), () => next())
+    if (ambient) await AuthScope.runWith(Auth.widen(result.right), () => next())
+    else await next()
   }
 }

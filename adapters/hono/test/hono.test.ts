@@ -5,16 +5,20 @@
  * the problem response, app.onError, onError, resolve failures).
  */
 import type { Server } from "node:http"
-import type { AddressInfo } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
+  ambient,
   checkLog,
   driveTenantLoad,
-  type EnvvarsCalls,
+  explicitCase,
+  explicitWork,
   handlerFailedBody,
   hostileCorpus,
+  maxHeaderSize,
   previewBranch,
+  type Running,
   runCorpus,
+  serve,
   slowParsedBody,
   startWorld,
   type Tenant,
@@ -25,7 +29,6 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
 import { AuthScope, RequestAuth } from "@authctx/core"
 import { type AuthEnv, authContext, problemResponse } from "@authctx/hono"
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server"
@@ -45,32 +48,8 @@ afterAll(async () => {
   await world?.stop()
 })
 
-interface Running {
-  readonly url: string
-  readonly port: number
-  readonly close: () => Promise<void>
-}
-
-const listen = async <E extends Env>(app: Hono<E>): Promise<Running> => {
-  // A larger header limit than Node's 16 kB, so that the 16 kB header reaches the middleware.
-  const server = createAdaptorServer({
-    fetch: app.fetch,
-    serverOptions: { maxHeaderSize: 64 * 1024 }
-  }) as Server
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
-  }
-}
-
-const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
+const listen = <E extends Env>(app: Hono<E>): Promise<Running> =>
+  serve(createAdaptorServer({ fetch: app.fetch, serverOptions: { maxHeaderSize } }) as Server)
 
 const tenantOf = (id: string): Tenant => {
   const tenant = world.byId.get(id)
@@ -173,6 +152,26 @@ describe("per-request scope under load", () => {
       }
     })
   }
+})
+
+describe("explicit-handle mode (ambient: false)", () => {
+  it("c.var.auth.client carries the tenant's credential; an ambient call rejects with OutsideAuthScope and sends nothing", async () => {
+    const app = new Hono().get(
+      "/explicit/:tenant",
+      authContext({
+        ambient: false,
+        resolve: (c) => world.byId.get(c.req.header("x-tenant") ?? "")?.config,
+        baseURL: world.emulator.url
+      }),
+      async (c) => c.json(await explicitWork(tenantOf(c.req.param("tenant")), c.var.auth.client.envvars))
+    )
+    const server = await listen(app)
+    try {
+      expect(await explicitCase(world, server.url)).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 describe("hostile Authorization headers", () => {

@@ -83,6 +83,16 @@ export interface Options<
    * semantics. Downstream middleware does not run either way.
    */
   readonly onError?: ((error: UnauthorizedError, ctx: Context) => void | Promise<void>) | undefined
+  /**
+   * `false` for explicit-handle mode: the middleware sets `ctx.state.auth` and installs no async context (no
+   * `AsyncLocalStorage` scope) around the rest of the request, so it costs no more than the framework
+   * without it. Handlers then call the management API through `ctx.state.auth.client` only: making the
+   * middleware turns server mode on (`AuthScope.enableServerMode()`), so an ambient call
+   * (`runs.list()`) in such a handler rejects with `OutsideAuthScope` and sends nothing, instead of
+   * going out with the process default. Default `true`: the rest of the request runs in the request's
+   * auth scope, and ambient calls use its credential.
+   */
+  readonly ambient?: boolean | undefined
 }
 
 /**
@@ -109,7 +119,7 @@ export const sendProblem = (error: UnauthorizedError, ctx: Context): void => {
 
 /**
  * Per-request auth middleware. On success it sets `ctx.state.auth` and runs the downstream middleware
- * inside the request's auth scope (`AuthScope.runWith`); on failure it calls `onError` (by default
+ * inside the request's auth scope (`AuthScope.runWith`) (none with `ambient: false`, the explicit-handle mode); on failure it calls `onError` (by default
  * {@link sendProblem}) and stops. See `RequestAuth.make` for the options and the failures; options are
  * validated at once (it throws when they cannot work).
  *
@@ -137,6 +147,8 @@ export const authContext = <
 ): Middleware<AuthState<RequestAuth.KindOf<K, R>>> => {
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const onError = options.onError ?? sendProblem
+  const ambient = options.ambient !== false
+  if (!ambient) AuthScope.enableServerMode()
   const settle = (
     result: Either.Either<Auth.AuthContext<RequestAuth.KindOf<K, R>>, RequestAuth.AuthFailure>,
     ctx: Context,
@@ -145,7 +157,7 @@ export const authContext = <
     if (Either.isLeft(result)) return onError(UnauthorizedError.fromFailure(result.left), ctx)
     const context = Auth.widen(result.right)
     ctx.state.auth = Handle.make(context)
-    return AuthScope.runWith(context, () => next())
+    return ambient ? AuthScope.runWith(context, () => next()) : next()
   }
   // Synchronous until downstream runs, unless resolve or verify is async.
   const middleware: Middleware = (ctx, next) => {

@@ -4,18 +4,23 @@
  * after the middleware chain returned), the hostile header corpus, and the error paths (default problem
  * answer, onError that throws, resolve and verify failures).
  */
-import { createServer, type Server } from "node:http"
-import type { AddressInfo } from "node:net"
+import { createServer } from "node:http"
 import { PassThrough } from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
+  ambient,
   checkLog,
   driveTenantLoad,
   type EnvvarsCalls,
+  explicitCase,
+  explicitWork,
   handlerFailedBody,
   hostileCorpus,
+  maxHeaderSize,
   previewBranch,
+  type Running,
   runCorpus,
+  serve,
   slowParsedBody,
   startWorld,
   type Tenant,
@@ -26,7 +31,6 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { envvars } from "@authctx/client/promise"
 import { AuthScope } from "@authctx/core"
 import { type AuthHandle, authContext, UnauthorizedError } from "@authctx/koa"
 import { bodyParser } from "@koa/bodyparser"
@@ -43,29 +47,7 @@ afterAll(async () => {
   await world?.stop()
 })
 
-interface Running {
-  readonly url: string
-  readonly port: number
-  readonly close: () => Promise<void>
-}
-
-const listen = async (app: Koa): Promise<Running> => {
-  // A larger header limit than Node's 16 kB, so that the 16 kB header reaches the middleware.
-  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, app.callback())
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
-  const { port } = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
-  }
-}
-
-const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
+const listen = (app: Koa): Promise<Running> => serve(createServer({ maxHeaderSize }, app.callback()))
 
 const clientOf = (auth: AuthHandle | undefined): EnvvarsCalls => {
   if (auth === undefined) throw new Error("ctx.state.auth is not set")
@@ -185,6 +167,30 @@ describe("per-request scope under load", () => {
       }
     })
   }
+})
+
+describe("explicit-handle mode (ambient: false)", () => {
+  it("ctx.state.auth.client carries the tenant's credential; an ambient call rejects with OutsideAuthScope and sends nothing", async () => {
+    const app = new Koa()
+    app.use(
+      authContext({
+        ambient: false,
+        resolve: (ctx) => world.byId.get(ctx.get("x-tenant"))?.config,
+        baseURL: world.emulator.url
+      })
+    )
+    app.use(async (ctx) => {
+      const tenant = world.byId.get(ctx.path.slice("/explicit/".length))
+      if (tenant === undefined) throw new Error("unknown tenant")
+      ctx.body = await explicitWork(tenant, clientOf(ctx.state.auth))
+    })
+    const server = await listen(app)
+    try {
+      expect(await explicitCase(world, server.url)).toEqual([])
+    } finally {
+      await server.close()
+    }
+  })
 })
 
 describe("hostile Authorization headers", () => {

@@ -6,7 +6,7 @@
  */
 import { connect } from "node:net"
 import { setTimeout as sleep } from "node:timers/promises"
-import { createClient } from "@authctx/client/promise"
+import { createClient, envvars } from "@authctx/client/promise"
 import { Auth, Credential } from "@authctx/core"
 import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
 import { Either } from "effect"
@@ -18,7 +18,14 @@ export type Slug = "dev" | "staging" | "prod" | "preview"
 /** The preview branch every preview tenant uses (both demo projects have it). */
 export const previewBranch = "feature-a"
 
-/** One tenant of the multi-tenant backend under test, mapped onto one of the emulator's credentials. */
+/** What kind of credential a tenant is mapped to, in words (for the demo's screen). */
+export type KeyKind = "secret key" | "scoped key" | "PAT"
+
+/**
+ * One tenant of the multi-tenant backend under test (the adapter suites' and `pnpm demo`'s), mapped onto
+ * one of the emulator's credentials. `id` is what requests name (`x-tenant`, `/t/:tenant/…`); `token` is
+ * never printed.
+ */
 export interface Tenant {
   readonly id: string
   /** The env var created for this tenant in its environment: its name says whose it is. */
@@ -31,6 +38,9 @@ export interface Tenant {
   readonly env: Slug
   /** The config a `resolve` returns for this tenant. */
   readonly config: Auth.AuthConfig
+  /** The emulator project's name. */
+  readonly projectName: string
+  readonly keyKind: KeyKind
 }
 
 /** The emulator and the tenants on it. */
@@ -65,6 +75,7 @@ export const ambientVariables: ReadonlyArray<string> = Object.values(Auth.enviro
 export const tenantsOn = (emulator: Emulator, count: number): ReadonlyArray<Tenant> => {
   const { projects, users } = emulator.credentials
   const slots: Array<{ token: string; projectRef: string; env: Slug }> = []
+  const names = new Map(projects.map((p) => [p.ref, p.name]))
   for (const project of projects) {
     for (const env of slugs) {
       const keys = project.environments[env]
@@ -81,18 +92,21 @@ export const tenantsOn = (emulator: Emulator, count: number): ReadonlyArray<Tena
     const slot = slots[i % slots.length]
     if (slot === undefined) throw new Error("the emulator has no credentials")
     const id = `t${String(i).padStart(2, "0")}`
-    const kind = Credential.unsafeParse(slot.token)._tag
+    const credential = Credential.unsafeParse(slot.token)
     const config: Auth.AuthConfig =
       slot.env === "preview" ? { accessToken: slot.token, previewBranch } : { accessToken: slot.token }
     tenants.push({
       id,
       varName: `TENANT_${id.toUpperCase()}`,
       token: slot.token,
-      kind,
+      kind: credential._tag,
       fingerprint: fingerprintOf(slot.token),
       projectRef: slot.projectRef,
       env: slot.env,
-      config
+      config,
+      projectName: names.get(slot.projectRef) ?? slot.projectRef,
+      keyKind:
+        credential._tag === "PersonalAccessToken" ? "PAT" : credential.scoped ? "scoped key" : "secret key"
     })
   }
   return tenants
@@ -139,6 +153,9 @@ export interface EnvvarsCalls {
   readonly retrieve: (projectRef: string, env: Slug, name: string) => Promise<{ readonly value: string }>
   readonly list: (projectRef: string, env: Slug) => Promise<ReadonlyArray<{ readonly name: string }>>
 }
+
+/** The ambient Promise API's envvars calls: what a handler calls when it relies on the request's scope. */
+export const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
 
 /** What a tenant's handler answers: what it read through each path. */
 export interface WorkResult {
@@ -210,6 +227,35 @@ export const runLoad = async (
   return performance.now() - started
 }
 
+/** The `p`-th percentile (0–100) of sorted values, nearest rank; 0 when there are none. */
+export const percentile = (sorted: ReadonlyArray<number>, p: number): number => {
+  if (sorted.length === 0) return 0
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)))
+  return sorted[rank - 1] ?? 0
+}
+
+/**
+ * {@link runLoad}, timing each request: returns how long the run took and every request's latency (ms,
+ * sorted ascending).
+ */
+export const runTimedLoad = async (
+  total: number,
+  concurrency: number,
+  send: (index: number) => Promise<void>
+): Promise<{ readonly ms: number; readonly latencies: ReadonlyArray<number> }> => {
+  const latencies: Array<number> = []
+  const ms = await runLoad(total, concurrency, async (index) => {
+    const started = performance.now()
+    try {
+      await send(index)
+    } finally {
+      latencies.push(performance.now() - started)
+    }
+  })
+  latencies.sort((a, b) => a - b)
+  return { ms, latencies }
+}
+
 /** What the request log says about the tenants' calls. */
 export interface LogCheck {
   /** Calls attributed to a tenant by the variable name in their path. */
@@ -221,6 +267,10 @@ export interface LogCheck {
   /** Calls answered with anything but 200. */
   readonly failed: ReadonlyArray<RequestRecord>
   readonly perTenant: ReadonlyMap<string, number>
+  /** Cross-tenant calls the emulator answered 200: the caller got data under someone else's credential. */
+  readonly leakedButAnswered: number
+  /** Records that name no tenant (a tenant's handler made a call the check cannot attribute). */
+  readonly unattributed: number
 }
 
 /**
@@ -258,7 +308,15 @@ export const checkLog = (records: ReadonlyArray<RequestRecord>, tenants: Readonl
       }
     }
   }
-  return { attributed, crossTenant, foreignLists, failed, perTenant }
+  return {
+    attributed,
+    crossTenant,
+    foreignLists,
+    failed,
+    perTenant,
+    leakedButAnswered: crossTenant.filter((r) => r.status === 200).length,
+    unattributed: records.length - attributed
+  }
 }
 
 /** The answer to a raw HTTP/1.1 request. */
@@ -731,4 +789,6 @@ const slowParsedBodyOf = async (
   return problems
 }
 
+export * from "./explicit.js"
+export * from "./serve.js"
 export * from "./traps.js"

@@ -3,7 +3,7 @@
  * the plain `node:http` tenant server that the servers without authctx (the SDK's, the global swap) share.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import type { AddressInfo } from "node:net"
+import { serve } from "@authctx/adapter-testkit"
 import { type Slug, type Tenant, type Tenants, tenantIdOf } from "../tenants.js"
 import type { TenantAnswer } from "../work.js"
 
@@ -26,26 +26,10 @@ export interface Running {
 
 type Listener = (req: IncomingMessage, res: ServerResponse) => void
 
-/** Listens on 127.0.0.1, port 0 (a free one). */
+/** Listens on 127.0.0.1, port 0 (a free one), with the testkit's `serve` (the adapter suites' own). */
 export const listen = async (framework: Framework, listener: Listener): Promise<Running> => {
-  const server = createServer({ keepAliveTimeout: 10_000 }, listener)
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      server.off("error", reject)
-      resolve()
-    })
-  })
-  const { port } = server.address() as AddressInfo
-  return {
-    framework,
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections()
-        server.close((error) => (error ? reject(error) : resolve()))
-      })
-  }
+  const { url, close } = await serve(createServer({ keepAliveTimeout: 10_000 }, listener))
+  return { framework, url, close }
 }
 
 /** Whether a path segment is an environment slug. */

@@ -42,6 +42,7 @@ import {
   Schema
 } from "effect"
 import * as Errors from "./Errors.js"
+import * as Body from "./internal/body.js"
 import * as Transport from "./Transport.js"
 import { version } from "./version.js"
 
@@ -291,19 +292,10 @@ const describeIssue = (error: ParseResult.ParseError): string =>
     .map((issue) => `${issue.path.length > 0 ? issue.path.join(".") : "(root)"}: ${issue._tag}`)
     .join("; ")
 
-const parseJson = (text: string): unknown => {
-  if (text.length === 0) return undefined
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 /** Decodes a 2xx body; any throw (a body nested thousands deep overflows the stack) is a schema error. */
-const decodeBody = (codecs: Codecs, text: string): Either.Either<unknown, string> => {
+const decodeBody = (codecs: Codecs, response: Transport.WireResponse): Either.Either<unknown, string> => {
   try {
-    const decoded = codecs.decodeSuccess(parseJson(text))
+    const decoded = codecs.decodeSuccess(Body.jsonOf(response))
     return Either.isRight(decoded) ? Either.right(decoded.right) : Either.left(describeIssue(decoded.left))
   } catch (error) {
     return Either.left(
@@ -400,16 +392,16 @@ const decide = (
   now: number,
   secret: string
 ): Decision => {
-  const { status, text } = response
+  const { status } = response
   if (status >= 200 && status < 300) {
-    const decoded = decodeBody(codecs, text)
+    const decoded = decodeBody(codecs, response)
     return Either.isRight(decoded)
       ? { _tag: "Done", value: decoded.right, headers: response.headers }
       : { _tag: "Fail", error: new Errors.ApiSchemaError({ endpoint, status, issue: decoded.left }) }
   }
   const wait = status === 429 ? retryAfterMs(response, now) : undefined
   const error = Errors.fromStatus(
-    errorFields(parseJson(text), status, endpoint, secret),
+    errorFields(Body.jsonOf(response), status, endpoint, secret),
     wait !== undefined && wait > 0 ? now + wait : undefined
   )
   const hint = response.headers["x-should-retry"]

@@ -14,6 +14,7 @@
  */
 import { HttpClient, HttpClientRequest } from "@effect/platform"
 import { Data, Effect, Either, Stream } from "effect"
+import { BodyReader } from "./internal/body.js"
 
 /**
  * The default limit on a response body: 32 MiB. The management API's answers are small (a list page holds
@@ -62,83 +63,6 @@ const declaredOver = (value: string | null | undefined, limit: number): boolean 
   return Number.isFinite(declared) && declared > limit
 }
 
-/** A resizable `ArrayBuffer` (ES2024; Node 20, current browsers), typed here as the ES2022 lib lacks it. */
-interface Resizable extends ArrayBuffer {
-  resize(byteLength: number): void
-}
-type ResizableConstructor = new (byteLength: number, options: { maxByteLength: number }) => Resizable
-const resizable =
-  "resize" in ArrayBuffer.prototype ? (ArrayBuffer as unknown as ResizableConstructor) : undefined
-
-/** One decoder for every body: `decode` without `stream` keeps no state between calls. */
-const decoder = new TextDecoder()
-
-/** Bodies up to this size are kept as their chunks; larger ones in one resizable buffer. */
-const smallBodyBytes = 1024 * 1024
-
-/**
- * Collects a body's bytes against a limit and decodes them once, as UTF-8, at the end.
- *
- * Memory: a body past 1 MiB goes into one `ArrayBuffer` reserved at the limit and grown in place (no
- * copies while it grows) and shrunk to nothing as soon as the text is decoded, which returns its pages at
- * once instead of at the next garbage collection. So a large answer costs its bytes and its text, then
- * its text and the parsed value: about 2× the body at the peak, not 3× (measured in
- * packages/client/test/ResponseMemory.test.ts; docs/reference/retries-and-limits.md).
- */
-class BodyReader {
-  private chunks: Array<Uint8Array> = []
-  private buffer: Resizable | undefined
-  private bytes = 0
-  constructor(readonly limit: number) {}
-  /** Adds a chunk; `false` when the body has passed the limit (then nothing is kept). */
-  push(chunk: Uint8Array): boolean {
-    const start = this.bytes
-    this.bytes += chunk.byteLength
-    if (this.bytes > this.limit) {
-      this.release()
-      return false
-    }
-    if (this.buffer !== undefined) {
-      this.buffer.resize(this.bytes)
-      new Uint8Array(this.buffer).set(chunk, start)
-    } else if (this.bytes > smallBodyBytes && resizable !== undefined) {
-      this.buffer = new resizable(this.bytes, { maxByteLength: this.limit })
-      const view = new Uint8Array(this.buffer)
-      let offset = 0
-      for (const piece of this.chunks) {
-        view.set(piece, offset)
-        offset += piece.byteLength
-      }
-      view.set(chunk, offset)
-      this.chunks = []
-    } else {
-      this.chunks.push(chunk)
-    }
-    return true
-  }
-  text(): string {
-    if (this.buffer !== undefined) {
-      const text = decoder.decode(new Uint8Array(this.buffer))
-      this.release()
-      return text
-    }
-    if (this.chunks.length === 1) return decoder.decode(this.chunks[0])
-    const whole = new Uint8Array(this.bytes)
-    let offset = 0
-    for (const piece of this.chunks) {
-      whole.set(piece, offset)
-      offset += piece.byteLength
-    }
-    this.chunks = []
-    return decoder.decode(whole)
-  }
-  private release(): void {
-    this.buffer?.resize(0)
-    this.buffer = undefined
-    this.chunks = []
-  }
-}
-
 /**
  * A transport over an `@effect/platform` `HttpClient` (bring your own: proxies, test clients). The body is
  * read as a stream against the limit. The platform's own `http.client` span is turned off for these
@@ -180,7 +104,7 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
               () => new TransportError({ reason: "the connection closed before the response ended" })
             ),
             Stream.runForEach((chunk) => (reader.push(chunk) ? Effect.void : Effect.fail(tooLarge))),
-            Effect.map(() => ({ status: response.status, headers: response.headers, text: reader.text() }))
+            Effect.map(() => reader.response(response.status, response.headers))
           )
         })
       )
@@ -237,7 +161,7 @@ export const fetch = (): Transport => ({
           response.headers.forEach((value, key) => {
             headers[key] = value
           })
-          return Either.right({ status: response.status, headers, text: reader.text() })
+          return Either.right(reader.response(response.status, headers))
         } finally {
           signal.removeEventListener("abort", abort)
         }
@@ -335,7 +259,7 @@ export const node = (): Transport | undefined => {
                 for (const [key, value] of Object.entries(response.headers)) {
                   if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value
                 }
-                resume(Effect.succeed({ status, headers, text: reader.text() }))
+                resume(Effect.succeed(reader.response(status, headers)))
               })
             }
           )

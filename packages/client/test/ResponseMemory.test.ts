@@ -4,9 +4,10 @@
  * synchronous decoding too), against the RSS just before the call (which makes the measure conservative).
  * The server (this process) streams the body from a 64 KiB buffer, so its own memory does not count.
  *
- * Targets: a 50 MiB answer under a raised limit adds at most 2× its size; an answer over the limit adds no
- * more than the limit. Measured, both exceed their target by the socket read buffers that the garbage
- * collector has not yet freed (see the bounds below and docs/reference/retries-and-limits.md).
+ * Targets: a 50 MiB answer under a raised limit adds at most 2× its size (held for every transport and the
+ * Promise API); an answer over the limit adds no more than the limit (held for the node transport; the
+ * others pass it by read buffers their HTTP stack allocates: see the bounds below and
+ * docs/decisions/0010-response-limits.md).
  */
 import { spawn } from "node:child_process"
 import type { Socket } from "node:net"
@@ -89,12 +90,13 @@ const within: ReadonlyArray<[string, boolean]> = [
   ["node", false],
   ["node", true],
   ["fetch", false],
-  ["httpClient", true]
+  ["httpClient", true],
+  ["promise", false]
 ]
 
 describe("a 50 MiB answer under a 64 MiB limit", () => {
   for (const [transport, chunked] of within) {
-    it(`through the ${transport} transport${chunked ? ", without a length" : ""}: at most 3× its size (target 2×)`, async () => {
+    it(`through the ${transport} transport${chunked ? ", without a length" : ""}: at most 2× its size`, async () => {
       hostile.answer((socket, request) =>
         request.path.endsWith("/big")
           ? big(socket, bodyBytes, chunked)
@@ -103,18 +105,30 @@ describe("a 50 MiB answer under a 64 MiB limit", () => {
       const result = await measure(transport, 64 * MiB)
       console.log(`${transport}${chunked ? " (no length)" : ""}: 50 MiB answer added ${mib(result.added)}`)
       expect(result.outcome.length).toBe(bodyBytes - 40)
-      // the text and the decoded value (2×), plus socket read buffers the collector has not freed yet:
-      // measured 2.2–2.7× on a loaded 2-core machine (3.0–3.5× before the body went into one resizable
-      // buffer; the issue measured 3.3× for the original transport). The bound is 3×, not the 2.7× seen:
-      // one run at load average 14 measured 2.85× for the httpClient transport.
-      expect(result.added).toBeLessThanOrEqual(3 * bodyBytes)
+      // the body once (segments, then their strings, shared by the parsed value) plus read buffers the
+      // collector has not freed yet: measured 0.8–1.8× on Node 20–24 (2.2–2.8× when the whole text and a
+      // parsed copy of it coexisted; 3.3× for the original transport)
+      expect(result.added).toBeLessThanOrEqual(2 * bodyBytes)
     })
   }
 })
 
 describe("an endless answer over a 32 MiB limit", () => {
-  for (const transport of ["node", "httpClient"]) {
-    it(`through the ${transport} transport: at most the limit + 48 MiB (target: the limit)`, async () => {
+  // [transport, MiB over the limit allowed]: what the client keeps never passes the limit (the reader
+  // keeps nothing once past it: LargeBody.test); the rest is read buffers of Node's sockets (and undici's
+  // copies, for fetch) that are garbage but not yet collected, which no code above them can free: reading
+  // 50 MiB over Node's http and keeping nothing already peaks at 40–69 MiB on Node 20–24. Measured on a
+  // loaded 2-core machine: node and promise 27–55 MiB on Node 20, 33–43 on Node 22, 55–62 on Node 24;
+  // fetch 42–63 MiB, httpClient (layerFetch) 56–66 MiB. Under the issue's target (the limit) only in some
+  // runs of the node transport.
+  const overLimit: ReadonlyArray<[string, number]> = [
+    ["node", 36],
+    ["promise", 36],
+    ["fetch", 44],
+    ["httpClient", 44]
+  ]
+  for (const [transport, slack] of overLimit) {
+    it(`through the ${transport} transport: at most the limit + ${slack} MiB`, async () => {
       hostile.answer((socket, request) =>
         request.path.endsWith("/big")
           ? stream(
@@ -127,10 +141,7 @@ describe("an endless answer over a 32 MiB limit", () => {
       const result = await measure(transport, 32 * MiB)
       console.log(`${transport}: endless answer over a 32 MiB limit added ${mib(result.added)}`)
       expect(result.outcome.error).toBe("ResponseTooLargeError")
-      // the bytes kept (never more than the limit) plus socket read buffers the collector has not freed
-      // yet (V8 collects them when external memory has grown by tens of MiB): measured limit + 9–35 MiB,
-      // against a body that never ends (the original transport grew until the process died)
-      expect(result.added).toBeLessThanOrEqual(32 * MiB + 48 * MiB)
+      expect(result.added).toBeLessThanOrEqual(32 * MiB + slack * MiB)
     })
   }
 })

@@ -111,6 +111,23 @@ export const configure = (options: ConfigureOptions): void => {
 /** Whether server mode is on (see {@link ConfigureOptions}). */
 export const isServerMode = (): boolean => serverMode
 
+/**
+ * Turns server mode on (see {@link ConfigureOptions}) and leaves the default configuration as it is:
+ * what an adapter's explicit-handle mode (`authContext({ ambient: false })`) does when it is made, so
+ * that an ambient call in its handlers, which run in no scope, rejects with `OutsideAuthScope`.
+ *
+ * @example
+ * ```ts
+ * import { AuthScope } from "@authctx/core"
+ *
+ * AuthScope.enableServerMode()
+ * AuthScope.isServerMode() // true
+ * ```
+ */
+export const enableServerMode = (): void => {
+  serverMode = true
+}
+
 const environmentVariable = (name: string): string | undefined => {
   const value = runtime.process?.env?.[name]
   return value === undefined || value.length === 0 ? undefined : value

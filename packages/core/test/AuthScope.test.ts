@@ -399,6 +399,18 @@ describe("server mode", () => {
     AuthScope.configure({ accessToken: prodKey, serverMode: false })
     expect(tokenOf(resolved())).toBe(prodKey)
   })
+
+  it("enableServerMode turns it on and keeps the configured default for createClient and withAuth", () => {
+    AuthScope.configure({ accessToken: prodKey, baseURL: "https://example.com", serverMode: false })
+    AuthScope.enableServerMode()
+    expect(AuthScope.isServerMode()).toBe(true)
+    expect(resolveError()).toBeInstanceOf(OutsideAuthScope)
+    // the default is still there for what merges over it (the base URL, here)
+    const merged = AuthScope.resolveWith({ accessToken: devKey })
+    expect(Either.isRight(merged) && merged.right.baseURL).toBe("https://example.com")
+    AuthScope.configure({ serverMode: false })
+    expect(AuthScope.isServerMode()).toBe(false)
+  })
 })
 
 describe("bind", () => {

@@ -4,12 +4,14 @@
  * outcome. The peak is the kernel's high-water mark (`VmHWM`), reset just before the call (Linux
  * `clear_refs`), so it sees peaks inside synchronous decoding that sampling misses, and not the peak of
  * loading the sources. Elsewhere it falls back to `process.resourceUsage().maxRSS` (conservative).
- * Arguments: url, transport (node | fetch | httpClient), maxResponseBytes.
+ * Arguments: url, transport (node = `layerNode`, fetch = `Transport.fetch()`, httpClient = `layerFetch`, the
+ * platform's fetch client, promise = the Promise API's `createClient`, which runs on `layerNode`),
+ * maxResponseBytes.
  */
 import { readFileSync, writeFileSync } from "node:fs"
 import { Envvars, ManagementClient, Transport } from "@authctx/client"
+import { createClient } from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
-import { FetchHttpClient } from "@effect/platform"
 import { Effect, Either, Layer } from "effect"
 
 const [url = "", transport = "node", limit = "0"] = process.argv.slice(2)
@@ -19,17 +21,25 @@ const layer =
     ? ManagementClient.layerNode(options)
     : transport === "fetch"
       ? Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(Transport.fetch(), options))
-      : ManagementClient.layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+      : ManagementClient.layerFetch(options)
+const token = "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4"
+const promiseClient = createClient({ accessToken: token, baseURL: url }, options)
 
-const call = (path: string) =>
-  Effect.runPromise(
-    Effect.either(
-      Envvars.retrieve("proj_1", "dev", path).pipe(
-        Auth.withAuth({ accessToken: "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4", baseURL: url }),
-        Effect.provide(layer)
+type Outcome = Either.Either<{ readonly value: string }, { readonly _tag: string }>
+const call = (path: string): Promise<Outcome> =>
+  transport === "promise"
+    ? promiseClient.envvars.retrieve("proj_1", "dev", path).then(
+        (value): Outcome => Either.right(value),
+        (error: { readonly _tag: string }): Outcome => Either.left(error)
       )
-    )
-  )
+    : Effect.runPromise(
+        Effect.either(
+          Envvars.retrieve("proj_1", "dev", path).pipe(
+            Auth.withAuth({ accessToken: token, baseURL: url }),
+            Effect.provide(layer)
+          )
+        )
+      )
 
 const gc = (globalThis as { gc?: () => void }).gc
 // warm up: load and compile everything the big call will use, on a small answer

@@ -1,0 +1,372 @@
+/**
+ * Response bodies in memory: collected against the limit, decoded as UTF-8, and — for large bodies —
+ * parsed as JSON without a second copy of their long strings. Used by every transport in ../Transport.ts.
+ *
+ * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, Node's `http`,
+ * peak RSS the call adds, measured in a child process; packages/client/test/ResponseMemory.test.ts):
+ * - The socket's read buffers (64 KiB each) are garbage once copied and go back only at the next garbage
+ *   collection: reading 50 MiB and keeping nothing already peaks at 40–69 MiB on Node 20–24.
+ * - The bytes are kept in 1 MiB segments, each a resizable `ArrayBuffer` allocated at full length (so V8
+ *   counts it as external memory at once, which brings its next collection of those read buffers forward:
+ *   70–78 MiB for reading and decoding 50 MiB on Node 20–22 against 83–92 MiB for buffers grown from
+ *   zero) and shrunk to zero as soon as it is decoded (its pages go back at once, not at the next
+ *   collection). Decoding segment by segment costs one segment on top of the text, not the whole body.
+ * - The text is the segments' strings joined (a rope: no copy), and a string that spans whole segments
+ *   becomes, in the parsed value, those same segment strings joined: `JSON.parse` of the whole text would
+ *   copy it (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
+ *
+ * @internal
+ */
+import type { WireResponse } from "../Transport.js"
+
+/** A resizable `ArrayBuffer` (ES2024; Node 20, current browsers), typed here as the ES2022 lib lacks it. */
+interface Resizable extends ArrayBuffer {
+  resize(byteLength: number): void
+}
+type ResizableConstructor = new (byteLength: number, options: { maxByteLength: number }) => Resizable
+const resizable =
+  "resize" in ArrayBuffer.prototype ? (ArrayBuffer as unknown as ResizableConstructor) : undefined
+
+/** Decodes whole bodies (drops a leading byte-order mark, as `TextDecoder` does by default). */
+const decoder = new TextDecoder()
+/** Decodes the pieces after the first: a byte-order mark there is content, not a mark. */
+const innerDecoder = new TextDecoder("utf-8", { ignoreBOM: true })
+
+/** Bodies up to this size are kept as their chunks; larger ones in segments. */
+export const smallBodyBytes = 1024 * 1024
+/** The size of one segment of a large body. */
+export const segmentBytes = 1024 * 1024
+
+/** The JSON value the transport already parsed for a large response, by response. */
+const parsedBodies = new WeakMap<WireResponse, unknown>()
+
+/**
+ * The body of a response parsed as JSON, `undefined` when it is empty or not JSON. A large body was parsed
+ * by the transport that read it (see {@link BodyReader}); anything else is parsed here.
+ */
+export const jsonOf = (response: WireResponse): unknown => {
+  if (parsedBodies.has(response)) return parsedBodies.get(response)
+  const text = response.text
+  if (text.length === 0) return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80
+
+/**
+ * Collects a body's bytes against a limit and turns them into a {@link WireResponse}.
+ *
+ * Small bodies stay as the chunks received and are decoded at once. Past {@link smallBodyBytes} the bytes
+ * go into segments (see the module comment for the numbers); past the limit everything is released and
+ * `push` answers `false`.
+ */
+export class BodyReader {
+  private chunks: Array<Uint8Array> = []
+  private segments: Array<Resizable> = []
+  /** Bytes used in the last segment. */
+  private filled = 0
+  private bytes = 0
+  constructor(readonly limit: number) {}
+
+  /** Adds a chunk; `false` when the body has passed the limit (then nothing is kept). */
+  push(chunk: Uint8Array): boolean {
+    this.bytes += chunk.byteLength
+    if (this.bytes > this.limit) {
+      this.release()
+      return false
+    }
+    if (this.segments.length > 0) {
+      this.append(chunk)
+    } else if (this.bytes > smallBodyBytes && resizable !== undefined) {
+      for (const piece of this.chunks) this.append(piece)
+      this.chunks = []
+      this.append(chunk)
+    } else {
+      this.chunks.push(chunk)
+    }
+    return true
+  }
+
+  /** The response, with its body decoded (and, when large, parsed). Releases the bytes. */
+  response(status: number, headers: WireResponse["headers"]): WireResponse {
+    if (this.segments.length === 0) return { status, headers, text: this.smallText() }
+    const pieces = this.pieces()
+    const response: WireResponse = { status, headers, text: join(pieces, 0, pieces.length) }
+    parsedBodies.set(response, parsePieces(pieces))
+    return response
+  }
+
+  private smallText(): string {
+    const chunks = this.chunks
+    this.chunks = []
+    if (chunks.length === 1) return decoder.decode(chunks[0])
+    const whole = new Uint8Array(this.bytes)
+    let offset = 0
+    for (const piece of chunks) {
+      whole.set(piece, offset)
+      offset += piece.byteLength
+    }
+    return decoder.decode(whole)
+  }
+
+  private append(chunk: Uint8Array): void {
+    let offset = 0
+    while (offset < chunk.byteLength) {
+      let segment = this.segments[this.segments.length - 1]
+      if (segment === undefined || this.filled === segmentBytes) {
+        // resizable only so that `resize(0)` can give its pages back before the next collection;
+        // `resizable` is defined whenever segments are used
+        segment = new (resizable as ResizableConstructor)(segmentBytes, { maxByteLength: segmentBytes })
+        this.segments.push(segment)
+        this.filled = 0
+      }
+      const take = Math.min(segmentBytes - this.filled, chunk.byteLength - offset)
+      new Uint8Array(segment, this.filled, take).set(chunk.subarray(offset, offset + take))
+      this.filled += take
+      offset += take
+    }
+  }
+
+  /**
+   * The segments decoded, in order, each released once decoded. Pieces are cut only where the UTF-8
+   * decoder holds no partial character (before a byte that does not continue one, or after three that do),
+   * so decoding them apart gives the same text as decoding the body at once; the at most 6 bytes around a
+   * segment boundary that straddle a character are decoded as their own piece.
+   */
+  private pieces(): Array<string> {
+    const segments = this.segments
+    this.segments = []
+    const pieces: Array<string> = []
+    let start = 0
+    let carry: Uint8Array | undefined
+    for (let i = 0; i < segments.length; i++) {
+      const segment = segments[i] as Resizable
+      const end = i === segments.length - 1 ? this.filled : segmentBytes
+      const view = new Uint8Array(segment, 0, end)
+      const following = segments[i + 1]
+      const next =
+        following === undefined
+          ? undefined
+          : new Uint8Array(
+              following,
+              0,
+              Math.min(3, i + 1 === segments.length - 1 ? this.filled : segmentBytes)
+            )
+      // the last safe cut at or before the segment's end (the last segment ends the body)
+      const cut = next === undefined ? end : lastSafeCut(view, end, next, start)
+      if (carry !== undefined) pieces.push(decode(carry, false))
+      if (cut > start) pieces.push(decode(view.subarray(start, cut), pieces.length === 0))
+      if (next !== undefined) {
+        const into = firstSafeCut(next, view, end)
+        const straddle = new Uint8Array(end - cut + into)
+        straddle.set(view.subarray(cut, end))
+        straddle.set(next.subarray(0, into), end - cut)
+        carry = straddle.byteLength > 0 ? straddle : undefined
+        start = into
+      }
+      segment.resize(0)
+    }
+    this.filled = 0
+    return pieces
+  }
+
+  private release(): void {
+    for (const segment of this.segments) segment.resize(0)
+    this.segments = []
+    this.chunks = []
+    this.filled = 0
+  }
+}
+
+const decode = (bytes: Uint8Array, first: boolean) => (first ? decoder : innerDecoder).decode(bytes)
+
+/** Is the position `at` (in `view`, continued by `next`) one where the decoder holds no partial character? */
+const safeAt = (byteAt: (i: number) => number | undefined, at: number) =>
+  !isContinuation(byteAt(at)) ||
+  (isContinuation(byteAt(at - 1)) && isContinuation(byteAt(at - 2)) && isContinuation(byteAt(at - 3)))
+
+/** The last safe cut in `view` at or before `end` (and after `start`, else `start`). */
+const lastSafeCut = (view: Uint8Array, end: number, next: Uint8Array, start: number): number => {
+  const byteAt = (i: number) => (i < end ? view[i] : next[i - end])
+  // always found within 4 positions: either a byte there starts a character, or `end` follows three
+  // continuation bytes
+  for (let at = end; at > start && at > end - 4; at--) if (safeAt(byteAt, at)) return at
+  return start
+}
+
+/** The first safe cut in `next` (0–3 bytes in), counting the bytes of `view` before it. */
+const firstSafeCut = (next: Uint8Array, view: Uint8Array, end: number): number => {
+  const byteAt = (i: number) => (i >= 0 ? next[i] : view[end + i])
+  for (let at = 0; at < 3; at++) if (at >= next.byteLength || safeAt(byteAt, at)) return at
+  return Math.min(3, next.byteLength)
+}
+
+/** `pieces[from] + … + pieces[to - 1]` as a balanced rope (no copy; a deep one-sided rope is slower to flatten). */
+const join = (pieces: ReadonlyArray<string>, from: number, to: number): string => {
+  if (to - from === 0) return ""
+  if (to - from === 1) return pieces[from] as string
+  const middle = (from + to) >>> 1
+  return join(pieces, from, middle) + join(pieces, middle, to)
+}
+
+/** Where a string literal starts (its opening quote) and ends (its closing quote), by piece and offset. */
+interface Literal {
+  readonly fromPiece: number
+  readonly fromOffset: number
+  readonly toPiece: number
+  readonly toOffset: number
+}
+
+/** A raw control character (U+0000–U+001F), which `JSON.parse` refuses inside a string. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const controlCharacter = /[\u0000-\u001f]/
+
+/**
+ * The string literals that contain at least one whole piece, no escape and no control character: the
+ * ones whose value can be the pieces themselves. A scan of the JSON tokens' string boundaries only: a
+ * quote opens a literal outside one and closes it inside one unless escaped, which is how `JSON.parse`
+ * reads them up to any syntax error (and a body with one fails the same way below).
+ */
+const longLiterals = (pieces: ReadonlyArray<string>): Array<Literal> => {
+  const found: Array<Literal> = []
+  let piece = 0
+  let offset = 0
+  let inString = false
+  let escaped = false
+  let fromPiece = 0
+  let fromOffset = 0
+  while (piece < pieces.length) {
+    const text = pieces[piece] as string
+    if (offset >= text.length) {
+      offset -= text.length
+      piece++
+      continue
+    }
+    const quote = text.indexOf('"', offset)
+    if (!inString) {
+      if (quote === -1) {
+        offset = text.length
+        continue
+      }
+      inString = true
+      escaped = false
+      fromPiece = piece
+      fromOffset = quote
+      offset = quote + 1
+      continue
+    }
+    const backslash = text.indexOf("\\", offset)
+    if (backslash !== -1 && (quote === -1 || backslash < quote)) {
+      // an escape: the next character (maybe in the next piece) is not a closing quote
+      escaped = true
+      offset = backslash + 2
+      continue
+    }
+    if (quote === -1) {
+      offset = text.length
+      continue
+    }
+    inString = false
+    offset = quote + 1
+    if (escaped || piece - fromPiece < 2) continue
+    const literal = { fromPiece, fromOffset, toPiece: piece, toOffset: quote }
+    if (!partsOf(pieces, literal).some((part) => controlCharacter.test(part))) found.push(literal)
+  }
+  return found
+}
+
+/** A literal's content (without its quotes) as the pieces it spans: the first and last cut. */
+const partsOf = (pieces: ReadonlyArray<string>, literal: Literal): Array<string> => [
+  (pieces[literal.fromPiece] as string).slice(literal.fromOffset + 1),
+  ...pieces.slice(literal.fromPiece + 1, literal.toPiece),
+  (pieces[literal.toPiece] as string).slice(0, literal.toOffset)
+]
+
+/** The text from (piece, offset) up to, not including, (toPiece, toOffset). */
+const between = (
+  pieces: ReadonlyArray<string>,
+  piece: number,
+  offset: number,
+  toPiece: number,
+  toOffset: number
+): string => {
+  if (piece === toPiece) return (pieces[piece] as string).slice(offset, toOffset)
+  return [
+    (pieces[piece] as string).slice(offset),
+    ...pieces.slice(piece + 1, toPiece),
+    (pieces[toPiece] as string).slice(0, toOffset)
+  ].join("")
+}
+
+/** A prefix no server can predict, for the stand-ins of long literals (128 random bits). */
+const standInPrefix = (): string => {
+  const random = new Uint32Array(4)
+  globalThis.crypto.getRandomValues(random)
+  return `\\u0000authctx:${Array.from(random, (n) => n.toString(36)).join("")}:`
+}
+
+/**
+ * A large body parsed as `JSON.parse` would, given as its decoded pieces, `undefined` when it is not JSON.
+ * Each long literal (see {@link longLiterals}) is replaced by a short stand-in string before parsing and
+ * its value put back after, as its pieces joined: no copy of the long strings, where `JSON.parse(text)`
+ * would copy them all. Without long literals: `JSON.parse` of the joined text.
+ */
+export const parsePieces = (pieces: ReadonlyArray<string>): unknown => {
+  try {
+    // cheap test first: a long literal needs a whole piece without quotes or backslashes
+    const candidate = pieces.some((text) => !text.includes('"') && !text.includes("\\"))
+    const literals = candidate ? longLiterals(pieces) : []
+    if (literals.length === 0) return JSON.parse(join(pieces, 0, pieces.length))
+    const prefix = standInPrefix()
+    const skeleton: Array<string> = []
+    let piece = 0
+    let offset = 0
+    literals.forEach((literal, index) => {
+      skeleton.push(between(pieces, piece, offset, literal.fromPiece, literal.fromOffset))
+      skeleton.push(`"${prefix}${index}"`)
+      piece = literal.toPiece
+      offset = literal.toOffset + 1
+    })
+    skeleton.push(
+      between(pieces, piece, offset, pieces.length - 1, (pieces[pieces.length - 1] as string).length)
+    )
+    const values = literals.map((literal) => {
+      const parts = partsOf(pieces, literal)
+      return join(parts, 0, parts.length)
+    })
+    return restore(JSON.parse(skeleton.join("")), prefix.replace("\\u0000", "\u0000"), values)
+  } catch {
+    return undefined
+  }
+}
+
+/** Puts each long literal's value back where its stand-in is (walked without recursion: any depth). */
+const restore = (root: unknown, prefix: string, values: ReadonlyArray<string>): unknown => {
+  const longValue = (value: unknown): string | undefined =>
+    typeof value === "string" && value.startsWith(prefix)
+      ? values[Number(value.slice(prefix.length))]
+      : undefined
+  const atRoot = longValue(root)
+  if (atRoot !== undefined) return atRoot
+  let left = values.length
+  const stack: Array<unknown> = [root]
+  while (stack.length > 0 && left > 0) {
+    const node = stack.pop()
+    if (typeof node !== "object" || node === null) continue
+    const record = node as Record<string, unknown>
+    for (const key of Object.keys(record)) {
+      const value = record[key]
+      const long = longValue(value)
+      if (long !== undefined) {
+        // defineProperty: a key named `__proto__` is an own property here, not the prototype
+        Object.defineProperty(record, key, { value: long })
+        left--
+      } else if (typeof value === "object" && value !== null) stack.push(value)
+    }
+  }
+  return root
+}

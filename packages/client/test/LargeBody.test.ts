@@ -1,0 +1,147 @@
+/**
+ * Large bodies (over 1 MiB) are decoded segment by segment and their long strings parsed without a copy
+ * (src/internal/body.ts). These tests hold that path to the plain one: the same text as decoding the whole
+ * body at once, and the same value as `JSON.parse` of that text (or `undefined` where it throws), for
+ * bodies built to hit segment boundaries, multi-byte characters, escapes, control characters, invalid
+ * UTF-8, a byte-order mark, `__proto__` keys, deep nesting and broken JSON around long strings.
+ */
+import { describe, expect, it } from "vitest"
+import { BodyReader, jsonOf, segmentBytes } from "../src/internal/body.js"
+
+const encoder = new TextEncoder()
+const MiB = 1024 * 1024
+
+const plain = (bytes: Uint8Array): { text: string; value: unknown } => {
+  const text = new TextDecoder().decode(bytes)
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    value = undefined
+  }
+  return { text, value }
+}
+
+/** Feeds `bytes` in chunks of `chunk` bytes and reads the response back. */
+const viaReader = (bytes: Uint8Array, chunk: number) => {
+  const reader = new BodyReader(64 * MiB)
+  for (let offset = 0; offset < bytes.byteLength; offset += chunk) {
+    expect(reader.push(bytes.subarray(offset, offset + chunk))).toBe(true)
+  }
+  const response = reader.response(200, {})
+  return { text: response.text, value: jsonOf(response) }
+}
+
+const concat = (...parts: Array<string | Uint8Array>): Uint8Array => {
+  const encoded = parts.map((part) => (typeof part === "string" ? encoder.encode(part) : part))
+  const whole = new Uint8Array(encoded.reduce((sum, part) => sum + part.byteLength, 0))
+  let offset = 0
+  for (const part of encoded) {
+    whole.set(part, offset)
+    offset += part.byteLength
+  }
+  return whole
+}
+
+const fill = (unit: string, bytes: number) => unit.repeat(Math.ceil(bytes / encoder.encode(unit).byteLength))
+
+const cases: Record<string, Uint8Array> = {
+  "one long ASCII string": concat('{"name":"N","value":"', fill("x", 3 * MiB), '"}'),
+  "a long string of 2-, 3- and 4-byte characters across every boundary": concat(
+    '{"value":"',
+    fill("é漢😀a", 3 * MiB),
+    '"}'
+  ),
+  "a long string with one escape": concat('{"value":"', fill("y", 2 * MiB), '\\"', fill("y", MiB), '"}'),
+  "a long string ending in an even run of backslashes": concat('["', fill("z", 3 * MiB), '\\\\\\\\", 1]'),
+  "a long string with a raw control character (not JSON)": concat(
+    '{"v":"',
+    fill("a", 2 * MiB),
+    "\u0001",
+    fill("a", MiB),
+    '"}'
+  ),
+  "several long strings, keys named __proto__ and constructor": concat(
+    '{"__proto__":"',
+    fill("p", 2.5 * MiB),
+    '","constructor":{"a":["',
+    fill("q", 2.2 * MiB),
+    '",{"__proto__":"',
+    fill("r", 2.1 * MiB),
+    '"}]}}'
+  ),
+  "a long string as the whole body": concat('"', fill("s", 3 * MiB), '"'),
+  "a byte-order mark, then JSON (not JSON)": concat(
+    new Uint8Array([0xef, 0xbb, 0xbf]),
+    '"',
+    fill("b", 2 * MiB),
+    '"'
+  ),
+  "a byte-order mark inside a long string": concat(
+    '"',
+    fill("c", MiB - 1),
+    new Uint8Array([0xef, 0xbb, 0xbf]),
+    fill("c", 2 * MiB),
+    '"'
+  ),
+  "invalid UTF-8 at and around the boundaries": concat(
+    '"',
+    fill("d", MiB - 3),
+    new Uint8Array([0xf0, 0x9f, 0x98, 0x80, 0x80, 0x80, 0xe6, 0xbc, 0xff, 0xc3]),
+    fill("d", MiB - 2),
+    new Uint8Array([0x80, 0x80, 0x80, 0x80, 0x80, 0xf0, 0x9f]),
+    fill("d", MiB),
+    '"'
+  ),
+  "broken JSON after a long string": concat('{"value":"', fill("e", 3 * MiB), '",}'),
+  "broken JSON before a long string": concat('{"value" "', fill("f", 3 * MiB), '"}'),
+  "a stray quote outside a string": concat('{"a":1}"', fill("g", 3 * MiB), '"'),
+  "a backslash outside a string": concat('[\\"', fill("h", 3 * MiB), '"]'),
+  "no long string: many small objects": concat(
+    "[",
+    Array.from({ length: 60_000 }, (_, i) => `{"id":"run_${i}","n":${i},"s":"é\\n"}`).join(","),
+    "]"
+  ),
+  "deep nesting around a long string": concat(
+    "[".repeat(2000),
+    '"',
+    fill("i", 3 * MiB),
+    '"',
+    "]".repeat(2000)
+  ),
+  "the stand-in's shape in the data": concat('["\\u0000authctx:x:0","', fill("j", 3 * MiB), '"]'),
+  "whitespace filling whole segments": concat("[", " ".repeat(3 * MiB), "1]")
+}
+
+describe("a large body read in segments", () => {
+  for (const [name, bytes] of Object.entries(cases)) {
+    it(`${name}: the same text and value as decoding and parsing it whole`, () => {
+      const expected = plain(bytes)
+      for (const chunk of [64 * 1024, 65_537, segmentBytes + 1]) {
+        const actual = viaReader(bytes, chunk)
+        expect(actual.text === expected.text).toBe(true)
+        // compared as JSON: vitest's deep equality recurses (2,000 levels overflow it) and reads
+        // `__proto__` keys as prototypes; both values are plain JSON data
+        expect(JSON.stringify(actual.value) === JSON.stringify(expected.value)).toBe(true)
+        expect(actual.value === undefined).toBe(expected.value === undefined)
+      }
+    })
+  }
+
+  it("keeps `__proto__` keys as own data, never as the prototype", () => {
+    const { value } = viaReader(
+      cases["several long strings, keys named __proto__ and constructor"] as Uint8Array,
+      65_536
+    )
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyNames(value)).toEqual(["__proto__", "constructor"])
+  })
+
+  it("passing the limit keeps nothing and answers false", () => {
+    const reader = new BodyReader(3 * MiB)
+    const chunk = new Uint8Array(64 * 1024)
+    let pushes = 0
+    while (reader.push(chunk)) pushes++
+    expect(pushes).toBe(48)
+  })
+})

@@ -26,7 +26,7 @@ describe("req.auth (the Express.Request augmentation)", () => {
       if (auth === undefined) return
       await auth.client.envvars.list("proj_1", "dev")
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
       // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
       await auth.run(Runs.retrieve("run_1"))
@@ -67,7 +67,7 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
       pat,
       pat.handler(async (req, res) => {
         expectTypeOf(req.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-        // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+        // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
         await req.auth.client.runs.retrieve("run_1")
         // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
         await req.auth.run(Runs.retrieve("run_1"))

@@ -74,6 +74,8 @@ export const entries: ReadonlyArray<Entry> = collect()
  *
  * @example
  * ```ts
+ * import { Catalog } from "@authctx/api"
+ *
  * Catalog.byId.get("runs.listProject")?.path // "/api/v1/projects/:projectRef/runs"
  * ```
  */
@@ -86,6 +88,8 @@ export const byId: ReadonlyMap<string, Entry> = new Map(entries.map((entry) => [
  *
  * @example
  * ```ts
+ * import { Catalog } from "@authctx/api"
+ *
  * Catalog.select("tasks.batchTrigger").map((e) => e.id) // ["tasks.createBatch", "tasks.streamBatchItems"]
  * Catalog.select("runs.listProject").map((e) => e.id) // ["runs.listProject"]
  * ```

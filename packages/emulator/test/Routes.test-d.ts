@@ -23,11 +23,14 @@ describe("handle", () => {
   })
 
   it("refuses a value that is not the route's success type", () => {
-    // @ts-expect-error runs.cancel answers { id }, not { name }
+    // runs.cancel answers { id }, not { name }
+    // @ts-expect-error Property 'id' is missing in type '{ name: string; }'
     handle(ManagementApi.runsCancel, () => ok({ name: "x" }))
-    // @ts-expect-error runs.cancel's path has runId, not taskId
+    // runs.cancel's path has runId, not taskId
+    // @ts-expect-error Property 'taskId' does not exist on type '{ readonly runId: string; }'
     handle(ManagementApi.runsCancel, (_context, { path }) => ok({ id: path.taskId }))
-    // @ts-expect-error runs.cancel has no payload to read a field of
+    // runs.cancel has no payload to read a field of
+    // @ts-expect-error Property 'id' does not exist on type 'never'
     handle(ManagementApi.runsCancel, (_context, { payload }) => ok({ id: payload.id }))
     // a refusal fits every route
     handle(ManagementApi.runsCancel, () => fail(404, "Run not found"))
@@ -42,7 +45,8 @@ describe("handle", () => {
         Schema.Struct({ id: Schema.String })
       )
     }
-    // @ts-expect-error runs.pause is not a route of ManagementApi.routes
+    // runs.pause is not a route of ManagementApi.routes
+    // @ts-expect-error Type '"runs.pause"' is not assignable to type
     handle(pause, () => ok({ id: "run_1" }))
   })
 })
@@ -55,12 +59,14 @@ describe("table", () => {
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
     table([...tasks, ...runs, ...envvars, ...schedules])
-    // @ts-expect-error missingHandlersFor: the runs routes
+    // missingHandlersFor: the runs routes
+    // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([...tasks, ...packets, ...envvars, ...schedules])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {
-    // @ts-expect-error the tasks tuple has three handlers, not two
+    // the tasks tuple has three handlers, not two
+    // @ts-expect-error Source has 2 element(s) but target requires 3
     const _two: typeof tasks = [tasks[0], tasks[1]]
   })
 })

@@ -20,7 +20,8 @@ describe("AuthHandle", () => {
     const list = (auth: AuthHandle.AuthHandle) => {
       if (auth.kind === "PersonalAccessToken") {
         expectTypeOf(auth.context.credential._tag).toEqualTypeOf<"PersonalAccessToken">()
-        // @ts-expect-error a personal access token lists a project's runs: it names the project
+        // a personal access token lists a project's runs: it names the project
+        // @ts-expect-error Refused<"runs.list (environment)", "PersonalAccessToken", "SecretKey"
         auth.client.runs.list({ limit: 1 })
       }
     }
@@ -31,7 +32,8 @@ describe("AuthHandle", () => {
     const secret = AuthHandle.make(secretContext)
     expectTypeOf(secret.run(Runs.list({ limit: 1 }))).resolves.not.toBeNever()
     const pat = {} as AuthHandle.AuthHandle<"PersonalAccessToken">
-    // @ts-expect-error runs.list (environment) does not accept a personal access token
+    // runs.list (environment) does not accept a personal access token
+    // @ts-expect-error Type '"PersonalAccessToken"' is not assignable to type '"SecretKey"'
     pat.run(Runs.list({ limit: 1 }))
   })
 

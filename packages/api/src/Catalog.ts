@@ -15,7 +15,7 @@ import type { Capability, Credential } from "@authctx/core"
 import { HttpApi, type HttpApiEndpoint } from "@effect/platform"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
 import { Context, Option } from "effect"
-import { Accepts, api, CallName, PartOf, RouteId } from "./ManagementApi.js"
+import { Accepts, api, CallName, PartOf, PublicTokenScopes, RouteId } from "./ManagementApi.js"
 
 /** One route of the catalog. */
 export interface Entry {
@@ -40,6 +40,11 @@ export interface Entry {
    * (`packets.upload` → `tasks.trigger`, `tasks.batchTrigger`). `undefined` for the page's calls.
    */
   readonly partOf: ReadonlyArray<string> | undefined
+  /**
+   * The abilities that let a public access token call this route (`ManagementApi.PublicTokenScopes`);
+   * `undefined` when the server refuses JWTs here.
+   */
+  readonly publicTokenScopes: ReadonlyArray<string> | undefined
   readonly endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
 }
 
@@ -59,6 +64,7 @@ const collect = (): ReadonlyArray<Entry> => {
         path: endpoint.path,
         capability: Context.get(annotations, Accepts),
         partOf: Option.getOrUndefined(Context.getOption(mergedAnnotations, PartOf)),
+        publicTokenScopes: Option.getOrUndefined(Context.getOption(mergedAnnotations, PublicTokenScopes)),
         endpoint: endpoint as unknown as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
       })
     }

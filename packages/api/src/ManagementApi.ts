@@ -42,6 +42,24 @@ export class PartOf extends Context.Tag("@authctx/api/PartOf")<PartOf, ReadonlyA
 export class RouteId extends Context.Tag("@authctx/api/RouteId")<RouteId, string>() {}
 
 /**
+ * On a route the server lets a public access token (a JWT with `pub: true`) call: the abilities any one of
+ * which admits the token, with `{param}` for a path parameter (`["read:runs:{runId}", "read:tasks"]`). An
+ * empty list admits any valid token of the environment. Routes without it refuse JWTs. A recorded fact of
+ * the server (docs/research/whole-api.md, docs/research/public-tokens.md); the client has no public-token
+ * kind yet, so nothing reads it but the catalog and its docs.
+ */
+export class PublicTokenScopes extends Context.Tag("@authctx/api/PublicTokenScopes")<
+  PublicTokenScopes,
+  ReadonlyArray<string>
+>() {}
+
+/** The optional facts of a route: see {@link PartOf} and {@link PublicTokenScopes}. */
+export interface RouteOptions {
+  readonly partOf?: ReadonlyArray<string>
+  readonly publicTokenScopes?: ReadonlyArray<string>
+}
+
+/**
  * A route of the catalog: its id, the SDK call it serves, the HTTP endpoint (annotated) and its
  * capability, with the literal types kept for the client's requirement types and the emulator's handler
  * table.
@@ -76,14 +94,18 @@ const route = <
   call: Call,
   capability: Capability.Capability<Name, Kinds>,
   endpoint: E,
-  partOf?: ReadonlyArray<string>
+  options: RouteOptions = {}
 ): Route<Capability.Capability<Name, Kinds>, E, Id, Call> => {
   const annotated = endpoint.annotate(Accepts, capability).annotate(CallName, call).annotate(RouteId, id)
+  const withPartOf = options.partOf === undefined ? annotated : annotated.annotate(PartOf, options.partOf)
   return {
     id,
     call,
     capability,
-    endpoint: partOf === undefined ? annotated : annotated.annotate(PartOf, partOf)
+    endpoint:
+      options.publicTokenScopes === undefined
+        ? withPartOf
+        : withPartOf.annotate(PublicTokenScopes, options.publicTokenScopes)
   }
 }
 
@@ -159,7 +181,7 @@ export const packetsUpload = route(
   HttpApiEndpoint.put("upload", "/api/v2/packets/:filename")
     .setPath(Schema.Struct({ filename: PathSegment }))
     .addSuccess(Schemas.CreateUploadPayloadUrlResponseBody),
-  ["tasks.trigger", "tasks.batchTrigger"]
+  { partOf: ["tasks.trigger", "tasks.batchTrigger"] }
 )
 
 // ---------------------------------------------------------------------------------------------------------

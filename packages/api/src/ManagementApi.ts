@@ -428,6 +428,62 @@ export const schedulesDel = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- bulk actions ----
+// ---------------------------------------------------------------------------------------------------------
+
+/** The cursor query of `runs.bulk.list`. */
+export const ListBulkActionsUrlParams = Schema.Struct({
+  "page[size]": optionalString,
+  "page[after]": optionalString,
+  "page[before]": optionalString
+})
+
+const BulkActionPath = Schema.Struct({ bulkActionId: PathSegment })
+
+/**
+ * `runs.bulk.cancel` and `runs.bulk.replay`: `POST /api/v1/bulk-actions`, answered with 202 (the server
+ * queues the work). Secret key only; the server refuses public tokens here (docs/reference/bulk-actions.md).
+ */
+export const bulkActionsCreate = route(
+  "bulkActions.create",
+  "runs.bulk.create",
+  Capability.make("runs.bulk.create", secretKeyOnly),
+  HttpApiEndpoint.post("create", "/api/v1/bulk-actions")
+    .setPayload(Schemas.CreateBulkActionRequestBody)
+    .addSuccess(Schemas.CreateBulkActionResponseBody, { status: 202 })
+)
+
+/** `runs.bulk.list`: `GET /api/v1/bulk-actions`, cursor pages. */
+export const bulkActionsList = route(
+  "bulkActions.list",
+  "runs.bulk.list",
+  Capability.make("runs.bulk.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/bulk-actions")
+    .setUrlParams(ListBulkActionsUrlParams)
+    .addSuccess(Schemas.ListBulkActionsResponseBody)
+)
+
+/** `runs.bulk.retrieve` (and `runs.bulk.poll`): `GET /api/v1/bulk-actions/{bulkActionId}`. */
+export const bulkActionsRetrieve = route(
+  "bulkActions.retrieve",
+  "runs.bulk.retrieve",
+  Capability.make("runs.bulk.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v1/bulk-actions/:bulkActionId")
+    .setPath(BulkActionPath)
+    .addSuccess(Schemas.BulkActionObject)
+)
+
+/** `runs.bulk.abort`: `POST /api/v1/bulk-actions/{bulkActionId}/abort`. */
+export const bulkActionsAbort = route(
+  "bulkActions.abort",
+  "runs.bulk.abort",
+  Capability.make("runs.bulk.abort", secretKeyOnly),
+  HttpApiEndpoint.post("abort", "/api/v1/bulk-actions/:bulkActionId/abort")
+    .setPath(BulkActionPath)
+    .addSuccess(Schemas.AbortBulkActionResponseBody)
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------------------
 
@@ -470,6 +526,14 @@ export const api = HttpApi.make("management")
       .add(schedulesDeactivate.endpoint)
       .add(schedulesDel.endpoint)
   )
+  // ---- bulk actions ----
+  .add(
+    HttpApiGroup.make("bulkActions")
+      .add(bulkActionsCreate.endpoint)
+      .add(bulkActionsList.endpoint)
+      .add(bulkActionsRetrieve.endpoint)
+      .add(bulkActionsAbort.endpoint)
+  )
 
 /**
  * Every route of the catalog as its `Route` object, in the order of the API (the emulator's handler table
@@ -504,7 +568,12 @@ export const routes = [
   schedulesUpdate,
   schedulesActivate,
   schedulesDeactivate,
-  schedulesDel
+  schedulesDel,
+  // ---- bulk actions ----
+  bulkActionsCreate,
+  bulkActionsList,
+  bulkActionsRetrieve,
+  bulkActionsAbort
 ] as const
 
 /** Any route of the catalog. */

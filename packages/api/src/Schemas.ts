@@ -716,3 +716,83 @@ export const ApiErrorBody = Schema.Struct({
   type: Schema.optional(Schema.String)
 })
 export type ApiErrorBody = typeof ApiErrorBody.Type
+
+// ---------------------------------------------------------------------------------------------------------
+// ---- bulk actions ----
+// ---------------------------------------------------------------------------------------------------------
+
+/** Mirrors `BulkActionStatus` (z.enum) in `v3/schemas/api.js`. */
+export const BulkActionStatus = Schema.Literal("PENDING", "COMPLETED", "ABORTED")
+export type BulkActionStatus = typeof BulkActionStatus.Type
+
+/** Mirrors `BulkActionType` (z.enum) in `v3/schemas/api.js`. */
+export const BulkActionType = Schema.Literal("CANCEL", "REPLAY")
+export type BulkActionType = typeof BulkActionType.Type
+
+const OneOrManyStrings = Schema.Union(Schema.String, Schema.Array(Schema.String))
+
+/** A queue in a bulk action's filter: the SDK's `{ type, name }` (mirrors `QueueTypeName`). */
+export const BulkActionQueue = Schema.Struct({
+  type: Schema.Literal("task", "custom"),
+  name: Schema.String
+})
+
+/**
+ * Mirrors `BulkActionFilterRequestBody` in `v3/schemas/api.js`: the runs a bulk action acts on, the filters
+ * of `runs.list` in a JSON body (a `Date` travels as its ISO string, `from`/`to` may be epoch ms).
+ */
+export const BulkActionFilter = Schema.Struct({
+  status: Schema.optional(Schema.Union(RunStatus, Schema.Array(RunStatus))),
+  taskIdentifier: Schema.optional(OneOrManyStrings),
+  version: Schema.optional(OneOrManyStrings),
+  from: Schema.optional(Schema.Union(Schema.Date, Schema.Number)),
+  to: Schema.optional(Schema.Union(Schema.Date, Schema.Number)),
+  period: Schema.optional(Schema.String),
+  bulkAction: Schema.optional(Schema.String),
+  tag: Schema.optional(OneOrManyStrings),
+  schedule: Schema.optional(Schema.String),
+  isTest: Schema.optional(Schema.Boolean),
+  batch: Schema.optional(Schema.String),
+  queue: Schema.optional(Schema.Union(BulkActionQueue, Schema.Array(BulkActionQueue))),
+  machine: Schema.optional(Schema.Union(MachinePresetName, Schema.Array(MachinePresetName))),
+  region: Schema.optional(OneOrManyStrings)
+})
+export type BulkActionFilter = typeof BulkActionFilter.Type
+
+/**
+ * Mirrors `CreateBulkActionRequestBody` in `v3/schemas/api.js`: `action` and exactly one of `filter` (at
+ * least one filter set) or `runIds` (at least one id); `targetRegion` only for a replay. The two rules
+ * that span fields are checked by the server (400), not by this schema.
+ */
+export const CreateBulkActionRequestBody = Schema.Struct({
+  action: Schema.Literal("cancel", "replay"),
+  filter: Schema.optional(BulkActionFilter),
+  runIds: Schema.optional(Schema.Array(Schema.String)),
+  name: Schema.optional(Schema.String.pipe(Schema.maxLength(255))),
+  targetRegion: Schema.optional(Schema.String)
+})
+export type CreateBulkActionRequestBody = typeof CreateBulkActionRequestBody.Type
+
+/** Mirrors `CreateBulkActionResponseBody` in `v3/schemas/api.js` (answered with status 202). */
+export const CreateBulkActionResponseBody = Schema.Struct({ id: Schema.String })
+export type CreateBulkActionResponseBody = typeof CreateBulkActionResponseBody.Type
+
+/** Mirrors `AbortBulkActionResponseBody` in `v3/schemas/api.js`. */
+export const AbortBulkActionResponseBody = Schema.Struct({ id: Schema.String })
+export type AbortBulkActionResponseBody = typeof AbortBulkActionResponseBody.Type
+
+/** Mirrors `BulkActionObject` in `v3/schemas/api.js`. */
+export const BulkActionObject = Schema.Struct({
+  id: Schema.String,
+  name: Schema.optional(Schema.String),
+  type: BulkActionType,
+  status: BulkActionStatus,
+  counts: Schema.Struct({ total: Schema.Number, success: Schema.Number, failure: Schema.Number }),
+  createdAt: Schema.Date,
+  completedAt: Schema.optional(Schema.Date)
+})
+export type BulkActionObject = typeof BulkActionObject.Type
+
+/** Mirrors `ListBulkActionsResponseBody` in `v3/schemas/api.js`: a cursor page of bulk actions. */
+export const ListBulkActionsResponseBody = CursorPage(BulkActionObject)
+export type ListBulkActionsResponseBody = typeof ListBulkActionsResponseBody.Type

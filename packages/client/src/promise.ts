@@ -20,6 +20,7 @@
  */
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
 import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import * as BulkActions from "./BulkActions.js"
 import * as Calls from "./Calls.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
@@ -36,6 +37,7 @@ export {
   NoAsyncContext,
   OutsideAuthScope
 } from "@authctx/core"
+export type { BulkActionNotFinished, BulkActionsPage } from "./BulkActions.js"
 export type { Refused, RequestOptions } from "./Calls.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
@@ -110,11 +112,22 @@ const namespaces = {
 
 type Namespaces = typeof namespaces
 
+/** Call objects the SDK nests inside a namespace: `runs.bulk` (bulk actions). */
+const nested = {
+  runs: { bulk: BulkActions.calls }
+} as const
+
+type Nested = typeof nested
+
+/** The Promise form of one call object for kind `K` (or ambient). */
+type Members<O, K extends Credential.Kind | "ambient"> = [K] extends [Credential.Kind]
+  ? Calls.Methods<O, K>
+  : Calls.AmbientMethods<O>
+
 /** The Promise form of every namespace's calls, as one namespace's members map to a kind. */
 type Surface<K extends Credential.Kind | "ambient"> = {
-  readonly [N in keyof Namespaces]: [K] extends [Credential.Kind]
-    ? Calls.Methods<Namespaces[N], K>
-    : Calls.AmbientMethods<Namespaces[N]>
+  readonly [N in keyof Namespaces]: Members<Namespaces[N], K> &
+    (N extends keyof Nested ? { readonly [S in keyof Nested[N]]: Members<Nested[N][S], K> } : unknown)
 }
 
 /**
@@ -125,6 +138,11 @@ type Surface<K extends Credential.Kind | "ambient"> = {
 const surface = (runner: Calls.Runner): Surface<"ambient"> => {
   const out: Record<string, unknown> = {}
   for (const [name, calls] of Object.entries(namespaces)) out[name] = Calls.methods(calls, runner)
+  for (const [name, inner] of Object.entries(nested)) {
+    const members: Record<string, unknown> = { ...(out[name] as object) }
+    for (const [sub, calls] of Object.entries(inner)) members[sub] = Calls.methods(calls, runner)
+    out[name] = members
+  }
   return out as Surface<"ambient">
 }
 

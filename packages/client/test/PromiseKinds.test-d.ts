@@ -419,7 +419,10 @@ describe("the members are derived from the call objects", () => {
     expectTypeOf<Client<"PersonalAccessToken">["envvars"]>().toEqualTypeOf<typeof envvars>()
     expectTypeOf<Client<"SecretKey">["schedules"]>().toEqualTypeOf<typeof schedules>()
     expectTypeOf<Client<"SecretKey">["tasks"]>().toEqualTypeOf<typeof tasks>()
-    expectTypeOf<keyof Client<"PersonalAccessToken">["runs"]>().toEqualTypeOf<keyof typeof Runs.calls>()
+    // `runs.bulk` is the nested bulk-actions call object, as the SDK nests it
+    expectTypeOf<keyof Client<"PersonalAccessToken">["runs"]>().toEqualTypeOf<
+      keyof typeof Runs.calls | "bulk"
+    >()
     expectTypeOf<keyof typeof tasks>().toEqualTypeOf<keyof typeof Tasks.calls>()
     expectTypeOf<keyof typeof envvars>().toEqualTypeOf<keyof typeof Envvars.calls>()
     expectTypeOf<keyof typeof schedules>().toEqualTypeOf<keyof typeof Schedules.calls>()

@@ -86,7 +86,7 @@ const listedRun = (run: Run, s: RunState): Schemas.ListRunResponseItem => ({
   env: { id: run.environment.id, name: environmentName(run.environment) }
 })
 
-type ListQuery = typeof ManagementApi.ListProjectRunsUrlParams.Type
+export type ListQuery = typeof ManagementApi.ListProjectRunsUrlParams.Type
 
 const commaList = (value: string | undefined): ReadonlyArray<string> | undefined => {
   if (value === undefined) return undefined
@@ -99,7 +99,7 @@ const commaList = (value: string | undefined): ReadonlyArray<string> | undefined
 
 const runStatuses: ReadonlySet<string> = new Set(Schemas.RunStatus.literals)
 
-interface RunFilter {
+export interface RunFilter {
   readonly environments: ReadonlySet<Environment>
   readonly statuses: ReadonlySet<string> | undefined
   readonly tasks: ReadonlySet<string> | undefined
@@ -149,7 +149,7 @@ const setOf = (value: string | undefined): ReadonlySet<string> | undefined => {
  * from/to/period. The others the server knows (`bulkAction`, `schedule`, `region`) are accepted and
  * ignored: no run here belongs to a bulk action, a schedule or a region.
  */
-const buildFilter = (
+export const buildFilter = (
   environments: ReadonlySet<Environment>,
   query: ListQuery,
   now: number
@@ -181,7 +181,7 @@ const buildFilter = (
   }
 }
 
-const matches = (filter: RunFilter, run: Run, s: () => RunState): boolean => {
+export const matches = (filter: RunFilter, run: Run, s: () => RunState): boolean => {
   if (!filter.environments.has(run.environment)) return false
   if (filter.tasks !== undefined && !filter.tasks.has(run.taskIdentifier)) return false
   if (filter.tags !== undefined && !run.tags.some((tag) => filter.tags?.has(tag))) return false

@@ -1,0 +1,292 @@
+/**
+ * Bulk actions (the SDK's `runs.bulk`): cancel or replay every run a filter (or a list of run ids)
+ * selects, list and retrieve bulk actions, poll one until it finishes, abort one still running. Secret
+ * key only (docs/reference/bulk-actions.md).
+ *
+ * @example
+ * ```ts
+ * import { BulkActions, ManagementClient } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const program = BulkActions.cancel({ filter: { status: "QUEUED", taskIdentifier: "send-email" } }).pipe(
+ *   Effect.flatMap(({ id }) => BulkActions.poll(id)),
+ *   Auth.withAuth({ accessToken: "tr_prod_abcdefghijklmnopqrstuvwx" }),
+ *   Effect.provide(ManagementClient.layerNode())
+ * )
+ * ```
+ */
+import { ManagementApi, type Schemas } from "@authctx/api"
+import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
+import * as Calls from "./Calls.js"
+import { ApiSchemaError } from "./Errors.js"
+import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
+import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
+
+/**
+ * The runs a bulk action acts on: exactly one of `filter` (the filters of `runs.list`, at least one set)
+ * or `runIds` (at least one), and an optional `name` (at most 255 characters).
+ */
+export type BulkActionSelection =
+  | {
+      readonly filter: Schemas.BulkActionFilter
+      readonly runIds?: never
+      readonly name?: string | undefined
+    }
+  | {
+      readonly runIds: ReadonlyArray<string>
+      readonly filter?: never
+      readonly name?: string | undefined
+    }
+
+/** `runs.bulk.cancel` options. */
+export type BulkCancelOptions = BulkActionSelection & { readonly targetRegion?: never }
+
+/** `runs.bulk.replay` options: `targetRegion` replays the runs in that region (default: each run's own). */
+export type BulkReplayOptions = BulkActionSelection & { readonly targetRegion?: string | undefined }
+
+/** The cursor paging of `runs.bulk.list`. */
+export interface ListBulkActionsParams {
+  /** Page size (`page[size]`). */
+  readonly limit?: number | undefined
+  /** Cursor: the page after this bulk action id. */
+  readonly after?: string | undefined
+  /** Cursor: the page before this bulk action id. */
+  readonly before?: string | undefined
+}
+
+/** `runs.bulk.poll` options: the wait between two retrieves (default 1000 ms, as the SDK). */
+export interface PollOptions {
+  readonly pollIntervalMs?: number | undefined
+}
+
+/** How many times `poll` retrieves before giving up: the SDK's 500. */
+export const maxPollAttempts = 500
+
+/** The SDK's default wait between two retrieves of `poll`. */
+export const defaultPollIntervalMs = 1000
+
+/**
+ * `poll` retrieved the bulk action {@link maxPollAttempts} times and it was still `PENDING`.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const error = new BulkActions.BulkActionNotFinished({ bulkActionId: "bulk_1234", attempts: 500 })
+ * ```
+ */
+export class BulkActionNotFinished extends Schema.TaggedError<BulkActionNotFinished>(
+  "@authctx/client/BulkActionNotFinished"
+)("BulkActionNotFinished", {
+  bulkActionId: Schema.String,
+  attempts: Schema.Number
+}) {
+  override get message(): string {
+    return `Bulk action ${this.bulkActionId} was still PENDING after ${this.attempts} retrieves; retrieve it later, or poll with a longer pollIntervalMs`
+  }
+}
+
+const create = (body: Schemas.CreateBulkActionRequestBody): Call<typeof ManagementApi.bulkActionsCreate> =>
+  call(ManagementApi.bulkActionsCreate, { payload: body })
+
+/**
+ * Cancels every run the selection matches (SecretKey only). The server answers 202 with the bulk action's
+ * id and does the work afterwards: poll it to wait.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const started = BulkActions.cancel({ filter: { tag: "tenant-42", status: ["QUEUED", "DELAYED"] } })
+ * ```
+ */
+export const cancel = (options: BulkCancelOptions): Call<typeof ManagementApi.bulkActionsCreate> =>
+  create({ ...options, action: "cancel" })
+
+/**
+ * Replays every run the selection matches as new runs (SecretKey only); answered with 202 and the bulk
+ * action's id.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const started = BulkActions.replay({ runIds: ["run_1234", "run_5678"], name: "retry failed imports" })
+ * ```
+ */
+export const replay = (options: BulkReplayOptions): Call<typeof ManagementApi.bulkActionsCreate> =>
+  create({ ...options, action: "replay" })
+
+/**
+ * One page of the environment's bulk actions, newest first (SecretKey only).
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const page = BulkActions.list({ limit: 10 })
+ * ```
+ */
+export const list = (params: ListBulkActionsParams = {}): Call<typeof ManagementApi.bulkActionsList> =>
+  call(ManagementApi.bulkActionsList, {
+    urlParams: {
+      "page[size]": params.limit,
+      "page[after]": params.after,
+      "page[before]": params.before
+    }
+  })
+
+/**
+ * Every bulk action of the environment, page after page, as a `Stream` (from the given cursor, if any).
+ * A cursor named twice fails with `ApiSchemaError` instead of looping.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ * import { Stream } from "effect"
+ *
+ * const pending = BulkActions.stream().pipe(Stream.filter((action) => action.status === "PENDING"), Stream.runCollect)
+ * ```
+ */
+export const stream = (
+  params: ListBulkActionsParams = {}
+): Stream.Stream<Schemas.BulkActionObject, CallError, CallContext<typeof ManagementApi.bulkActionsList>> =>
+  Stream.suspend(() => {
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(undefined as string | undefined, (cursor: string | undefined) => {
+      if (cursor !== undefined && seen.has(cursor))
+        return Effect.fail(
+          new ApiSchemaError({
+            endpoint: ManagementApi.bulkActionsList.capability.name,
+            status: 200,
+            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
+          })
+        )
+      if (cursor !== undefined) seen.add(cursor)
+      return Effect.map(
+        cursor === undefined ? list(params) : list({ ...params, after: cursor, before: undefined }),
+        (p) => [Chunk.fromIterable(p.data), Option.fromNullable(p.pagination.next || undefined)] as const
+      )
+    })
+  })
+
+/**
+ * Retrieves a bulk action: its type, status and counts (SecretKey only); 404 `NotFoundError` for an id
+ * of another environment.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const action = BulkActions.retrieve("bulk_1234")
+ * ```
+ */
+export const retrieve = (bulkActionId: string): Call<typeof ManagementApi.bulkActionsRetrieve> =>
+  call(ManagementApi.bulkActionsRetrieve, { path: { bulkActionId } })
+
+/**
+ * Aborts a bulk action that is still `PENDING` (SecretKey only). A finished or already aborted one is a
+ * 400 `BadRequestError` (the server's "already completed" / "already aborted").
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const aborted = BulkActions.abort("bulk_1234")
+ * ```
+ */
+export const abort = (bulkActionId: string): Call<typeof ManagementApi.bulkActionsAbort> =>
+  call(ManagementApi.bulkActionsAbort, { path: { bulkActionId } })
+
+/**
+ * Retrieves the bulk action until it is no longer `PENDING`, as the SDK's `runs.bulk.poll`: one retrieve,
+ * then one every `pollIntervalMs` (default 1000), at most {@link maxPollAttempts} in all; then
+ * `BulkActionNotFinished`. Interrupting the fiber (or the Promise call's `signal`) stops the wait.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * const finished = BulkActions.poll("bulk_1234", { pollIntervalMs: 5_000 })
+ * ```
+ */
+export const poll = (
+  bulkActionId: string,
+  options?: PollOptions
+): Effect.Effect<
+  Schemas.BulkActionObject,
+  CallError | BulkActionNotFinished,
+  CallContext<typeof ManagementApi.bulkActionsRetrieve>
+> => {
+  const interval = Duration.millis(Math.max(0, options?.pollIntervalMs ?? defaultPollIntervalMs))
+  const schedule = Schedule.spaced(interval).pipe(
+    // the first retrieve is not a repetition
+    Schedule.intersect(Schedule.recurs(maxPollAttempts - 1)),
+    Schedule.whileInput((action: Schemas.BulkActionObject) => action.status === "PENDING"),
+    Schedule.passthrough
+  )
+  return retrieve(bulkActionId).pipe(
+    Effect.repeat(schedule),
+    Effect.filterOrFail(
+      (action) => action.status !== "PENDING",
+      () => new BulkActionNotFinished({ bulkActionId, attempts: maxPollAttempts })
+    )
+  )
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The call object: the Promise API's `runs.bulk` is derived from it
+// ---------------------------------------------------------------------------------------------------------
+
+/** A page of bulk actions that is also a promise of it: `await` it, or `for await` over every action. */
+export type BulkActionsPage = PagePromise<CursorPage<Schemas.BulkActionObject>, Schemas.BulkActionObject>
+
+const listPages = (run: Calls.Run, params: ListBulkActionsParams | undefined): BulkActionsPage => {
+  const fetch = (cursor: CursorParams | undefined): BulkActionsPage =>
+    pagePromise(
+      run(
+        list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before })
+      ).then((page) => new CursorPage(ManagementApi.bulkActionsList.call, page.data, page.pagination, fetch))
+    )
+  return fetch(undefined)
+}
+
+type ListSignature = (
+  params?: ListBulkActionsParams,
+  requestOptions?: Calls.RequestOptions
+) => BulkActionsPage
+
+/**
+ * The bulk action calls, as one object: what the Promise API's `runs.bulk` (ambient and per client) is
+ * derived from, with the SDK's names and signatures.
+ *
+ * @example
+ * ```ts
+ * import { BulkActions } from "@authctx/client"
+ *
+ * Object.keys(BulkActions.calls) // ["cancel", "replay", "list", "retrieve", "abort", "poll"]
+ * ```
+ */
+export const calls = {
+  /** Cancels every run the selection matches; answers `{ id }` (202). */
+  cancel: Calls.make(ManagementApi.bulkActionsCreate, cancel, 1),
+  /** Replays every run the selection matches; answers `{ id }` (202). */
+  replay: Calls.make(ManagementApi.bulkActionsCreate, replay, 1),
+  /** Lists the environment's bulk actions, a page at a time. */
+  list: Calls.custom<
+    Calls.Variant<typeof ManagementApi.bulkActionsList.capability.name, "SecretKey", ListSignature>
+  >()(
+    ManagementApi.bulkActionsList.capability.name,
+    [ManagementApi.bulkActionsList],
+    (runner): ListSignature =>
+      (params, requestOptions) =>
+        listPages(runner(requestOptions), params)
+  ),
+  /** Retrieves a bulk action. */
+  retrieve: Calls.make(ManagementApi.bulkActionsRetrieve, retrieve, 1),
+  /** Aborts a pending bulk action. */
+  abort: Calls.make(ManagementApi.bulkActionsAbort, abort, 1),
+  /** Retrieves the bulk action until it is no longer `PENDING` (every `pollIntervalMs`, 500 times at most). */
+  poll: Calls.make(ManagementApi.bulkActionsRetrieve, poll, 2)
+}

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 
 const trigger = async (key: string, task: string, tags: ReadonlyArray<string>) => {
-  const client = Authctx.createClient({ secretKey: key, baseURL: emulator.url })
+  const client = Authctx.createClient({ secretKey: key, baseURL: emulator.url }).requireSecretKey()
   return (await client.tasks.trigger(task, { n: 1 }, { tags: [...tags] })).id
 }
 
@@ -40,7 +40,7 @@ describe("runs.bulk with a SecretKey (Promise API)", () => {
     const mine = [await trigger(secretKey, "cancel-me", [tag]), await trigger(secretKey, "cancel-me", [tag])]
     const untouched = await trigger(secretKey, "cancel-me", ["other"])
     const otherEnv = await trigger(otherEnvKey, "cancel-me", [tag])
-    const client = Authctx.createClient({ secretKey, baseURL: emulator.url })
+    const client = Authctx.createClient({ secretKey, baseURL: emulator.url }).requireSecretKey()
     emulator.clearRequests()
     const { id } = await client.runs.bulk.cancel({
       filter: { tag, taskIdentifier: "cancel-me" },
@@ -49,7 +49,7 @@ describe("runs.bulk with a SecretKey (Promise API)", () => {
     expect(emulator.requests().map((r) => [r.route, r.status])).toEqual([["bulkActions.create", 202]])
     for (const runId of mine) expect((await client.runs.retrieve(runId)).status).toBe("CANCELED")
     expect((await client.runs.retrieve(untouched)).status).toBe("QUEUED")
-    const prod = Authctx.createClient({ secretKey: otherEnvKey, baseURL: emulator.url })
+    const prod = Authctx.createClient({ secretKey: otherEnvKey, baseURL: emulator.url }).requireSecretKey()
     expect((await prod.runs.retrieve(otherEnv)).status).toBe("QUEUED")
 
     const pending = await client.runs.bulk.retrieve(id)
@@ -72,7 +72,7 @@ describe("runs.bulk with a SecretKey (Promise API)", () => {
   })
 
   it("replay by run ids creates new runs; abort while pending; list pages newest first", async () => {
-    const client = Authctx.createClient({ secretKey, baseURL: emulator.url })
+    const client = Authctx.createClient({ secretKey, baseURL: emulator.url }).requireSecretKey()
     const original = await trigger(secretKey, "replay-me", ["bulk-replay"])
     const { id } = await client.runs.bulk.replay({ runIds: [original, "run_doesnotexist"] })
     const action = await client.runs.bulk.retrieve(id)
@@ -95,7 +95,7 @@ describe("runs.bulk with a SecretKey (Promise API)", () => {
   })
 
   it("answers the server's 400s and 404s", async () => {
-    const client = Authctx.createClient({ secretKey, baseURL: emulator.url })
+    const client = Authctx.createClient({ secretKey, baseURL: emulator.url }).requireSecretKey()
     await expect(client.runs.bulk.retrieve("bulk_nope")).rejects.toMatchObject({ _tag: "NotFoundError" })
     await expect(client.runs.bulk.abort("bulk_nope")).rejects.toMatchObject({ _tag: "NotFoundError" })
     // no filter value at all
@@ -107,7 +107,7 @@ describe("runs.bulk with a SecretKey (Promise API)", () => {
     await expect(client.runs.bulk.cancel(both)).rejects.toMatchObject({ _tag: "BadRequestError" })
     // another environment's bulk action is not found
     const { id } = await client.runs.bulk.cancel({ runIds: ["run_none"] })
-    const prod = Authctx.createClient({ secretKey: otherEnvKey, baseURL: emulator.url })
+    const prod = Authctx.createClient({ secretKey: otherEnvKey, baseURL: emulator.url }).requireSecretKey()
     await expect(prod.runs.bulk.retrieve(id)).rejects.toMatchObject({ _tag: "NotFoundError" })
   })
 
@@ -119,14 +119,13 @@ describe("runs.bulk with a SecretKey (Promise API)", () => {
 })
 
 describe("BulkActions (Effect)", () => {
-  const run = <A, E>(
-    effect: Effect.Effect<A, E, ManagementClient.ManagementClient | Auth.CurrentAuth | never>
-  ) =>
+  /** Runs a program under the demo key (a runtime string: the kind is checked when it runs). */
+  const run = <A, E>(effect: Effect.Effect<A, E, unknown>) =>
     Effect.runPromiseExit(
-      effect.pipe(
+      (effect as Effect.Effect<A, E, never>).pipe(
         Auth.withAuth({ accessToken: secretKey, baseURL: emulator.url }),
         Effect.provide(ManagementClient.layerNode())
-      ) as Effect.Effect<A, E>
+      )
     )
 
   it("cancel then poll until COMPLETED; the give-up error names the attempts", async () => {

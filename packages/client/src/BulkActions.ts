@@ -256,10 +256,24 @@ type ListSignature = (
   params?: ListBulkActionsParams,
   requestOptions?: Calls.RequestOptions
 ) => BulkActionsPage
+type CancelSignature = (
+  options: BulkCancelOptions,
+  requestOptions?: Calls.RequestOptions
+) => Promise<Schemas.CreateBulkActionResponseBody>
+type ReplaySignature = (
+  options: BulkReplayOptions,
+  requestOptions?: Calls.RequestOptions
+) => Promise<Schemas.CreateBulkActionResponseBody>
+type PollSignature = (
+  bulkActionId: string,
+  options?: PollOptions,
+  requestOptions?: Calls.RequestOptions
+) => Promise<Schemas.BulkActionObject>
 
 /**
  * The bulk action calls, as one object: what the Promise API's `runs.bulk` (ambient and per client) is
- * derived from, with the SDK's names and signatures.
+ * derived from, with the SDK's names and signatures. `cancel` and `replay` are two calls of one route
+ * (`bulkActions.create`, the body's `action` tells them apart); `poll` is a helper over `retrieve`'s route.
  *
  * @example
  * ```ts
@@ -270,9 +284,21 @@ type ListSignature = (
  */
 export const calls = {
   /** Cancels every run the selection matches; answers `{ id }` (202). */
-  cancel: Calls.make(ManagementApi.bulkActionsCreate, cancel, 1),
+  cancel: Calls.custom<Calls.Variant<"runs.bulk.cancel", "SecretKey", CancelSignature>>()(
+    "runs.bulk.cancel",
+    [ManagementApi.bulkActionsCreate],
+    (runner): CancelSignature =>
+      (options, requestOptions) =>
+        runner(requestOptions)(cancel(options))
+  ),
   /** Replays every run the selection matches; answers `{ id }` (202). */
-  replay: Calls.make(ManagementApi.bulkActionsCreate, replay, 1),
+  replay: Calls.custom<Calls.Variant<"runs.bulk.replay", "SecretKey", ReplaySignature>>()(
+    "runs.bulk.replay",
+    [ManagementApi.bulkActionsCreate],
+    (runner): ReplaySignature =>
+      (options, requestOptions) =>
+        runner(requestOptions)(replay(options))
+  ),
   /** Lists the environment's bulk actions, a page at a time. */
   list: Calls.custom<
     Calls.Variant<typeof ManagementApi.bulkActionsList.capability.name, "SecretKey", ListSignature>
@@ -288,5 +314,11 @@ export const calls = {
   /** Aborts a pending bulk action. */
   abort: Calls.make(ManagementApi.bulkActionsAbort, abort, 1),
   /** Retrieves the bulk action until it is no longer `PENDING` (every `pollIntervalMs`, 500 times at most). */
-  poll: Calls.make(ManagementApi.bulkActionsRetrieve, poll, 2)
+  poll: Calls.custom<Calls.Variant<"runs.bulk.poll", "SecretKey", PollSignature>>()(
+    "runs.bulk.poll",
+    [ManagementApi.bulkActionsRetrieve],
+    (runner): PollSignature =>
+      (bulkActionId, options, requestOptions) =>
+        runner(requestOptions)(poll(bulkActionId, options))
+  )
 }

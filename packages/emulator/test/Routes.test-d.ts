@@ -59,7 +59,7 @@ describe("table", () => {
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...bulkActions])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([...tasks, ...packets, ...envvars, ...schedules])

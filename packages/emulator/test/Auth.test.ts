@@ -7,7 +7,17 @@
 import type { Catalog } from "@authctx/api"
 import type { Emulator } from "@authctx/emulator"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { call, decodeSuccess, entries, keyOf, prepare, roles, start, type Target } from "./support.js"
+import {
+  call,
+  decodeSuccess,
+  entries,
+  keyOf,
+  prepare,
+  roles,
+  start,
+  successStatus,
+  type Target
+} from "./support.js"
 
 let emulator: Emulator
 beforeAll(async () => {
@@ -211,7 +221,8 @@ const resourceNotFound: Record<string, string> = {
   runId: "Run not found",
   batchId: "Batch not found",
   id: "Schedule not found",
-  name: "Environment variable not found"
+  name: "Environment variable not found",
+  bulkActionId: "Bulk action not found"
 }
 
 type Expected = { readonly status: number; readonly error: string } | "success"
@@ -259,7 +270,8 @@ const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {
-    expect(entries.length).toBe(22) // the 21 routes of the page's 20 calls, and the wire-only packets.upload
+    // the 21 routes of the page's 20 calls, the wire-only packets.upload, and 4 bulk action routes
+    expect(entries.length).toBe(26)
   })
 
   for (const entry of entries) {
@@ -277,7 +289,7 @@ describe("server auth rules, every route × every credential case", () => {
           const want = expected(entry, c, emulator)
           expect(reply.headers.get("content-type")).toBe("application/json")
           if (want === "success") {
-            expect(reply.status, reply.text).toBe(200)
+            expect(reply.status, reply.text).toBe(successStatus(entry))
             expect(() => decodeSuccess(entry, reply.json)).not.toThrow()
           } else {
             expect({ status: reply.status, body: reply.json }).toEqual({

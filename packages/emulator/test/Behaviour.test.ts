@@ -25,7 +25,8 @@ import {
   type Reply,
   roles,
   type Send,
-  start
+  start,
+  successStatus
 } from "./support.js"
 
 let emulator: Emulator
@@ -91,7 +92,7 @@ const expectError = (reply: Reply, status: number, error: string | RegExp) => {
 
 describe("every route", () => {
   for (const entry of entries) {
-    it(`${keyOf(entry)} answers 200 with a body its success schema decodes`, async () => {
+    it(`${keyOf(entry)} answers its success status (200; 202 for bulkActions.create) with a body its success schema decodes`, async () => {
       const request = await prepare(emulator.url, entry, {
         projectRef: p1.ref,
         env: "dev",
@@ -99,7 +100,7 @@ describe("every route", () => {
       })
       const token = entry.capability.accepts.includes("SecretKey") ? dev : pat
       const reply = await call(emulator.url, { ...request, token })
-      expect(reply.status, reply.text).toBe(200)
+      expect(reply.status, reply.text).toBe(successStatus(entry))
       expect(reply.headers.get("content-type")).toBe("application/json")
       expect(() => decodeSuccess(entry, reply.json)).not.toThrow()
     })

@@ -5,6 +5,7 @@
 import { Catalog, Headers as HeaderNames } from "@authctx/api"
 import type { Credential } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
+import { HttpApiSchema } from "@effect/platform"
 import { Schema } from "effect"
 
 /** A response, read whole. */
@@ -136,6 +137,16 @@ const createSchedule = async (url: string, target: Target): Promise<string> =>
     "id"
   )
 
+const createBulkAction = async (url: string, target: Target): Promise<string> =>
+  field(
+    await asOwner(url, target, {
+      method: "POST",
+      path: "/api/v1/bulk-actions",
+      body: { action: "cancel", filter: { tag: fresh("tag") } }
+    }),
+    "id"
+  )
+
 const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
 
 /**
@@ -193,8 +204,24 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   }),
   "schedules.activate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.deactivate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
-  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } })
+  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  // ---- bulk actions ----
+  "bulkActions.create": async () => ({
+    params: {},
+    body: { action: "cancel", filter: { tag: fresh("tag") } }
+  }),
+  "bulkActions.list": async () => ({ params: {} }),
+  "bulkActions.retrieve": async (url, target) => ({
+    params: { bulkActionId: await createBulkAction(url, target) }
+  }),
+  "bulkActions.abort": async (url, target) => ({
+    params: { bulkActionId: await createBulkAction(url, target) }
+  })
 }
+
+/** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */
+export const successStatus = (entry: Catalog.Entry): number =>
+  HttpApiSchema.getStatusSuccess(entry.endpoint.successSchema as Schema.Schema.Any)
 
 /** The route id of a catalog entry. */
 export const keyOf = (entry: Catalog.Entry): string => entry.id

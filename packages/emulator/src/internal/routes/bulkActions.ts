@@ -1,8 +1,9 @@
 /**
  * The bulk actions routes (`runs.bulk.*`): create cancels or replays the matching runs of the environment
- * at once and counts them; the action then stays `PENDING` for one run's execution time
- * (`timings.executingMs`) before it is `COMPLETED`, so `poll` and `abort` have a window to act in
- * (docs/reference/bulk-actions.md). The emulator's bulk actions live here, per world, not in the model.
+ * at once and counts them; the action then stays `PENDING` for {@link pendingMs} (or one run's execution
+ * time, `timings.executingMs`, if longer) before it is `COMPLETED`, so `poll` and `abort` have a window to
+ * act in (docs/reference/bulk-actions.md). The emulator's bulk actions live here, per world, not in the
+ * model.
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import { createRun, type Environment, isFinal, newId, type Run, runState, type State } from "../model.js"
@@ -41,6 +42,12 @@ const storeOf = (state: State): Store => {
 }
 
 const notFound = fail(404, "Bulk action not found")
+
+/**
+ * How long a bulk action stays `PENDING` at least: 1 s, long enough for a create then an abort to land
+ * inside it on a loaded machine (the test suites run 8 at once on 2 cores), short enough for a poll.
+ */
+const pendingMs = 1_000
 
 const find = (state: State, environment: Environment, id: string): BulkAction | undefined => {
   const action = storeOf(state).byId.get(id)
@@ -239,7 +246,7 @@ export const bulkActions: readonly [
         name: payload.name,
         type: payload.action === "cancel" ? "CANCEL" : "REPLAY",
         createdAt: now,
-        doneAt: now + state.timings.executingMs,
+        doneAt: now + Math.max(pendingMs, state.timings.executingMs),
         total: runs.length,
         success,
         failure,

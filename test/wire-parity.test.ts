@@ -62,6 +62,8 @@ const richPayload = () => ({
 const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> => {
   let runId = ""
   let scheduleId = ""
+  let bulkId = ""
+  let replayBulkId = ""
   const asSecretKey = (side: Side, token: string) => {
     if (side === "sdk") Sdk.configure({ secretKey: token, baseURL: url })
     else Authctx.configure({ secretKey: token, baseURL: url })
@@ -370,6 +372,63 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           side,
           () => Sdk.schedules.del(scheduleId),
           () => Authctx.schedules.del(scheduleId)
+        )
+    },
+    // ---- bulk actions ----
+    {
+      call: "runs.bulk.cancel",
+      label: "runs.bulk.cancel (by filter)",
+      run: async (side) => {
+        const created = await both(
+          side,
+          () => Sdk.runs.bulk.cancel({ filter: { tag: "parity", status: ["DELAYED"] }, name: "parity" }),
+          () => Authctx.runs.bulk.cancel({ filter: { tag: "parity", status: ["DELAYED"] }, name: "parity" })
+        )
+        bulkId = created.id
+        return created
+      }
+    },
+    {
+      call: "runs.bulk.replay",
+      label: "runs.bulk.replay (by run ids)",
+      run: async (side) => {
+        const created = await both(
+          side,
+          () => Sdk.runs.bulk.replay({ runIds: [runId] }),
+          () => Authctx.runs.bulk.replay({ runIds: [runId] })
+        )
+        replayBulkId = created.id
+        return created
+      }
+    },
+    {
+      call: "runs.bulk.retrieve",
+      label: "runs.bulk.retrieve",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.runs.bulk.retrieve(bulkId),
+          () => Authctx.runs.bulk.retrieve(bulkId)
+        )
+    },
+    {
+      call: "runs.bulk.list",
+      label: "runs.bulk.list",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.runs.bulk.list({ limit: 1 }),
+          () => Authctx.runs.bulk.list({ limit: 1 })
+        )
+    },
+    {
+      call: "runs.bulk.abort",
+      label: "runs.bulk.abort",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.runs.bulk.abort(replayBulkId),
+          () => Authctx.runs.bulk.abort(replayBulkId)
         )
     },
     {

@@ -19,7 +19,7 @@ import type { Capability } from "@authctx/core"
 import { Chunk, Effect, Option, Stream } from "effect"
 import { ApiSchemaError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
-import { type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
+import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -214,7 +214,8 @@ export function stream(
  * ```
  */
 export const retrieve = (runId: string): Call<typeof ManagementApi.runsRetrieve> =>
-  Effect.flatMap(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
+  // andThen, not Effect.flatMap: the Promise API runs it without a fiber
+  andThen(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
     const name = ManagementApi.runsRetrieve.capability.name
     const payloadUrl = run.payloadPresignedUrl
     const outputUrl = run.outputPresignedUrl

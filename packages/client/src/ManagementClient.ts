@@ -535,61 +535,72 @@ class Attempts {
     return { _tag: "Failed", failure: new Retryable(decision.error, decision.waitMs, remainingMs) }
   }
 
-  /** One attempt as an Effect, on the fiber's clock. */
-  readonly attempt: Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> = Effect.clockWith(
-    (clock) => {
-      const limit = this.begin(clock.unsafeCurrentTimeMillis())
-      if (typeof limit !== "number") return Effect.fail(limit)
-      const { transport } = this.client
-      const toEffect = (step: Step) =>
-        step._tag === "Answered" ? Effect.succeed(step.answered) : Effect.fail(step.failure)
-      const start = transport.start
-      if (start !== undefined) {
-        // one Effect.async per attempt: the transport's callback and its own timer, no racing fiber
-        return Effect.async<Answered<unknown>, Errors.ApiError | Retryable>((resume) => {
-          const cancel = start(this.request, limit, (outcome) =>
-            resume(toEffect(this.read(outcome, clock.unsafeCurrentTimeMillis(), limit)))
-          )
-          return Effect.sync(cancel)
-        })
-      }
-      const sent = transport.send(this.request, limit)
-      const limited = transport.enforcesTimeout
-        ? sent
-        : Effect.timeoutFail(sent, {
-            duration: Duration.millis(limit),
-            onTimeout: () => new Transport.TransportTimeout({ timeoutMs: limit })
-          })
-      return Effect.flatMap(Effect.either(limited), (outcome) =>
-        toEffect(this.read(outcome, clock.unsafeCurrentTimeMillis(), limit))
-      )
+  /**
+   * One attempt as an Effect, on the call's clock; a retryable failure goes to `onRetryable` (the retries
+   * after a first attempt; the next attempt within them).
+   */
+  attempt(
+    clock: Clock.Clock,
+    onRetryable: (failure: Retryable) => Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable>
+  ): Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> {
+    const limit = this.begin(clock.unsafeCurrentTimeMillis())
+    if (typeof limit !== "number") return Effect.fail(limit)
+    const toEffect = (step: Step) =>
+      step._tag === "Answered"
+        ? Effect.succeed(step.answered)
+        : step.failure instanceof Retryable
+          ? onRetryable(step.failure)
+          : Effect.fail(step.failure)
+    const { transport } = this.client
+    const start = transport.start
+    if (start !== undefined) {
+      // one Effect.async per attempt: the transport's callback and its own timer, no racing fiber
+      return Effect.async<Answered<unknown>, Errors.ApiError | Retryable>((resume) => {
+        const cancel = start(this.request, limit, (outcome) =>
+          resume(toEffect(this.read(outcome, clock.unsafeCurrentTimeMillis(), limit)))
+        )
+        return Effect.sync(cancel)
+      })
     }
-  )
+    const sent = transport.send(this.request, limit)
+    const limited = transport.enforcesTimeout
+      ? sent
+      : Effect.timeoutFail(sent, {
+          duration: Duration.millis(limit),
+          onTimeout: () => new Transport.TransportTimeout({ timeoutMs: limit })
+        })
+    return Effect.flatMap(Effect.either(limited), (outcome) =>
+      toEffect(this.read(outcome, clock.unsafeCurrentTimeMillis(), limit))
+    )
+  }
 
   /**
    * The retries after a first retryable failure. The schedule's driver is made only then: a call that
    * succeeds at once (nearly all of them) pays for no retry machinery.
    */
   retryAfter(first: Retryable): Effect.Effect<Answered<unknown>, Errors.ApiError> {
-    return Effect.flatMap(Schedule.driver(this.client.options.schedule), (driver) => {
-      const next = (
-        failure: Errors.ApiError | Retryable
-      ): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
-        driver.next(failure).pipe(
-          Effect.matchEffect({
-            onFailure: () => Effect.fail(failure instanceof Retryable ? failure.error : failure),
-            onSuccess: () => Effect.catchAll(this.attempt, next)
-          })
-        )
-      return next(first)
-    })
+    return Effect.clockWith((clock) =>
+      Effect.flatMap(Schedule.driver(this.client.options.schedule), (driver) => {
+        const next = (
+          failure: Errors.ApiError | Retryable
+        ): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
+          driver.next(failure).pipe(
+            Effect.matchEffect({
+              onFailure: () => Effect.fail(failure instanceof Retryable ? failure.error : failure),
+              onSuccess: () => Effect.catchAll(this.attempt(clock, Effect.fail), next)
+            })
+          )
+        return next(first)
+      })
+    )
   }
 
   /** Every attempt, with the retry policy. */
-  run(): Effect.Effect<Answered<unknown>, Errors.ApiError> {
-    return Effect.catchAll(this.attempt, (failure) =>
-      failure instanceof Retryable ? this.retryAfter(failure) : Effect.fail(failure)
-    )
+  run(clock: Clock.Clock): Effect.Effect<Answered<unknown>, Errors.ApiError> {
+    return this.attempt(clock, (first) => this.retryAfter(first)) as Effect.Effect<
+      Answered<unknown>,
+      Errors.ApiError
+    >
   }
 }
 
@@ -627,10 +638,10 @@ export const callWithHeaders = <R extends AnyRoute>(
       const auth = authorizeNow(route.capability, Context.getOption(context, Auth.CurrentAuth))
       if (Either.isLeft(auth)) return Effect.fail(auth.left)
       const client = Context.unsafeGet(context, ManagementClient)
-      const now = Context.get(fiber.currentDefaultServices, Clock.Clock).unsafeCurrentTimeMillis()
-      const attempts = begin(client, auth.right, route, input, now)
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const attempts = begin(client, auth.right, route, input, clock.unsafeCurrentTimeMillis())
       if (Either.isLeft(attempts)) return Effect.fail(attempts.left)
-      const sent = attempts.right.run()
+      const sent = attempts.right.run(clock)
       return tracing(fiber)
         ? Effect.withSpan(sent, `authctx ${attempts.right.endpoint}`, spanOptions(route, auth.right))
         : sent

@@ -416,10 +416,22 @@ export const withAuth: {
   ): Effect.Effect<A, E | AuthError, WithAuthR<R, C>>
 } = dual(
   2,
-  <A, E, R>(self: Effect.Effect<A, E, R>, config: AuthConfig): Effect.Effect<A, E | AuthError, unknown> =>
-    Effect.flatMap(Effect.serviceOption(CurrentAuth), (surrounding) =>
-      provideBuilt(self, make(config, Option.getOrUndefined(surrounding)))
-    )
+  <A, E, R>(self: Effect.Effect<A, E, R>, config: AuthConfig): Effect.Effect<A, E | AuthError, unknown> => {
+    // `make` is pure in (config, surrounding): a program built once and run many times builds its context
+    // once per surrounding auth, not on every run (parsing the credential and the URL cost ~10 µs a run)
+    let last:
+      | {
+          readonly surrounding: AuthContext | undefined
+          readonly built: Either.Either<AuthContext, AuthError>
+        }
+      | undefined
+    return Effect.flatMap(Effect.serviceOption(CurrentAuth), (option) => {
+      const surrounding = Option.getOrUndefined(option)
+      if (last === undefined || last.surrounding !== surrounding)
+        last = { surrounding, built: make(config, surrounding) }
+      return provideBuilt(self, last.built)
+    })
+  }
 )
 
 /** Internal: provides a built auth context to an effect, or fails with the error that building it gave. */

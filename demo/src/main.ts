@@ -60,12 +60,7 @@ export interface DemoResult {
  * The environment variables that would give the process a default credential or branch (authctx's and the
  * SDK's); unset while the demo runs, restored after.
  */
-const ambientVariables = [
-  ...triggerVariables,
-  "TRIGGER_RUN_TOKEN",
-  "TRIGGER_DEV_BRANCH",
-  "VERCEL_GIT_COMMIT_REF"
-]
+const ambientVariables = [...triggerVariables, "TRIGGER_RUN_TOKEN"]
 
 interface World {
   readonly emulator: Emulator

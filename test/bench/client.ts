@@ -23,7 +23,7 @@ import { performance } from "node:perf_hooks"
 import { Headers } from "@authctx/api"
 import { Envvars, ManagementClient, Runs } from "@authctx/client"
 import * as Authctx from "@authctx/client/promise"
-import { Auth } from "@authctx/core"
+import { Auth, Credential } from "@authctx/core"
 import type { Emulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
 import { ManagedRuntime } from "effect"
@@ -67,11 +67,11 @@ export const machine = (): {
 })
 
 /** A SecretKey string, statically (so `Auth.withAuth` discharges SecretKey-only requirements). */
-export type DevKey = `tr_dev_${string}`
+export type DevKey = `${Credential.SecretKeyPrefix<"dev">}${string}`
 
 /** Narrows an emulator key to {@link DevKey}, or throws. */
 export const devKey = (key: string | undefined): DevKey => {
-  if (key?.startsWith("tr_dev_")) return key as DevKey
+  if (key?.startsWith(Credential.secretKeyPrefix("dev"))) return key as DevKey
   throw new Error("expected a tr_dev_ key from the emulator")
 }
 

@@ -230,6 +230,18 @@ export const authContext = <
       onError(UnauthorizedError.fromFailure(result.left), req, res, next)
       return
     }
+    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
+    const kind = result.right.credential._tag
+    if (req.auth !== undefined && req.auth.kind !== kind) {
+      const realm = options.realm ?? RequestAuth.defaultRealm
+      onError(
+        UnauthorizedError.fromFailure(RequestAuth.kindChanged(realm, req.auth.kind, kind)),
+        req,
+        res,
+        next
+      )
+      return
+    }
     const handle = Handle.make<Kind>(result.right)
     req.auth = handle
     handles.set(req, handle)

@@ -26,9 +26,9 @@ describe("req.auth (the Express.Request augmentation)", () => {
       if (auth === undefined) return
       await auth.client.envvars.list("proj_1", "dev")
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error an unknown kind may not call a SecretKey-only endpoint
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error nor run one
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         expectTypeOf(auth.context.credential).toEqualTypeOf<Credential.SecretKey>()
@@ -67,9 +67,9 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
       pat,
       pat.handler(async (req, res) => {
         expectTypeOf(req.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-        // @ts-expect-error runs.retrieve is SecretKey-only
+        // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
         await req.auth.client.runs.retrieve("run_1")
-        // @ts-expect-error so is running it as an Effect
+        // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
         await req.auth.run(Runs.retrieve("run_1"))
         res.json(await req.auth.run(Runs.list("proj_1")))
       })
@@ -106,7 +106,7 @@ describe("options", () => {
         sendProblem(res, error)
       }
     })
-    // @ts-expect-error an unknown kind
+    // @ts-expect-error TS2322: Type '"ApiKey"' is not assignable to type '"SecretKey" | "PersonalAccessToken"'.
     authContext({ accept: ["ApiKey"] })
   })
 })

@@ -347,3 +347,39 @@ describe("callbacks outside the request's call tree, judged by the emulator's lo
     expect(await trapCase(world, server.url, traps, scenario)).toEqual([])
   })
 })
+
+describe("stacked auth middlewares (a request keeps its first middleware's kind)", () => {
+  it("a second middleware that resolves another kind refuses the request; the same kind passes", async () => {
+    let handled = 0
+    const app = express()
+    app.use(authContext({ baseURL: world.emulator.url }))
+    app.use(authContext({ resolve: (req) => (req.get("x-second") === "pat" ? world.pat : world.secretKey) }))
+    app.get("/", (req, res) => {
+      handled++
+      res.send(req.auth?.kind)
+    })
+    app.use(authErrorHandler())
+    const server = await listen(app)
+    try {
+      const refused = await fetch(server.url, {
+        headers: { authorization: `Bearer ${world.secretKey}`, "x-second": "pat" }
+      })
+      expect(refused.status).toBe(401)
+      const text = await refused.text()
+      expect(JSON.parse(text)).toMatchObject({
+        type: "urn:authctx:problem:unsupported_kind",
+        detail:
+          "An earlier auth middleware on this request gave a secret key; this one gave a personal access token."
+      })
+      expect(text).not.toContain(world.pat.slice(7))
+      expect(text).not.toContain(world.secretKey.slice(7))
+      expect(handled).toBe(0)
+      const kept = await fetch(server.url, { headers: { authorization: `Bearer ${world.secretKey}` } })
+      expect(kept.status).toBe(200)
+      expect(await kept.text()).toBe("SecretKey")
+      expect(handled).toBe(1)
+    } finally {
+      await server.close()
+    }
+  })
+})

@@ -27,23 +27,29 @@ export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.Aut
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
 
+/** The `Env` a middleware of kind `K` adds: `c.var.auth` (and `c.get("auth")`), typed by its kind. */
+type KindEnv<K extends Credential.Kind> = { Variables: { auth: Handle.AuthHandle<K> } }
+
 /**
- * The `Env` the middleware adds: `c.var.auth` (and `c.get("auth")`), typed by its kind. Type an app with
- * it when the middleware guards the whole app: `new Hono<AuthEnv<"SecretKey">>()`.
+ * The `Env` of an app or a handler behind `authContext`. `AuthEnv` alone has a handle of unknown kind
+ * (narrow it on `auth.kind`); `AuthEnv<typeof auth>` has the kind that middleware enforces. A kind cannot
+ * be written by hand (`AuthEnv<"SecretKey">` does not compile): only a middleware that checks it gives one.
+ * Chaining (`new Hono().use(auth)`, `app.get(path, auth, handler)`) types the handlers without it.
  *
  * @example
  * ```ts
  * import { type AuthEnv, authContext } from "@authctx/hono"
  * import { Hono } from "hono"
  *
- * const app = new Hono<AuthEnv<"SecretKey">>()
- * app.use(authContext({ accept: ["SecretKey"] }))
+ * const auth = authContext({ accept: ["SecretKey"] })
+ * const app = new Hono<AuthEnv<typeof auth>>()
+ * app.use(auth)
  * app.get("/env", (c) => c.text(c.var.auth.context.credential.environment))
  * ```
  */
-export type AuthEnv<K extends Credential.Kind = Credential.Kind> = {
-  Variables: { auth: Handle.AuthHandle<K> }
-}
+export type AuthEnv<
+  Middleware extends (c: never, next: never) => unknown = MiddlewareHandler<KindEnv<Credential.Kind>>
+> = Middleware extends MiddlewareHandler<infer E> ? E : never
 
 /**
  * Options of {@link authContext}: those of `RequestAuth.Options` (with Hono's `Context`) and `onError`.
@@ -111,8 +117,10 @@ export const problemResponse = (failure: RequestAuth.AuthFailure): Response =>
  * `HTTPException` carrying the problem response, or returns `onError`'s response. See `RequestAuth.make`
  * for the options and the failures; options are validated at once (it throws when they cannot work).
  *
- * Its type is a `MiddlewareHandler<AuthEnv<K>>`, so handlers after it in `app.get(path, auth, handler)`
- * see `c.var.auth` typed by what `resolve` can return, within `accept`.
+ * Its type is a `MiddlewareHandler` of its kind's `Env`, so handlers after it in `app.get(path, auth,
+ * handler)` see `c.var.auth` typed by what `resolve` can return, within `accept`. A request keeps the kind
+ * its first auth middleware gave: a second one that resolves another kind refuses it
+ * (`RequestAuth.kindChanged`), so stacked middlewares' types hold.
  *
  * @example
  * ```ts
@@ -130,7 +138,7 @@ export const authContext = <
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
-): MiddlewareHandler<AuthEnv<RequestAuth.KindOf<K, R>>> => {
+): MiddlewareHandler<KindEnv<RequestAuth.KindOf<K, R>>> => {
   type Kind = RequestAuth.KindOf<K, R>
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const { onError } = options
@@ -143,6 +151,18 @@ export const authContext = <
     const result = outcome instanceof Promise ? await outcome : outcome
     if (Either.isLeft(result)) {
       const failure = result.left
+      if (onError !== undefined) return onError(failure, c)
+      throw new HTTPException(failure.status, {
+        res: problemResponse(failure),
+        message: failure.message,
+        cause: failure
+      })
+    }
+    // Absent unless an earlier auth middleware ran on this request (the type says present).
+    const earlier: { readonly kind: Credential.Kind } | undefined = c.get("auth")
+    const kind = result.right.credential._tag
+    if (earlier !== undefined && earlier.kind !== kind) {
+      const failure = RequestAuth.kindChanged(options.realm ?? RequestAuth.defaultRealm, earlier.kind, kind)
       if (onError !== undefined) return onError(failure, c)
       throw new HTTPException(failure.status, {
         res: problemResponse(failure),

@@ -25,9 +25,9 @@ describe("c.var.auth after the middleware in a route", () => {
   it("behind a PAT-only middleware, they do not", () => {
     new Hono().get("/projects/:ref/runs", authContext({ accept: ["PersonalAccessToken"] }), async (c) => {
       expectTypeOf(c.var.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-      // @ts-expect-error runs.retrieve is SecretKey-only
+      // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
       await c.var.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error so is running it as an Effect
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
       await c.var.auth.run(Runs.retrieve("run_1"))
       return c.json(await c.var.auth.run(Runs.list(c.req.param("ref"))))
     })
@@ -38,38 +38,69 @@ describe("c.var.auth after the middleware in a route", () => {
       const auth = c.var.auth
       expectTypeOf(auth).toEqualTypeOf<AuthHandle>()
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error not until narrowed
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
       await auth.client.runs.retrieve("run_1")
-      if (auth.kind === "SecretKey") return c.json(await auth.client.runs.retrieve("run_1"))
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
+      await auth.run(Runs.retrieve("run_1"))
+      if (auth.kind === "SecretKey") {
+        // narrowing on kind narrows run too
+        await auth.run(Runs.retrieve("run_1"))
+        return c.json(await auth.client.runs.retrieve("run_1"))
+      }
       return c.json(await auth.client.runs.list("proj_1"))
     })
   })
 })
 
-describe("an app typed Hono<AuthEnv<K>>", () => {
-  it("types c.var.auth in every handler", () => {
-    const app = new Hono<AuthEnv<"SecretKey">>()
-    app.use(authContext({ accept: ["SecretKey"] }))
+describe("an app typed Hono<AuthEnv<…>>: a kind only from a middleware that enforces it (H5)", () => {
+  it("AuthEnv<typeof auth> types c.var.auth in every handler", () => {
+    const auth = authContext({ accept: ["SecretKey"] })
+    const app = new Hono<AuthEnv<typeof auth>>()
+    app.use(auth)
     app.get("/", async (c) => c.json(await c.var.auth.run(Runs.retrieve("run_1"))))
-    const pats = new Hono<AuthEnv<"PersonalAccessToken">>()
+    const patAuth = authContext({ accept: ["PersonalAccessToken"] })
+    const pats = new Hono<AuthEnv<typeof patAuth>>()
     pats.get("/", async (c) => {
-      // @ts-expect-error runs.retrieve is SecretKey-only
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
       await c.var.auth.client.runs.retrieve("run_1")
       return c.text("ok")
     })
   })
 
-  it("the middleware's type carries AuthEnv<K>; resolve gets Hono's Context", () => {
-    expectTypeOf(authContext({ accept: ["SecretKey"] })).toEqualTypeOf<
-      MiddlewareHandler<AuthEnv<"SecretKey">>
-    >()
+  it("a kind written by hand does not compile", () => {
+    // @ts-expect-error Type 'string' does not satisfy the constraint '(c: never, next: never) => unknown'.
+    new Hono<AuthEnv<"SecretKey">>()
+  })
+
+  it("AuthEnv alone is a handle of unknown kind, whatever the middleware", () => {
+    const app = new Hono<AuthEnv>()
+    app.use(authContext())
+    app.get("/", async (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<AuthHandle>()
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"SecretKey"> | RunsClient<"PersonalAccessToken">'.
+      await c.var.auth.client.runs.retrieve("run_1")
+      return c.json(await c.var.auth.run(Envvars.list("proj_1", "dev")))
+    })
+  })
+
+  it("stacked middlewares: the handlers see both kinds' intersection, which the run-time rule keeps true", () => {
+    new Hono()
+      .use(authContext())
+      .use(authContext({ accept: ["SecretKey"] }))
+      .get("/", async (c) => c.json(await c.var.auth.run(Runs.retrieve("run_1"))))
+  })
+
+  it("the middleware's type carries its kind; resolve gets Hono's Context", () => {
+    const auth = authContext({ accept: ["SecretKey"] })
+    expectTypeOf<AuthEnv<typeof auth>>().toEqualTypeOf<{ Variables: { auth: AuthHandle<"SecretKey"> } }>()
     const fromMap = authContext({
       resolve: (c) => {
         expectTypeOf(c).toEqualTypeOf<Context>()
         return keys.get(c.req.header("x-tenant") ?? "")
       }
     })
-    expectTypeOf(fromMap).toEqualTypeOf<MiddlewareHandler<AuthEnv<Credential.Kind>>>()
+    expectTypeOf<AuthEnv<typeof fromMap>>().toEqualTypeOf<AuthEnv>()
+    expectTypeOf(fromMap).toEqualTypeOf<MiddlewareHandler<AuthEnv>>()
   })
 })
 

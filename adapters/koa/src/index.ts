@@ -37,22 +37,31 @@ declare module "koa" {
   }
 }
 
+/** The state a middleware of kind `K` adds: `ctx.state.auth`, typed by its kind. */
+interface KindState<K extends Credential.Kind> {
+  auth: Handle.AuthHandle<K>
+}
+
 /**
- * The state `authContext` adds: `ctx.state.auth`, typed by the middleware's kind.
+ * The state of middleware behind `authContext`. `AuthState` alone has a handle of unknown kind (narrow it
+ * on `auth.kind`); `AuthState<typeof auth>` has the kind that middleware enforces. A kind cannot be written
+ * by hand (`AuthState<"SecretKey">` does not compile): only a middleware that checks it gives one.
+ * Chaining (`new Koa().use(auth)`) types what follows without it.
  *
  * @example
  * ```ts
- * import type { AuthState } from "@authctx/koa"
+ * import { type AuthState, authContext } from "@authctx/koa"
  * import type { Middleware } from "koa"
  *
- * const env: Middleware<AuthState<"SecretKey">> = (ctx) => {
+ * const auth = authContext({ accept: ["SecretKey"] })
+ * const env: Middleware<AuthState<typeof auth>> = (ctx) => {
  *   ctx.body = ctx.state.auth.context.credential.environment
  * }
  * ```
  */
-export interface AuthState<K extends Credential.Kind = Credential.Kind> {
-  auth: Handle.AuthHandle<K>
-}
+export type AuthState<
+  M extends (ctx: never, next: never) => unknown = Middleware<KindState<Credential.Kind>>
+> = M extends Middleware<infer S> ? S : never
 
 /**
  * A refused request, with what Koa's `ctx.throw` would give: `status` (and `statusCode`) 401 or 400,
@@ -124,7 +133,8 @@ export const sendProblem = (error: UnauthorizedError, ctx: Context): void => {
  * validated at once (it throws when they cannot work).
  *
  * Its type adds `{ auth: AuthHandle<K> }` to the state, so `app.use(authContext(…))` returns an app whose
- * middleware see `ctx.state.auth` typed by what `resolve` can return, within `accept`.
+ * middleware see `ctx.state.auth` typed by what `resolve` can return, within `accept`. A request keeps the
+ * kind its first auth middleware gave: a second one that resolves another kind refuses it.
  *
  * @example
  * ```ts
@@ -144,7 +154,7 @@ export const authContext = <
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
-): Middleware<AuthState<RequestAuth.KindOf<K, R>>> => {
+): Middleware<KindState<RequestAuth.KindOf<K, R>>> => {
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const onError = options.onError ?? sendProblem
   const ambient = options.ambient !== false
@@ -155,6 +165,13 @@ export const authContext = <
     next: Next
   ): unknown => {
     if (Either.isLeft(result)) return onError(UnauthorizedError.fromFailure(result.left), ctx)
+    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
+    const earlier = ctx.state.auth
+    const kind = result.right.credential._tag
+    if (earlier !== undefined && earlier.kind !== kind) {
+      const realm = options.realm ?? RequestAuth.defaultRealm
+      return onError(UnauthorizedError.fromFailure(RequestAuth.kindChanged(realm, earlier.kind, kind)), ctx)
+    }
     const context = Auth.widen(result.right)
     ctx.state.auth = Handle.make(context)
     return ambient ? AuthScope.runWith(context, () => next()) : next()
@@ -167,5 +184,5 @@ export const authContext = <
       : settle(outcome, ctx, next)
   }
   // The handle is of kind KindOf<K, R> (the authenticator's); the state type says so to what follows.
-  return middleware as Middleware<AuthState<RequestAuth.KindOf<K, R>>>
+  return middleware as Middleware<KindState<RequestAuth.KindOf<K, R>>>
 }

@@ -24,7 +24,7 @@ describe("ctx.state.auth (the DefaultState augmentation)", () => {
       const auth = ctx.state.auth
       if (auth === undefined) return
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error an unknown kind may not call a SecretKey-only endpoint
+      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
       await auth.client.runs.retrieve("run_1")
       if (auth.kind === "SecretKey") ctx.body = await auth.client.runs.retrieve("run_1")
     })
@@ -47,25 +47,38 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
     const app = new Koa().use(authContext({ accept: ["PersonalAccessToken"] }))
     app.use(async (ctx) => {
       expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-      // @ts-expect-error runs.retrieve is SecretKey-only
+      // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
       await ctx.state.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error so is running it as an Effect
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
       await ctx.state.auth.run(Runs.retrieve("run_1"))
       ctx.body = await ctx.state.auth.run(Runs.list("proj_1"))
     })
   })
 
-  it("the middleware's type is a Koa middleware of AuthState<K>", () => {
-    expectTypeOf(authContext({ accept: ["SecretKey"] })).toEqualTypeOf<Middleware<AuthState<"SecretKey">>>()
+  it("the middleware's type is a Koa middleware of its kind's state", () => {
+    const auth = authContext({ accept: ["SecretKey"] })
+    expectTypeOf<AuthState<typeof auth>>().toEqualTypeOf<{ auth: AuthHandle<"SecretKey"> }>()
     const literal = authContext({ resolve: () => "tr_dev_abcdefghijklmnopqrstuvwx" })
-    expectTypeOf(literal).toEqualTypeOf<Middleware<AuthState<"SecretKey">>>()
+    expectTypeOf<AuthState<typeof literal>["auth"]>().toEqualTypeOf<AuthHandle<"SecretKey">>()
     const fromMap = authContext({
       resolve: (ctx) => {
         expectTypeOf(ctx).toEqualTypeOf<Context>()
         return keys.get(ctx.get("x-tenant"))
       }
     })
-    expectTypeOf(fromMap).toEqualTypeOf<Middleware<AuthState<Credential.Kind>>>()
+    expectTypeOf<AuthState<typeof fromMap>["auth"]>().toEqualTypeOf<AuthHandle>()
+    expectTypeOf<AuthState["auth"]>().toEqualTypeOf<AuthHandle>()
+  })
+
+  it("a kind written by hand does not compile (H5)", () => {
+    // @ts-expect-error Type 'string' does not satisfy the constraint '(ctx: never, next: never) => unknown'.
+    const env: Middleware<AuthState<"SecretKey">> = () => undefined
+    void env
+    const auth = authContext({ accept: ["SecretKey"] })
+    const typed: Middleware<AuthState<typeof auth>> = async (ctx) => {
+      ctx.body = await ctx.state.auth.client.runs.retrieve("run_1")
+    }
+    void typed
   })
 })
 

@@ -12,8 +12,8 @@ import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emula
 import { Either } from "effect"
 import { postSlowBody } from "./traps.js"
 
-/** An environment slug. */
-export type Slug = "dev" | "staging" | "prod" | "preview"
+/** An environment slug (`Credential.Environment`). */
+export type Slug = Credential.Environment
 
 /** The preview branch every preview tenant uses (both demo projects have it). */
 export const previewBranch = "feature-a"
@@ -62,8 +62,6 @@ const fingerprintOf = (token: string): string =>
     onRight: Credential.fingerprint
   })
 
-const slugs: ReadonlyArray<Slug> = ["dev", "staging", "prod", "preview"]
-
 /** The environment variables that would give the process a default credential; cleared by {@link startWorld}. */
 export const ambientVariables: ReadonlyArray<string> = Object.values(Auth.environmentVariables)
 
@@ -77,7 +75,7 @@ export const tenantsOn = (emulator: Emulator, count: number): ReadonlyArray<Tena
   const slots: Array<{ token: string; projectRef: string; env: Slug }> = []
   const names = new Map(projects.map((p) => [p.ref, p.name]))
   for (const project of projects) {
-    for (const env of slugs) {
+    for (const env of Credential.environments) {
       const keys = project.environments[env]
       slots.push({ token: keys.secretKey, projectRef: project.ref, env })
       slots.push({ token: keys.scopedKey, projectRef: project.ref, env })

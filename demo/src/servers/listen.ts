@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
 import { serve } from "@authctx/adapter-testkit"
+import { Credential } from "@authctx/core"
 import { type Slug, type Tenant, type Tenants, tenantIdOf } from "../tenants.js"
 import type { TenantAnswer } from "../work.js"
 
@@ -33,8 +34,7 @@ export const listen = async (framework: Framework, listener: Listener): Promise<
 }
 
 /** Whether a path segment is an environment slug. */
-export const isSlug = (value: string | undefined): value is Slug =>
-  value === "dev" || value === "staging" || value === "prod" || value === "preview"
+export const isSlug = (value: string | undefined): value is Slug => Credential.isEnvironment(value)
 
 const send = (res: ServerResponse, status: number, body: unknown) => {
   const text = JSON.stringify(body)

@@ -43,3 +43,12 @@ export const jwt = "x-trigger-jwt"
 
 /** The claims of {@link jwt}, as JSON, in the answer. */
 export const jwtClaims = "x-trigger-jwt-claims"
+
+/** In a 429 answer: when the rate limit resets, in epoch milliseconds (epoch seconds are also seen). */
+export const rateLimitReset = "x-ratelimit-reset"
+
+/** In a 429 (or 503) answer: seconds to wait, or an HTTP date; read when {@link rateLimitReset} is absent. */
+export const retryAfter = "retry-after"
+
+/** In an error answer: `true` or `false`, the server's word on whether retrying can help. */
+export const shouldRetry = "x-should-retry"

@@ -13,7 +13,7 @@
  * ManagementApi.runsRetrieve.endpoint.path // "/api/v3/runs/:runId"
  * ```
  */
-import { Capability, type Credential } from "@authctx/core"
+import { Capability, Credential } from "@authctx/core"
 import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
 import { Context, Schema } from "effect"
 import * as Schemas from "./Schemas.js"
@@ -75,8 +75,8 @@ export const PathSegment = Schema.transform(Schema.String, Schema.String, {
   encode: (segment) => encodeURIComponent(segment)
 }).annotations({ identifier: "PathSegment" })
 
-/** The environment slug of envvars routes. */
-export const EnvironmentSlug = Schema.Literal("dev", "staging", "prod", "preview")
+/** The environment slug of envvars routes: `Credential.Environment`, the one definition of the slugs. */
+export const EnvironmentSlug: typeof Credential.Environment = Credential.Environment
 
 /** The NDJSON body of batch phase 2: raw bytes on the wire, a string in code. */
 export const NdjsonBody = Schema.transform(Schema.Uint8ArrayFromSelf, Schema.String, {
@@ -86,7 +86,7 @@ export const NdjsonBody = Schema.transform(Schema.Uint8ArrayFromSelf, Schema.Str
 }).pipe(HttpApiSchema.withEncoding({ kind: "Uint8Array", contentType: "application/x-ndjson" }))
 
 const secretKeyOnly = ["SecretKey"] as const
-const bothKinds = ["SecretKey", "PersonalAccessToken"] as const
+const bothKinds = Credential.Kind.literals
 
 // ---------------------------------------------------------------------------------------------------------
 // tasks

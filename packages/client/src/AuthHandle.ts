@@ -52,28 +52,30 @@ export type Run<K extends Credential.Kind> = <
  * ```
  */
 export type AuthHandle<K extends Credential.Kind = Credential.Kind> = (K extends Credential.Kind
-  ? HandleOf<K>
-  : never) & {
-  readonly run: Run<K>
-  /**
-   * `fn` bound to this request's auth: wherever and whenever it is called — a body stream's `data` event,
-   * an emitter another request fires, a pool's callback — its ambient calls use this request's
-   * credential (in the manner of `AsyncResource.bind`).
-   *
-   * @example
-   * ```ts
-   * import { envvars } from "@authctx/client/promise"
-   * import type { AuthHandle } from "@authctx/client/promise"
-   * import type { IncomingMessage } from "node:http"
-   *
-   * const onEachChunk = (req: IncomingMessage, auth: AuthHandle.AuthHandle) =>
-   *   req.on("data", auth.bind(() => void envvars.list("proj_1234", "dev")))
-   * ```
-   */
-  readonly bind: <Args extends Array<unknown>, R, This = unknown>(
-    fn: (this: This, ...args: Args) => R
-  ) => (this: This, ...args: Args) => R
-}
+  ? // A `run` of each member's kind, so that narrowing on `kind` narrows it too; for an unknown kind, each
+    // member's `run` is also an overload of `Run<K>`, through which TypeScript calls the union.
+    HandleOf<K> & { readonly run: Run<K> }
+  : never) &
+  ([Exclude<Credential.Kind, K>] extends [never] ? { readonly run: Run<K> } : unknown) & {
+    /**
+     * `fn` bound to this request's auth: wherever and whenever it is called — a body stream's `data` event,
+     * an emitter another request fires, a pool's callback — its ambient calls use this request's
+     * credential (in the manner of `AsyncResource.bind`).
+     *
+     * @example
+     * ```ts
+     * import { envvars } from "@authctx/client/promise"
+     * import type { AuthHandle } from "@authctx/client/promise"
+     * import type { IncomingMessage } from "node:http"
+     *
+     * const onEachChunk = (req: IncomingMessage, auth: AuthHandle.AuthHandle) =>
+     *   req.on("data", auth.bind(() => void envvars.list("proj_1234", "dev")))
+     * ```
+     */
+    readonly bind: <Args extends Array<unknown>, R, This = unknown>(
+      fn: (this: This, ...args: Args) => R
+    ) => (this: This, ...args: Args) => R
+  }
 
 interface Runner {
   readonly run: (effect: Effect.Effect<unknown, unknown, never>) => Promise<unknown>

@@ -17,10 +17,11 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
+import type { Credential } from "@authctx/core"
 import { type Call, call } from "./ManagementClient.js"
 
-/** An environment slug of the envvars routes. */
-export type EnvironmentSlug = "dev" | "staging" | "prod" | "preview"
+/** An environment slug of the envvars routes (`Credential.Environment`, the one definition of the slugs). */
+export type EnvironmentSlug = Credential.Environment
 
 /**
  * Lists the variables; a secret's value is redacted by the server.

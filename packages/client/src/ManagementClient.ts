@@ -20,7 +20,7 @@
  * ```
  */
 import { Headers, type ManagementApi } from "@authctx/api"
-import { Auth, Capability, CapabilityError, type Credential, MissingCredential } from "@authctx/core"
+import { Auth, Capability, CapabilityError, Credential, MissingCredential } from "@authctx/core"
 import { FetchHttpClient, type HttpApiEndpoint, HttpApiSchema, HttpClient } from "@effect/platform"
 import {
   Clock,
@@ -107,7 +107,7 @@ export const defaultRetry: RetryOptions = {
  */
 export const defaultDeadlineMs = 120_000
 
-interface ResolvedOptions {
+interface FullOptions {
   readonly retry: RetryOptions
   /** The retry policy as a schedule, built once per client. */
   readonly schedule: Schedule.Schedule<unknown, Errors.ApiError | Retryable>
@@ -117,7 +117,7 @@ interface ResolvedOptions {
   readonly source: string
 }
 
-const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
+const withDefaults = (options: ClientOptions = {}): FullOptions => {
   const retry =
     options.retry === false ? { ...defaultRetry, maxAttempts: 1 } : { ...defaultRetry, ...options.retry }
   return {
@@ -133,7 +133,7 @@ const resolveOptions = (options: ClientOptions = {}): ResolvedOptions => {
 /** The client service: options and the transport it sends with. */
 export class ManagementClient extends Context.Tag("@authctx/client/ManagementClient")<
   ManagementClient,
-  { readonly options: ResolvedOptions; readonly transport: Transport.Transport }
+  { readonly options: FullOptions; readonly transport: Transport.Transport }
 >() {}
 
 /**
@@ -147,7 +147,7 @@ export class ManagementClient extends Context.Tag("@authctx/client/ManagementCli
  * ```
  */
 export const make = (transport: Transport.Transport, options?: ClientOptions): ManagementClient["Type"] => ({
-  options: resolveOptions(options),
+  options: withDefaults(options),
   transport
 })
 
@@ -310,8 +310,7 @@ const decodeBody = (codecs: Codecs, response: Transport.WireResponse): Either.Ei
 /** The longest server text (message, code, param, type) kept in an error. */
 const maxServerText = 1_000
 
-/** Anything shaped like a credential (with or without an `sk_` part) or a bearer header value. */
-const tokenShape = /tr_(?:dev|stg|prod|preview|pat)_[A-Za-z0-9_-]*/g
+/** A bearer header value (anything shaped like a credential is `Credential.redactTokens`' job). */
 const bearerValue = /\bBearer\s+[^\s"',;]+/gi
 
 /**
@@ -320,11 +319,9 @@ const bearerValue = /\bBearer\s+[^\s"',;]+/gi
  */
 const serverText = (text: string, secret: string): string => {
   let clean = text
-  const body = secret.replace(/^tr_[a-z]+_(?:sk_)?/, "")
+  const body = secret.slice(Credential.safePrefix(secret).length)
   if (body.length >= 8) clean = clean.split(body).join("<redacted>")
-  clean = clean
-    .replace(bearerValue, "Bearer <redacted>")
-    .replace(tokenShape, (token) => `${/^tr_[a-z]+_(?:sk_)?/.exec(token)?.[0] ?? "tr_"}<redacted>`)
+  clean = Credential.redactTokens(clean.replace(bearerValue, "Bearer <redacted>"), "<redacted>")
   return clean.length > maxServerText ? `${clean.slice(0, maxServerText)}…` : clean
 }
 
@@ -372,9 +369,9 @@ const epochSecondsBelow = 1e11
  * say: `x-ratelimit-reset` (epoch ms; epoch seconds accepted), else `Retry-After` (seconds or a date).
  */
 const retryAfterMs = (response: Transport.WireResponse, now: number): number | undefined => {
-  const reset = Number(response.headers["x-ratelimit-reset"])
+  const reset = Number(response.headers[Headers.rateLimitReset])
   if (Number.isFinite(reset) && reset > 0) return (reset < epochSecondsBelow ? reset * 1_000 : reset) - now
-  const after = response.headers["retry-after"]
+  const after = response.headers[Headers.retryAfter]
   if (after === undefined) return undefined
   const seconds = Number(after)
   if (Number.isFinite(seconds)) return seconds * 1_000
@@ -405,7 +402,7 @@ const decide = (
     errorFields(Body.jsonOf(response), status, endpoint, secret),
     wait !== undefined && wait > 0 ? now + wait : undefined
   )
-  const hint = response.headers["x-should-retry"]
+  const hint = response.headers[Headers.shouldRetry]
   const retryable = hint === "true" ? true : hint === "false" ? false : isRetryableStatus(status)
   return retryable ? { _tag: "Retry", error, waitMs: wait } : { _tag: "Fail", error }
 }
@@ -483,7 +480,7 @@ class Attempts {
     readonly request: Transport.WireRequest,
     readonly started: number
   ) {
-    this.secret = (request.headers["authorization"] ?? "").replace(/^Bearer /, "")
+    this.secret = (request.headers[Headers.authorization] ?? "").replace(/^Bearer /, "")
   }
 
   pastDeadline(): Errors.ApiConnectionError {

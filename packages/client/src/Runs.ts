@@ -15,7 +15,7 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import type { Capability } from "@authctx/core"
+import type { Capability, Credential } from "@authctx/core"
 import { Chunk, Effect, Option, Stream } from "effect"
 import { ApiSchemaError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
@@ -57,7 +57,7 @@ export interface ListRunsParams {
 
 /** `runs.list` with a PAT: the project's runs, optionally by environment. */
 export interface ListProjectRunsParams extends ListRunsParams {
-  readonly env?: OneOrMany<"dev" | "staging" | "prod" | "preview"> | undefined
+  readonly env?: OneOrMany<Credential.Environment> | undefined
 }
 
 const joined = (value: OneOrMany<string> | undefined): string | undefined =>

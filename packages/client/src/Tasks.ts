@@ -181,7 +181,7 @@ export const batchTrigger = (
       payload: {
         runCount: items.length,
         taskIdentifiers: [taskId],
-        ...Idempotency.resolve(options?.idempotencyKey)
+        ...Idempotency.toSend(options?.idempotencyKey)
       }
     })
     const publicAccessToken = publicAccessTokenOf(headers)

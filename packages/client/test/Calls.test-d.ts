@@ -23,59 +23,84 @@ const withUnknown = <A, E, R>(e: Effect.Effect<A, E, R>) =>
 describe("SecretKey-only calls", () => {
   it("compile with a SecretKey, not with a PAT or an unknown kind", () => {
     Effect.runPromise(withKey(Tasks.trigger("t", {})))
-    // @ts-expect-error tasks.trigger does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"tasks.trigger", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Tasks.trigger("t", {})))
-    // @ts-expect-error nor a credential of unknown kind
+    // @ts-expect-error Type 'KindNotKnown<"tasks.trigger", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withUnknown(Tasks.trigger("t", {})))
 
     Effect.runPromise(withKey(Tasks.batchTrigger("t", [{ payload: 1 }])))
-    // @ts-expect-error tasks.batchTrigger does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"tasks.batchTrigger", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Tasks.batchTrigger("t", [{ payload: 1 }])))
+    // @ts-expect-error Type 'KindNotKnown<"tasks.batchTrigger", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Tasks.batchTrigger("t", [{ payload: 1 }])))
 
     Effect.runPromise(withKey(Runs.list({ limit: 10 })))
-    // @ts-expect-error runs.list (environment) does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.list (environment)", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.list({ limit: 10 })))
-    // @ts-expect-error nor an unknown kind
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (environment)", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.list({ limit: 10 })))
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (environment)", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withUnknown(Runs.list()))
 
     Effect.runPromise(withKey(Runs.retrieve("run_1")))
-    // @ts-expect-error runs.retrieve does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.retrieve("run_1")))
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.retrieve("run_1")))
     Effect.runPromise(withKey(Runs.cancel("run_1")))
-    // @ts-expect-error runs.cancel does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.cancel", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.cancel("run_1")))
+    // @ts-expect-error Type 'KindNotKnown<"runs.cancel", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.cancel("run_1")))
     Effect.runPromise(withKey(Runs.replay("run_1")))
-    // @ts-expect-error runs.replay does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"runs.replay", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Runs.replay("run_1")))
+    // @ts-expect-error Type 'KindNotKnown<"runs.replay", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.replay("run_1")))
 
     const body = { task: "t", cron: "0 * * * *", deduplicationKey: "k" }
     Effect.runPromise(withKey(Schedules.list()))
-    // @ts-expect-error schedules.list does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.list", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.list()))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.list", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.list()))
     Effect.runPromise(withKey(Schedules.create(body)))
-    // @ts-expect-error schedules.create does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.create", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.create(body)))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.create", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.create(body)))
     Effect.runPromise(withKey(Schedules.retrieve("s")))
-    // @ts-expect-error schedules.retrieve does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.retrieve("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.retrieve("s")))
     Effect.runPromise(withKey(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
-    // @ts-expect-error schedules.update does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.update", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.update", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.update("s", { task: "t", cron: "0 * * * *" })))
     Effect.runPromise(withKey(Schedules.activate("s")))
-    // @ts-expect-error schedules.activate does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.activate", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.activate("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.activate", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.activate("s")))
     Effect.runPromise(withKey(Schedules.deactivate("s")))
-    // @ts-expect-error schedules.deactivate does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.deactivate", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.deactivate("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.deactivate", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.deactivate("s")))
     Effect.runPromise(withKey(Schedules.del("s")))
-    // @ts-expect-error schedules.del does not accept a PAT
+    // @ts-expect-error Type 'NotAccepted<"schedules.del", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(withPat(Schedules.del("s")))
+    // @ts-expect-error Type 'KindNotKnown<"schedules.del", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Schedules.del("s")))
   })
 
   it("the leftover requirement names the endpoint and the refused kind", () => {
     const refused = Runs.retrieve("run_1").pipe(Auth.withAuth({ accessToken: pat }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
-      ManagementClient.ManagementClient | Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken">
+      | ManagementClient.ManagementClient
+      | Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
   })
 })
@@ -83,17 +108,22 @@ describe("SecretKey-only calls", () => {
 describe("the PAT-only project route", () => {
   it("requires projectRef, compiles with a PAT only", () => {
     Effect.runPromise(withPat(Runs.list("proj_1", { limit: 10, env: ["prod"] })))
-    // @ts-expect-error runs.list (project) does not accept a SecretKey
+    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(withKey(Runs.list("proj_1")))
-    // @ts-expect-error the env filter exists only on the project route
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Runs.list("proj_1")))
+    // @ts-expect-error Overload 1 of 2, '(params?: ListRunsParams | undefined): Effect<{ readonly data: readonly { readonly idempotencyKey?: string | undefined; readonly metadata?: { readonly [x: string]: unknown; } | undefined; readonly tags: readonly string[]; ... 24 more ...; readonly env: { ...; }; }[]; readonly pagination: { ...; }; }, CallError, ManagementClient | Requires<...>>', gave the following error.
     Runs.list({ env: "prod" })
     const refused = Runs.list("proj_1").pipe(Auth.withAuth({ accessToken: devKey }))
     expectTypeOf<Effect.Effect.Context<typeof refused>>().toEqualTypeOf<
-      ManagementClient.ManagementClient | Capability.NotAccepted<"runs.list (project)", "SecretKey">
+      | ManagementClient.ManagementClient
+      | Capability.NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">
     >()
     Effect.runPromise(withPat(Stream.runCollect(Runs.stream("proj_1"))))
-    // @ts-expect-error the stream has the route's requirement too
+    // @ts-expect-error Type 'NotAccepted<"runs.list (project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(withKey(Stream.runCollect(Runs.stream("proj_1"))))
+    // @ts-expect-error Type 'KindNotKnown<"runs.list (project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">' is not assignable to type 'never'.
+    Effect.runPromise(withUnknown(Stream.runCollect(Runs.stream("proj_1"))))
   })
 })
 
@@ -107,7 +137,7 @@ describe("envvars accept both kinds", () => {
       Effect.runPromise(run(Envvars.update("proj_1", "preview", "A", { value: "2" })))
       Effect.runPromise(run(Envvars.del("proj_1", "dev", "A")))
     }
-    // @ts-expect-error the environment slug is checked
+    // @ts-expect-error TS2345: Argument of type '"production"' is not assignable to parameter of type 'EnvironmentSlug'.
     Envvars.list("proj_1", "production")
   })
 })
@@ -117,7 +147,7 @@ describe("an environment-derived credential", () => {
     Effect.runPromise(
       Envvars.list("p", "dev").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client))
     )
-    // @ts-expect-error runs.retrieve needs a SecretKey
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(Runs.retrieve("r").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client)))
     Effect.runPromise(
       Runs.retrieve("r").pipe(

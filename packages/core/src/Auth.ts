@@ -15,17 +15,19 @@
  * const program = whoAmI.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
  * ```
  */
-import { Config, type ConfigError, Context, Effect, Either, Layer, Option, Redacted } from "effect"
+import { Config, type ConfigError, Effect, Either, Layer, Option, Redacted, Stream } from "effect"
 import { dual } from "effect/Function"
 import type { Discharge, Requires, Satisfies } from "./Capability.js"
 import * as Credential from "./Credential.js"
 import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
+import { CurrentAuth, widen as internalWiden, provideBuilt } from "./internal/auth.js"
+import * as variables from "./internal/variables.js"
 
 /** The default management API base URL. */
 export const defaultBaseURL = "https://api.trigger.dev"
 
 /**
- * A resolved, validated auth context. `K` narrows the credential's kind where it is known.
+ * A built, validated auth context. `K` narrows the credential's kind where it is known.
  */
 export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
   readonly credential: Credential.OfKind<K>
@@ -44,7 +46,7 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
  * The service holding the current auth context. Read it with {@link current}; provide it with
  * {@link layer}, {@link layerConfig} or {@link withAuth}.
  */
-export class CurrentAuth extends Context.Tag("@authctx/core/CurrentAuth")<CurrentAuth, AuthContext>() {}
+export { CurrentAuth } from "./internal/auth.js"
 
 /** A credential as a user passes it: a string, a `Redacted` string, or an already parsed credential. */
 export type CredentialInput = string | Redacted.Redacted<string> | Credential.Credential
@@ -70,7 +72,10 @@ export type AuthError = InvalidCredential | MissingCredential | InvalidAuthConfi
 /** Marks a configuration that names no credential: the surrounding one is used. */
 export type Inherit = "inherit"
 
-/** The credential kind of one input, statically. A `Redacted` has an unknown kind. */
+/**
+ * The credential kind of one input, statically (a string's through `Credential.KindOf`). A `Redacted`
+ * has an unknown kind: both.
+ */
 export type KindOfInput<I> = I extends string
   ? Credential.KindOf<I>
   : I extends Credential.Credential
@@ -87,9 +92,12 @@ type FieldKind<C, F extends "accessToken" | "secretKey", Else> = F extends keyof
 
 /**
  * The credential kind a configuration provides, statically: the kind of its `accessToken` (or
- * `secretKey`), or {@link Inherit} when it names none.
+ * `secretKey`), or {@link Inherit} when it names none. A union of configurations gives the union of their
+ * kinds (each member is read on its own: a union's `keyof` has only the keys every member has).
  */
-export type KindOfConfig<C> = FieldKind<C, "accessToken", FieldKind<C, "secretKey", Inherit>>
+export type KindOfConfig<C> = C extends unknown
+  ? FieldKind<C, "accessToken", FieldKind<C, "secretKey", Inherit>>
+  : never
 
 /** The kind a configuration's scope provides to the calls inside it; a maybe-inherited one is unknown. */
 export type ScopeKind<C> = Extract<
@@ -108,21 +116,53 @@ export type ScopeKind<C> = Extract<
 export type WithAuthR<R, C> = [KindOfConfig<C>] extends [Inherit] ? R : Discharge<R, ScopeKind<C>>
 
 /**
- * The environment variables auth reads, each named once. docs/reference/headers-and-branches.md says
- * which branch each one gives and where it is sent.
+ * The `R` of an effect after auth of kind `K` is provided around it by {@link withAuth} or
+ * {@link provide}: `Capability.Discharge`. The signature a generic helper around them must have; the
+ * idiomatic `Exclude<R, CurrentAuth>` does not compile, because it would forget the refused calls.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import type { Effect } from "effect"
+ *
+ * const asTenant = <A, E, R>(
+ *   self: Effect.Effect<A, E, R>
+ * ): Effect.Effect<A, E | Auth.AuthError, Auth.Provided<R, "PersonalAccessToken">> =>
+ *   self.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
+ * ```
  */
-export const environmentVariables = {
-  secretKey: "TRIGGER_SECRET_KEY",
-  accessToken: "TRIGGER_ACCESS_TOKEN",
-  baseURL: "TRIGGER_API_URL",
-  previewBranch: "TRIGGER_PREVIEW_BRANCH",
-  /** Set by Vercel on every deployment to the git branch: the preview deployments' branch. */
-  vercelBranch: "VERCEL_GIT_COMMIT_REF",
-  devBranch: "TRIGGER_DEV_BRANCH"
-} as const
+export type Provided<R, K extends Credential.Kind> = Discharge<R, K>
+
+/**
+ * The kind a layer built from `C` provides: its credential's (a missing one fails the layer, so it adds no
+ * kind).
+ */
+export type LayerKind<C> = Exclude<KindOfConfig<C>, Inherit>
+
+/**
+ * What `Auth.layer` asks of a configuration that names no credential: it would always fail with
+ * `MissingCredential`, and must not satisfy any endpoint.
+ */
+export interface LayerNeedsACredential {
+  readonly accessToken: "Auth.layer needs a credential: pass accessToken (or use Auth.layerConfig())"
+}
+
+/**
+ * The environment variables auth reads, each named once (the one definition of the `TRIGGER_*` names:
+ * import it rather than spelling a name). docs/reference/headers-and-branches.md says which branch each
+ * one gives and where it is sent.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * const key = process.env[Auth.environmentVariables.secretKey] // TRIGGER_SECRET_KEY
+ * ```
+ */
+export const environmentVariables: typeof variables.environmentVariables = variables.environmentVariables
 
 /** The `TRIGGER_DEV_BRANCH` value that means the root dev environment: no branch. */
-export const defaultDevBranch = "default"
+export const defaultDevBranch: typeof variables.defaultDevBranch = variables.defaultDevBranch
 
 /**
  * The preview branch the environment variables name, in the official SDK's order:
@@ -292,18 +332,10 @@ export const make = (
 }
 
 /**
- * An `AuthContext<K>` as an `AuthContext`. It always is one; TypeScript cannot see it through the
- * `Extract` of the credential's type.
- *
- * @example
- * ```ts
- * import { Auth, AuthScope } from "@authctx/core"
- *
- * const enter = (context: Auth.AuthContext<"SecretKey">, fn: () => void) => AuthScope.runWith(Auth.widen(context), fn)
- * ```
+ * @deprecated An internal step, exported by mistake: `AuthScope.runWith` and `AuthScope.bindTo` take an
+ * `AuthContext<K>` of any kind, so callers no longer widen it. Kept for one release.
  */
-export const widen = <K extends Credential.Kind>(context: AuthContext<K>): AuthContext =>
-  context as unknown as AuthContext
+export const widen: <K extends Credential.Kind>(context: AuthContext<K>) => AuthContext = internalWiden
 
 /** Internal: widens a provided effect's `R` to the phantom-aware type computed for it. */
 const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect.Effect<A, E, R> =>
@@ -311,7 +343,10 @@ const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect
 
 /**
  * A layer providing auth built from `config`. Its output also satisfies, at the type level, every endpoint
- * requirement that the credential's kind satisfies.
+ * requirement that the credential's kind satisfies. Give it to {@link provide} (or {@link provideStream},
+ * {@link provideLayer}), which discharge through the same rule as {@link withAuth}; `Effect.provide` of it
+ * is sound only at the program's edge (docs/concepts.md, "The soundness rule"). A configuration without a
+ * credential does not compile (it would always fail with `MissingCredential`).
  *
  * @example
  * ```ts
@@ -321,9 +356,9 @@ const withRequirements = <A, E, R>(effect: Effect.Effect<A, E, unknown>): Effect
  * ```
  */
 export const layer = <const C extends AuthConfig>(
-  config: C
-): Layer.Layer<CurrentAuth | Satisfies<ScopeKind<C>>, AuthError> =>
-  withSatisfied<ScopeKind<C>, AuthError>(make(config, undefined, ["the Auth.layer configuration"]))
+  config: C & ([LayerKind<C>] extends [never] ? LayerNeedsACredential : unknown)
+): Layer.Layer<CurrentAuth | Satisfies<LayerKind<C>>, AuthError> =>
+  withSatisfied<LayerKind<C>, AuthError>(make(config, undefined, ["the Auth.layer configuration"]))
 
 /**
  * Internal: a layer of `CurrentAuth` whose type also says which requirements it satisfies. The
@@ -434,12 +469,116 @@ export const withAuth: {
   }
 )
 
-/** Internal: provides a built auth context to an effect, or fails with the error that building it gave. */
-export const provideBuilt = <A, E, R, E2>(
-  self: Effect.Effect<A, E, R>,
-  built: Either.Either<AuthContext, E2>
-): Effect.Effect<A, E | E2, Exclude<R, CurrentAuth>> =>
-  Either.isLeft(built) ? Effect.fail(built.left) : Effect.provideService(self, CurrentAuth, built.right)
+/** A layer of auth whose credential kind is `K` (what {@link layer} and {@link layerConfig} return). */
+export type AuthLayer<K extends Credential.Kind, E> = Layer.Layer<CurrentAuth | Satisfies<K>, E>
+
+/**
+ * Provides an auth layer to an effect through the same rule as {@link withAuth}: every endpoint
+ * requirement inside is discharged — those the layer's kind satisfies disappear, the others become
+ * `NotAccepted`, which no outer auth can remove. Use it wherever a layer of auth is provided anywhere
+ * but the program's outermost edge.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const kind = Auth.current.pipe(Effect.map((a) => a.credential._tag))
+ * const program = kind.pipe(Auth.provide(Auth.layer({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
+ * ```
+ */
+export const provide: {
+  <K extends Credential.Kind, E2>(
+    layer: AuthLayer<K, E2>
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E | E2, Discharge<R, K>>
+  <A, E, R, K extends Credential.Kind, E2>(
+    self: Effect.Effect<A, E, R>,
+    layer: AuthLayer<K, E2>
+  ): Effect.Effect<A, E | E2, Discharge<R, K>>
+} = dual(2, <A, E, R, E2>(self: Effect.Effect<A, E, R>, layer: Layer.Layer<CurrentAuth, E2>) =>
+  withRequirements<A, E | E2, never>(Effect.provide(self, layer))
+)
+
+/**
+ * {@link provide} for a `Stream`: the layer of auth is built once for the stream, and every endpoint
+ * requirement of the stream is discharged as {@link withAuth} does.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect, Stream } from "effect"
+ *
+ * const kinds = Stream.fromEffect(Auth.current.pipe(Effect.map((a) => a.credential._tag)))
+ * const stream = kinds.pipe(Auth.provideStream(Auth.layer({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
+ * ```
+ */
+export const provideStream: {
+  <K extends Credential.Kind, E2>(
+    layer: AuthLayer<K, E2>
+  ): <A, E, R>(self: Stream.Stream<A, E, R>) => Stream.Stream<A, E | E2, Discharge<R, K>>
+  <A, E, R, K extends Credential.Kind, E2>(
+    self: Stream.Stream<A, E, R>,
+    layer: AuthLayer<K, E2>
+  ): Stream.Stream<A, E | E2, Discharge<R, K>>
+} = dual(
+  2,
+  <A, E, R, E2>(self: Stream.Stream<A, E, R>, layer: Layer.Layer<CurrentAuth, E2>) =>
+    Stream.provideSomeLayer(self, layer) as Stream.Stream<A, E | E2, never>
+)
+
+/**
+ * {@link provide} for a layer that needs auth (`Layer.provide`, or an `Effect.Service`'s `Default`): the
+ * layer's requirements are discharged as {@link withAuth} does.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Context, Effect, Layer } from "effect"
+ *
+ * class Kind extends Context.Tag("Kind")<Kind, string>() {}
+ * const KindLive = Layer.effect(Kind, Auth.current.pipe(Effect.map((a) => a.credential._tag)))
+ * const live = KindLive.pipe(Auth.provideLayer(Auth.layer({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
+ * ```
+ */
+export const provideLayer: {
+  <K extends Credential.Kind, E2>(
+    layer: AuthLayer<K, E2>
+  ): <ROut, E, RIn>(self: Layer.Layer<ROut, E, RIn>) => Layer.Layer<ROut, E | E2, Discharge<RIn, K>>
+  <ROut, E, RIn, K extends Credential.Kind, E2>(
+    self: Layer.Layer<ROut, E, RIn>,
+    layer: AuthLayer<K, E2>
+  ): Layer.Layer<ROut, E | E2, Discharge<RIn, K>>
+} = dual(
+  2,
+  <ROut, E, RIn, E2>(self: Layer.Layer<ROut, E, RIn>, layer: Layer.Layer<CurrentAuth, E2>) =>
+    Layer.provide(self, layer) as Layer.Layer<ROut, E | E2, never>
+)
+
+/**
+ * Provides an auth context already at hand (e.g. one `Capability.authorize` or a request handler gave),
+ * through the same rule as {@link withAuth}, with the context's kind. The sound form of
+ * `Effect.provideService(CurrentAuth, context)`, whose kind the types cannot follow.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const again = (context: Auth.AuthContext<"SecretKey">) =>
+ *   Auth.current.pipe(Auth.provideContext(context))
+ * ```
+ */
+export const provideContext: {
+  <K extends Credential.Kind>(
+    context: AuthContext<K>
+  ): <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, Discharge<R, K>>
+  <A, E, R, K extends Credential.Kind>(
+    self: Effect.Effect<A, E, R>,
+    context: AuthContext<K>
+  ): Effect.Effect<A, E, Discharge<R, K>>
+} = dual(2, <A, E, R, K extends Credential.Kind>(self: Effect.Effect<A, E, R>, context: AuthContext<K>) =>
+  withRequirements<A, E, never>(Effect.provideService(self, CurrentAuth, internalWiden(context)))
+)
 
 /**
  * The current auth context, or `MissingCredential` when none is provided.

@@ -17,19 +17,12 @@
  * ```
  */
 import { type Effect, Either } from "effect"
-import {
-  type AuthConfig,
-  type AuthContext,
-  type AuthError,
-  devBranchFromEnvironment,
-  environmentVariables,
-  make,
-  previewBranchFromEnvironment,
-  provideBuilt
-} from "./Auth.js"
+import { type AuthConfig, type AuthContext, type AuthError, make } from "./Auth.js"
 import type { Discharge } from "./Capability.js"
 import type * as Credential from "./Credential.js"
 import { NoAsyncContext, OutsideAuthScope } from "./Errors.js"
+import { provideBuilt, widen } from "./internal/auth.js"
+import * as defaults from "./internal/defaultAuth.js"
 
 /** The part of `AsyncLocalStorage` this module uses. */
 interface AsyncStorage<T> {
@@ -42,7 +35,6 @@ type AsyncStorageConstructor = new <T>() => AsyncStorage<T>
 interface RuntimeGlobals {
   readonly AsyncLocalStorage?: AsyncStorageConstructor
   readonly process?: {
-    readonly env?: Record<string, string | undefined>
     readonly getBuiltinModule?: (
       id: string
     ) => { readonly AsyncLocalStorage?: AsyncStorageConstructor } | undefined
@@ -63,10 +55,6 @@ const storage: AsyncStorage<AuthContext | undefined> | undefined = StorageConstr
 
 /** Whether this runtime can scope auth to an async call tree. */
 export const isSupported: boolean = storage !== undefined
-
-/** The process-wide state `configure()` sets: the default configuration and server mode. */
-let defaultConfig: AuthConfig = {}
-let serverMode = false
 
 /**
  * Options of {@link configure}: the default auth, and `serverMode`.
@@ -102,14 +90,10 @@ export interface ConfigureOptions extends AuthConfig {
  * AuthScope.configure({ serverMode: true }) // a server: no fallback outside a request's scope
  * ```
  */
-export const configure = (options: ConfigureOptions): void => {
-  const { serverMode: mode, ...config } = options
-  defaultConfig = config
-  if (mode !== undefined) serverMode = mode === true
-}
+export const configure: (options: ConfigureOptions) => void = defaults.configure
 
 /** Whether server mode is on (see {@link ConfigureOptions}). */
-export const isServerMode = (): boolean => serverMode
+export const isServerMode: () => boolean = defaults.isServerMode
 
 /**
  * Turns server mode on (see {@link ConfigureOptions}) and leaves the default configuration as it is:
@@ -124,98 +108,31 @@ export const isServerMode = (): boolean => serverMode
  * AuthScope.isServerMode() // true
  * ```
  */
-export const enableServerMode = (): void => {
-  serverMode = true
-}
-
-const environmentVariable = (name: string): string | undefined => {
-  const value = runtime.process?.env?.[name]
-  return value === undefined || value.length === 0 ? undefined : value
-}
-
-const names = environmentVariables
-
-/**
- * The default configuration, unvalidated: `configure()`'s fields, with environment variables
- * (`TRIGGER_SECRET_KEY`, then `TRIGGER_ACCESS_TOKEN`, `TRIGGER_API_URL`, the preview branch from
- * `TRIGGER_PREVIEW_BRANCH` or `VERCEL_GIT_COMMIT_REF`, the dev branch from `TRIGGER_DEV_BRANCH`) for the
- * fields it leaves out.
- */
-const defaultFields = (): AuthConfig => {
-  const config = defaultConfig
-  const configured = config.accessToken !== undefined || config.secretKey !== undefined
-  return {
-    accessToken: configured
-      ? config.accessToken
-      : (environmentVariable(names.secretKey) ?? environmentVariable(names.accessToken)),
-    secretKey: configured ? config.secretKey : undefined,
-    baseURL: config.baseURL ?? environmentVariable(names.baseURL),
-    previewBranch: config.previewBranch ?? previewBranchFromEnvironment(environmentVariable),
-    devBranch: config.devBranch ?? devBranchFromEnvironment(environmentVariable)
-  }
-}
-
-const searchedByDefault = ["withAuth scope", "configure()", names.secretKey, names.accessToken]
-
-/** `config` merged over the default fields, field by field (a credential in `config` replaces both). */
-const overDefault = (config: AuthConfig): AuthConfig => {
-  const fallback = defaultFields()
-  const ownCredential = config.accessToken !== undefined || config.secretKey !== undefined
-  return {
-    accessToken: ownCredential ? config.accessToken : fallback.accessToken,
-    secretKey: ownCredential ? config.secretKey : fallback.secretKey,
-    baseURL: config.baseURL ?? fallback.baseURL,
-    previewBranch: config.previewBranch ?? fallback.previewBranch,
-    devBranch: config.devBranch ?? fallback.devBranch
-  }
-}
-
-let defaultCache:
-  | {
-      readonly fields: AuthConfig
-      readonly config: AuthConfig
-      readonly result: Either.Either<AuthContext, AuthError>
-    }
-  | undefined
-
-const sameFields = (a: AuthConfig, b: AuthConfig) =>
-  a.accessToken === b.accessToken &&
-  a.secretKey === b.secretKey &&
-  a.baseURL === b.baseURL &&
-  a.previewBranch === b.previewBranch &&
-  a.devBranch === b.devBranch
-
-/**
- * The default auth context, validated: see {@link configure}. Built again only when `configure()` or the
- * environment variables it reads have changed since the last call.
- */
-export const resolveDefault = (): Either.Either<AuthContext, AuthError> => {
-  const fields = defaultFields()
-  if (
-    defaultCache !== undefined &&
-    defaultCache.config === defaultConfig &&
-    sameFields(defaultCache.fields, fields)
-  ) {
-    return defaultCache.result
-  }
-  const result = make(fields, undefined, searchedByDefault)
-  defaultCache = { fields, config: defaultConfig, result }
-  return result
-}
+export const enableServerMode: () => void = defaults.enableServerMode
 
 /**
  * Builds an auth context from `config` merged over the default (`configure()`, then environment
  * variables), ignoring any active scope: what an explicit client bound to one credential is built from.
+ * ("make" builds a context from a configuration; "resolve" finds the one a call uses: see
+ * docs/concepts.md, "Words".)
  *
  * @example
  * ```ts
  * import { AuthScope } from "@authctx/core"
+ * import { Either } from "effect"
  *
- * const auth = AuthScope.resolveWith({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+ * const auth = AuthScope.makeOverDefault({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+ * if (Either.isRight(auth)) console.log(auth.right.baseURL)
  * ```
  */
-export const resolveWith = (config: AuthConfig): Either.Either<AuthContext, AuthError> =>
-  make(overDefault(config), undefined, searchedByDefault)
+export const makeOverDefault: (config: AuthConfig) => Either.Either<AuthContext, AuthError> =
+  defaults.makeOverDefault
+
+/**
+ * @deprecated Renamed {@link makeOverDefault}: it builds a context from a configuration, it does not find
+ * the one a call uses (that is {@link resolve}). Kept for one release.
+ */
+export const resolveWith: (config: AuthConfig) => Either.Either<AuthContext, AuthError> = makeOverDefault
 
 /** The auth context of the current async call tree, if a scope is active. */
 export const current = (): AuthContext | undefined => storage?.getStore()
@@ -227,7 +144,7 @@ export const current = (): AuthContext | undefined => storage?.getStore()
 export const resolve = (): Either.Either<AuthContext, AuthError | OutsideAuthScope> => {
   const scoped = storage?.getStore()
   if (scoped !== undefined) return Either.right(scoped)
-  return serverMode ? Either.left(new OutsideAuthScope()) : resolveDefault()
+  return defaults.isServerMode() ? Either.left(new OutsideAuthScope()) : defaults.makeDefault()
 }
 
 /**
@@ -249,32 +166,48 @@ export const resolve = (): Either.Either<AuthContext, AuthError | OutsideAuthSco
 export const run = <T>(config: AuthConfig, fn: () => T): T => {
   if (storage === undefined) throw new NoAsyncContext()
   const surrounding = storage.getStore()
-  const built =
-    surrounding !== undefined
-      ? make(config, surrounding)
-      : make(overDefault(config), undefined, searchedByDefault)
+  const built = surrounding !== undefined ? make(config, surrounding) : defaults.makeOverDefault(config)
   const auth = Either.getOrThrowWith(built, (error) => error)
   return storage.run(auth, fn)
 }
 
-/** Runs `fn` with an already built auth context (no merging, no validation). */
-export const runWith = <T>(auth: AuthContext, fn: () => T): T => {
+/**
+ * Runs `fn` with an already built auth context, as it is (no merging, no validation): how a framework
+ * integration enters a request's scope once request auth has built its context. Any kind of context is
+ * accepted as it is. Throws `NoAsyncContext` where the runtime has no AsyncLocalStorage.
+ *
+ * @example
+ * ```ts
+ * import { Auth, AuthScope } from "@authctx/core"
+ * import { Either } from "effect"
+ *
+ * const built = Auth.make({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+ * if (Either.isRight(built)) AuthScope.runWith(built.right, () => AuthScope.current()?.credential._tag)
+ * ```
+ */
+export const runWith = <K extends Credential.Kind, T>(auth: AuthContext<K>, fn: () => T): T => {
   if (storage === undefined) throw new NoAsyncContext()
-  return storage.run(auth, fn)
+  return storage.run(widen(auth), fn)
 }
 
 /**
  * `fn` bound to an auth context, or to no scope at all (`undefined`): wherever and whenever the result is
  * called, `fn` runs in that scope, not the caller's. What {@link bind} and the request handle's `bind` use.
  */
-export const bindTo = <Args extends Array<unknown>, R, This = unknown>(
-  auth: AuthContext | undefined,
+export const bindTo = <
+  Args extends Array<unknown>,
+  R,
+  This = unknown,
+  K extends Credential.Kind = Credential.Kind
+>(
+  auth: AuthContext<K> | undefined,
   fn: (this: This, ...args: Args) => R
 ): ((this: This, ...args: Args) => R) => {
   const scope = storage
   if (scope === undefined) throw new NoAsyncContext()
+  const context = auth === undefined ? undefined : widen(auth)
   return function (this: This, ...args: Args): R {
-    return scope.run(auth, () => fn.apply(this, args))
+    return scope.run(context, () => fn.apply(this, args))
   }
 }
 

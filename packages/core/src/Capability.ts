@@ -4,9 +4,11 @@
  *
  * A call to an endpoint that accepts only a SecretKey is an `Effect` whose `R` contains
  * `Requires<"runs.retrieve", "SecretKey">`. Providing auth discharges it:
- * - `Auth.withAuth(config)` removes every requirement the configured kind satisfies and turns every other
- *   into `NotAccepted<endpoint, kind>`, which nothing provides, so running the program does not compile;
- * - a layer from `Auth.layer(config)` removes the requirements its kind satisfies.
+ * - `Auth.withAuth(config)` and `Auth.provide(layer)` remove every requirement the configured kind satisfies
+ *   and turn every other into `NotAccepted<endpoint, kind, accepts>`, which nothing provides, so running
+ *   the program does not compile;
+ * - a layer from `Auth.layer(config)` given to `Effect.provide` removes the requirements its kind satisfies
+ *   (at the program's edge; docs/concepts.md "The soundness rule").
  *
  * @example
  * ```ts
@@ -22,51 +24,122 @@
  * Effect.runPromise(retrieve.pipe(Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
  * ```
  */
-import { Effect, Option } from "effect"
+import { Effect } from "effect"
 import { type AuthContext, CurrentAuth } from "./Auth.js"
 import type { Credential, Kind, OfKind } from "./Credential.js"
-import { CapabilityError, MissingCredential } from "./Errors.js"
+import type { CapabilityError, MissingCredential } from "./Errors.js"
+import { check } from "./internal/capability.js"
 
 declare const SatisfiesTypeId: unique symbol
 declare const EndpointTypeId: unique symbol
+declare const NeedsAuthTypeId: unique symbol
 declare const NotAcceptedTypeId: unique symbol
 
 /**
  * What a provider of auth of kind `K` discharges. The kind sits in a contravariant position, so
- * `Satisfies<"SecretKey">` is a supertype of every `Requires<E, Ks>` whose `Ks` include `"SecretKey"`, and
- * `Satisfies<Kind>` (a credential of statically unknown kind) only of those that accept every kind.
+ * `Satisfies<"SecretKey">` is a supertype of every `RequiresKind<E, Ks>` whose `Ks` include `"SecretKey"`,
+ * and `Satisfies<Kind>` (a credential of statically unknown kind) only of those that accept every kind.
  */
 export interface Satisfies<in K extends Kind> {
   readonly [SatisfiesTypeId]: (kind: K) => void
 }
 
 /**
- * The requirement of a call to endpoint `Endpoint`, which accepts the kinds `Kinds`. A phantom: it is never
- * in a runtime context; it lives in `R` only, until auth is provided.
+ * The kind half of a call's requirement: endpoint `Endpoint` accepts the kinds `Kinds`. A phantom: it is
+ * never in a runtime context; it lives in `R` only, until auth of an accepted kind is provided.
  */
-export interface Requires<out Endpoint extends string, in Kinds extends Kind> extends Satisfies<Kinds> {
+export interface RequiresKind<out Endpoint extends string, in Kinds extends Kind> extends Satisfies<Kinds> {
   readonly [EndpointTypeId]: Endpoint
 }
 
 /**
- * What `withAuth` leaves in `R` for a call whose endpoint does not accept the scope's credential kind.
- * Nothing provides it, so `Effect.runPromise` on such a program fails to compile with a message like
- * `Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken">' is not assignable to type 'never'`.
+ * The scope half of a call's requirement: the call still reads `CurrentAuth` from its surroundings. It is a
+ * `CurrentAuth`, so every provider of `CurrentAuth` removes it — `withAuth`, a layer, `Layer.provide`, an
+ * `Effect.Service`'s dependencies, `Stream.provideSomeLayer`, `Effect.provideService(CurrentAuth, …)` —
+ * whether or not it knows the credential's kind. `withAuth` reads its absence: a `RequiresKind` without its
+ * `NeedsAuth` was provided for inside, by a provider that did not satisfy it, so no outer credential may.
  */
-export interface NotAccepted<out Endpoint extends string, out K extends Kind> {
-  readonly [NotAcceptedTypeId]: { readonly endpoint: Endpoint; readonly kind: K }
+export interface NeedsAuth<out Endpoint extends string> extends CurrentAuth {
+  readonly [NeedsAuthTypeId]: Endpoint
 }
 
 /**
- * The `R` of an effect after a scope with a credential of kind `K` is provided around it: requirements that
- * `K` satisfies are gone, the others become `NotAccepted`, the `CurrentAuth` service is provided, and every
- * other requirement is left as it was.
+ * The requirement of a call to endpoint `Endpoint`, which accepts the kinds `Kinds`: its kind half and its
+ * scope half (see {@link RequiresKind}, {@link NeedsAuth}).
  */
-export type Discharge<R, K extends Kind> =
-  R extends Requires<infer Endpoint, infer Kinds>
-    ? [K] extends [Kinds]
-      ? never
-      : NotAccepted<Endpoint, K>
+export type Requires<Endpoint extends string, Kinds extends Kind> =
+  | RequiresKind<Endpoint, Kinds>
+  | NeedsAuth<Endpoint>
+
+/**
+ * What `withAuth` leaves in `R` for a call to `Endpoint`, which accepts `Accepts`, under a credential of
+ * kind `Given`. Nothing provides it, so `Effect.runPromise` on such a program fails to compile with
+ * `Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'`.
+ */
+export interface NotAccepted<out Endpoint extends string, out Given extends Kind, out Accepts extends Kind> {
+  readonly [NotAcceptedTypeId]: {
+    readonly endpoint: Endpoint
+    readonly given: Given
+    readonly accepts: Accepts
+  }
+}
+
+/** What to do when a credential of unknown kind meets an endpoint that accepts one kind only. */
+export type NarrowHint<Accepts extends Kind> = Accepts extends "SecretKey"
+  ? "narrow it with Auth.requireSecretKey"
+  : "narrow it with Auth.requirePersonalAccessToken"
+
+/**
+ * What `withAuth` leaves in `R` for a call to `Endpoint`, which accepts `Accepts` only, under a credential
+ * whose kind is not known statically (a `string`, a `Redacted`, a branded or `` `tr_${string}` `` token, a
+ * union of configurations). Nothing provides it; `Hint` says what to do.
+ */
+export interface KindNotKnown<
+  out Endpoint extends string,
+  out Accepts extends Kind,
+  out Hint extends string
+> {
+  readonly [NotAcceptedTypeId]: {
+    readonly endpoint: Endpoint
+    readonly accepts: Accepts
+    readonly hint: Hint
+  }
+}
+
+/**
+ * What `withAuth` leaves in `R` for a call to `Endpoint` whose auth was already provided inside it by a
+ * provider that did not satisfy it (`Effect.provide(Auth.layer(…))`, `Effect.provideService(CurrentAuth, …)`,
+ * …): at run time that inner auth is what the call uses, so the outer credential cannot satisfy it.
+ */
+export interface ProvidedInside<
+  out Endpoint extends string,
+  out Hint extends
+    string = "auth was provided inside this withAuth; provide it with Auth.withAuth or Auth.provide"
+> {
+  readonly [NotAcceptedTypeId]: { readonly endpoint: Endpoint; readonly hint: Hint }
+}
+
+/** The refusal for a requirement `K` does not satisfy. */
+type Refusal<Endpoint extends string, K extends Kind, Accepts extends Kind> = [Kind] extends [K]
+  ? KindNotKnown<Endpoint, Accepts, NarrowHint<Accepts>>
+  : NotAccepted<Endpoint, K, Accepts>
+
+/**
+ * The `R` of an effect after a scope with a credential of kind `K` is provided around it (`All` is the
+ * whole `R`, for the scope half's lookup): requirements that `K` satisfies are gone, the others become
+ * `NotAccepted` (or `KindNotKnown` when `K` is every kind), a requirement provided for inside becomes
+ * `ProvidedInside`, `CurrentAuth` is provided, and every other requirement is left as it was.
+ *
+ * For a generic `R` it stays deferred and is assignable neither to `R` nor to `Exclude<R, CurrentAuth>`,
+ * so a generic helper around `withAuth` must say `Auth.Provided<R, K>` (or this type) in its signature.
+ */
+export type Discharge<R, K extends Kind, All = R> =
+  R extends RequiresKind<infer Endpoint, infer Kinds>
+    ? [NeedsAuth<Endpoint>] extends [Extract<All, NeedsAuth<string>>]
+      ? R extends Satisfies<K>
+        ? never
+        : Refusal<Endpoint, K, Kinds>
+      : ProvidedInside<Endpoint>
     : R extends CurrentAuth
       ? never
       : R
@@ -137,23 +210,3 @@ export const authorize = <Name extends string, Kinds extends Kind>(
   capability: Capability<Name, Kinds>
 ): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential, Requires<Name, Kinds>> =>
   Effect.flatMap(Effect.serviceOption(CurrentAuth), (auth) => check(capability, auth))
-
-/** The runtime check of {@link authorize} on an auth context already at hand. */
-export const check = <Name extends string, Kinds extends Kind>(
-  capability: Capability<Name, Kinds>,
-  auth: Option.Option<AuthContext>
-): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential> => {
-  if (Option.isNone(auth)) {
-    return Effect.fail(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
-  }
-  const { credential, baseURL, previewBranch, devBranch } = auth.value
-  return acceptsCredential(capability, credential)
-    ? Effect.succeed({ credential, baseURL, previewBranch, devBranch })
-    : Effect.fail(
-        new CapabilityError({
-          endpoint: capability.name,
-          accepts: capability.accepts,
-          actual: credential._tag
-        })
-      )
-}

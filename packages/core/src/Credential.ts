@@ -18,19 +18,111 @@
  */
 import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
 import { CapabilityError, InvalidCredential, type InvalidCredentialReason } from "./Errors.js"
+import * as format from "./internal/credentialFormat.js"
 
-/** The environments a SecretKey can belong to. */
-export const Environment = Schema.Literal("dev", "staging", "prod", "preview")
+/**
+ * The environments a SecretKey can belong to, as the API spells them in paths (`/envvars/staging`). The one
+ * definition of the environment slugs: every package imports it from here.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ * import { Schema } from "effect"
+ *
+ * const env = Schema.decodeUnknownSync(Credential.Environment)("staging") // "staging"
+ * ```
+ */
+export const Environment: typeof format.Environment = format.Environment
 /** @see Environment */
-export type Environment = typeof Environment.Type
+export type Environment = format.Environment
 
-/** The two credential kinds, by tag. */
-export const Kind = Schema.Literal("SecretKey", "PersonalAccessToken")
+/** Every environment slug, in display order (`dev`, `staging`, `prod`, `preview`). */
+export const environments: typeof format.environments = format.environments
+
+/**
+ * Whether a value is an environment slug.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * Credential.isEnvironment("staging") // true
+ * Credential.isEnvironment("stg") // false: that is the key prefix, not the slug
+ * ```
+ */
+export const isEnvironment: (value: unknown) => value is Environment = format.isEnvironment
+
+/** The two credential kinds, by tag: the one definition every package imports. */
+export const Kind: typeof format.Kind = format.Kind
 /** @see Kind */
-export type Kind = typeof Kind.Type
+export type Kind = format.Kind
 
 /** Every kind, for runtime checks that need the full list. */
-export const kinds: ReadonlyArray<Kind> = Kind.literals
+export const kinds: ReadonlyArray<Kind> = format.kinds
+
+/**
+ * How each environment is spelled in its keys: `staging` keys start `tr_stg_`, the others with their slug.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * Credential.environmentPrefix.staging // "stg"
+ * ```
+ */
+export const environmentPrefix: typeof format.environmentPrefix = format.environmentPrefix
+
+/** The environment part of a key prefix (`dev`, `stg`, `prod`, `preview`). */
+export type EnvironmentPrefix = format.EnvironmentPrefix
+
+/** The prefix of a root secret key of environment `E`: `SecretKeyPrefix<"staging">` is `"tr_stg_"`. */
+export type SecretKeyPrefix<E extends Environment = Environment> = format.SecretKeyPrefix<E>
+
+/**
+ * The prefix of the root secret keys of one environment.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * Credential.secretKeyPrefix("staging") // "tr_stg_"
+ * ```
+ */
+export const secretKeyPrefix: <E extends Environment>(environment: E) => SecretKeyPrefix<E> =
+  format.secretKeyPrefix
+
+/**
+ * The prefix of the additional (possibly task-scoped) secret keys of one environment.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * Credential.additionalSecretKeyPrefix("prod") // "tr_prod_sk_"
+ * ```
+ */
+export const additionalSecretKeyPrefix: <E extends Environment>(
+  environment: E
+) => `${SecretKeyPrefix<E>}sk_` = format.additionalSecretKeyPrefix
+
+/** The prefix of every personal access token: `"tr_pat_"`. */
+export const personalAccessTokenPrefix: typeof format.personalAccessTokenPrefix =
+  format.personalAccessTokenPrefix
+
+/**
+ * The key generations Trigger.dev has issued, with the number of letters and digits each has after its
+ * prefix (docs/reference/credentials.md): root secret keys had 20 until August 2026 and have 24 since
+ * (no migration rewrote the old ones), additional secret keys (`tr_<env>_sk_`) have always had 24, personal
+ * access tokens 40.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * const body = Credential.generations.legacyRootSecretKey.bodyLength // 20
+ * ```
+ */
+export const generations: typeof format.generations = format.generations
 
 /**
  * A key scoped to one environment of one project (`tr_dev_…`, `tr_stg_…`, `tr_prod_…`, `tr_preview_…`).
@@ -76,56 +168,65 @@ export type Credential = SecretKey | PersonalAccessToken
 /** The credential type of one kind: `OfKind<"SecretKey">` is `SecretKey`. */
 export type OfKind<K extends Kind> = Extract<Credential, { readonly _tag: K }>
 
-/** Environment prefixes as they appear in keys. */
-const environmentByPrefix: Readonly<Record<string, Environment>> = {
-  dev: "dev",
-  stg: "staging",
-  prod: "prod",
-  preview: "preview"
-}
-
 /** Longest credential accepted (see docs/reference/credentials.md). */
-export const maxLength = 512
+export const maxLength: 512 = format.maxLength
 
 /**
- * Fewest letters and digits after the prefix, per key shape (see docs/reference/credentials.md):
- * - root secret keys (`tr_<env>_…`) had 20 until August 2026 and have 24 since; no migration rewrote the
- *   old ones, so most environments still hold a 20-character key, and 20 is the floor;
- * - additional secret keys (`tr_<env>_sk_…`) have always had 24;
+ * Fewest letters and digits after the prefix, per key shape (see docs/reference/credentials.md and
+ * {@link generations}):
+ * - root secret keys (`tr_<env>_…`): 20, the older generation's length (most environments still hold one);
+ * - additional secret keys (`tr_<env>_sk_…`): 24, as they have always had;
  * - personal access tokens (`tr_pat_…`) have 40; 20 is accepted, as for root keys.
  */
-export const minBodyLength = {
-  rootSecretKey: 20,
-  additionalSecretKey: 24,
-  personalAccessToken: 20
-} as const
+export const minBodyLength: typeof format.minBodyLength = format.minBodyLength
 
 /**
- * The kind a credential string has, statically: a `"tr_pat_…"` literal is a `"PersonalAccessToken"`, a
- * `"tr_prod_…"` literal a `"SecretKey"`, a plain `string` either kind, and a literal with no known prefix
- * `never` (it cannot parse).
+ * The kind a credential string has, statically — the one definition every other kind computation uses.
+ * A `"tr_pat_…"` literal (or `` `tr_pat_${string}` `` template) is a `"PersonalAccessToken"`, a
+ * `"tr_prod_…"` one a `"SecretKey"`. Anything whose prefix the type does not fix — a plain `string`, a
+ * `` `tr_${string}` `` template, a branded `string & Brand<…>` — may be either kind, so it is
+ * `Kind` (both): calls that need one kind must narrow it at run time. Only a plain literal with no known
+ * prefix is `never` (it cannot parse).
  *
  * @example
  * ```ts
  * import type { Credential } from "@authctx/core"
  *
  * type K = Credential.KindOf<"tr_pat_abc">  // "PersonalAccessToken"
+ * type U = Credential.KindOf<`tr_${string}`> // "SecretKey" | "PersonalAccessToken"
  * ```
  */
-export type KindOf<S extends string> = string extends S
-  ? Kind
-  : S extends `tr_pat_${string}`
-    ? "PersonalAccessToken"
-    : S extends `tr_${"dev" | "stg" | "prod" | "preview"}_${string}`
-      ? "SecretKey"
+export type KindOf<S extends string> = S extends `${typeof personalAccessTokenPrefix}${string}`
+  ? "PersonalAccessToken"
+  : S extends `${SecretKeyPrefix}${string}`
+    ? "SecretKey"
+    : // A finite set of literals makes `Record<S, 0>` a type with required keys; `string`, a template or a
+      // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
+      // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
+      {} extends Record<S, 0>
+      ? Kind
       : never
 
 /** The credential type a string parses to, statically (see {@link KindOf}). */
 export type FromString<S extends string> = OfKind<KindOf<S>>
 
 /** The prefix of a credential string that is safe to show (never any of the secret part). */
-export const safePrefix = (input: string): string =>
-  /^tr_(?:dev|stg|prod|preview|pat)_(?:sk_)?/.exec(input)?.[0] ?? ""
+export const safePrefix = (input: string): string => format.safePrefixPattern.exec(input)?.[0] ?? ""
+
+/**
+ * Replaces everything in `text` shaped like a credential (a known prefix, then at least `minBody` letters,
+ * digits, `_` or `-`; default 0) with its {@link safePrefix} and `marker`: the last line of defence for
+ * text that came from elsewhere (a server's error body, a path in a log line) before it is shown. A
+ * `minBody` above 12 leaves {@link fingerprint}s alone.
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * Credential.redactTokens("bad key tr_dev_abcdefghijklmnopqrstuvwx", "…") // "bad key tr_dev_…"
+ * ```
+ */
+export const redactTokens: (text: string, marker: string, minBody?: number) => string = format.redactTokens
 
 const fail = (reason: InvalidCredentialReason, input: string): Either.Either<never, InvalidCredential> =>
   Either.left(new InvalidCredential({ reason, prefix: safePrefix(input), length: input.length }))
@@ -159,15 +260,15 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
   if (!/^[\u0000-\u007f]*$/.test(input)) return fail("NonAscii", input)
   if (/\s/.test(input)) return fail("InvalidCharacters", input)
 
-  const pat = /^tr_pat_(.*)$/s.exec(input)
+  const pat = format.personalAccessTokenPattern.exec(input)
   if (pat) {
     const problem = bodyIsValid(pat[1] ?? "", minBodyLength.personalAccessToken)
     return problem
       ? fail(problem, input)
       : Either.right(PersonalAccessToken.make({ token: Redacted.make(input) }, validated))
   }
-  const key = /^tr_(dev|stg|prod|preview)_(sk_)?(.*)$/s.exec(input)
-  const environment = key ? environmentByPrefix[key[1] ?? ""] : undefined
+  const key = format.secretKeyPattern.exec(input)
+  const environment = key ? format.environmentByPrefix[key[1] ?? ""] : undefined
   if (key && environment) {
     const scoped = key[2] !== undefined
     const problem = bodyIsValid(

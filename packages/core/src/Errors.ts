@@ -3,6 +3,8 @@
  * ever carries a secret (at most the credential's prefix, such as `tr_pat_`, and its length).
  */
 import { Schema } from "effect"
+import { Kind } from "./internal/credentialFormat.js"
+import { environmentVariables } from "./internal/variables.js"
 
 /** Why a credential string was refused. */
 export const InvalidCredentialReason = Schema.Literal(
@@ -91,7 +93,7 @@ export class MissingCredential extends Schema.TaggedError<MissingCredential>(
   searched: Schema.Array(Schema.String)
 }) {
   override get message(): string {
-    return `No credential found (looked in: ${this.searched.join(", ")}). Set TRIGGER_SECRET_KEY or TRIGGER_ACCESS_TOKEN, or pass accessToken / secretKey to configure(), withAuth() or createClient().`
+    return `No credential found (looked in: ${this.searched.join(", ")}). Set ${environmentVariables.secretKey} or ${environmentVariables.accessToken}, or pass accessToken / secretKey to configure(), withAuth() or createClient().`
   }
 }
 
@@ -119,8 +121,8 @@ export class CapabilityError extends Schema.TaggedError<CapabilityError>("@authc
   "CapabilityError",
   {
     endpoint: Schema.String,
-    accepts: Schema.Array(Schema.Literal("SecretKey", "PersonalAccessToken")),
-    actual: Schema.Literal("SecretKey", "PersonalAccessToken")
+    accepts: Schema.Array(Kind),
+    actual: Kind
   }
 ) {
   override get message(): string {

@@ -28,7 +28,15 @@
  * ```
  */
 import { Either, Redacted, Schema } from "effect"
-import type { AuthConfig, AuthContext, AuthError, CredentialInput, Inherit, KindOfConfig } from "./Auth.js"
+import type {
+  AuthConfig,
+  AuthContext,
+  AuthError,
+  CredentialInput,
+  Inherit,
+  KindOfConfig,
+  KindOfInput
+} from "./Auth.js"
 import * as Auth from "./Auth.js"
 import * as AuthScope from "./AuthScope.js"
 import * as Credential from "./Credential.js"
@@ -157,18 +165,11 @@ export const nodeHeader =
     return all ?? first
   }
 
-/** The kinds of credential one `resolve` return type can give (`undefined` gives none). */
-type KindOfInput<I> = I extends string
-  ? Credential.KindOf<I>
-  : I extends Credential.Credential
-    ? I["_tag"]
-    : Credential.Kind
-
 /** The credential kinds a `resolve` returning `R` can produce, statically. */
 export type ResolvedKind<R> = R extends undefined
   ? never
   : R extends CredentialInput
-    ? KindOfInput<R>
+    ? Exclude<KindOfInput<R>, Inherit>
     : R extends AuthConfig
       ? Exclude<KindOfConfig<R>, Inherit>
       : never
@@ -432,6 +433,26 @@ const acceptedText = (kinds: ReadonlyArray<Credential.Kind>): string =>
 
 const kindText = (kind: Credential.Kind): string =>
   kind === "SecretKey" ? "a secret key" : "a personal access token"
+
+/**
+ * The refusal an auth middleware gives when an earlier one on the same request set a handle of another
+ * kind. The handlers after both are typed by both middlewares (the frameworks intersect their types), so
+ * both kinds must hold: a request keeps the kind its first auth middleware gave.
+ *
+ * @example
+ * ```ts
+ * import { RequestAuth } from "@authctx/core"
+ *
+ * const failure = RequestAuth.kindChanged(RequestAuth.defaultRealm, "SecretKey", "PersonalAccessToken")
+ * failure.status // 401
+ * ```
+ */
+export const kindChanged = (realm: string, earlier: Credential.Kind, kind: Credential.Kind): AuthFailure =>
+  failure(
+    realm,
+    "unsupported_kind",
+    `An earlier auth middleware on this request gave ${kindText(earlier)}; this one gave ${kindText(kind)}.`
+  )
 
 /**
  * Builds the authenticator of a server (or route). Validates the options at once and throws

@@ -13,7 +13,19 @@ import {
   MissingCredential
 } from "@authctx/core"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Either, Fiber, Layer, Option, Redacted } from "effect"
+import {
+  Chunk,
+  ConfigProvider,
+  Context,
+  Effect,
+  Either,
+  Fiber,
+  Layer,
+  Option,
+  Redacted,
+  Stream
+} from "effect"
+import { check } from "../src/internal/capability.js"
 import {
   devKey,
   ListEnvVars,
@@ -329,6 +341,61 @@ describe("Auth.layer", () => {
   )
 })
 
+describe("Auth.provide, provideStream, provideLayer, provideContext (the withAuth rule for layers)", () => {
+  const keyLayer = Auth.layer({ accessToken: prodKey, baseURL: "http://localhost:3030" })
+  it.effect("Auth.provide runs the effect under the layer's auth, and a call it accepts passes", () =>
+    Effect.gen(function* () {
+      const auth = yield* Auth.current.pipe(Auth.provide(keyLayer))
+      expect(tokenOf(auth)).toBe(prodKey)
+      expect(auth.baseURL).toBe("http://localhost:3030")
+      expect(yield* retrieveRun.pipe(Auth.provide(keyLayer))).toBe("SecretKey")
+    })
+  )
+  it.effect("the inner layer is what a call sees under outer auth (why the types refuse it)", () =>
+    Effect.gen(function* () {
+      // The types refuse this program (ProvidedInside, Soundness.test-d.ts); here is why, at run time.
+      const program = Capability.authorize(RetrieveRun).pipe(
+        Effect.provide(Auth.layer({ accessToken: pat })),
+        Effect.provideService(Auth.CurrentAuth, Either.getOrThrow(Auth.make({ accessToken: devKey })))
+      ) as Effect.Effect<unknown, CapabilityError | MissingCredential | Auth.AuthError>
+      expect(yield* Effect.flip(program)).toBeInstanceOf(CapabilityError)
+    })
+  )
+  it.effect("Auth.provide fails with the layer's error", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(
+        Auth.current.pipe(Auth.provide(Auth.layer({ accessToken: previewKey })))
+      )
+      expect(error).toBeInstanceOf(InvalidAuthConfig)
+    })
+  )
+  it.effect("Auth.provideStream gives every element the layer's auth", () =>
+    Effect.gen(function* () {
+      const kinds = yield* Stream.make(1, 2).pipe(
+        Stream.mapEffect(() => Auth.current.pipe(Effect.map(tokenOf))),
+        Auth.provideStream(keyLayer),
+        Stream.runCollect
+      )
+      expect(Chunk.toReadonlyArray(kinds)).toEqual([prodKey, prodKey])
+    })
+  )
+  it.effect("Auth.provideLayer builds a layer that needs auth with the auth layer", () =>
+    Effect.gen(function* () {
+      class Token extends Context.Tag("Token")<Token, string>() {}
+      const live = Layer.effect(Token, Auth.current.pipe(Effect.map(tokenOf))).pipe(
+        Auth.provideLayer(keyLayer)
+      )
+      expect(yield* Token.pipe(Effect.provide(live))).toBe(prodKey)
+    })
+  )
+  it.effect("Auth.provideContext provides a context at hand", () =>
+    Effect.gen(function* () {
+      const context = Either.getOrThrow(Auth.make({ accessToken: pat }))
+      expect(tokenOf(yield* Auth.current.pipe(Auth.provideContext(context)))).toBe(pat)
+    })
+  )
+})
+
 describe("Auth.layerConfig", () => {
   /** The layer from the environment, with Effect's Config reading `env` only (never process.env). */
   const fromEnv = (env: Record<string, string>) =>
@@ -505,7 +572,7 @@ describe("Capability.authorize at run time", () => {
     })
   )
 
-  it("accepts / acceptsCredential / check agree with the declaration", () => {
+  it("accepts / acceptsCredential / the internal check agree with the declaration", () => {
     expect(Capability.accepts(RetrieveRun, "SecretKey")).toBe(true)
     expect(Capability.accepts(RetrieveRun, "PersonalAccessToken")).toBe(false)
     expect(Capability.accepts(ListEnvVars, "PersonalAccessToken")).toBe(true)
@@ -516,12 +583,12 @@ describe("Capability.authorize at run time", () => {
   it.effect("check refuses a context of the wrong kind and an absent one", () =>
     Effect.gen(function* () {
       const refused = yield* Effect.flip(
-        Capability.check(ProjectRuns, Either.getRight(Auth.make({ accessToken: devKey })))
+        check(ProjectRuns, Either.getRight(Auth.make({ accessToken: devKey })))
       )
       expect(refused).toBeInstanceOf(CapabilityError)
-      const missing = yield* Effect.flip(Capability.check(ProjectRuns, Option.none()))
+      const missing = yield* Effect.flip(check(ProjectRuns, Option.none()))
       expect(missing).toBeInstanceOf(MissingCredential)
-      const ok = yield* Capability.check(ProjectRuns, Either.getRight(Auth.make({ accessToken: pat })))
+      const ok = yield* check(ProjectRuns, Either.getRight(Auth.make({ accessToken: pat })))
       expect(ok.credential._tag).toBe("PersonalAccessToken")
     })
   )

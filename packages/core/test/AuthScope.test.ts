@@ -269,8 +269,9 @@ describe("resolve / configure / environment", () => {
     expect(tokenOf(inScope)).toBe(previewKey)
   })
 
-  // Known bug (see the report): resolveDefault passes only `accessToken ?? secretKey` to Auth.make, so the
-  // contradiction check of Auth.make never sees a configure() that names two different credentials.
+  // A former bug: the default's builder (now internal/defaultAuth.ts, makeDefault) passed only
+  // `accessToken ?? secretKey` to Auth.make, so its contradiction check never saw a configure() that named
+  // two different credentials. Both fields reach it now.
   it("configure() with different accessToken and secretKey is refused like everywhere else", () => {
     AuthScope.configure({ accessToken: devKey, secretKey: prodKey })
     const error = resolveError()

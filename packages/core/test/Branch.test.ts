@@ -57,7 +57,7 @@ const table: ReadonlyArray<Row> = [
 const fromProcessEnv = (row: Row, accessToken: string) => {
   for (const [name, value] of Object.entries(row.env)) process.env[name] = value
   AuthScope.configure({ accessToken, ...row.options })
-  return AuthScope.resolveDefault()
+  return AuthScope.resolve()
 }
 
 const fromConfig = (row: Row, accessToken: string) =>
@@ -98,14 +98,14 @@ describe("the branches' sources, in the SDK's order", () => {
   it("a preview key on a Vercel preview deployment (only VERCEL_GIT_COMMIT_REF) starts", () => {
     process.env[names.secretKey] = previewKey
     process.env[names.vercelBranch] = "feature/login-page"
-    const auth = AuthScope.resolveDefault()
+    const auth = AuthScope.resolve()
     expect(Either.isRight(auth) && auth.right.previewBranch).toBe("feature/login-page")
   })
 
   it("a preview key with no preview branch anywhere is refused, naming where one comes from", () => {
     process.env[names.secretKey] = previewKey
     process.env[names.devBranch] = "d" // a dev branch is not a preview branch
-    const auth = AuthScope.resolveDefault()
+    const auth = AuthScope.resolve()
     expect(Either.isLeft(auth) && auth.left).toBeInstanceOf(InvalidAuthConfig)
     if (Either.isLeft(auth)) {
       expect(auth.left.message).toContain(names.previewBranch)

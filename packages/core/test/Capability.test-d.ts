@@ -28,9 +28,9 @@ describe("withAuth with a SecretKey", () => {
   it("leaves a NotAccepted naming the endpoint for a PAT-only call", () => {
     const program = projectRuns.pipe(Auth.withAuth({ accessToken: devKey }))
     expectTypeOf<Effect.Effect.Context<typeof program>>().toEqualTypeOf<
-      Capability.NotAccepted<"runs.list(project)", "SecretKey">
+      Capability.NotAccepted<"runs.list(project)", "SecretKey", "PersonalAccessToken">
     >()
-    // @ts-expect-error NotAccepted<"runs.list(project)", "SecretKey"> is not assignable to never
+    // @ts-expect-error Type 'NotAccepted<"runs.list(project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(program)
   })
   it("data-first is the same", () => {
@@ -43,9 +43,9 @@ describe("withAuth with a PAT", () => {
   it("fails at the run site for a SecretKey-only call, naming the endpoint", () => {
     const program = retrieveRun.pipe(Auth.withAuth({ accessToken: pat }))
     expectTypeOf<Effect.Effect.Context<typeof program>>().toEqualTypeOf<
-      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken">
+      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
-    // @ts-expect-error NotAccepted<"runs.retrieve", "PersonalAccessToken"> is not assignable to never
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(program)
   })
   it("discharges PAT-only and both-kinds calls", () => {
@@ -61,9 +61,9 @@ describe("nesting", () => {
       Auth.withAuth({ accessToken: devKey })
     )
     expectTypeOf<Effect.Effect.Context<typeof program>>().toEqualTypeOf<
-      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken">
+      Capability.NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">
     >()
-    // @ts-expect-error the outer SecretKey cannot satisfy the inner call's requirement
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(program)
   })
   it("an outer layer cannot satisfy a requirement an inner withAuth refused", () => {
@@ -71,7 +71,7 @@ describe("nesting", () => {
       Auth.withAuth({ accessToken: pat }),
       Effect.provide(Auth.layer({ accessToken: devKey }))
     )
-    // @ts-expect-error NotAccepted survives any layer
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(program)
   })
   it("withAuth without a credential leaves the requirements to the surrounding auth", () => {
@@ -80,7 +80,7 @@ describe("nesting", () => {
       Capability.Requires<"runs.retrieve", "SecretKey">
     >()
     Effect.runPromise(inner.pipe(Auth.withAuth({ accessToken: devKey })))
-    // @ts-expect-error a PAT around it does not satisfy it
+    // @ts-expect-error Type 'NotAccepted<"runs.retrieve", "PersonalAccessToken", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(inner.pipe(Auth.withAuth({ accessToken: pat })))
   })
 })
@@ -92,7 +92,7 @@ describe("layers", () => {
     )
     expectTypeOf<Effect.Effect.Context<typeof ok>>().toEqualTypeOf<never>()
     const bad = projectRuns.pipe(Effect.provide(Auth.layer({ accessToken: devKey })))
-    // @ts-expect-error Requires<"runs.list(project)", "PersonalAccessToken"> is left
+    // @ts-expect-error Type 'RequiresKind<"runs.list(project)", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(bad)
   })
 })
@@ -102,19 +102,19 @@ describe("a credential of statically unknown kind", () => {
   it("satisfies only the both-kinds endpoint", () => {
     Effect.runPromise(listEnvVars.pipe(Auth.withAuth({ accessToken: fromEnv })))
     Effect.runPromise(listEnvVars.pipe(Effect.provide(Auth.layerConfig())))
-    // @ts-expect-error NotAccepted<"runs.retrieve", Kind>
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(retrieveRun.pipe(Auth.withAuth({ accessToken: fromEnv })))
-    // @ts-expect-error NotAccepted<"runs.list(project)", Kind>
+    // @ts-expect-error Type 'KindNotKnown<"runs.list(project)", "PersonalAccessToken", "narrow it with Auth.requirePersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(projectRuns.pipe(Auth.withAuth({ accessToken: fromEnv })))
-    // @ts-expect-error the layer from the environment does not satisfy a SecretKey-only call
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'never'.
     Effect.runPromise(retrieveRun.pipe(Effect.provide(Auth.layerConfig())))
-    // @ts-expect-error a Redacted string has an unknown kind too
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(retrieveRun.pipe(Auth.withAuth({ accessToken: Redacted.make(fromEnv) })))
   })
   it("a maybe-undefined credential is unknown too (it may inherit anything)", () => {
     const maybe = process.env["TRIGGER_SECRET_KEY"]
     Effect.runPromise(listEnvVars.pipe(Auth.withAuth({ accessToken: maybe })))
-    // @ts-expect-error unknown kind
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(retrieveRun.pipe(Auth.withAuth({ accessToken: maybe })))
   })
   it("until narrowed at run time", () => {
@@ -123,7 +123,7 @@ describe("a credential of statically unknown kind", () => {
     Effect.runPromise(narrowed.pipe(Effect.provide(Auth.layerConfig())))
     const patNarrowed = projectRuns.pipe(Auth.requirePersonalAccessToken)
     Effect.runPromise(patNarrowed.pipe(Effect.provide(Auth.layerConfig())))
-    // @ts-expect-error narrowing to a SecretKey does not allow a PAT-only call
+    // @ts-expect-error Type 'NotAccepted<"runs.list(project)", "SecretKey", "PersonalAccessToken">' is not assignable to type 'never'.
     Effect.runPromise(projectRuns.pipe(Auth.requireSecretKey, Auth.withAuth({ accessToken: fromEnv })))
   })
   it("a parsed credential keeps its kind", () => {
@@ -131,7 +131,7 @@ describe("a credential of statically unknown kind", () => {
     Effect.runPromise(retrieveRun.pipe(Auth.withAuth({ accessToken: key })))
     const widen = (c: Credential.Credential): Credential.Credential => c
     const any = widen(key)
-    // @ts-expect-error a Credential of either kind is unknown
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(retrieveRun.pipe(Auth.withAuth({ accessToken: any })))
   })
 })
@@ -158,7 +158,7 @@ describe("the Promise → Effect boundary", () => {
   it("discharges requirements as for a credential of unknown kind", () => {
     Effect.runPromise(AuthScope.provide(listEnvVars))
     Effect.runPromise(AuthScope.provide(retrieveRun.pipe(Auth.requireSecretKey)))
-    // @ts-expect-error the scope's kind is not known statically: narrow it first
+    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
     Effect.runPromise(AuthScope.provide(retrieveRun))
   })
 })

@@ -1,11 +1,11 @@
 /** A small test catalog: one SecretKey-only, one PAT-only and one both-kinds endpoint. */
-import { Auth, AuthScope, Capability } from "@authctx/core"
+import { Auth, AuthScope, Capability, Credential } from "@authctx/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach } from "vitest"
 
 export const RetrieveRun = Capability.make("runs.retrieve", ["SecretKey"])
 export const ProjectRuns = Capability.make("runs.list(project)", ["PersonalAccessToken"])
-export const ListEnvVars = Capability.make("envvars.list", ["SecretKey", "PersonalAccessToken"])
+export const ListEnvVars = Capability.make("envvars.list", Credential.Kind.literals)
 
 /** A call to each endpoint: returns the kind of credential it ran under. */
 export const retrieveRun = Capability.authorize(RetrieveRun).pipe(Effect.map((a) => a.credential._tag))

@@ -18,6 +18,7 @@
  * ```
  */
 import { Catalog } from "@authctx/api"
+import type { Credential } from "@authctx/core"
 import { Context, Effect, Layer } from "effect"
 import { EmulatorStartError } from "./Errors.js"
 import * as Dispatcher from "./internal/dispatcher.js"
@@ -65,14 +66,14 @@ export interface EmulatorOptions {
 }
 
 /**
- * The environment slugs of a project.
+ * The environment slugs of a project (`Credential.Environment`, the one definition of the slugs).
  *
  * @example
  * ```ts
  * const slug: EnvironmentSlug = "staging" // keys start tr_stg_
  * ```
  */
-export type EnvironmentSlug = "dev" | "staging" | "prod" | "preview"
+export type EnvironmentSlug = Credential.Environment
 
 /**
  * The demo org's credentials: keys per project and environment (the preview one with its branches), and

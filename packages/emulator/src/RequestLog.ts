@@ -10,6 +10,7 @@
  * // later: emulator.requests().map(RequestLog.format)
  * ```
  */
+import { Credential } from "@authctx/core"
 
 /**
  * The kind of credential a request carried: `none` when there was no usable `Bearer` header, `invalid`
@@ -20,7 +21,7 @@
  * emulator.requests().filter((r) => r.credentialKind === "invalid")
  * ```
  */
-export type CredentialKind = "SecretKey" | "PersonalAccessToken" | "none" | "invalid"
+export type CredentialKind = Credential.Kind | "none" | "invalid"
 
 /**
  * One HTTP request the emulator received.
@@ -60,7 +61,7 @@ export interface RequestRecord {
 }
 
 /** A credential's shape: 16+ characters after the prefix (a fingerprint has 12, a real token 20 or more). */
-const tokenPattern = /tr_(?:dev|stg|prod|preview|pat)_(?:sk_)?[A-Za-z0-9]{16,}/g
+const tokenMinBody = 16
 
 /**
  * Replaces anything shaped like a credential with its safe prefix and `…`, as a last line of defence for
@@ -71,8 +72,7 @@ const tokenPattern = /tr_(?:dev|stg|prod|preview|pat)_(?:sk_)?[A-Za-z0-9]{16,}/g
  * RequestLog.redactTokens("key tr_dev_abcdefghijklmnopqrstuvwx") // "key tr_dev_…"
  * ```
  */
-export const redactTokens = (text: string): string =>
-  text.replace(tokenPattern, (token) => `${/^tr_[a-z]+_(?:sk_)?/.exec(token)?.[0] ?? "tr_"}…`)
+export const redactTokens = (text: string): string => Credential.redactTokens(text, "…", tokenMinBody)
 
 /**
  * One line for a record: time, method, path, status, route, credential kind and fingerprint, and the

@@ -3,6 +3,7 @@
  * route (keyed by handler key) with the resources it needs created first.
  */
 import { Catalog, Headers as HeaderNames } from "@authctx/api"
+import type { Credential } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Schema } from "effect"
 
@@ -83,7 +84,7 @@ export const roles = (emulator: Emulator) => {
 /** Where a request acts (the path's project and env) and who creates its resources there. */
 export interface Target {
   readonly projectRef: string
-  readonly env: "dev" | "staging" | "prod" | "preview"
+  readonly env: Credential.Environment
   readonly owner: { readonly token: string; readonly branch?: string | undefined }
 }
 

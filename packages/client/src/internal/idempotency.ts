@@ -23,7 +23,7 @@ export interface IdempotencyKeyOptions {
 }
 
 /** A key ready to send: the hash, and the options when the original key is known. */
-export interface ResolvedKey {
+export interface KeyToSend {
   readonly idempotencyKey: string
   readonly idempotencyKeyOptions?: IdempotencyKeyOptions
 }
@@ -82,7 +82,7 @@ const fromSdkCatalog = (hash: string): IdempotencyKeyOptions | undefined => {
 /** Part lists may nest (batch item keys); `join` then renders an inner list with commas, as the SDK's. */
 type Parts = ReadonlyArray<string | Parts>
 
-const hashParts = (parts: Parts, scope: IdempotencyKeyScope): ResolvedKey => {
+const hashParts = (parts: Parts, scope: IdempotencyKeyScope): KeyToSend => {
   const key = parts.join("-")
   const options: IdempotencyKeyOptions = { key, scope }
   const idempotencyKey = sha256Hex(key)
@@ -108,7 +108,7 @@ export const create = (
 ): string => hashParts(typeof key === "string" ? [key] : key, options?.scope ?? "run").idempotencyKey
 
 /** The SDK's `makeIdempotencyKey`: nothing for an empty key, a 64-character key as is, else its hash. */
-const resolveParts = (key: string | Parts | undefined): ResolvedKey | undefined => {
+const keyToSend = (key: string | Parts | undefined): KeyToSend | undefined => {
   if (key === undefined || key === "") return undefined
   if (typeof key === "string") {
     if (key.length === hashedLength) {
@@ -122,8 +122,8 @@ const resolveParts = (key: string | Parts | undefined): ResolvedKey | undefined 
   return hashParts(key, "run")
 }
 
-/** Resolves a caller's key to what is sent: its hash and options, or nothing for no (or an empty) key. */
-export const resolve = (key: IdempotencyKeyInput | undefined): ResolvedKey | undefined => resolveParts(key)
+/** A caller's key as it is sent: its hash and options, or nothing for no (or an empty) key. */
+export const toSend = (key: IdempotencyKeyInput | undefined): KeyToSend | undefined => keyToSend(key)
 
 /** The SDK's `flattenIdempotencyKey`: empty strings dropped, a list with a missing part is no key. */
 const flatten = (key: string | Parts | undefined): string | Parts | undefined => {
@@ -145,7 +145,7 @@ const flatten = (key: string | Parts | undefined): string | Parts | undefined =>
 export const itemKey = (batchKey: IdempotencyKeyInput | undefined, index: number): string | undefined => {
   if (batchKey === undefined) return undefined
   const parts = flatten([batchKey, String(index)])
-  return parts === undefined ? undefined : resolveParts(parts)?.idempotencyKey
+  return parts === undefined ? undefined : keyToSend(parts)?.idempotencyKey
 }
 
 /** Options that may carry a caller's key, in the SDK's shapes. */
@@ -169,7 +169,7 @@ type Sent<O> = Without<O, "idempotencyKey" | "idempotencyKeyOptions" | "idempote
 
 const withFields = <O extends WithKey>(
   options: O,
-  resolved: ResolvedKey | undefined,
+  sent: KeyToSend | undefined,
   ttl: string | undefined
 ): Sent<O> => {
   // the caller's `idempotencyKeyOptions` are dropped: the SDK computes them from the key, never takes them
@@ -182,7 +182,7 @@ const withFields = <O extends WithKey>(
   // the rest is `O` without the three fields, which TypeScript cannot see through a generic spread
   return {
     ...rest,
-    ...(resolved === undefined ? {} : resolved),
+    ...(sent === undefined ? {} : sent),
     ...(ttl === undefined ? {} : { idempotencyKeyTTL: ttl })
   } as unknown as Sent<O>
 }
@@ -194,7 +194,7 @@ const withFields = <O extends WithKey>(
 export const triggerOptions = <O extends WithKey>(options: O | undefined): Sent<O> | undefined =>
   options === undefined
     ? undefined
-    : withFields(options, resolve(options.idempotencyKey), options.idempotencyKeyTTL)
+    : withFields(options, toSend(options.idempotencyKey), options.idempotencyKeyTTL)
 
 /**
  * The options of batch item `index` as sent: its own key (hashed, with options) when it has one, else the
@@ -205,12 +205,12 @@ export const itemOptions = <O extends WithKey>(
   batch: WithKey | undefined,
   index: number
 ): Sent<O> | undefined => {
-  const own = resolve(options?.idempotencyKey)
+  const own = toSend(options?.idempotencyKey)
   const derived = itemKey(batch?.idempotencyKey, index)
-  const resolved = own ?? (derived === undefined ? undefined : { idempotencyKey: derived })
+  const sent = own ?? (derived === undefined ? undefined : { idempotencyKey: derived })
   const ttl = options?.idempotencyKeyTTL ?? batch?.idempotencyKeyTTL
-  if (options === undefined && resolved === undefined && ttl === undefined) return undefined
-  return withFields(options ?? ({} as O), resolved, ttl)
+  if (options === undefined && sent === undefined && ttl === undefined) return undefined
+  return withFields(options ?? ({} as O), sent, ttl)
 }
 
 /**

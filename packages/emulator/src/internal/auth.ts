@@ -126,7 +126,9 @@ export const authorizeKind = (route: RouteAuth, identity: Identity): Principal |
       return patOnly ? refusals.missingPat : refusals.missingKey
     case "invalid":
       if (!patOnly) return refusals.invalidKey
-      return identity.token.startsWith("tr_pat_") ? refusals.invalidPat : refusals.missingPat
+      return identity.token.startsWith(Credential.personalAccessTokenPrefix)
+        ? refusals.invalidPat
+        : refusals.missingPat
     case "known": {
       const principal = identity.principal
       if (principal.kind === "SecretKey") return route.acceptsSecretKey ? principal : refusals.missingPat

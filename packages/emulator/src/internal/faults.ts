@@ -3,6 +3,7 @@
  * rule that matches and fires wins). A rule with a `fraction` fires for that share of its matching
  * requests, drawn from a seeded random source; `times` counts the requests it fired for.
  */
+import { Headers } from "@authctx/api"
 import { InvalidFaultRule } from "../Errors.js"
 import type * as Random from "./random.js"
 
@@ -148,9 +149,9 @@ const faultOf = (rule: FaultRule): Fault => {
           status,
           body: rule.body === undefined ? defaultBody : JSON.stringify(rule.body),
           headers: (now) => ({
-            ...(shouldRetry === undefined ? {} : { "x-should-retry": shouldRetry }),
-            ...(resetMs === undefined ? {} : { "x-ratelimit-reset": String(now + resetMs) }),
-            ...(retryAfter === undefined ? {} : { "retry-after": retryAfter })
+            ...(shouldRetry === undefined ? {} : { [Headers.shouldRetry]: shouldRetry }),
+            ...(resetMs === undefined ? {} : { [Headers.rateLimitReset]: String(now + resetMs) }),
+            ...(retryAfter === undefined ? {} : { [Headers.retryAfter]: retryAfter })
           })
         }
       : undefined

@@ -11,27 +11,19 @@ import * as ObjectStore from "./objectStore.js"
 import * as Random from "./random.js"
 
 /** An environment slug as it appears in envvars paths. */
-export type Slug = "dev" | "staging" | "prod" | "preview"
+export type Slug = Credential.Environment
 
 /** The slugs, in display order. */
-export const slugs: ReadonlyArray<Slug> = ["dev", "staging", "prod", "preview"]
+export const slugs: ReadonlyArray<Slug> = Credential.environments
 
 /** Whether a string is an environment slug. */
-export const isSlug = (value: string): value is Slug =>
-  value === "dev" || value === "staging" || value === "prod" || value === "preview"
+export const isSlug: (value: string) => value is Slug = Credential.isEnvironment
 
 const typeBySlug: Readonly<Record<Slug, EnvironmentType>> = {
   dev: "DEVELOPMENT",
   staging: "STAGING",
   prod: "PRODUCTION",
   preview: "PREVIEW"
-}
-
-const keyPrefixBySlug: Readonly<Record<Slug, string>> = {
-  dev: "tr_dev_",
-  staging: "tr_stg_",
-  prod: "tr_prod_",
-  preview: "tr_preview_"
 }
 
 /** The environment type the public API reports for schedules. */
@@ -280,9 +272,10 @@ export const make = (
     for (const slug of slugs) {
       const environment = makeEnvironment(random, project, slug, undefined, undefined)
       environments[slug] = environment
-      const secretKey = `${keyPrefixBySlug[slug]}${random.string(24)}`
-      const scopedKey = `${keyPrefixBySlug[slug]}sk_${random.string(24)}`
-      const legacySecretKey = `${keyPrefixBySlug[slug]}${random.string(20)}`
+      const { rootSecretKey, additionalSecretKey, legacyRootSecretKey } = Credential.generations
+      const secretKey = `${Credential.secretKeyPrefix(slug)}${random.string(rootSecretKey.bodyLength)}`
+      const scopedKey = `${Credential.additionalSecretKeyPrefix(slug)}${random.string(additionalSecretKey.bodyLength)}`
+      const legacySecretKey = `${Credential.secretKeyPrefix(slug)}${random.string(legacyRootSecretKey.bodyLength)}`
       keys[slug] = { secretKey, legacySecretKey, scopedKey }
       signingKeys.set(environment, { secret: secretKey, imported: undefined })
       for (const rootKey of [secretKey, legacySecretKey]) {
@@ -319,13 +312,13 @@ export const make = (
     {
       id: `user_${random.string(20, lowerAlnum)}`,
       name: "Ada Admin",
-      pat: `tr_pat_${random.string(40)}`,
+      pat: `${Credential.personalAccessTokenPrefix}${random.string(Credential.generations.personalAccessToken.bodyLength)}`,
       projectRefs: new Set(refs)
     },
     {
       id: `user_${random.string(20, lowerAlnum)}`,
       name: "Bob Builder",
-      pat: `tr_pat_${random.string(40)}`,
+      pat: `${Credential.personalAccessTokenPrefix}${random.string(Credential.generations.personalAccessToken.bodyLength)}`,
       projectRefs: new Set(refs.slice(0, 1))
     }
   ]

@@ -1,0 +1,36 @@
+/**
+ * The run-time half of `Capability.authorize`: the check on an auth context already at hand.
+ *
+ * @internal
+ */
+import { Effect, Option } from "effect"
+import type { AuthContext } from "../Auth.js"
+import type { Capability } from "../Capability.js"
+import type { Credential, OfKind } from "../Credential.js"
+import { CapabilityError, MissingCredential } from "../Errors.js"
+import type { Kind } from "./credentialFormat.js"
+
+const accepted = <Kinds extends Kind>(
+  capability: Capability<string, Kinds>,
+  credential: Credential
+): credential is OfKind<Kinds> => (capability.accepts as ReadonlyArray<Kind>).includes(credential._tag)
+
+/** @internal */
+export const check = <Name extends string, Kinds extends Kind>(
+  capability: Capability<Name, Kinds>,
+  auth: Option.Option<AuthContext>
+): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential> => {
+  if (Option.isNone(auth)) {
+    return Effect.fail(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
+  }
+  const { credential, baseURL, previewBranch, devBranch } = auth.value
+  return accepted(capability, credential)
+    ? Effect.succeed({ credential, baseURL, previewBranch, devBranch })
+    : Effect.fail(
+        new CapabilityError({
+          endpoint: capability.name,
+          accepts: capability.accepts,
+          actual: credential._tag
+        })
+      )
+}

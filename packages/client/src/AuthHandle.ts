@@ -11,7 +11,7 @@
  */
 
 import { Auth, AuthScope, type Capability, type Credential } from "@authctx/core"
-import type { Effect } from "effect"
+import type * as Effect from "effect/Effect"
 import type * as ManagementClient from "./ManagementClient.js"
 import { type Client, clientFor } from "./promise.js"
 

@@ -21,27 +21,28 @@
  */
 import { Headers, type ManagementApi } from "@authctx/api"
 import { Auth, Capability, CapabilityError, Credential, MissingCredential } from "@authctx/core"
-import { FetchHttpClient, type HttpApiEndpoint, HttpApiSchema, HttpClient } from "@effect/platform"
-import {
-  Clock,
-  Context,
-  DefaultServices,
-  Duration,
-  Effect,
-  Either,
-  Exit,
-  type Fiber,
-  FiberId,
-  FiberRef,
-  Layer,
-  type ManagedRuntime,
-  Option,
-  ParseResult,
-  Redacted,
-  Schedule,
-  Schema,
-  Tracer
-} from "effect"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import type * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Tracer from "effect/Tracer"
 import * as Errors from "./Errors.js"
 import * as Body from "./internal/body.js"
 import * as Transport from "./Transport.js"

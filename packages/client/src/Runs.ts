@@ -16,7 +16,10 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Capability, Credential } from "@authctx/core"
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import { ApiSchemaError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
 import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"

@@ -15,7 +15,8 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import { Effect, type Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import type * as Redacted from "effect/Redacted"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
 import { publicAccessTokenOf, type SdkShaped, toWireOptions } from "./internal/sdkShapes.js"

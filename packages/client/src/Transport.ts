@@ -12,8 +12,12 @@
  * const ClientLive = Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(transport))
  * ```
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Data, Effect, Either, Stream } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
 import { BodyReader } from "./internal/body.js"
 
 /**

@@ -20,7 +20,12 @@
  */
 import type { ManagementApi, Schemas } from "@authctx/api"
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
-import { Cause, Effect, Either, Exit, ManagedRuntime, Redacted } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Redacted from "effect/Redacted"
 import * as Envvars from "./Envvars.js"
 import { InvalidRequestError } from "./Errors.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"

@@ -16,7 +16,8 @@
  * )
  * ```
  */
-import { type Effect, Either } from "effect"
+import type * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { type AuthConfig, type AuthContext, type AuthError, make } from "./Auth.js"
 import type { Discharge } from "./Capability.js"
 import type * as Credential from "./Credential.js"

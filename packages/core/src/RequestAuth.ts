@@ -27,7 +27,9 @@
  * if (Either.isRight(result)) result.right.credential.environment // "dev": a SecretKey
  * ```
  */
-import { Either, Redacted, Schema } from "effect"
+import * as Either from "effect/Either"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import type {
   AuthConfig,
   AuthContext,

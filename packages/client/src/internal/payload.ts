@@ -9,7 +9,10 @@
  */
 import { ManagementApi, Packet, type Schemas } from "@authctx/api"
 import { Capability, type Credential } from "@authctx/core"
-import { Duration, Effect, Either, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schedule from "effect/Schedule"
 import * as Errors from "../Errors.js"
 import { type CallError, call, ManagementClient } from "../ManagementClient.js"
 import { TransportTimeout, type WireResponse } from "../Transport.js"

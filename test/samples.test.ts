@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
-import { CapabilityError, configure, createClient, InvalidRequestError } from "@authctx/client/promise"
+import { CapabilityError, configure, createClient, InvalidArgumentsError } from "@authctx/client/promise"
 import { Credential } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
@@ -101,7 +101,7 @@ describe("the official Authentication page's samples", () => {
     // runs.list(params) is the environment route, SecretKey only: refused before any request.
     await expect(sample.secretKeyExample()).rejects.toBeInstanceOf(CapabilityError)
     // projectRef given twice with different values ("prof_1234" and "tr_proj_1234567890"): refused too.
-    await expect(sample.personalAccessTokenExample()).rejects.toBeInstanceOf(InvalidRequestError)
+    await expect(sample.personalAccessTokenExample()).rejects.toBeInstanceOf(InvalidArgumentsError)
     expect(since(before)).toEqual([])
     // With the secret key scoped around it, the first function works unchanged.
     const { auth } = await import("@authctx/client/promise")

@@ -775,7 +775,7 @@ const byDesign: ReadonlyArray<Listed & { readonly kind: "refused" | "sdkDefect" 
     kind: "refused",
     why:
       'runs.list("prof_1234", { projectRef: "tr_proj_1234567890" }): the SDK lists project prof_1234 and the ' +
-      "server refuses it; authctx refuses two different project refs before sending (InvalidRequestError)"
+      "server refuses it; authctx refuses two different project refs before sending (InvalidArgumentsError)"
   }
 ]
 

@@ -2,7 +2,8 @@
  * The fenced code blocks of a markdown file, with their line and language: what the docs tests check and
  * the pack test runs.
  */
-import { readFileSync } from "node:fs"
+import { readdirSync, readFileSync, statSync } from "node:fs"
+import { join, relative } from "node:path"
 
 /** One fenced code block: the file it is in (as given), the line of its opening fence, its language. */
 export interface Block {
@@ -49,3 +50,24 @@ export const section = (markdown: string, heading: string): string | undefined =
   const end = lines.findIndex((l, i) => i > start && l.startsWith("## "))
   return lines.slice(start, end === -1 ? undefined : end).join("\n")
 }
+
+const markdownFiles = (dir: string): Array<string> =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    if (statSync(path).isDirectory()) return name === "research" ? [] : markdownFiles(path)
+    return name.endsWith(".md") ? [path] : []
+  })
+
+/**
+ * Every fenced block of README.md and docs/ (research notes aside) under `root`, named by its path
+ * relative to `root`: what test/docs.test.ts labels and test/guards/compiled.test.ts compiles.
+ *
+ * @example
+ * ```ts
+ * const blocks = docsBlocks(process.cwd()).filter((b) => b.lang === "ts")
+ * ```
+ */
+export const docsBlocks = (root: string): Array<Block> =>
+  [join(root, "README.md"), ...markdownFiles(join(root, "docs"))].flatMap((file) =>
+    codeBlocks(file, relative(root, file))
+  )

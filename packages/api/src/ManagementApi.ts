@@ -3,7 +3,7 @@
  * with its wire schemas, grouped into an `HttpApi` (`tasks`, `packets`, `runs`, `envvars`, `schedules`),
  * and each endpoint annotated with the credential kinds it accepts (an `@authctx/core` capability). Routes
  * the SDK sends inside another call (`packets.upload`) carry a `PartOf` annotation. The client, the
- * emulator, the docs table and the SPEC comparison test all read this one catalog.
+ * emulator, the endpoint table (docs/reference/endpoints.md) and the table tests all read this one catalog.
  *
  * @example
  * ```ts

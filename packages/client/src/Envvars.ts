@@ -18,6 +18,7 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Credential } from "@authctx/core"
+import * as Calls from "./Calls.js"
 import { type Call, call } from "./ManagementClient.js"
 
 /** An environment slug of the envvars routes (`Credential.Environment`, the one definition of the slugs). */
@@ -121,3 +122,29 @@ export const del = (
   name: string
 ): Call<typeof ManagementApi.envvarsDel> =>
   call(ManagementApi.envvarsDel, { path: { projectRef, env, name }, environment: env })
+
+/**
+ * The environment variable calls, as one object: what the Promise API's `envvars` (ambient and per client)
+ * is derived from. Every one accepts both kinds.
+ *
+ * @example
+ * ```ts
+ * import { Envvars } from "@authctx/client"
+ *
+ * Object.keys(Envvars.calls) // ["list", "retrieve", "upload", "create", "update", "del"]
+ * ```
+ */
+export const calls = {
+  /** Lists an environment's variables. */
+  list: Calls.make(ManagementApi.envvarsList, list, 2),
+  /** Retrieves one variable, with its value. */
+  retrieve: Calls.make(ManagementApi.envvarsRetrieve, retrieve, 3),
+  /** Imports variables (`override: true` replaces existing ones). */
+  upload: Calls.make(ManagementApi.envvarsUpload, upload, 3),
+  /** Creates one variable. */
+  create: Calls.make(ManagementApi.envvarsCreate, create, 3),
+  /** Updates one variable's value. */
+  update: Calls.make(ManagementApi.envvarsUpdate, update, 4),
+  /** Deletes one variable. */
+  del: Calls.make(ManagementApi.envvarsDel, del, 3)
+}

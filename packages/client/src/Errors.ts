@@ -181,20 +181,29 @@ export class ResponseTooLargeError extends Schema.TaggedError<ResponseTooLargeEr
 }
 
 /**
- * A request this client refused to send because its parameters do not match the endpoint's schema (the
- * types normally prevent it), or because a path parameter would change the route (empty, `.`, `..`, a
- * lone surrogate): then `parameter` names it. Nothing was sent.
+ * Arguments this client refused before sending anything (not an HTTP 400: no request left the process):
+ * they do not match the endpoint's schema (the types normally prevent it), they contradict each other
+ * (`projectRef` given twice with different values), or a path parameter would change the route (empty,
+ * `.`, `..`, a lone surrogate): then `parameter` names it.
+ *
+ * @example
+ * ```ts
+ * import { InvalidArgumentsError } from "@authctx/client"
+ *
+ * const refused = new InvalidArgumentsError({ endpoint: "runs.retrieve", issue: "runId is empty", parameter: "runId" })
+ * refused.message // "runs.retrieve: refused before sending (nothing was sent): runId is empty"
+ * ```
  */
-export class InvalidRequestError extends Schema.TaggedError<InvalidRequestError>(
-  "@authctx/client/InvalidRequestError"
-)("InvalidRequestError", {
+export class InvalidArgumentsError extends Schema.TaggedError<InvalidArgumentsError>(
+  "@authctx/client/InvalidArgumentsError"
+)("InvalidArgumentsError", {
   endpoint: Schema.String,
   issue: Schema.String,
   /** The path parameter at fault, e.g. `runId`, when one is. */
   parameter: Schema.optional(Schema.String)
 }) {
   override get message(): string {
-    return `${this.endpoint}: the request does not match its schema, so it was not sent: ${this.issue}`
+    return `${this.endpoint}: refused before sending (nothing was sent): ${this.issue}`
   }
 }
 
@@ -212,7 +221,7 @@ export type ApiError =
   | ApiConnectionError
   | ApiSchemaError
   | ResponseTooLargeError
-  | InvalidRequestError
+  | InvalidArgumentsError
 
 /** The fields of an HTTP error, as read from a response. */
 export interface HttpErrorFields {

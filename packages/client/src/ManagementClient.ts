@@ -192,7 +192,7 @@ export const layerNode = (options?: ClientOptions): Layer.Layer<ManagementClient
  * ```ts
  * import { ManagementClient } from "@authctx/client"
  *
- * const ClientLive = ManagementClient.layerNode()
+ * const ClientLive = ManagementClient.layerFetch({ retry: false })
  * ```
  */
 export const layerFetch = (options?: ClientOptions): Layer.Layer<ManagementClient> =>
@@ -206,7 +206,7 @@ export type AnyRoute = ManagementApi.Route<
 
 /** What a call sends, in decoded form: path parameters, query parameters, body. */
 export interface CallInput {
-  /** Checked before sending: a value that would change the route fails with `InvalidRequestError`. */
+  /** Checked before sending: a value that would change the route fails with `InvalidArgumentsError`. */
   readonly path?: Readonly<Record<string, string>> | undefined
   readonly urlParams?: Readonly<Record<string, string | number | undefined>> | undefined
   readonly payload?: unknown
@@ -255,14 +255,14 @@ const pathProblem = (value: unknown): string | undefined => {
 }
 
 /**
- * The path of a route with its parameters percent-encoded, or an `InvalidRequestError` naming the first
+ * The path of a route with its parameters percent-encoded, or an `InvalidArgumentsError` naming the first
  * parameter whose value would change the route (or cannot be encoded): checked here, for every endpoint.
  */
 const buildPath = (
   endpoint: string,
   segments: ReadonlyArray<string>,
   params: Readonly<Record<string, unknown>> = {}
-): Either.Either<string, Errors.InvalidRequestError> => {
+): Either.Either<string, Errors.InvalidArgumentsError> => {
   let path = ""
   for (let i = 0; i < segments.length; i++) {
     const segment = segments[i] ?? ""
@@ -273,7 +273,7 @@ const buildPath = (
       const problem = pathProblem(value)
       if (problem !== undefined) {
         return Either.left(
-          new Errors.InvalidRequestError({
+          new Errors.InvalidArgumentsError({
             endpoint,
             parameter: name,
             issue: `the path parameter ${name} ${problem}`
@@ -914,7 +914,7 @@ const prepare = (
     // The server does not refuse this: without a branch it answers with the key's own environment
     // (a dev key "writing to prod" writes to dev). docs/reference/headers-and-branches.md.
     return Either.left(
-      new Errors.InvalidRequestError({
+      new Errors.InvalidArgumentsError({
         endpoint: name,
         parameter: "env",
         issue: `a secret key of the ${credential.environment} environment acts on ${credential.environment} only, not on ${input.environment}; use that environment's key or a personal access token`
@@ -954,7 +954,7 @@ const prepare = (
       const encoded = codecs.encodePayload ? codecs.encodePayload(input.payload) : Either.right(input.payload)
       if (Either.isLeft(encoded)) {
         return Either.left(
-          new Errors.InvalidRequestError({ endpoint: name, issue: describeIssue(encoded.left) })
+          new Errors.InvalidArgumentsError({ endpoint: name, issue: describeIssue(encoded.left) })
         )
       }
       body = JSON.stringify(encoded.right)

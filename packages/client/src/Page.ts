@@ -179,9 +179,9 @@ export class CursorPage<T> extends Page<T, Schemas.CursorPagination, CursorParam
  *
  * @example
  * ```ts
- * import { schedules } from "@authctx/client/promise"
+ * import { type OffsetLimitPage, schedules } from "@authctx/client/promise"
  *
- * const page = await schedules.list({ perPage: 20 })
+ * const page: OffsetLimitPage<{ readonly id: string }> = await schedules.list({ perPage: 20 })
  * console.log(page.pagination.currentPage, page.pagination.totalPages, page.data.length)
  * ```
  */

@@ -20,9 +20,11 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { ApiSchemaError } from "./Errors.js"
+import * as Calls from "./Calls.js"
+import { ApiSchemaError, InvalidArgumentsError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
 import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
+import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -273,3 +275,129 @@ export const replay = (
     path: { runId },
     payload: overrides === undefined ? undefined : Payload.forReplay(overrides)
   })
+
+// ---------------------------------------------------------------------------------------------------------
+// The call object: the Promise API's `runs` is derived from it
+// ---------------------------------------------------------------------------------------------------------
+
+/** `runs.list` parameters of the Promise API; `projectRef` in them selects the project route (the SDK ignores it). */
+export interface RunsListParams extends ListProjectRunsParams {
+  readonly projectRef?: string | undefined
+}
+
+/** A page of runs that is also a promise of it: `await` it, or `for await` over every run. */
+export type RunsPage = PagePromise<CursorPage<Schemas.ListRunResponseItem>, Schemas.ListRunResponseItem>
+
+/** `runs.list(params?, options?)` or `runs.list(projectRef, params?, options?)`: the route, as the SDK takes it. */
+const listEither = (
+  first?: string | RunsListParams,
+  second?: RunsListParams
+): Effect.Effect<
+  Schemas.ListRunResponse,
+  CallError,
+  ManagementClient | EnvironmentListRequirement | ProjectListRequirement
+> => {
+  const params = typeof first === "string" ? second : first
+  const positional = typeof first === "string" ? first : undefined
+  const named = params?.projectRef
+  if (positional !== undefined && named !== undefined && positional !== named) {
+    return Effect.fail(
+      new InvalidArgumentsError({
+        endpoint: ManagementApi.runsListProject.capability.name,
+        issue: `projectRef is given twice with different values ("${positional}" and "${named}"); pass it once`
+      })
+    )
+  }
+  const projectRef = positional ?? named
+  const { projectRef: _projectRef, env, ...rest } = params ?? {}
+  if (projectRef !== undefined) return list(projectRef, { ...rest, env })
+  if (env !== undefined) {
+    return Effect.fail(
+      new InvalidArgumentsError({
+        endpoint: ManagementApi.runsList.capability.name,
+        issue:
+          "the env filter selects environments of a project: pass projectRef too (with a personal access token)"
+      })
+    )
+  }
+  return list(rest)
+}
+
+const withCursor = <P extends RunsListParams>(params: P | undefined, cursor: CursorParams | undefined) =>
+  cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before }
+
+/** `runs.list` as pages: the first with the caller's parameters, the others at their cursors, all with `run`. */
+const listPages = (run: Calls.Run, first?: string | RunsListParams, second?: RunsListParams): RunsPage => {
+  const fetch = (cursor: CursorParams | undefined): RunsPage =>
+    pagePromise(
+      run(
+        typeof first === "string"
+          ? listEither(first, withCursor(second, cursor))
+          : listEither(withCursor(first, cursor), second)
+      ).then((page) => new CursorPage("runs.list", page.data, page.pagination, fetch))
+    )
+  return fetch(undefined)
+}
+
+/** The ambient `runs.list`: by environment, or by project when a `projectRef` is given (either place). */
+type ListAnyRoute = (
+  first?: string | RunsListParams,
+  second?: RunsListParams | Calls.RequestOptions,
+  third?: Calls.RequestOptions
+) => RunsPage
+
+/** `runs.list` of a SecretKey client: the key's environment. */
+type ListEnvironment = (params?: ListRunsParams, requestOptions?: Calls.RequestOptions) => RunsPage
+
+/** `runs.list` of a PAT client: one project. */
+type ListProject = (
+  projectRef: string,
+  params?: ListProjectRunsParams,
+  requestOptions?: Calls.RequestOptions
+) => RunsPage
+
+/**
+ * The runs calls, as one object: what the Promise API's `runs` (ambient and per client) is derived from.
+ * `list` answers a page like the SDK's: `await` it for the first page, or `for await` over every run.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * Object.keys(Runs.calls) // ["list", "retrieve", "cancel", "replay"]
+ * ```
+ */
+export const calls = {
+  /**
+   * Lists runs, a page at a time: `list(params)` the SecretKey's environment, `list(projectRef, params)`
+   * (or `params.projectRef`) a project, for a PAT.
+   */
+  list: Calls.custom<
+    | Calls.Variant<
+        typeof ManagementApi.runsList.capability.name,
+        "SecretKey",
+        ListEnvironment,
+        "a PersonalAccessToken lists a project's runs: pass the projectRef first"
+      >
+    | Calls.Variant<
+        typeof ManagementApi.runsListProject.capability.name,
+        "PersonalAccessToken",
+        ListProject,
+        "a SecretKey lists its own environment's runs: pass no projectRef"
+      >
+  >()(
+    "runs.list",
+    [ManagementApi.runsList, ManagementApi.runsListProject],
+    (runner): ListAnyRoute =>
+      (first, second, third) =>
+        typeof first === "string"
+          ? listPages(runner(third), first, second as RunsListParams | undefined)
+          : listPages(runner(second as Calls.RequestOptions | undefined), first)
+  ),
+  /** Retrieves a run (SecretKey only), with its payload and output as the SDK returns them. */
+  retrieve: Calls.make(ManagementApi.runsRetrieve, retrieve, 1),
+  /** Cancels a run (SecretKey only). */
+  cancel: Calls.make(ManagementApi.runsCancel, cancel, 1),
+  /** Replays a run as a new run (SecretKey only), optionally with overrides. */
+  replay: Calls.make(ManagementApi.runsReplay, replay, 2)
+}

@@ -19,7 +19,9 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
+import * as Calls from "./Calls.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
+import { OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 
 /** Paging of `schedules.list`. */
 export interface ListSchedulesParams {
@@ -144,3 +146,61 @@ export const deactivate = (scheduleId: string): Call<typeof ManagementApi.schedu
  */
 export const del = (scheduleId: string): Call<typeof ManagementApi.schedulesDel> =>
   call(ManagementApi.schedulesDel, { path: { id: scheduleId } })
+
+// ---------------------------------------------------------------------------------------------------------
+// The call object: the Promise API's `schedules` is derived from it
+// ---------------------------------------------------------------------------------------------------------
+
+/** A page of schedules that is also a promise of it: `await` it, or `for await` over every schedule. */
+export type SchedulesPage = PagePromise<OffsetLimitPage<Schemas.ScheduleObject>, Schemas.ScheduleObject>
+
+/** `schedules.list` as pages: the first with the caller's parameters, the others by page number. */
+const listPages = (run: Calls.Run, params?: ListSchedulesParams): SchedulesPage => {
+  const fetch = (page: number | undefined): SchedulesPage =>
+    pagePromise(
+      run(list(page === undefined ? params : { ...params, page })).then(
+        (result) =>
+          new OffsetLimitPage("schedules.list", result.data, result.pagination, (next) => fetch(next.page))
+      )
+    )
+  return fetch(undefined)
+}
+
+/** `schedules.list` of the Promise API: a page that is also a promise of it. */
+type ListPages = (params?: ListSchedulesParams, requestOptions?: Calls.RequestOptions) => SchedulesPage
+
+/**
+ * The schedules calls, as one object: what the Promise API's `schedules` (ambient and per client) is
+ * derived from.
+ *
+ * @example
+ * ```ts
+ * import { Schedules } from "@authctx/client"
+ *
+ * Object.keys(Schedules.calls) // ["list", "create", "retrieve", "update", "activate", "deactivate", "del"]
+ * ```
+ */
+export const calls = {
+  /** Lists schedules, a page at a time: `await` the first page, or `for await` over every schedule. */
+  list: Calls.custom<
+    Calls.Variant<typeof ManagementApi.schedulesList.capability.name, "SecretKey", ListPages>
+  >()(
+    "schedules.list",
+    [ManagementApi.schedulesList],
+    (runner): ListPages =>
+      (params, requestOptions) =>
+        listPages(runner(requestOptions), params)
+  ),
+  /** Creates a schedule (imperative; a `deduplicationKey` makes a repeat update it instead). */
+  create: Calls.make(ManagementApi.schedulesCreate, create, 1),
+  /** Retrieves a schedule. */
+  retrieve: Calls.make(ManagementApi.schedulesRetrieve, retrieve, 1),
+  /** Updates a schedule. */
+  update: Calls.make(ManagementApi.schedulesUpdate, update, 2),
+  /** Activates a schedule. */
+  activate: Calls.make(ManagementApi.schedulesActivate, activate, 1),
+  /** Deactivates a schedule. */
+  deactivate: Calls.make(ManagementApi.schedulesDeactivate, deactivate, 1),
+  /** Deletes a schedule. */
+  del: Calls.make(ManagementApi.schedulesDel, del, 1)
+}

@@ -16,7 +16,8 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import * as Effect from "effect/Effect"
-import type * as Redacted from "effect/Redacted"
+import * as Redacted from "effect/Redacted"
+import * as Calls from "./Calls.js"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
 import { publicAccessTokenOf, type SdkShaped, toWireOptions } from "./internal/sdkShapes.js"
@@ -222,3 +223,52 @@ export const batchTrigger = (
       }
     }
   })
+
+// ---------------------------------------------------------------------------------------------------------
+// The call object: the Promise API's `tasks` is derived from it
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * A triggered run, as the SDK returns it: its id, `isCached`, and `publicAccessToken`, a JWT that reads
+ * this run, as a plain string to hand to a frontend (`undefined` when the server sent none). It is a
+ * credential: do not log it (docs/decisions/0009-public-access-token-in-results.md).
+ */
+export interface TriggerHandle extends Schemas.TriggerTaskResponse {
+  readonly publicAccessToken: string | undefined
+}
+
+/** A triggered batch, with `publicAccessToken` (a JWT that reads the batch) as a plain string. */
+export interface BatchHandle extends Omit<BatchResult, "publicAccessToken"> {
+  readonly publicAccessToken: string | undefined
+}
+
+const reveal = (token: Redacted.Redacted<string> | undefined): string | undefined =>
+  token === undefined ? undefined : Redacted.value(token)
+
+const triggerHandle = (result: TriggerResult): TriggerHandle => ({
+  ...result,
+  publicAccessToken: reveal(result.publicAccessToken)
+})
+
+const batchHandle = (result: BatchResult): BatchHandle => ({
+  ...result,
+  publicAccessToken: reveal(result.publicAccessToken)
+})
+
+/**
+ * The task calls, as one object: what the Promise API's `tasks` (ambient and per client) is derived from.
+ * Their Promise forms answer the SDK's handles, whose `publicAccessToken` is a plain string.
+ *
+ * @example
+ * ```ts
+ * import { Tasks } from "@authctx/client"
+ *
+ * Object.keys(Tasks.calls) // ["trigger", "batchTrigger"]
+ * ```
+ */
+export const calls = {
+  /** Triggers a task; the handle carries the run's id and a public access token that reads it. */
+  trigger: Calls.make(ManagementApi.tasksTrigger, trigger, 3, triggerHandle),
+  /** Triggers a batch of one task; the handle carries the batch's id and counts. */
+  batchTrigger: Calls.make(ManagementApi.tasksCreateBatch, batchTrigger, 3, batchHandle)
+}

@@ -14,6 +14,7 @@
  * )
  * ```
  */
+export * as Calls from "./Calls.js"
 export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"

@@ -18,19 +18,16 @@
  * ])
  * ```
  */
-import type { ManagementApi, Schemas } from "@authctx/api"
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
-import * as Redacted from "effect/Redacted"
+import * as Calls from "./Calls.js"
 import * as Envvars from "./Envvars.js"
-import { InvalidRequestError } from "./Errors.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
-import { CursorPage, type CursorParams, OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
 import * as Tasks from "./Tasks.js"
@@ -44,63 +41,49 @@ export {
   OutsideAuthScope
 } from "@authctx/core"
 export * as AuthHandle from "./AuthHandle.js"
+export type { Refused, RequestOptions } from "./Calls.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
+export type { RunsListParams, RunsPage } from "./Runs.js"
+export type { SchedulesPage } from "./Schedules.js"
+export type { BatchHandle, TriggerHandle } from "./Tasks.js"
 
-type AnyEffect<A> = Effect.Effect<A, unknown, unknown>
+type Runtime = ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never>
 
 /** One runtime for the process's ambient calls and default clients: no per-call layer building. */
-let sharedRuntime: ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never> | undefined
-const defaultRuntime = () => {
+let sharedRuntime: Runtime | undefined
+const defaultRuntime = (): Runtime => {
   sharedRuntime ??= ManagedRuntime.make(ManagementClient.layerNode())
   return sharedRuntime
 }
 
-type Runtime = ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never>
-
 /**
- * Options of one Promise API call, the last argument of every call (as the SDK's `requestOptions`).
- *
- * @example
- * ```ts
- * import { runs } from "@authctx/client/promise"
- *
- * const run = await runs.retrieve("run_1234", { signal: AbortSignal.timeout(5_000) })
- * ```
- */
-export interface RequestOptions {
-  /**
-   * Aborts the call: the request in flight is stopped (its connection closed), no retry follows, and the
-   * promise rejects with `signal.reason` (a `DOMException` named `AbortError`, or `TimeoutError` for
-   * `AbortSignal.timeout`, unless you gave another reason). An already aborted signal sends nothing.
-   */
-  readonly signal?: AbortSignal | undefined
-}
-
-/**
- * Runs an effect that needs the client and an auth context, and settles like a plain async function: the
- * value, or a rejection with the error itself (the same tagged classes as the Effect API), or with the
+ * The Promise → Effect boundary, the only one: runs an effect that needs the client and an auth context
+ * under `auth` (already resolved: the scope's or the default for an ambient call, the client's own for a
+ * client), and settles like a plain async function: the value, or a rejection with the error itself (the
+ * same tagged classes as the Effect API), with the auth error when there is no usable auth, or with the
  * signal's reason when the caller aborted.
  */
 const settle = async <A>(
   runtime: Runtime,
-  effect: AnyEffect<A>,
-  auth: Auth.AuthContext,
-  options?: RequestOptions
+  auth: Either.Either<Auth.AuthContext, unknown>,
+  effect: Effect.Effect<A, unknown, unknown>,
+  options: Calls.RequestOptions | undefined
 ): Promise<A> => {
+  if (Either.isLeft(auth)) throw auth.left
   const signal = options?.signal
   if (signal?.aborted) throw signal.reason
-  // The requirement types were checked where the call was typed (a bound client's methods) or are checked
-  // at run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
+  // The requirement types were checked where the call was typed (a client's methods) or are checked at
+  // run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
   // A call's first attempt runs without a fiber; what it hands back (retries, continuations) runs on one
   // (docs/decisions/0025-client-fast-path.md).
-  const direct = ManagementClient.runDirect(runtime, effect, auth, signal)
+  const direct = ManagementClient.runDirect(runtime, effect, auth.right, signal)
   const next = direct === undefined ? effect : await direct
   const exit = Exit.isExit(next)
     ? (next as Exit.Exit<A, unknown>)
     : // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
       await runtime.runPromiseExit(
-        Effect.provideService(next, Auth.CurrentAuth, auth) as Effect.Effect<
+        Effect.provideService(next, Auth.CurrentAuth, auth.right) as Effect.Effect<
           A,
           unknown,
           ManagementClient.ManagementClient
@@ -112,89 +95,50 @@ const settle = async <A>(
   throw Cause.squash(exit.cause)
 }
 
-/** Runs an ambient call under the auth a call made now would use: the scope's, else the default. */
-const ambient = async <A>(effect: AnyEffect<A>, options?: RequestOptions): Promise<A> => {
+/**
+ * The runner of ambient calls: the auth a call made now would use (the scope's, else the default), read
+ * once per call, when it is made (a list's later pages use it too).
+ */
+const ambientRunner: Calls.Runner = (options) => {
   const auth = AuthScope.resolve()
-  if (Either.isLeft(auth)) throw auth.left
-  return settle(defaultRuntime(), effect, auth.right, options)
+  return (effect) => settle(defaultRuntime(), auth, effect, options)
 }
 
-/** Runs effects under one auth context (a list call's pages all use the auth of its first call). */
-type Runner = <A>(effect: AnyEffect<A>) => Promise<A>
+/** The runner of a client: its own auth, on its runtime. */
+const clientRunner = (runtime: Runtime, auth: Auth.AuthContext): Calls.Runner => {
+  const resolved = Either.right(auth)
+  return (options) => (effect) => settle(runtime, resolved, effect, options)
+}
 
 /**
- * A runner bound to the auth a call made now would use (and to the call's request options, for every page
- * it fetches); a resolution failure rejects every run.
+ * The namespaces of the Promise API and their call objects: the ambient functions and every client's
+ * methods are derived from these, by {@link Calls.methods} and {@link Calls.Methods}.
  */
-const ambientRunner = (options?: RequestOptions): Runner => {
-  const auth = AuthScope.resolve()
-  return (effect) =>
-    Either.isLeft(auth) ? Promise.reject(auth.left) : settle(defaultRuntime(), effect, auth.right, options)
-}
+const namespaces = {
+  tasks: Tasks.calls,
+  runs: Runs.calls,
+  envvars: Envvars.calls,
+  schedules: Schedules.calls
+} as const
 
-// ---------------------------------------------------------------------------------------------------------
-// Results shaped like the SDK's: handles with a plain-string publicAccessToken, iterable pages
-// ---------------------------------------------------------------------------------------------------------
+type Namespaces = typeof namespaces
+
+/** The Promise form of every namespace's calls, as one namespace's members map to a kind. */
+type Surface<K extends Credential.Kind | "ambient"> = {
+  readonly [N in keyof Namespaces]: [K] extends [Credential.Kind]
+    ? Calls.Methods<Namespaces[N], K>
+    : Calls.AmbientMethods<Namespaces[N]>
+}
 
 /**
- * A triggered run, as the SDK returns it: its id, `isCached`, and `publicAccessToken`, a JWT that reads
- * this run, as a plain string to hand to a frontend (`undefined` when the server sent none). It is a
- * credential: do not log it (docs/decisions/0009-public-access-token-in-results.md).
+ * The Promise form of every namespace's calls, run by `runner`: the one loop that builds the ambient
+ * functions and every client's methods (a call a client's kind may not make is still there at run time,
+ * refused before sending; its type is `Refused`).
  */
-export interface TriggerHandle extends Schemas.TriggerTaskResponse {
-  readonly publicAccessToken: string | undefined
-}
-
-/** A triggered batch, with `publicAccessToken` (a JWT that reads the batch) as a plain string. */
-export interface BatchHandle extends Omit<Tasks.BatchResult, "publicAccessToken"> {
-  readonly publicAccessToken: string | undefined
-}
-
-const reveal = (token: Redacted.Redacted<string> | undefined): string | undefined =>
-  token === undefined ? undefined : Redacted.value(token)
-
-const triggerHandle = (result: Tasks.TriggerResult): TriggerHandle => ({
-  ...result,
-  publicAccessToken: reveal(result.publicAccessToken)
-})
-
-const batchHandle = (result: Tasks.BatchResult): BatchHandle => ({
-  ...result,
-  publicAccessToken: reveal(result.publicAccessToken)
-})
-
-/** A page of runs that is also a promise of it: `await` it, or `for await` over every run. */
-export type RunsPage = PagePromise<CursorPage<Schemas.ListRunResponseItem>, Schemas.ListRunResponseItem>
-
-/** A page of schedules that is also a promise of it: `await` it, or `for await` over every schedule. */
-export type SchedulesPage = PagePromise<OffsetLimitPage<Schemas.ScheduleObject>, Schemas.ScheduleObject>
-
-const withCursor = <P extends RunsListParams>(params: P | undefined, cursor: CursorParams | undefined) =>
-  cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before }
-
-/** `runs.list` as pages: the first with the caller's parameters, the others at their cursors. */
-const runsPages = (run: Runner, first?: string | RunsListParams, second?: RunsListParams): RunsPage => {
-  const fetch = (cursor: CursorParams | undefined): RunsPage =>
-    pagePromise(
-      run(
-        typeof first === "string"
-          ? listRuns(first, withCursor(second, cursor))
-          : listRuns(withCursor(first, cursor), second)
-      ).then((page) => new CursorPage("runs.list", page.data, page.pagination, fetch))
-    )
-  return fetch(undefined)
-}
-
-/** `schedules.list` as pages: the first with the caller's parameters, the others by page number. */
-const schedulesPages = (run: Runner, params?: Schedules.ListSchedulesParams): SchedulesPage => {
-  const fetch = (page: number | undefined): SchedulesPage =>
-    pagePromise(
-      run(Schedules.list(page === undefined ? params : { ...params, page })).then(
-        (result) =>
-          new OffsetLimitPage("schedules.list", result.data, result.pagination, (next) => fetch(next.page))
-      )
-    )
-  return fetch(undefined)
+const surface = (runner: Calls.Runner): Surface<"ambient"> => {
+  const out: Record<string, unknown> = {}
+  for (const [name, calls] of Object.entries(namespaces)) out[name] = Calls.methods(calls, runner)
+  return out as Surface<"ambient">
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -278,50 +222,10 @@ export const auth = {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Ambient calls (SDK surface)
+// Ambient calls (SDK surface), derived from the namespaces' call objects
 // ---------------------------------------------------------------------------------------------------------
 
-/** `runs.list` parameters; `projectRef` in them selects the project route (the SDK ignores it). */
-export interface RunsListParams extends Runs.ListProjectRunsParams {
-  readonly projectRef?: string | undefined
-}
-
-/** The request options of `runs.list(params?, options?)` or `runs.list(projectRef, params?, options?)`. */
-const listOptions = (
-  first: string | RunsListParams | undefined,
-  second: RunsListParams | RequestOptions | undefined,
-  third: RequestOptions | undefined
-): RequestOptions | undefined => (typeof first === "string" ? third : (second as RequestOptions | undefined))
-
-const listRuns = (
-  first?: string | RunsListParams,
-  second?: RunsListParams
-): AnyEffect<Schemas.ListRunResponse> => {
-  const params = typeof first === "string" ? second : first
-  const positional = typeof first === "string" ? first : undefined
-  const named = params?.projectRef
-  if (positional !== undefined && named !== undefined && positional !== named) {
-    return Effect.fail(
-      new InvalidRequestError({
-        endpoint: "runs.list (project)",
-        issue: `projectRef is given twice with different values ("${positional}" and "${named}"); pass it once`
-      })
-    )
-  }
-  const projectRef = positional ?? named
-  const { projectRef: _projectRef, env, ...rest } = params ?? {}
-  if (projectRef !== undefined) return Runs.list(projectRef, { ...rest, env })
-  if (env !== undefined) {
-    return Effect.fail(
-      new InvalidRequestError({
-        endpoint: "runs.list (environment)",
-        issue:
-          "the env filter selects environments of a project: pass projectRef too (with a personal access token)"
-      })
-    )
-  }
-  return Runs.list(rest)
-}
+const ambient = surface(ambientRunner)
 
 /**
  * Runs, with the SDK's call signatures. `runs.list(params)` lists the SecretKey's environment;
@@ -337,27 +241,7 @@ const listRuns = (
  * for await (const run of runs.list({ queue: { type: "task", name: "send-email" } })) console.log(run.id)
  * ```
  */
-export const runs = {
-  list: (
-    first?: string | RunsListParams,
-    second?: RunsListParams | RequestOptions,
-    third?: RequestOptions
-  ): RunsPage =>
-    runsPages(
-      ambientRunner(listOptions(first, second, third)),
-      first,
-      typeof first === "string" ? (second as RunsListParams | undefined) : undefined
-    ),
-  retrieve: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.RetrieveRunResponse> =>
-    ambient(Runs.retrieve(runId), requestOptions),
-  cancel: (runId: string, requestOptions?: RequestOptions): Promise<Schemas.CanceledRunResponse> =>
-    ambient(Runs.cancel(runId), requestOptions),
-  replay: (
-    runId: string,
-    overrides?: Schemas.ReplayRunRequestBody,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.ReplayRunResponse> => ambient(Runs.replay(runId, overrides), requestOptions)
-}
+export const runs: Surface<"ambient">["runs"] = ambient.runs
 
 /**
  * Tasks, with the SDK's call signatures.
@@ -369,22 +253,31 @@ export const runs = {
  * const handle = await tasks.trigger("send-email", { to: "ada@example.com" })
  * ```
  */
-export const tasks = {
-  trigger: (
-    taskId: string,
-    payload: unknown,
-    options?: Tasks.TriggerOptions,
-    requestOptions?: RequestOptions
-  ): Promise<TriggerHandle> =>
-    ambient(Effect.map(Tasks.trigger(taskId, payload, options), triggerHandle), requestOptions),
-  batchTrigger: (
-    taskId: string,
-    items: ReadonlyArray<Tasks.BatchItem>,
-    options?: Tasks.BatchOptions,
-    requestOptions?: RequestOptions
-  ): Promise<BatchHandle> =>
-    ambient(Effect.map(Tasks.batchTrigger(taskId, items, options), batchHandle), requestOptions)
-}
+export const tasks: Surface<"ambient">["tasks"] = ambient.tasks
+
+/**
+ * Environment variables, with the SDK's call signatures (and an `update` that works).
+ *
+ * @example
+ * ```ts
+ * import { envvars } from "@authctx/client/promise"
+ *
+ * await envvars.upload("proj_1234", "dev", { variables: { MY_ENV_VAR: "MY_ENV_VAR_VALUE" }, override: true })
+ * ```
+ */
+export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
+
+/**
+ * Schedules, with the SDK's call signatures.
+ *
+ * @example
+ * ```ts
+ * import { schedules } from "@authctx/client/promise"
+ *
+ * const created = await schedules.create({ task: "daily", cron: "0 9 * * *", deduplicationKey: "daily" })
+ * ```
+ */
+export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
 
 /**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a
@@ -405,173 +298,18 @@ export const idempotencyKeys = {
   ): Promise<string> => IdempotencyKeys.create(key, options)
 }
 
-/**
- * Environment variables, with the SDK's call signatures (and an `update` that works).
- *
- * @example
- * ```ts
- * import { envvars } from "@authctx/client/promise"
- *
- * await envvars.upload("proj_1234", "dev", { variables: { MY_ENV_VAR: "MY_ENV_VAR_VALUE" }, override: true })
- * ```
- */
-export const envvars = {
-  list: (
-    projectRef: string,
-    env: Envvars.EnvironmentSlug,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.ListEnvironmentVariablesResponse> =>
-    ambient(Envvars.list(projectRef, env), requestOptions),
-  retrieve: (
-    projectRef: string,
-    env: Envvars.EnvironmentSlug,
-    name: string,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.EnvironmentVariableWithSecret> =>
-    ambient(Envvars.retrieve(projectRef, env, name), requestOptions),
-  upload: (
-    projectRef: string,
-    env: Envvars.EnvironmentSlug,
-    body: Schemas.ImportEnvironmentVariablesRequestBody,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
-    ambient(Envvars.upload(projectRef, env, body), requestOptions),
-  create: (
-    projectRef: string,
-    env: Envvars.EnvironmentSlug,
-    body: Schemas.CreateEnvironmentVariableRequestBody,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
-    ambient(Envvars.create(projectRef, env, body), requestOptions),
-  update: (
-    projectRef: string,
-    env: Envvars.EnvironmentSlug,
-    name: string,
-    body: Schemas.UpdateEnvironmentVariableRequestBody,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
-    ambient(Envvars.update(projectRef, env, name, body), requestOptions),
-  del: (
-    projectRef: string,
-    env: Envvars.EnvironmentSlug,
-    name: string,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.EnvironmentVariableResponseBody> =>
-    ambient(Envvars.del(projectRef, env, name), requestOptions)
-}
-
-/**
- * Schedules, with the SDK's call signatures.
- *
- * @example
- * ```ts
- * import { schedules } from "@authctx/client/promise"
- *
- * const created = await schedules.create({ task: "daily", cron: "0 9 * * *", deduplicationKey: "daily" })
- * ```
- */
-export const schedules = {
-  list: (params?: Schedules.ListSchedulesParams, requestOptions?: RequestOptions): SchedulesPage =>
-    schedulesPages(ambientRunner(requestOptions), params),
-  create: (
-    options: Schemas.CreateScheduleOptions,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.ScheduleObject> => ambient(Schedules.create(options), requestOptions),
-  retrieve: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.retrieve(scheduleId), requestOptions),
-  update: (
-    scheduleId: string,
-    options: Schemas.UpdateScheduleOptions,
-    requestOptions?: RequestOptions
-  ): Promise<Schemas.ScheduleObject> => ambient(Schedules.update(scheduleId, options), requestOptions),
-  activate: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.activate(scheduleId), requestOptions),
-  deactivate: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.ScheduleObject> =>
-    ambient(Schedules.deactivate(scheduleId), requestOptions),
-  del: (scheduleId: string, requestOptions?: RequestOptions): Promise<Schemas.DeletedScheduleObject> =>
-    ambient(Schedules.del(scheduleId), requestOptions)
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // createClient: an explicit client, typed by its credential
 // ---------------------------------------------------------------------------------------------------------
 
-/** `T` when a credential of kind `K` may call `Route`, else nothing: availability comes from the catalog. */
-type IfAccepted<Route extends ManagementClient.AnyRoute, K extends Credential.Kind, T> = [K] extends [
-  Route["capability"]["accepts"][number]
-]
-  ? T
-  : Record<never, never>
-
-type Api = typeof ManagementApi
-
-/** The `tasks` calls a credential of kind `K` may make. */
-export type TasksClient<K extends Credential.Kind> = IfAccepted<
-  Api["tasksTrigger"],
-  K,
-  {
-    trigger(
-      taskId: string,
-      payload: unknown,
-      options?: Tasks.TriggerOptions,
-      requestOptions?: RequestOptions
-    ): Promise<TriggerHandle>
-  }
-> &
-  IfAccepted<
-    Api["tasksCreateBatch"],
-    K,
-    {
-      batchTrigger(
-        taskId: string,
-        items: ReadonlyArray<Tasks.BatchItem>,
-        options?: Tasks.BatchOptions,
-        requestOptions?: RequestOptions
-      ): Promise<BatchHandle>
-    }
-  >
-
-/** The `runs` calls a credential of kind `K` may make (`list` by environment or by project). */
-export type RunsClient<K extends Credential.Kind> = IfAccepted<
-  Api["runsList"],
-  K,
-  { list(params?: Runs.ListRunsParams, requestOptions?: RequestOptions): RunsPage }
-> &
-  IfAccepted<
-    Api["runsListProject"],
-    K,
-    {
-      list(projectRef: string, params?: Runs.ListProjectRunsParams, requestOptions?: RequestOptions): RunsPage
-    }
-  > &
-  IfAccepted<Api["runsRetrieve"], K, { retrieve: (typeof runs)["retrieve"] }> &
-  IfAccepted<Api["runsCancel"], K, { cancel: (typeof runs)["cancel"] }> &
-  IfAccepted<Api["runsReplay"], K, { replay: (typeof runs)["replay"] }>
-
-/** The `envvars` calls a credential of kind `K` may make. */
-export type EnvvarsClient<K extends Credential.Kind> = IfAccepted<
-  Api["envvarsList"],
-  K,
-  { list: (typeof envvars)["list"] }
-> &
-  IfAccepted<Api["envvarsRetrieve"], K, { retrieve: (typeof envvars)["retrieve"] }> &
-  IfAccepted<Api["envvarsUpload"], K, { upload: (typeof envvars)["upload"] }> &
-  IfAccepted<Api["envvarsCreate"], K, { create: (typeof envvars)["create"] }> &
-  IfAccepted<Api["envvarsUpdate"], K, { update: (typeof envvars)["update"] }> &
-  IfAccepted<Api["envvarsDel"], K, { del: (typeof envvars)["del"] }>
-
-/** The `schedules` calls a credential of kind `K` may make. */
-export type SchedulesClient<K extends Credential.Kind> = IfAccepted<
-  Api["schedulesList"],
-  K,
-  { list: (typeof schedules)["list"] }
-> &
-  IfAccepted<Api["schedulesCreate"], K, { create: (typeof schedules)["create"] }> &
-  IfAccepted<Api["schedulesRetrieve"], K, { retrieve: (typeof schedules)["retrieve"] }> &
-  IfAccepted<Api["schedulesUpdate"], K, { update: (typeof schedules)["update"] }> &
-  IfAccepted<Api["schedulesActivate"], K, { activate: (typeof schedules)["activate"] }> &
-  IfAccepted<Api["schedulesDeactivate"], K, { deactivate: (typeof schedules)["deactivate"] }> &
-  IfAccepted<Api["schedulesDel"], K, { del: (typeof schedules)["del"] }>
+/** The `tasks` members of a client of kind `K` (see {@link Client}). */
+export type TasksClient<K extends Credential.Kind> = Surface<K>["tasks"]
+/** The `runs` members of a client of kind `K` (`list` by environment or by project). */
+export type RunsClient<K extends Credential.Kind> = Surface<K>["runs"]
+/** The `envvars` members of a client of kind `K`. */
+export type EnvvarsClient<K extends Credential.Kind> = Surface<K>["envvars"]
+/** The `schedules` members of a client of kind `K`. */
+export type SchedulesClient<K extends Credential.Kind> = Surface<K>["schedules"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
 export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>
@@ -590,19 +328,17 @@ export interface Narrowing {
 }
 
 /**
- * A client bound to one credential, with exactly the calls its kind may make. A `"tr_pat_…"` literal gives
- * a client without SecretKey-only calls; a plain `string` gives the calls both kinds accept plus
- * {@link Narrowing}.
+ * A client bound to one credential. Its namespaces have every call: a call its kind may make has its SDK
+ * signature, one it may not is a `Refused<endpoint, kind given, kind needed, what to do>`, so the compiler
+ * says why (`Type 'Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", …>' has no call
+ * signatures`). A `"tr_pat_…"` literal gives a PAT client; a plain `string` gives the calls both kinds
+ * accept plus {@link Narrowing}.
  */
-export type Client<K extends Credential.Kind> = {
+export type Client<K extends Credential.Kind> = Surface<K> & {
   /** The credential's kind. */
   readonly kind: K
   /** The resolved auth (credential, base URL, preview branch); the secret stays `Redacted`. */
   readonly auth: Auth.AuthContext<K>
-  readonly tasks: TasksClient<K>
-  readonly runs: RunsClient<K>
-  readonly envvars: EnvvarsClient<K>
-  readonly schedules: SchedulesClient<K>
   /** A new client with `config` merged over this one's auth, field by field. */
   withAuth<const C extends Auth.AuthConfig>(config: C): Client<OverKind<C, K>>
   /**
@@ -611,12 +347,12 @@ export type Client<K extends Credential.Kind> = {
    */
   run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
     effect: Effect.Effect<A, E, R>,
-    requestOptions?: RequestOptions
+    requestOptions?: Calls.RequestOptions
   ): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {
-  const on = <A>(effect: AnyEffect<A>, options?: RequestOptions) => settle(runtime, effect, context, options)
+  const runner = clientRunner(runtime, context)
   const narrow = <N extends Credential.Kind>(kind: N, name: string): Client<N> => {
     if (context.credential._tag !== kind) {
       throw new CapabilityError({ endpoint: name, accepts: [kind], actual: context.credential._tag })
@@ -624,102 +360,21 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
     return bind<N>(context, runtime)
   }
   const client = {
+    ...surface(runner),
     kind: context.credential._tag,
     auth: context,
-    tasks: {
-      trigger: (
-        taskId: string,
-        payload: unknown,
-        options?: Tasks.TriggerOptions,
-        requestOptions?: RequestOptions
-      ) => on(Effect.map(Tasks.trigger(taskId, payload, options), triggerHandle), requestOptions),
-      batchTrigger: (
-        taskId: string,
-        items: ReadonlyArray<Tasks.BatchItem>,
-        options?: Tasks.BatchOptions,
-        requestOptions?: RequestOptions
-      ) => on(Effect.map(Tasks.batchTrigger(taskId, items, options), batchHandle), requestOptions)
-    },
-    runs: {
-      list: (
-        first?: string | RunsListParams,
-        second?: RunsListParams | RequestOptions,
-        third?: RequestOptions
-      ) => {
-        const requestOptions = listOptions(first, second, third)
-        return runsPages(
-          (effect) => on(effect, requestOptions),
-          first,
-          typeof first === "string" ? (second as RunsListParams | undefined) : undefined
-        )
-      },
-      retrieve: (runId: string, requestOptions?: RequestOptions) => on(Runs.retrieve(runId), requestOptions),
-      cancel: (runId: string, requestOptions?: RequestOptions) => on(Runs.cancel(runId), requestOptions),
-      replay: (runId: string, overrides?: Schemas.ReplayRunRequestBody, requestOptions?: RequestOptions) =>
-        on(Runs.replay(runId, overrides), requestOptions)
-    },
-    envvars: {
-      list: (projectRef: string, env: Envvars.EnvironmentSlug, requestOptions?: RequestOptions) =>
-        on(Envvars.list(projectRef, env), requestOptions),
-      retrieve: (
-        projectRef: string,
-        env: Envvars.EnvironmentSlug,
-        name: string,
-        requestOptions?: RequestOptions
-      ) => on(Envvars.retrieve(projectRef, env, name), requestOptions),
-      upload: (
-        projectRef: string,
-        env: Envvars.EnvironmentSlug,
-        body: Schemas.ImportEnvironmentVariablesRequestBody,
-        requestOptions?: RequestOptions
-      ) => on(Envvars.upload(projectRef, env, body), requestOptions),
-      create: (
-        projectRef: string,
-        env: Envvars.EnvironmentSlug,
-        body: Schemas.CreateEnvironmentVariableRequestBody,
-        requestOptions?: RequestOptions
-      ) => on(Envvars.create(projectRef, env, body), requestOptions),
-      update: (
-        projectRef: string,
-        env: Envvars.EnvironmentSlug,
-        name: string,
-        body: Schemas.UpdateEnvironmentVariableRequestBody,
-        requestOptions?: RequestOptions
-      ) => on(Envvars.update(projectRef, env, name, body), requestOptions),
-      del: (
-        projectRef: string,
-        env: Envvars.EnvironmentSlug,
-        name: string,
-        requestOptions?: RequestOptions
-      ) => on(Envvars.del(projectRef, env, name), requestOptions)
-    },
-    schedules: {
-      list: (params?: Schedules.ListSchedulesParams, requestOptions?: RequestOptions) =>
-        schedulesPages((effect) => on(effect, requestOptions), params),
-      create: (options: Schemas.CreateScheduleOptions, requestOptions?: RequestOptions) =>
-        on(Schedules.create(options), requestOptions),
-      retrieve: (scheduleId: string, requestOptions?: RequestOptions) =>
-        on(Schedules.retrieve(scheduleId), requestOptions),
-      update: (scheduleId: string, options: Schemas.UpdateScheduleOptions, requestOptions?: RequestOptions) =>
-        on(Schedules.update(scheduleId, options), requestOptions),
-      activate: (scheduleId: string, requestOptions?: RequestOptions) =>
-        on(Schedules.activate(scheduleId), requestOptions),
-      deactivate: (scheduleId: string, requestOptions?: RequestOptions) =>
-        on(Schedules.deactivate(scheduleId), requestOptions),
-      del: (scheduleId: string, requestOptions?: RequestOptions) =>
-        on(Schedules.del(scheduleId), requestOptions)
-    },
     withAuth: (config: Auth.AuthConfig) =>
       bind(
         Either.getOrThrowWith(Auth.make(config, context), (error) => error),
         runtime
       ),
-    run: <A>(effect: AnyEffect<A>, requestOptions?: RequestOptions) => on(effect, requestOptions),
+    run: <A>(effect: Effect.Effect<A, unknown, unknown>, requestOptions?: Calls.RequestOptions) =>
+      runner(requestOptions)(effect),
     requireSecretKey: () => narrow("SecretKey", "requireSecretKey"),
     requirePersonalAccessToken: () => narrow("PersonalAccessToken", "requirePersonalAccessToken")
   }
   // One object serves every kind at run time (a call the kind does not accept is refused before sending);
-  // the type shows only the calls the kind accepts.
+  // the type makes such a call a `Refused` member.
   return client as unknown as Client<K>
 }
 
@@ -753,7 +408,7 @@ export const clientFor = <K extends Credential.Kind>(context: Auth.AuthContext<K
  * import { createClient } from "@authctx/client/promise"
  *
  * const pat = createClient({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx0123456789" })
- * await pat.runs.list("proj_1234", { limit: 10 }) // pat.runs.retrieve does not exist: SecretKey only
+ * await pat.runs.list("proj_1234", { limit: 10 }) // pat.runs.retrieve is Refused<"runs.retrieve", …>: SecretKey only
  *
  * const fromEnv = createClient({ accessToken: process.env["TRIGGER_SECRET_KEY"] })
  * const key = fromEnv.requireSecretKey() // throws CapabilityError for a PAT

@@ -209,7 +209,7 @@ describe("refused credentials", () => {
     // environment (docs/reference/headers-and-branches.md), so the client refuses it before sending.
     const before = lastSeq()
     expect(await failure(Envvars.list(projectRef, "prod"), key)).toMatchObject({
-      _tag: "InvalidRequestError",
+      _tag: "InvalidArgumentsError",
       endpoint: "envvars.list",
       parameter: "env",
       issue: expect.stringContaining("acts on dev only, not on prod")

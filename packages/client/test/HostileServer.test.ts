@@ -343,7 +343,7 @@ describe("path parameters that would change the route", () => {
     ["a\uDC00b", "lone"]
   ]
   for (const [value, words] of bad) {
-    it(`${JSON.stringify(value)}: InvalidRequestError naming the parameter, nothing sent`, async () => {
+    it(`${JSON.stringify(value)}: InvalidArgumentsError naming the parameter, nothing sent`, async () => {
       hostile.answer((socket) => respond(socket, 200, ok()))
       const before = hostile.received.length
       const runs = await Effect.runPromise(
@@ -364,7 +364,10 @@ describe("path parameters that would change the route", () => {
         )
       )
       const refused = (result: Either.Either<unknown, unknown>, parameter: string) => {
-        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "InvalidRequestError", parameter })
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: "InvalidArgumentsError",
+          parameter
+        })
         if (Either.isLeft(result)) expect(String(result.left)).toContain(words)
       }
       refused(runs, "runId")
@@ -384,7 +387,7 @@ describe("path parameters that would change the route", () => {
       )
     )
     expect(Either.isLeft(result) && result.left).toMatchObject({
-      _tag: "InvalidRequestError",
+      _tag: "InvalidArgumentsError",
       parameter: "projectRef"
     })
     expect(hostile.received.length).toBe(before)

@@ -30,13 +30,13 @@ describe("createClient", () => {
     expectTypeOf(client.kind).toEqualTypeOf<"PersonalAccessToken">()
     client.runs.list("proj_1", { limit: 10 })
     client.envvars.list("proj_1", "dev")
-    // @ts-expect-error runs.retrieve is SecretKey-only
+    // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     client.runs.retrieve("run_1")
-    // @ts-expect-error so is tasks.trigger
+    // @ts-expect-error Refused<"tasks.trigger", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     client.tasks.trigger("t", {})
-    // @ts-expect-error the environment route of runs.list is SecretKey-only
+    // @ts-expect-error Refused<"runs.list (environment)", "PersonalAccessToken", "SecretKey"
     client.runs.list({ limit: 10 })
-    // @ts-expect-error no narrowing on a client whose kind is known
+    // @ts-expect-error Property 'requireSecretKey' does not exist
     client.requireSecretKey()
   })
 
@@ -48,7 +48,7 @@ describe("createClient", () => {
     client.tasks.trigger("t", {})
     client.schedules.list()
     client.envvars.update("proj_1", "dev", "A", { value: "1" })
-    // @ts-expect-error the project route of runs.list is PAT-only
+    // @ts-expect-error Refused<"runs.list (project)", "SecretKey", "PersonalAccessToken"
     client.runs.list("proj_1")
   })
 
@@ -56,7 +56,7 @@ describe("createClient", () => {
     const client = createClient({ accessToken: fromEnv })
     expectTypeOf(client.kind).toEqualTypeOf<"SecretKey" | "PersonalAccessToken">()
     client.envvars.list("proj_1", "dev")
-    // @ts-expect-error not until narrowed
+    // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: requireSecretKey()">
     client.runs.retrieve("run_1")
     client.requireSecretKey().runs.retrieve("run_1")
     client.requirePersonalAccessToken().runs.list("proj_1")
@@ -73,9 +73,9 @@ describe("createClient", () => {
     const patClient = createClient({ accessToken: pat })
     key.run(Runs.retrieve("run_1"))
     patClient.run(Runs.list("proj_1"))
-    // @ts-expect-error runs.retrieve does not accept a PAT
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
     patClient.run(Runs.retrieve("run_1"))
-    // @ts-expect-error runs.list (project) does not accept a SecretKey
+    // @ts-expect-error Type 'RequiresKind<"runs.list (project)", "PersonalAccessToken">' is not assignable to type 'Satisfies<"SecretKey">'.
     key.run(Runs.list("proj_1"))
     expectTypeOf(key.run(Effect.succeed(1))).toEqualTypeOf<Promise<number>>()
   })
@@ -89,7 +89,7 @@ describe("the SDK surface", () => {
     runs.list({ projectRef: "proj_1" })
     envvars.update("proj_1", "preview", "DATABASE_URL", { value: "x" })
     expectTypeOf(auth.withAuth({ accessToken: fromEnv }, async () => 1)).toEqualTypeOf<Promise<number>>()
-    // @ts-expect-error a status that does not exist
+    // @ts-expect-error Type '"DONE"' is not assignable
     runs.list({ status: ["DONE"] })
   })
 })
@@ -120,7 +120,7 @@ describe("results like the SDK's", () => {
     tasks.batchTrigger("t", [{ payload: 1, options: { queue: "media", version: "v" } }])
     runs.list({ queue: { type: "task", name: "t" } })
     runs.list({ queue: [{ type: "custom", name: "media" }, "task/t"] })
-    // @ts-expect-error a queue type that does not exist
+    // @ts-expect-error Type '"shared"' is not assignable to type '"task" | "custom" | undefined'.
     runs.list({ queue: { type: "shared", name: "t" } })
   })
 })
@@ -130,7 +130,7 @@ describe("bind", () => {
     const bound = bind((projectRef: string, limit: number) => runs.list(projectRef, { limit }))
     expectTypeOf(bound).parameters.toEqualTypeOf<[string, number]>()
     expectTypeOf(bound).returns.toEqualTypeOf<ReturnType<typeof runs.list>>()
-    // @ts-expect-error the parameters are kept
+    // @ts-expect-error Expected 2 arguments, but got 1.
     bound("proj_1")
     const method = bind(function (this: { readonly n: number }) {
       return this.n
@@ -159,7 +159,7 @@ describe("request options", () => {
     void key.tasks.trigger("t", {}, undefined, { signal })
     void key.schedules.list(undefined, { signal })
     void key.run(Effect.void, { signal })
-    // @ts-expect-error a signal is an AbortSignal
+    // @ts-expect-error Type 'number' is not assignable to type 'AbortSignal'.
     void runs.retrieve("run_1", { signal: 5 })
   })
 })

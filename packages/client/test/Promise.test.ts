@@ -12,7 +12,7 @@ import {
   configure,
   createClient,
   envvars,
-  InvalidRequestError,
+  InvalidArgumentsError,
   OutsideAuthScope,
   runs
 } from "@authctx/client/promise"
@@ -137,7 +137,7 @@ describe("the ambient calls", () => {
     expect(capability).toBeInstanceOf(CapabilityError)
     expect(capability).toMatchObject({ _tag: "CapabilityError", endpoint: "runs.retrieve" })
     const contradiction = await runs.list("proj_a", { projectRef: "proj_b" }).catch((e: unknown) => e)
-    expect(contradiction).toBeInstanceOf(InvalidRequestError)
+    expect(contradiction).toBeInstanceOf(InvalidArgumentsError)
   })
 
   it("runs.list({ projectRef }) calls the project route (the SDK ignores it)", async () => {

@@ -1,8 +1,8 @@
 /**
  * The Promise-land auth scope: one `AsyncLocalStorage` holding the auth context of an async call tree,
  * and the process-wide default that `configure()` sets (the lowest precedence, used only where no scope is
- * active). It is read exactly once per call, at the Promise → Effect boundary ({@link provide}); Effect code
- * never reads it.
+ * active). It is read exactly once per call, by {@link resolve}, where the Promise API hands the call to
+ * Effect (`@authctx/client/promise`, its one boundary); Effect code never reads it.
  *
  * Where the runtime has no AsyncLocalStorage, scoped calls fail with `NoAsyncContext`, which points to
  * the explicit client. There is no fallback to a swapped global.
@@ -16,13 +16,11 @@
  * )
  * ```
  */
-import type * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { type AuthConfig, type AuthContext, type AuthError, make } from "./Auth.js"
-import type { Discharge } from "./Capability.js"
 import type * as Credential from "./Credential.js"
 import { NoAsyncContext, OutsideAuthScope } from "./Errors.js"
-import { provideBuilt, widen } from "./internal/auth.js"
+import { widen } from "./internal/auth.js"
 import * as defaults from "./internal/defaultAuth.js"
 
 /** The part of `AsyncLocalStorage` this module uses. */
@@ -140,7 +138,8 @@ export const current = (): AuthContext | undefined => storage?.getStore()
 
 /**
  * The auth a call made now would use: the active scope's, else the default — or, in server mode,
- * `OutsideAuthScope`. This is the single read at the Promise → Effect boundary.
+ * `OutsideAuthScope`. This is the single read of the scope per Promise API call ("resolve" means this: finding
+ * the auth a call uses; running the call to a promise is the client's "settle").
  */
 export const resolve = (): Either.Either<AuthContext, AuthError | OutsideAuthScope> => {
   const scoped = storage?.getStore()
@@ -234,25 +233,3 @@ export const bindTo = <
 export const bind = <Args extends Array<unknown>, R, This = unknown>(
   fn: (this: This, ...args: Args) => R
 ): ((this: This, ...args: Args) => R) => bindTo(storage?.getStore(), fn)
-
-/**
- * Provides the auth a call made now would use (see {@link resolve}) to an effect: the Promise → Effect
- * boundary. Reads the async scope once, when called, not when the effect runs. The kind is not known
- * statically, so requirements are discharged as for a credential of unknown kind (see `Auth.layerConfig`).
- *
- * @example
- * ```ts
- * import { Auth, AuthScope } from "@authctx/core"
- * import { Effect } from "effect"
- *
- * const kind = await Effect.runPromise(AuthScope.provide(Auth.current))
- * ```
- */
-export const provide = <A, E, R>(
-  effect: Effect.Effect<A, E, R>
-): Effect.Effect<A, E | AuthError | OutsideAuthScope, Discharge<R, Credential.Kind>> =>
-  provideBuilt(effect, resolve()) as Effect.Effect<
-    A,
-    E | AuthError | OutsideAuthScope,
-    Discharge<R, Credential.Kind>
-  >

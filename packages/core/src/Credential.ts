@@ -135,9 +135,15 @@ export const generations: typeof format.generations = format.generations
  * @example
  * ```ts
  * import { Credential } from "@authctx/core"
+ * import { Redacted } from "effect"
  *
  * const key = Credential.unsafeParse("tr_prod_abcdefghijklmnopqrstuvwx")
  * if (Credential.isSecretKey(key)) console.log(key.environment) // "prod"
+ * const dev: Credential.SecretKey = Credential.SecretKey.make({
+ *   environment: "dev",
+ *   scoped: false,
+ *   token: Redacted.make("tr_dev_abcdefghijklmnopqrstuvwx")
+ * })
  * ```
  */
 export class SecretKey extends Schema.TaggedClass<SecretKey>("@authctx/core/SecretKey")("SecretKey", {

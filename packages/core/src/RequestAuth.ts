@@ -106,7 +106,7 @@ export interface Options<
  *
  * @example
  * ```ts
- * import type { RequestAuth } from "@authctx/core"
+ * import { RequestAuth } from "@authctx/core"
  * import type { IncomingMessage } from "node:http"
  *
  * const viewOf = (req: IncomingMessage): RequestAuth.RequestView<IncomingMessage> => ({
@@ -224,7 +224,8 @@ export type Problem = typeof Problem.Type
  *
  * const result = await RequestAuth.make({})({ header: () => undefined, request: undefined })
  * if (Either.isLeft(result)) {
- *   result.left.status // 401
+ *   const failure: RequestAuth.AuthFailure = result.left
+ *   failure.status // 401
  *   result.left.wwwAuthenticate // 'Bearer realm="authctx"'
  * }
  * ```

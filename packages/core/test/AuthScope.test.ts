@@ -15,8 +15,8 @@ import {
   OutsideAuthScope
 } from "@authctx/core"
 import { describe, expect, it, vi } from "@effect/vitest"
-import { Effect, Either, Exit, Redacted } from "effect"
-import { devKey, isolateDefaultAuth, listEnvVars, pat, previewKey, prodKey, retrieveRun } from "./fixtures.js"
+import { Effect, Either, Redacted } from "effect"
+import { devKey, isolateDefaultAuth, pat, previewKey, prodKey, retrieveRun } from "./fixtures.js"
 
 isolateDefaultAuth()
 
@@ -279,52 +279,46 @@ describe("resolve / configure / environment", () => {
   })
 })
 
-describe("provide: the Promise → Effect boundary", () => {
+describe("resolve: the one read of the scope per Promise API call", () => {
   const read = Auth.current.pipe(Effect.map((auth) => Redacted.value(auth.credential.token)))
+  /**
+   * What the client's boundary does with a resolved context: provides it to the call's effect (the kind is
+   * known only at run time, so the requirement phantoms are cast away and the run-time check decides).
+   */
+  const under = <A, E, R>(auth: Auth.AuthContext, effect: Effect.Effect<A, E, R>) =>
+    Effect.runPromise(Effect.provideService(effect, Auth.CurrentAuth, auth) as Effect.Effect<A, E>)
 
-  it("gives the effect the scope's context", async () => {
-    const token = await AuthScope.run({ accessToken: pat }, () => Effect.runPromise(AuthScope.provide(read)))
+  it("answers the scope's context", async () => {
+    const token = await AuthScope.run({ accessToken: pat }, () => under(resolved(), read))
     expect(token).toBe(pat)
   })
 
-  it("reads the scope once, when called, not when the effect runs", async () => {
-    const effect = AuthScope.run({ accessToken: prodKey }, () => AuthScope.provide(read))
-    // the scope has ended; the effect still carries the context it was built with
+  it("a context resolved in a scope stays that scope's after it ends", async () => {
+    const auth = AuthScope.run({ accessToken: prodKey }, () => resolved())
     expect(AuthScope.current()).toBeUndefined()
-    expect(await Effect.runPromise(effect)).toBe(prodKey)
-    // and running it inside another scope does not change that
-    expect(await AuthScope.run({ accessToken: devKey }, () => Effect.runPromise(effect))).toBe(prodKey)
+    expect(await under(auth, read)).toBe(prodKey)
+    // and using it inside another scope does not change that
+    expect(await AuthScope.run({ accessToken: devKey }, () => under(auth, read))).toBe(prodKey)
   })
 
-  it("outside a scope it uses the default, else fails with the auth error", async () => {
-    const missing = await Effect.runPromiseExit(AuthScope.provide(read))
-    expect(Exit.isFailure(missing)).toBe(true)
-    if (Exit.isFailure(missing)) {
-      expect(Effect.runSync(Effect.flip(Effect.failCause(missing.cause)))).toBeInstanceOf(MissingCredential)
-    }
+  it("outside a scope it is the default, else the auth error", () => {
+    expect(resolveError()).toBeInstanceOf(MissingCredential)
     AuthScope.configure({ accessToken: devKey })
-    expect(await Effect.runPromise(AuthScope.provide(read))).toBe(devKey)
+    expect(tokenOf(resolved())).toBe(devKey)
   })
 
   it("an endpoint call under the scope's kind passes the run-time checks, the wrong kind fails them", async () => {
     // The scope's kind is not known statically, so the call is narrowed at run time.
     const call = retrieveRun.pipe(Auth.requireSecretKey)
-    const kind = await AuthScope.run({ accessToken: prodKey }, () =>
-      Effect.runPromise(AuthScope.provide(call))
-    )
+    const kind = await AuthScope.run({ accessToken: prodKey }, () => under(resolved(), call))
     expect(kind).toBe("SecretKey")
-    const refused = await AuthScope.run({ accessToken: pat }, () =>
-      Effect.runPromise(Effect.flip(AuthScope.provide(call)))
-    )
+    const refused = await AuthScope.run({ accessToken: pat }, () => under(resolved(), Effect.flip(call)))
     expect(refused).toBeInstanceOf(CapabilityError)
   })
 
-  it("a credential parsed by the caller is used as it is", async () => {
+  it("a credential parsed by the caller is used as it is", () => {
     const key = Credential.unsafeParse(devKey)
-    const auth = await AuthScope.run({ accessToken: key }, () =>
-      Effect.runPromise(AuthScope.provide(Auth.current))
-    )
-    expect(auth.credential).toBe(key)
+    expect(AuthScope.run({ accessToken: key }, () => resolved().credential)).toBe(key)
   })
 })
 
@@ -385,8 +379,6 @@ describe("server mode", () => {
     expect(error.message).toContain("req.auth.client")
     expect(error.message).toContain("bind(fn)")
     expect(error.message).not.toContain(prodKey.slice(8))
-    const exit = await Effect.runPromiseExit(AuthScope.provide(listEnvVars))
-    expect(Exit.isFailure(exit) && JSON.stringify(exit.cause)).toContain("OutsideAuthScope")
     expect(await AuthScope.run({ accessToken: devKey }, async () => tokenOf(resolved()))).toBe(devKey)
     // withAuth and explicit clients still merge over the default: only the silent fallback is gone
     expect(Either.isRight(AuthScope.resolveWith({ baseURL: "https://example.com" }))).toBe(true)

@@ -151,14 +151,3 @@ describe("literal inference", () => {
     expectTypeOf<Credential.KindOf<"nope">>().toEqualTypeOf<never>()
   })
 })
-
-import { AuthScope } from "@authctx/core"
-
-describe("the Promise → Effect boundary", () => {
-  it("discharges requirements as for a credential of unknown kind", () => {
-    Effect.runPromise(AuthScope.provide(listEnvVars))
-    Effect.runPromise(AuthScope.provide(retrieveRun.pipe(Auth.requireSecretKey)))
-    // @ts-expect-error Type 'KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">' is not assignable to type 'never'.
-    Effect.runPromise(AuthScope.provide(retrieveRun))
-  })
-})

@@ -227,9 +227,15 @@ describe("Promise: 10,000 concurrent AuthScope.run scopes, three deep", () => {
       /** The Promise → Effect boundary: the effect must run with this scope's credential. */
       const expectThroughEffect = async (where: string, token: string) => {
         tally.reads++
-        const seen = await Effect.runPromise(
-          AuthScope.provide(Auth.current.pipe(Effect.map((a) => Redacted.value(a.credential.token))))
-        )
+        const auth = AuthScope.resolve()
+        const seen = Either.isLeft(auth)
+          ? `no auth (${auth.left._tag})`
+          : await Effect.runPromise(
+              Auth.current.pipe(
+                Effect.map((a) => Redacted.value(a.credential.token)),
+                Effect.provideService(Auth.CurrentAuth, auth.right)
+              )
+            )
         if (seen !== token)
           tally.mismatches.push(`scope ${i} ${where} (Effect): saw ${seen}, expected ${token}`)
       }

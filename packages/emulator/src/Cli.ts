@@ -22,6 +22,8 @@ import { type DemoCredentials, type Emulator, startEmulator } from "./Emulator.j
  *
  * @example
  * ```ts
+ * import { Cli } from "@authctx/emulator"
+ *
  * const flags: Cli.Flags = { port: 3030, host: "127.0.0.1", seed: 1 }
  * ```
  */
@@ -36,6 +38,8 @@ export interface Flags {
  *
  * @example
  * ```ts
+ * import { Cli } from "@authctx/emulator"
+ *
  * process.stderr.write(Cli.usage)
  * ```
  */
@@ -52,6 +56,8 @@ export const usage = `Usage: authctx-emulator [--port N] [--host H] [--seed N]
  *
  * @example
  * ```ts
+ * import { Cli } from "@authctx/emulator"
+ *
  * Cli.parseArgs(["--port", "3030", "--seed", "7"]) // { port: 3030, host: "127.0.0.1", seed: 7 }
  * Cli.parseArgs(["--port", "x"]) // 'the port must be a whole number from 0 to 65535, not "x"'
  * ```
@@ -91,6 +97,9 @@ export const parseArgs = (argv: ReadonlyArray<string>): Flags | "help" | string 
  *
  * @example
  * ```ts
+ * import { Cli, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
  * Cli.banner(emulator.url, emulator.credentials) // "authctx emulator listening on http://127.0.0.1:3030 …"
  * ```
  */
@@ -125,7 +134,14 @@ export const banner = (url: string, credentials: DemoCredentials): string => {
  *
  * @example
  * ```ts
- * const io: Cli.Io = { out: console.log, err: console.error, exit: process.exit, onSignal: (s, f) => process.once(s, f) }
+ * import { Cli } from "@authctx/emulator"
+ *
+ * const io: Cli.Io = {
+ *   out: (text) => process.stdout.write(text),
+ *   err: (text) => process.stderr.write(text),
+ *   exit: (code) => process.exit(code),
+ *   onSignal: (signal, f) => process.once(signal, f)
+ * }
  * ```
  */
 export interface Io {

@@ -39,6 +39,8 @@ export type { CredentialKind, RequestRecord } from "./RequestLog.js"
  *
  * @example
  * ```ts
+ * import type { EmulatorOptions } from "@authctx/emulator"
+ *
  * const options: EmulatorOptions = { port: 0, seed: 7, timings: { queuedMs: 0 }, log: console.error }
  * ```
  */
@@ -70,6 +72,8 @@ export interface EmulatorOptions {
  *
  * @example
  * ```ts
+ * import type { EnvironmentSlug } from "@authctx/emulator"
+ *
  * const slug: EnvironmentSlug = "staging" // keys start tr_stg_
  * ```
  */
@@ -81,7 +85,11 @@ export type EnvironmentSlug = Credential.Environment
  *
  * @example
  * ```ts
- * const [web] = emulator.credentials.projects
+ * import { type DemoCredentials, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const credentials: DemoCredentials = emulator.credentials
+ * const [web] = credentials.projects
  * const devKey = web?.environments.dev.secretKey // "tr_dev_…"
  * const pat = emulator.credentials.users[0]?.pat // "tr_pat_…"
  * ```
@@ -116,7 +124,9 @@ export interface DemoCredentials {
  *
  * @example
  * ```ts
- * const emulator = await startEmulator()
+ * import { type Emulator, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator: Emulator = await startEmulator()
  * await fetch(`${emulator.url}/api/v1/runs`) // 401 {"error":"Invalid or Missing API key"}
  * emulator.requests().at(-1)?.status // 401
  * await emulator.stop()

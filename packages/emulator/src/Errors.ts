@@ -55,7 +55,14 @@ export class MissingHandlers extends Schema.TaggedError<MissingHandlers>("@authc
  *
  * @example
  * ```ts
- * emulator.faults.inject({ fraction: 2 }) // throws InvalidFaultRule: fraction must be between 0 and 1
+ * import { InvalidFaultRule, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * try {
+ *   emulator.faults.inject({ fraction: 2 })
+ * } catch (error) {
+ *   if (error instanceof InvalidFaultRule) console.log(error.message) // fraction must be between 0 and 1
+ * }
  * ```
  */
 export class InvalidFaultRule extends Schema.TaggedError<InvalidFaultRule>(

@@ -18,7 +18,11 @@ import { Credential } from "@authctx/core"
  *
  * @example
  * ```ts
- * emulator.requests().filter((r) => r.credentialKind === "invalid")
+ * import { type CredentialKind, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const refused: CredentialKind = "invalid"
+ * emulator.requests().filter((r) => r.credentialKind === refused)
  * ```
  */
 export type CredentialKind = Credential.Kind | "none" | "invalid"
@@ -28,7 +32,11 @@ export type CredentialKind = Credential.Kind | "none" | "invalid"
  *
  * @example
  * ```ts
- * const retries = emulator.requests().filter((r) => r.idempotencyKey === key) // one record per attempt
+ * import { type RequestRecord, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const key = "3f2c…" // the x-trigger-request-idempotency-key of one call
+ * const retries: Array<RequestRecord> = emulator.requests().filter((r) => r.idempotencyKey === key) // one per attempt
  * ```
  */
 export interface RequestRecord {
@@ -69,6 +77,8 @@ const tokenMinBody = 16
  *
  * @example
  * ```ts
+ * import { RequestLog } from "@authctx/emulator"
+ *
  * RequestLog.redactTokens("key tr_dev_abcdefghijklmnopqrstuvwx") // "key tr_dev_…"
  * ```
  */
@@ -80,7 +90,10 @@ export const redactTokens = (text: string): string => Credential.redactTokens(te
  *
  * @example
  * ```ts
- * RequestLog.format(record)
+ * import { RequestLog, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * for (const record of emulator.requests()) console.log(RequestLog.format(record))
  * // "12:00:00.123 GET /api/v3/runs/run_abc 200 runs.retrieve SecretKey tr_dev_1a2b3c4d5e6f 1.2ms"
  * ```
  */

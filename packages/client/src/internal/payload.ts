@@ -38,7 +38,7 @@ export const serialize = (endpoint: string, value: unknown): Either.Either<Packe
     return Either.right(Packet.serialize(value))
   } catch (error) {
     return Either.left(
-      new Errors.InvalidRequestError({
+      new Errors.InvalidArgumentsError({
         endpoint,
         issue: `the payload cannot be serialized with SuperJSON (${error instanceof Error ? error.name : "error"})`
       })

@@ -12,7 +12,11 @@ import type * as Random from "./random.js"
  *
  * @example
  * ```ts
- * emulator.faults.inject({ route: "runs.retrieve", status: 503, shouldRetry: true, times: 2 })
+ * import { type FaultRule, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const unavailable: FaultRule = { route: "runs.retrieve", status: 503, shouldRetry: true, times: 2 }
+ * emulator.faults.inject(unavailable)
  * emulator.faults.inject({ route: "tasks.trigger", drop: "after", times: 1 })
  * emulator.faults.inject({ fraction: 0.1, latencyMs: 200 })
  * ```
@@ -57,7 +61,11 @@ export interface FaultHandle {
  *
  * @example
  * ```ts
- * const rule = emulator.faults.inject({ route: "runs.list", status: 500, times: 3 })
+ * import { type Faults, startEmulator } from "@authctx/emulator"
+ *
+ * const emulator = await startEmulator()
+ * const faults: Faults = emulator.faults
+ * const rule = faults.inject({ route: "runs.list", status: 500, times: 3 })
  * rule.remaining() // 3, then fewer as requests hit it
  * emulator.faults.clear()
  * ```

@@ -1,0 +1,168 @@
+/**
+ * The Promise API is derived from the namespaces' call objects, and those cover the catalog: every route a
+ * call of the official page takes belongs to exactly one call; the ambient functions and every client hold
+ * exactly the calls of the call objects; `promise.ts` names no call (no second list). Then every call × kind
+ * against the emulator: an accepted cell reaches its route, a refused one rejects with `CapabilityError`
+ * before sending, on a client and on the ambient functions alike.
+ */
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Catalog } from "@authctx/api"
+import { type Calls, Envvars, Runs, Schedules, Tasks } from "@authctx/client"
+import { auth, CapabilityError, createClient, envvars, runs, schedules, tasks } from "@authctx/client/promise"
+import { type Emulator, startEmulator } from "@authctx/emulator"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+
+type AnyFunction = (...args: ReadonlyArray<unknown>) => Promise<unknown>
+
+const callObjects = {
+  tasks: Tasks.calls,
+  runs: Runs.calls,
+  envvars: Envvars.calls,
+  schedules: Schedules.calls
+}
+const ambients = { tasks, runs, envvars, schedules }
+const every = Object.entries(callObjects).flatMap(([namespace, calls]) =>
+  Object.entries(calls as Calls.CallObject).map(([member, call]) => ({ namespace, member, call }))
+)
+
+describe("the call objects cover the catalog", () => {
+  it("every route of a call belongs to exactly one call, and every call's routes are the catalog's", () => {
+    const capabilities = every.flatMap(({ call }) => call.capabilities)
+    for (const entry of Catalog.entries) {
+      const owners = every.filter(({ call }) =>
+        call.capabilities.some((capability) => capability.name === entry.capability.name)
+      )
+      if (entry.partOf !== undefined) {
+        // a wire-only step (packets.upload) belongs to the calls it is part of, not to a call of its own
+        expect(owners).toEqual([])
+        continue
+      }
+      expect(
+        owners.map(({ call }) => call.name),
+        entry.capability.name
+      ).toEqual([entry.call])
+    }
+    const catalog = new Set(Catalog.entries.map((entry) => entry.capability))
+    for (const capability of capabilities) expect(catalog.has(capability), capability.name).toBe(true)
+  })
+
+  it("a call's name is its namespace and member (runs.retrieve is Runs.calls.retrieve)", () => {
+    for (const { namespace, member, call } of every) expect(call.name).toBe(`${namespace}.${member}`)
+  })
+})
+
+describe("the Promise surfaces are derived from the call objects", () => {
+  it("the ambient namespaces and a client's hold exactly the calls, as functions", () => {
+    const client = createClient({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+    for (const [namespace, calls] of Object.entries(callObjects)) {
+      const ambient = ambients[namespace as keyof typeof callObjects] as Record<string, unknown>
+      const members = client[namespace as keyof typeof callObjects] as Record<string, unknown>
+      expect(Object.keys(ambient).sort()).toEqual(Object.keys(calls).sort())
+      expect(Object.keys(members).sort()).toEqual(Object.keys(calls).sort())
+      for (const name of Object.keys(calls)) {
+        expect(typeof ambient[name]).toBe("function")
+        expect(typeof members[name]).toBe("function")
+      }
+    }
+  })
+
+  it("promise.ts names no call: it reads the namespaces only through their call objects", () => {
+    const source = readFileSync(fileURLToPath(new URL("../src/promise.ts", import.meta.url)), "utf8")
+    const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "")
+    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules)\.(\w+)/g)].map(
+      (m) => `${m[1]}.${m[2]}`
+    )
+    expect(uses.length).toBeGreaterThan(0)
+    for (const use of uses) expect(use).toMatch(/\.calls$/)
+  })
+})
+
+// One set of arguments per call: a new call without a row here fails the first test below.
+const schedule = { task: "t", cron: "0 * * * *", deduplicationKey: "surface" }
+const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyArray<unknown>> => ({
+  "tasks.trigger": ["surface-task", { n: 1 }],
+  "tasks.batchTrigger": ["surface-task", [{ payload: 1 }]],
+  "runs.list": [{ limit: 1 }],
+  "runs.retrieve": ["run_surface"],
+  "runs.cancel": ["run_surface"],
+  "runs.replay": ["run_surface"],
+  "envvars.list": [projectRef, "dev"],
+  "envvars.retrieve": [projectRef, "dev", "SURFACE"],
+  "envvars.upload": [projectRef, "dev", { variables: { SURFACE: "1" } }],
+  "envvars.create": [projectRef, "dev", { name: `SURFACE_${unique}`, value: "1" }],
+  "envvars.update": [projectRef, "dev", "SURFACE", { value: "2" }],
+  "envvars.del": [projectRef, "dev", `SURFACE_${unique}`],
+  "schedules.list": [],
+  "schedules.create": [schedule],
+  "schedules.retrieve": ["sched_surface"],
+  "schedules.update": ["sched_surface", { task: "t", cron: "0 * * * *" }],
+  "schedules.activate": ["sched_surface"],
+  "schedules.deactivate": ["sched_surface"],
+  "schedules.del": ["sched_surface"]
+})
+
+describe("every call × kind against the emulator", () => {
+  let emulator: Emulator
+  let secretKey: string
+  let pat: string
+  let projectRef: string
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ seed: 11 })
+    const project = emulator.credentials.projects[0]
+    projectRef = project?.ref ?? ""
+    secretKey = project?.environments.dev.secretKey ?? ""
+    pat = emulator.credentials.users.find((user) => user.projectRefs.includes(projectRef))?.pat ?? ""
+  })
+  afterAll(() => emulator.stop())
+
+  const lastSeq = () => emulator.requests().at(-1)?.seq ?? 0
+
+  /** Calls `fn` and answers whether it sent a request and how it settled. */
+  const observe = async (fn: () => Promise<unknown>) => {
+    const before = lastSeq()
+    const outcome = await fn().then(
+      () => undefined,
+      (error: unknown) => error
+    )
+    return { sent: lastSeq() > before, outcome }
+  }
+
+  it("has arguments for every call", () => {
+    expect(Object.keys(argumentsOf("p")).sort()).toEqual(every.map(({ call }) => call.name).sort())
+  })
+
+  for (const kind of ["SecretKey", "PersonalAccessToken"] as const) {
+    it(`${kind}: accepted calls reach their route, refused ones reject with CapabilityError and send nothing`, async () => {
+      const token = kind === "SecretKey" ? secretKey : pat
+      const client = createClient({ accessToken: token, baseURL: emulator.url }, { retry: false })
+      for (const { namespace, member, call } of every) {
+        // the arguments select the call's first route (runs.list: the environment's)
+        const accepted = (call.capabilities[0]?.accepts ?? ([] as ReadonlyArray<string>)).includes(kind)
+        // fresh names per call: a second create of one name would be a 409 (retried, then refused)
+        const given = (surface: string) => argumentsOf(projectRef, `${kind}_${surface}`)[call.name] ?? []
+        const method = (client[namespace as keyof typeof callObjects] as Record<string, AnyFunction>)[member]
+        const ambient = (ambients[namespace as keyof typeof callObjects] as Record<string, AnyFunction>)[
+          member
+        ]
+        const onClient = await observe(async () => method?.(...given("client")))
+        const onAmbient = await observe(() =>
+          auth.withAuth({ accessToken: token, baseURL: emulator.url }, async () =>
+            ambient?.(...given("ambient"))
+          )
+        )
+        for (const { sent, outcome } of [onClient, onAmbient]) {
+          if (accepted) {
+            expect(sent, `${call.name} with a ${kind}`).toBe(true)
+            expect(outcome, `${call.name} with a ${kind}`).not.toBeInstanceOf(CapabilityError)
+          } else {
+            expect(sent, `${call.name} with a ${kind}`).toBe(false)
+            expect(outcome, `${call.name} with a ${kind}`).toBeInstanceOf(CapabilityError)
+            expect((outcome as CapabilityError).actual).toBe(kind)
+          }
+        }
+      }
+    })
+  }
+})

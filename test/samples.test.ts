@@ -78,7 +78,7 @@ describe("the official Authentication page's samples", () => {
     const sample = await runSample("05-with-auth.ts")
     expect(sample).toBeDefined()
     expect(since(before).map((r) => [r.route, r.status, r.credential])).toEqual([
-      ["runs.list (environment)", 200, fingerprint(projectBKey)]
+      ["runs.listEnvironment", 200, fingerprint(projectBKey)]
     ])
   })
 
@@ -108,7 +108,7 @@ describe("the official Authentication page's samples", () => {
     const page = await auth.withAuth({ accessToken: devKey }, sample.secretKeyExample)
     expect(page).toMatchObject({ data: expect.any(Array) })
     expect(since(before).map((r) => [r.route, r.credential])).toEqual([
-      ["runs.list (environment)", fingerprint(devKey)]
+      ["runs.listEnvironment", fingerprint(devKey)]
     ])
   })
 })

@@ -112,11 +112,6 @@ const exceptions: ReadonlyMap<string, string> = new Map([
   [
     "adapters/testkit/src/index.ts",
     "the hostile Authorization corpus writes raw header lines, header names included, byte by byte"
-  ],
-  [
-    "packages/core/src/RequestAuth.ts",
-    "core may import no other @authctx package, so it cannot import Headers.authorization; when request auth " +
-      "moves to its server package, that package imports it and this entry goes"
   ]
 ])
 

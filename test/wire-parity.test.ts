@@ -809,7 +809,7 @@ const saved = { ...process.env }
 
 const routeOf = (record: Recorded): string => {
   const found = Catalog.match(record.method, record.path)
-  return found === undefined ? "?" : `${found.entry.group}.${found.entry.name}`
+  return found === undefined ? "?" : found.entry.id
 }
 
 const runSide = async (side: Side): Promise<ReadonlyArray<StepResult>> => {
@@ -893,7 +893,7 @@ const render = (d: Difference) => `${d.step} | ${d.field} | sdk ${show(d.sdk)} |
 describe("wire parity with @trigger.dev/sdk 4.8.3", () => {
   it("covers every route of the catalog, through authctx and through the SDK", () => {
     const { sdk, authctx } = sides()
-    const all = Catalog.entries.map((entry) => `${entry.group}.${entry.name}`)
+    const all = Catalog.entries.map((entry) => entry.id)
     const seen = (steps: ReadonlyArray<StepResult>) => new Set(steps.flatMap((step) => step.routes))
     expect(all.filter((route) => !seen(authctx).has(route))).toEqual([])
     // the SDK cannot make envvars.update (listed in byDesign as its defect)

@@ -17,7 +17,7 @@ const kindLabel: Record<string, string> = { SecretKey: "SecretKey", PersonalAcce
  * The route's id, `<group>.<name>` (`runs.listProject`, `tasks.createBatch`): the one name of a route in
  * the request log, fault rules and errors.
  */
-export const routeId = (entry: Catalog.Entry): string => `${entry.group}.${entry.name}`
+export const routeId = (entry: Catalog.Entry): string => entry.id
 
 /**
  * One row per catalog route, in the catalog's order: route id, method, path, the SDK call it serves, the

@@ -19,12 +19,12 @@
  * ```
  */
 
-import { AuthHandle as Handle } from "@authctx/client/promise"
-import { Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Auth, AuthScope, type Credential } from "@authctx/core"
+import { AuthHandle as Handle, problemContentType, RequestAuth, RequestAuthError } from "@authctx/server"
 import { Either, Schema } from "effect"
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
 
-/** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
+/** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
@@ -45,11 +45,9 @@ declare global {
 /**
  * A refused request, passed to `next(err)` the express-jwt way: `status` (and `statusCode`) 401 or 400,
  * `code`, `headers` with the `WWW-Authenticate` challenge, and the `problem` body. The same class as
- * `RequestAuth.UnauthorizedError` of `@authctx/core` (and of `@authctx/koa`).
+ * `RequestAuthError` of `@authctx/server` (and of `@authctx/koa` and `@authctx/hono`).
  */
-export const UnauthorizedError = RequestAuth.UnauthorizedError
-/** @see UnauthorizedError */
-export type UnauthorizedError = RequestAuth.UnauthorizedError
+export { RequestAuthError }
 
 /**
  * `middleware.handler(fn)` ran on a request that the middleware did not authenticate: mount the middleware
@@ -83,7 +81,7 @@ export interface Options<
    * {@link authErrorHandler}, or Express's own) answer it. Pass {@link sendProblem} to answer at once.
    */
   readonly onError?:
-    | ((error: UnauthorizedError, req: Request, res: Response, next: NextFunction) => void)
+    | ((error: RequestAuthError, req: Request, res: Response, next: NextFunction) => void)
     | undefined
   /**
    * `false` for explicit-handle mode: the middleware sets `req.auth` and installs no async context (no
@@ -153,18 +151,18 @@ export interface AuthMiddleware<K extends Credential.Kind> extends RequestHandle
  * const auth = authContext({ onError: (error, _req, res) => sendProblem(res, error) })
  * ```
  */
-export const sendProblem = (res: Response, error: UnauthorizedError): void => {
+export const sendProblem = (res: Response, error: RequestAuthError): void => {
   res
     .status(error.status)
     .set("WWW-Authenticate", error.headers["WWW-Authenticate"])
-    .set("Content-Type", RequestAuth.problemContentType)
+    .set("Content-Type", problemContentType)
     .send(JSON.stringify(error.problem))
 }
 
 /**
- * An error handler that answers {@link UnauthorizedError}s with problem+json (see {@link sendProblem}) and
+ * An error handler that answers {@link RequestAuthError}s with problem+json (see {@link sendProblem}) and
  * passes every other error on. Mount it after your routes when the app has no error handler of its own
- * that knows `UnauthorizedError` (without it, Express's final handler answers with the right status and
+ * that knows `RequestAuthError` (without it, Express's final handler answers with the right status and
  * `WWW-Authenticate`, but an HTML body).
  *
  * @example
@@ -179,17 +177,18 @@ export const sendProblem = (res: Response, error: UnauthorizedError): void => {
  * ```
  */
 export const authErrorHandler = (): ErrorRequestHandler => (err, _req, res, next) => {
-  if (!(err instanceof UnauthorizedError) || res.headersSent) return next(err)
+  if (!(err instanceof RequestAuthError) || res.headersSent) return next(err)
   sendProblem(res, err)
 }
 
-const defaultOnError = (error: UnauthorizedError, _req: Request, _res: Response, next: NextFunction): void =>
+const defaultOnError = (error: RequestAuthError, _req: Request, _res: Response, next: NextFunction): void =>
   next(error)
 
 /**
  * Per-request auth middleware. On success it sets `req.auth` and runs the rest of the request inside the
- * request's auth scope (`AuthScope.runWith`) (none with `ambient: false`, the explicit-handle mode); on failure it calls `onError` (by default `next(error)` with
- * an {@link UnauthorizedError}). See `RequestAuth.make` for the options and the failures; options are
+ * request's auth scope (`AuthScope.runWith`) (none with `ambient: false`, the explicit-handle mode); on
+ * failure it calls `onError` (by default `next(error)` with a {@link RequestAuthError}). See
+ * `RequestAuth.make` for the options and the failures; options are
  * validated at once (it throws when they cannot work).
  *
  * The kind of `req.auth` in `middleware.handler(fn)` is what `resolve` can return, within `accept`.
@@ -221,25 +220,19 @@ export const authContext = <
   const handles = new WeakMap<Request, Handle.AuthHandle<Kind>>()
 
   const settle = (
-    result: Either.Either<Auth.AuthContext<Kind>, RequestAuth.AuthFailure>,
+    result: Either.Either<Auth.AuthContext<Kind>, RequestAuthError>,
     req: Request,
     res: Response,
     next: NextFunction
   ): void => {
     if (Either.isLeft(result)) {
-      onError(UnauthorizedError.fromFailure(result.left), req, res, next)
+      onError(result.left, req, res, next)
       return
     }
     // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
     const kind = result.right.credential._tag
     if (req.auth !== undefined && req.auth.kind !== kind) {
-      const realm = options.realm ?? RequestAuth.defaultRealm
-      onError(
-        UnauthorizedError.fromFailure(RequestAuth.kindChanged(realm, req.auth.kind, kind)),
-        req,
-        res,
-        next
-      )
+      onError(RequestAuth.kindChanged(authenticate.realm, req.auth.kind, kind), req, res, next)
       return
     }
     const handle = Handle.make<Kind>(result.right)

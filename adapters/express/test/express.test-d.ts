@@ -8,9 +8,9 @@ import type { Credential } from "@authctx/core"
 import {
   type AuthHandle,
   authContext,
+  type RequestAuthError,
   type RequestWithAuth,
-  sendProblem,
-  type UnauthorizedError
+  sendProblem
 } from "@authctx/express"
 import express, { type Request } from "express"
 import { describe, expectTypeOf, it } from "vitest"
@@ -26,7 +26,7 @@ describe("req.auth (the Express.Request augmentation)", () => {
       if (auth === undefined) return
       await auth.client.envvars.list("proj_1", "dev")
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
       // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
       await auth.run(Runs.retrieve("run_1"))
@@ -67,7 +67,7 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
       pat,
       pat.handler(async (req, res) => {
         expectTypeOf(req.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-        // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+        // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
         await req.auth.client.runs.retrieve("run_1")
         // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
         await req.auth.run(Runs.retrieve("run_1"))
@@ -97,12 +97,12 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
 })
 
 describe("options", () => {
-  it("verify sees the accepted kind; onError gets an UnauthorizedError", () => {
+  it("verify sees the accepted kind; onError gets an RequestAuthError", () => {
     authContext({
       accept: ["SecretKey"],
       verify: (auth) => auth.credential.environment === "prod",
       onError: (error, _req, res) => {
-        expectTypeOf(error).toEqualTypeOf<UnauthorizedError>()
+        expectTypeOf(error).toEqualTypeOf<RequestAuthError>()
         sendProblem(res, error)
       }
     })

@@ -35,8 +35,8 @@ import {
   type AuthHandle,
   authContext,
   authErrorHandler,
-  sendProblem,
-  UnauthorizedError
+  RequestAuthError,
+  sendProblem
 } from "@authctx/express"
 import express, { type ErrorRequestHandler, type Request } from "express"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -237,7 +237,7 @@ describe("error paths", () => {
     }
   })
 
-  it("the app's own error handler gets an UnauthorizedError with status, code and headers", async () => {
+  it("the app's own error handler gets an RequestAuthError with status, code and headers", async () => {
     const app = express()
     const seen: Array<unknown> = []
     app.get("/", authContext({ realm: "tenants", accept: ["SecretKey"] }), (_req, res) => {
@@ -254,8 +254,8 @@ describe("error paths", () => {
       expect(response.status).toBe(418)
       await response.text()
       const error = seen[0]
-      expect(error).toBeInstanceOf(UnauthorizedError)
-      if (!(error instanceof UnauthorizedError)) return
+      expect(error).toBeInstanceOf(RequestAuthError)
+      if (!(error instanceof RequestAuthError)) return
       expect(error.status).toBe(401)
       expect(error.statusCode).toBe(401)
       expect(error.code).toBe("unsupported_kind")

@@ -16,19 +16,32 @@
  * ```
  */
 
-import { AuthHandle as Handle } from "@authctx/client/promise"
-import { Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Auth, AuthScope, type Credential } from "@authctx/core"
+import {
+  AuthHandle as Handle,
+  problemBody,
+  problemContentType,
+  RequestAuth,
+  RequestAuthError
+} from "@authctx/server"
 import { Either } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
 import { HTTPException } from "hono/http-exception"
 
-/** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
+/** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
 
 /** The `Env` a middleware of kind `K` adds: `c.var.auth` (and `c.get("auth")`), typed by its kind. */
 type KindEnv<K extends Credential.Kind> = { Variables: { auth: Handle.AuthHandle<K> } }
+
+/**
+ * A refused request: `status` 401 or 400, `code`, `headers` with the `WWW-Authenticate` challenge and the
+ * `problem` body; the `cause` of the `HTTPException` the middleware throws, and what `onError` gets. The
+ * same class as `RequestAuthError` of `@authctx/server` (and of `@authctx/express` and `@authctx/koa`).
+ */
+export { RequestAuthError }
 
 /**
  * The `Env` of an app or a handler behind `authContext`. `AuthEnv` alone has a handle of unknown kind
@@ -68,11 +81,10 @@ export interface Options<
   /**
    * The response to a refused request. By default the middleware throws an `HTTPException` whose response
    * ({@link problemResponse}) has the status, the `WWW-Authenticate` challenge and a problem+json body;
-   * Hono sends it, or your `app.onError` gets it (`err.getResponse()`, `err.cause` is the failure).
+   * Hono sends it, or your `app.onError` gets it (`err.getResponse()`, `err.cause` is the
+   * {@link RequestAuthError}).
    */
-  readonly onError?:
-    | ((failure: RequestAuth.AuthFailure, c: Context) => Response | Promise<Response>)
-    | undefined
+  readonly onError?: ((failure: RequestAuthError, c: Context) => Response | Promise<Response>) | undefined
   /**
    * `false` for explicit-handle mode: the middleware sets `c.var.auth` and installs no async context (no
    * `AsyncLocalStorage` scope) around the rest of the request, so it costs no more than the framework
@@ -102,13 +114,10 @@ export interface Options<
  * })
  * ```
  */
-export const problemResponse = (failure: RequestAuth.AuthFailure): Response =>
-  new Response(RequestAuth.problemBody(failure), {
+export const problemResponse = (failure: RequestAuthError): Response =>
+  new Response(problemBody(failure), {
     status: failure.status,
-    headers: {
-      "Content-Type": RequestAuth.problemContentType,
-      "WWW-Authenticate": failure.wwwAuthenticate
-    }
+    headers: { "Content-Type": problemContentType, "WWW-Authenticate": failure.headers["WWW-Authenticate"] }
   })
 
 /**
@@ -162,7 +171,7 @@ export const authContext = <
     const earlier: { readonly kind: Credential.Kind } | undefined = c.get("auth")
     const kind = result.right.credential._tag
     if (earlier !== undefined && earlier.kind !== kind) {
-      const failure = RequestAuth.kindChanged(options.realm ?? RequestAuth.defaultRealm, earlier.kind, kind)
+      const failure = RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind)
       if (onError !== undefined) return onError(failure, c)
       throw new HTTPException(failure.status, {
         res: problemResponse(failure),

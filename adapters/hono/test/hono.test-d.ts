@@ -4,8 +4,14 @@
  * a PAT-only middleware.
  */
 import { Envvars, Runs } from "@authctx/client"
-import type { Credential, RequestAuth } from "@authctx/core"
-import { type AuthEnv, type AuthHandle, authContext, problemResponse } from "@authctx/hono"
+import type { Credential } from "@authctx/core"
+import {
+  type AuthEnv,
+  type AuthHandle,
+  authContext,
+  problemResponse,
+  type RequestAuthError
+} from "@authctx/hono"
 import { type Context, Hono, type MiddlewareHandler } from "hono"
 import { describe, expectTypeOf, it } from "vitest"
 
@@ -25,7 +31,7 @@ describe("c.var.auth after the middleware in a route", () => {
   it("behind a PAT-only middleware, they do not", () => {
     new Hono().get("/projects/:ref/runs", authContext({ accept: ["PersonalAccessToken"] }), async (c) => {
       expectTypeOf(c.var.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-      // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await c.var.auth.client.runs.retrieve("run_1")
       // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
       await c.var.auth.run(Runs.retrieve("run_1"))
@@ -38,7 +44,7 @@ describe("c.var.auth after the middleware in a route", () => {
       const auth = c.var.auth
       expectTypeOf(auth).toEqualTypeOf<AuthHandle>()
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
       // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
       await auth.run(Runs.retrieve("run_1"))
@@ -61,7 +67,7 @@ describe("an app typed Hono<AuthEnv<…>>: a kind only from a middleware that en
     const patAuth = authContext({ accept: ["PersonalAccessToken"] })
     const pats = new Hono<AuthEnv<typeof patAuth>>()
     pats.get("/", async (c) => {
-      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await c.var.auth.client.runs.retrieve("run_1")
       return c.text("ok")
     })
@@ -77,7 +83,7 @@ describe("an app typed Hono<AuthEnv<…>>: a kind only from a middleware that en
     app.use(authContext())
     app.get("/", async (c) => {
       expectTypeOf(c.var.auth).toEqualTypeOf<AuthHandle>()
-      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"SecretKey"> | RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await c.var.auth.client.runs.retrieve("run_1")
       return c.json(await c.var.auth.run(Envvars.list("proj_1", "dev")))
     })
@@ -108,7 +114,7 @@ describe("options", () => {
   it("onError gets the failure and returns a Response", () => {
     authContext({
       onError: (failure, c) => {
-        expectTypeOf(failure).toEqualTypeOf<RequestAuth.AuthFailure>()
+        expectTypeOf(failure).toEqualTypeOf<RequestAuthError>()
         expectTypeOf(c).toEqualTypeOf<Context>()
         return problemResponse(failure)
       }

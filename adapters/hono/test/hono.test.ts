@@ -29,8 +29,8 @@ import {
   trapParams,
   type World
 } from "@authctx/adapter-testkit"
-import { AuthScope, RequestAuth } from "@authctx/core"
-import { type AuthEnv, authContext, problemResponse } from "@authctx/hono"
+import { AuthScope } from "@authctx/core"
+import { type AuthEnv, authContext, problemResponse, RequestAuthError } from "@authctx/hono"
 import { createAdaptorServer, type HttpBindings } from "@hono/node-server"
 import { type Env, Hono } from "hono"
 import { HTTPException } from "hono/http-exception"
@@ -243,7 +243,7 @@ describe("error paths", () => {
       expect(error).toBeInstanceOf(HTTPException)
       if (!(error instanceof HTTPException)) return
       expect(error.status).toBe(401)
-      expect(error.cause).toBeInstanceOf(RequestAuth.AuthFailure)
+      expect(error.cause).toBeInstanceOf(RequestAuthError)
       expect(error.message).not.toContain(world.pat.slice(7))
     } finally {
       await server.close()

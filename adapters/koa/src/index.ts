@@ -16,12 +16,12 @@
  * ```
  */
 
-import { AuthHandle as Handle } from "@authctx/client/promise"
-import { Auth, AuthScope, type Credential, RequestAuth } from "@authctx/core"
+import { Auth, AuthScope, type Credential } from "@authctx/core"
+import { AuthHandle as Handle, problemContentType, RequestAuth, RequestAuthError } from "@authctx/server"
 import { Either } from "effect"
 import type { Context, Middleware, Next } from "koa"
 
-/** The request's auth handle (see `AuthHandle` in `@authctx/client/promise`). */
+/** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
@@ -66,11 +66,9 @@ export type AuthState<
 /**
  * A refused request, with what Koa's `ctx.throw` would give: `status` (and `statusCode`) 401 or 400,
  * `expose`, `headers` with the `WWW-Authenticate` challenge, plus the `code` and the `problem` body. The
- * same class as `RequestAuth.UnauthorizedError` of `@authctx/core` (and of `@authctx/express`).
+ * same class as `RequestAuthError` of `@authctx/server` (and of `@authctx/express` and `@authctx/hono`).
  */
-export const UnauthorizedError = RequestAuth.UnauthorizedError
-/** @see UnauthorizedError */
-export type UnauthorizedError = RequestAuth.UnauthorizedError
+export { RequestAuthError }
 
 /**
  * Options of {@link authContext}: those of `RequestAuth.Options` (with Koa's `Context`) and `onError`.
@@ -91,7 +89,7 @@ export interface Options<
    * `WWW-Authenticate` challenge and a problem+json body; throw the error instead for `ctx.throw`
    * semantics. Downstream middleware does not run either way.
    */
-  readonly onError?: ((error: UnauthorizedError, ctx: Context) => void | Promise<void>) | undefined
+  readonly onError?: ((error: RequestAuthError, ctx: Context) => void | Promise<void>) | undefined
   /**
    * `false` for explicit-handle mode: the middleware sets `ctx.state.auth` and installs no async context (no
    * `AsyncLocalStorage` scope) around the rest of the request, so it costs no more than the framework
@@ -119,11 +117,11 @@ export interface Options<
  * })
  * ```
  */
-export const sendProblem = (error: UnauthorizedError, ctx: Context): void => {
+export const sendProblem = (error: RequestAuthError, ctx: Context): void => {
   ctx.status = error.status
   ctx.set("WWW-Authenticate", error.headers["WWW-Authenticate"])
   ctx.body = JSON.stringify(error.problem)
-  ctx.type = RequestAuth.problemContentType
+  ctx.type = problemContentType
 }
 
 /**
@@ -160,17 +158,16 @@ export const authContext = <
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
   const settle = (
-    result: Either.Either<Auth.AuthContext<RequestAuth.KindOf<K, R>>, RequestAuth.AuthFailure>,
+    result: Either.Either<Auth.AuthContext<RequestAuth.KindOf<K, R>>, RequestAuthError>,
     ctx: Context,
     next: Next
   ): unknown => {
-    if (Either.isLeft(result)) return onError(UnauthorizedError.fromFailure(result.left), ctx)
+    if (Either.isLeft(result)) return onError(result.left, ctx)
     // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
     const earlier = ctx.state.auth
     const kind = result.right.credential._tag
     if (earlier !== undefined && earlier.kind !== kind) {
-      const realm = options.realm ?? RequestAuth.defaultRealm
-      return onError(UnauthorizedError.fromFailure(RequestAuth.kindChanged(realm, earlier.kind, kind)), ctx)
+      return onError(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), ctx)
     }
     const context = Auth.widen(result.right)
     ctx.state.auth = Handle.make(context)

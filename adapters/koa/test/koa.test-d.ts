@@ -9,8 +9,8 @@ import {
   type AuthHandle,
   type AuthState,
   authContext,
-  sendProblem,
-  type UnauthorizedError
+  type RequestAuthError,
+  sendProblem
 } from "@authctx/koa"
 import Koa, { type Context, type Middleware } from "koa"
 import { describe, expectTypeOf, it } from "vitest"
@@ -24,7 +24,7 @@ describe("ctx.state.auth (the DefaultState augmentation)", () => {
       const auth = ctx.state.auth
       if (auth === undefined) return
       await auth.run(Envvars.list("proj_1", "dev"))
-      // @ts-expect-error Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
       if (auth.kind === "SecretKey") ctx.body = await auth.client.runs.retrieve("run_1")
     })
@@ -47,7 +47,7 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
     const app = new Koa().use(authContext({ accept: ["PersonalAccessToken"] }))
     app.use(async (ctx) => {
       expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
-      // @ts-expect-error TS2339: Property 'retrieve' does not exist on type 'RunsClient<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await ctx.state.auth.client.runs.retrieve("run_1")
       // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
       await ctx.state.auth.run(Runs.retrieve("run_1"))
@@ -83,12 +83,12 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
 })
 
 describe("options", () => {
-  it("verify sees the accepted kind; onError gets an UnauthorizedError and the context", () => {
+  it("verify sees the accepted kind; onError gets an RequestAuthError and the context", () => {
     authContext({
       accept: ["PersonalAccessToken"],
       verify: async (auth) => auth.credential._tag === "PersonalAccessToken",
       onError: (error, ctx) => {
-        expectTypeOf(error).toEqualTypeOf<UnauthorizedError>()
+        expectTypeOf(error).toEqualTypeOf<RequestAuthError>()
         sendProblem(error, ctx)
       }
     })

@@ -32,7 +32,7 @@ import {
   type World
 } from "@authctx/adapter-testkit"
 import { AuthScope } from "@authctx/core"
-import { type AuthHandle, authContext, UnauthorizedError } from "@authctx/koa"
+import { type AuthHandle, authContext, RequestAuthError } from "@authctx/koa"
 import { bodyParser } from "@koa/bodyparser"
 import Koa, { type Context, type Middleware, type Next } from "koa"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -248,7 +248,7 @@ describe("hostile Authorization headers", () => {
 })
 
 describe("error paths", () => {
-  it("onError that throws gives ctx.throw semantics: upstream error middleware gets the UnauthorizedError", async () => {
+  it("onError that throws gives ctx.throw semantics: upstream error middleware gets the RequestAuthError", async () => {
     const app = new Koa()
     app.silent = true
     const seen: Array<unknown> = []
@@ -279,8 +279,8 @@ describe("error paths", () => {
       expect(response.status).toBe(418)
       await response.text()
       const error = seen[0]
-      expect(error).toBeInstanceOf(UnauthorizedError)
-      if (!(error instanceof UnauthorizedError)) return
+      expect(error).toBeInstanceOf(RequestAuthError)
+      if (!(error instanceof RequestAuthError)) return
       expect(error.status).toBe(401)
       expect(error.code).toBe("unsupported_kind")
       expect(error.headers).toEqual({ "WWW-Authenticate": 'Bearer realm="tenants", error="invalid_token"' })

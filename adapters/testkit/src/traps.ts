@@ -18,7 +18,8 @@ import { request as httpRequest, type IncomingMessage } from "node:http"
 import { connect, createServer, type Server, type Socket } from "node:net"
 import { pipeline, Writable } from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
-import { type AuthHandle, bind, type ConfigureOptions, configure, envvars } from "@authctx/client/promise"
+import { bind, type ConfigureOptions, configure, envvars } from "@authctx/client/promise"
+import type { AuthHandle } from "@authctx/server"
 import type { Tenant, World } from "./index.js"
 
 /** A place where a callback runs outside the request's own call tree. */

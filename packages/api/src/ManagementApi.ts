@@ -38,14 +38,46 @@ export class CallName extends Context.Tag("@authctx/api/CallName")<CallName, str
 export class PartOf extends Context.Tag("@authctx/api/PartOf")<PartOf, ReadonlyArray<string>>() {}
 
 /**
- * A route of the catalog: the HTTP endpoint (annotated) and its capability, with the capability's literal
- * types kept for the client's requirement types.
+ * A route's one id, `<group>.<endpoint name>` (`runs.retrieve`, `runs.listProject`, `tasks.createBatch`):
+ * the name of the route in the request log, in fault rules, in the emulator's errors and in the docs.
+ * An id equals a call name (`runs.retrieve`) exactly when the call has that one route; a call with
+ * several routes (`runs.list`, `tasks.batchTrigger`) has ids of its own for each (docs/emulator.md).
+ */
+export class RouteId extends Context.Tag("@authctx/api/RouteId")<RouteId, string>() {}
+
+/**
+ * On a route the server lets a public access token (a JWT with `pub: true`) call: the abilities any one of
+ * which admits the token, with `{param}` for a path parameter (`["read:runs:{runId}", "read:tasks"]`). An
+ * empty list admits any valid token of the environment. Routes without it refuse JWTs. A recorded fact of
+ * the server (docs/research/whole-api.md, docs/research/public-tokens.md); the client has no public-token
+ * kind yet, so nothing reads it but the catalog and its docs.
+ */
+export class PublicTokenScopes extends Context.Tag("@authctx/api/PublicTokenScopes")<
+  PublicTokenScopes,
+  ReadonlyArray<string>
+>() {}
+
+/** The optional facts of a route: see {@link PartOf} and {@link PublicTokenScopes}. */
+export interface RouteOptions {
+  readonly partOf?: ReadonlyArray<string>
+  readonly publicTokenScopes?: ReadonlyArray<string>
+}
+
+/**
+ * A route of the catalog: its id, the SDK call it serves, the HTTP endpoint (annotated) and its
+ * capability, with the literal types kept for the client's requirement types and the emulator's handler
+ * table.
  */
 export interface Route<
   C extends Capability.Capability<string, Credential.Kind>,
-  E extends HttpApiEndpoint.HttpApiEndpoint.Any
+  E extends HttpApiEndpoint.HttpApiEndpoint.Any,
+  Id extends string = string,
+  Call extends string = string
 > {
-  readonly call: string
+  /** The route's one id (see {@link RouteId}). */
+  readonly id: Id
+  /** The SDK call it serves; several routes may serve one call. */
+  readonly call: Call
   readonly capability: C
   readonly endpoint: E
 }
@@ -56,17 +88,29 @@ interface Annotatable<E> {
 }
 
 const route = <
+  const Id extends string,
+  const Call extends string,
   const Name extends string,
   const Kinds extends Credential.Kind,
   E extends HttpApiEndpoint.HttpApiEndpoint.Any & Annotatable<E>
 >(
-  call: string,
+  id: Id,
+  call: Call,
   capability: Capability.Capability<Name, Kinds>,
   endpoint: E,
-  partOf?: ReadonlyArray<string>
-): Route<Capability.Capability<Name, Kinds>, E> => {
-  const annotated = endpoint.annotate(Accepts, capability).annotate(CallName, call)
-  return { call, capability, endpoint: partOf === undefined ? annotated : annotated.annotate(PartOf, partOf) }
+  options: RouteOptions = {}
+): Route<Capability.Capability<Name, Kinds>, E, Id, Call> => {
+  const annotated = endpoint.annotate(Accepts, capability).annotate(CallName, call).annotate(RouteId, id)
+  const withPartOf = options.partOf === undefined ? annotated : annotated.annotate(PartOf, options.partOf)
+  return {
+    id,
+    call,
+    capability,
+    endpoint:
+      options.publicTokenScopes === undefined
+        ? withPartOf
+        : withPartOf.annotate(PublicTokenScopes, options.publicTokenScopes)
+  }
 }
 
 /**
@@ -99,6 +143,7 @@ const bothKinds = Credential.Kind.literals
 /** `tasks.trigger`: `POST /api/v1/tasks/{taskId}/trigger`. */
 export const tasksTrigger = route(
   "tasks.trigger",
+  "tasks.trigger",
   Capability.make("tasks.trigger", secretKeyOnly),
   HttpApiEndpoint.post("trigger", "/api/v1/tasks/:taskId/trigger")
     .setPath(Schema.Struct({ taskId: PathSegment }))
@@ -108,6 +153,7 @@ export const tasksTrigger = route(
 
 /** `tasks.batchTrigger`, phase 1: `POST /api/v3/batches`. */
 export const tasksCreateBatch = route(
+  "tasks.createBatch",
   "tasks.batchTrigger",
   Capability.make("tasks.batchTrigger", secretKeyOnly),
   HttpApiEndpoint.post("createBatch", "/api/v3/batches")
@@ -117,6 +163,7 @@ export const tasksCreateBatch = route(
 
 /** `tasks.batchTrigger`, phase 2: `POST /api/v3/batches/{batchId}/items`, an NDJSON body. */
 export const tasksStreamBatchItems = route(
+  "tasks.streamBatchItems",
   "tasks.batchTrigger",
   Capability.make("tasks.batchTrigger", secretKeyOnly),
   HttpApiEndpoint.post("streamBatchItems", "/api/v3/batches/:batchId/items")
@@ -133,11 +180,12 @@ export const tasksStreamBatchItems = route(
  */
 export const packetsUpload = route(
   "packets.upload",
+  "packets.upload",
   Capability.make("packets.upload", secretKeyOnly),
   HttpApiEndpoint.put("upload", "/api/v2/packets/:filename")
     .setPath(Schema.Struct({ filename: PathSegment }))
     .addSuccess(Schemas.CreateUploadPayloadUrlResponseBody),
-  ["tasks.trigger", "tasks.batchTrigger"]
+  { partOf: ["tasks.trigger", "tasks.batchTrigger"] }
 )
 
 // ---------------------------------------------------------------------------------------------------------
@@ -178,15 +226,17 @@ export const ListProjectRunsUrlParams = Schema.Struct({
 
 /** `runs.list` for a SecretKey: the key's environment. `GET /api/v1/runs`. */
 export const runsList = route(
+  "runs.listEnvironment",
   "runs.list",
   Capability.make("runs.list (environment)", secretKeyOnly),
-  HttpApiEndpoint.get("list", "/api/v1/runs")
+  HttpApiEndpoint.get("listEnvironment", "/api/v1/runs")
     .setUrlParams(ListRunsUrlParams)
     .addSuccess(Schemas.ListRunResponse)
 )
 
 /** `runs.list` for a PAT: one project. `GET /api/v1/projects/{projectRef}/runs`. */
 export const runsListProject = route(
+  "runs.listProject",
   "runs.list",
   Capability.make("runs.list (project)", ["PersonalAccessToken"]),
   HttpApiEndpoint.get("listProject", "/api/v1/projects/:projectRef/runs")
@@ -200,6 +250,7 @@ const RunPath = Schema.Struct({ runId: PathSegment })
 /** `runs.retrieve`: `GET /api/v3/runs/{runId}`. */
 export const runsRetrieve = route(
   "runs.retrieve",
+  "runs.retrieve",
   Capability.make("runs.retrieve", secretKeyOnly),
   HttpApiEndpoint.get("retrieve", "/api/v3/runs/:runId")
     .setPath(RunPath)
@@ -209,6 +260,7 @@ export const runsRetrieve = route(
 /** `runs.cancel`: `POST /api/v2/runs/{runId}/cancel`. */
 export const runsCancel = route(
   "runs.cancel",
+  "runs.cancel",
   Capability.make("runs.cancel", secretKeyOnly),
   HttpApiEndpoint.post("cancel", "/api/v2/runs/:runId/cancel")
     .setPath(RunPath)
@@ -217,6 +269,7 @@ export const runsCancel = route(
 
 /** `runs.replay`: `POST /api/v1/runs/{runId}/replay`, with an optional override body. */
 export const runsReplay = route(
+  "runs.replay",
   "runs.replay",
   Capability.make("runs.replay", secretKeyOnly),
   HttpApiEndpoint.post("replay", "/api/v1/runs/:runId/replay")
@@ -235,6 +288,7 @@ const EnvVarPath = Schema.Struct({ projectRef: PathSegment, env: EnvironmentSlug
 /** `envvars.list`: `GET /api/v1/projects/{projectRef}/envvars/{env}`. */
 export const envvarsList = route(
   "envvars.list",
+  "envvars.list",
   Capability.make("envvars.list", bothKinds),
   HttpApiEndpoint.get("list", "/api/v1/projects/:projectRef/envvars/:env")
     .setPath(EnvVarsPath)
@@ -244,6 +298,7 @@ export const envvarsList = route(
 /** `envvars.retrieve`: `GET /api/v1/projects/{projectRef}/envvars/{env}/{name}`. */
 export const envvarsRetrieve = route(
   "envvars.retrieve",
+  "envvars.retrieve",
   Capability.make("envvars.retrieve", bothKinds),
   HttpApiEndpoint.get("retrieve", "/api/v1/projects/:projectRef/envvars/:env/:name")
     .setPath(EnvVarPath)
@@ -252,6 +307,7 @@ export const envvarsRetrieve = route(
 
 /** `envvars.upload`: `POST /api/v1/projects/{projectRef}/envvars/{env}/import`. */
 export const envvarsUpload = route(
+  "envvars.upload",
   "envvars.upload",
   Capability.make("envvars.upload", bothKinds),
   HttpApiEndpoint.post("upload", "/api/v1/projects/:projectRef/envvars/:env/import")
@@ -263,6 +319,7 @@ export const envvarsUpload = route(
 /** `envvars.create`: `POST /api/v1/projects/{projectRef}/envvars/{env}`. */
 export const envvarsCreate = route(
   "envvars.create",
+  "envvars.create",
   Capability.make("envvars.create", bothKinds),
   HttpApiEndpoint.post("create", "/api/v1/projects/:projectRef/envvars/:env")
     .setPath(EnvVarsPath)
@@ -273,6 +330,7 @@ export const envvarsCreate = route(
 /** `envvars.update`: `PUT /api/v1/projects/{projectRef}/envvars/{env}/{name}`. */
 export const envvarsUpdate = route(
   "envvars.update",
+  "envvars.update",
   Capability.make("envvars.update", bothKinds),
   HttpApiEndpoint.put("update", "/api/v1/projects/:projectRef/envvars/:env/:name")
     .setPath(EnvVarPath)
@@ -282,6 +340,7 @@ export const envvarsUpdate = route(
 
 /** `envvars.del`: `DELETE /api/v1/projects/{projectRef}/envvars/{env}/{name}`. */
 export const envvarsDel = route(
+  "envvars.del",
   "envvars.del",
   Capability.make("envvars.del", bothKinds),
   HttpApiEndpoint.del("del", "/api/v1/projects/:projectRef/envvars/:env/:name")
@@ -304,6 +363,7 @@ export const ListSchedulesUrlParams = Schema.Struct({
 /** `schedules.list`: `GET /api/v1/schedules?page=&perPage=`. */
 export const schedulesList = route(
   "schedules.list",
+  "schedules.list",
   Capability.make("schedules.list", secretKeyOnly),
   HttpApiEndpoint.get("list", "/api/v1/schedules")
     .setUrlParams(ListSchedulesUrlParams)
@@ -312,6 +372,7 @@ export const schedulesList = route(
 
 /** `schedules.create`: `POST /api/v1/schedules`. */
 export const schedulesCreate = route(
+  "schedules.create",
   "schedules.create",
   Capability.make("schedules.create", secretKeyOnly),
   HttpApiEndpoint.post("create", "/api/v1/schedules")
@@ -322,6 +383,7 @@ export const schedulesCreate = route(
 /** `schedules.retrieve`: `GET /api/v1/schedules/{id}`. */
 export const schedulesRetrieve = route(
   "schedules.retrieve",
+  "schedules.retrieve",
   Capability.make("schedules.retrieve", secretKeyOnly),
   HttpApiEndpoint.get("retrieve", "/api/v1/schedules/:id")
     .setPath(SchedulePath)
@@ -330,6 +392,7 @@ export const schedulesRetrieve = route(
 
 /** `schedules.update`: `PUT /api/v1/schedules/{id}`. */
 export const schedulesUpdate = route(
+  "schedules.update",
   "schedules.update",
   Capability.make("schedules.update", secretKeyOnly),
   HttpApiEndpoint.put("update", "/api/v1/schedules/:id")
@@ -341,6 +404,7 @@ export const schedulesUpdate = route(
 /** `schedules.activate`: `POST /api/v1/schedules/{id}/activate`. */
 export const schedulesActivate = route(
   "schedules.activate",
+  "schedules.activate",
   Capability.make("schedules.activate", secretKeyOnly),
   HttpApiEndpoint.post("activate", "/api/v1/schedules/:id/activate")
     .setPath(SchedulePath)
@@ -350,6 +414,7 @@ export const schedulesActivate = route(
 /** `schedules.deactivate`: `POST /api/v1/schedules/{id}/deactivate`. */
 export const schedulesDeactivate = route(
   "schedules.deactivate",
+  "schedules.deactivate",
   Capability.make("schedules.deactivate", secretKeyOnly),
   HttpApiEndpoint.post("deactivate", "/api/v1/schedules/:id/deactivate")
     .setPath(SchedulePath)
@@ -358,6 +423,7 @@ export const schedulesDeactivate = route(
 
 /** `schedules.del`: `DELETE /api/v1/schedules/{id}`. */
 export const schedulesDel = route(
+  "schedules.del",
   "schedules.del",
   Capability.make("schedules.del", secretKeyOnly),
   HttpApiEndpoint.del("del", "/api/v1/schedules/:id")
@@ -408,3 +474,66 @@ export const api = HttpApi.make("management")
       .add(schedulesDeactivate.endpoint)
       .add(schedulesDel.endpoint)
   )
+
+/**
+ * Every route of the catalog as its `Route` object, in the order of the API (the emulator's handler table
+ * is checked against this list at compile time).
+ *
+ * @example
+ * ```ts
+ * import { ManagementApi } from "@authctx/api"
+ *
+ * ManagementApi.routes.map((route) => route.id) // ["tasks.trigger", "tasks.createBatch", …]
+ * ```
+ */
+export const routes = [
+  tasksTrigger,
+  tasksCreateBatch,
+  tasksStreamBatchItems,
+  packetsUpload,
+  runsList,
+  runsListProject,
+  runsRetrieve,
+  runsCancel,
+  runsReplay,
+  envvarsList,
+  envvarsRetrieve,
+  envvarsUpload,
+  envvarsCreate,
+  envvarsUpdate,
+  envvarsDel,
+  schedulesList,
+  schedulesCreate,
+  schedulesRetrieve,
+  schedulesUpdate,
+  schedulesActivate,
+  schedulesDeactivate,
+  schedulesDel
+] as const
+
+/** Any route of the catalog. */
+export type AnyRoute = (typeof routes)[number]
+
+/**
+ * The id of any route: `"tasks.trigger" | "tasks.createBatch" | … | "runs.listEnvironment" | …`.
+ *
+ * @example
+ * ```ts
+ * import type { ManagementApi } from "@authctx/api"
+ *
+ * const id: ManagementApi.AnyId = "runs.listProject"
+ * ```
+ */
+export type AnyId = AnyRoute["id"]
+
+/**
+ * The name of any SDK call the catalog serves: `"tasks.trigger" | "tasks.batchTrigger" | "runs.list" | …`.
+ *
+ * @example
+ * ```ts
+ * import type { ManagementApi } from "@authctx/api"
+ *
+ * const call: ManagementApi.AnyCall = "runs.list" // both runs.listEnvironment and runs.listProject
+ * ```
+ */
+export type AnyCall = AnyRoute["call"]

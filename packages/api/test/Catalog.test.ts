@@ -110,6 +110,37 @@ describe("the catalog", () => {
     expect(ManagementApi.envvarsUpdate.capability.accepts).toEqual(["SecretKey", "PersonalAccessToken"])
   })
 
+  it("gives every route one id, <group>.<name>, unique, and the same on the route object and the entry", () => {
+    const ids = Catalog.entries.map((entry) => entry.id)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const entry of Catalog.entries) expect(entry.id).toBe(`${entry.group}.${entry.name}`)
+    expect(ManagementApi.routes.map((route) => route.id)).toEqual(ids)
+    expect(ManagementApi.routes.map((route) => route.call)).toEqual(
+      Catalog.entries.map((entry) => entry.call)
+    )
+    expect(Catalog.byId.get("runs.listProject")?.path).toBe("/api/v1/projects/:projectRef/runs")
+  })
+
+  it("an id that is also a call name is that call's only route, so a name never selects two ways", () => {
+    const calls = new Set(Catalog.entries.map((entry) => entry.call))
+    for (const entry of Catalog.entries) {
+      if (!calls.has(entry.id)) continue
+      expect(Catalog.entries.filter((other) => other.call === entry.id).map((other) => other.id)).toEqual([
+        entry.id
+      ])
+    }
+    expect(Catalog.select("runs.list").map((entry) => entry.id)).toEqual([
+      "runs.listEnvironment",
+      "runs.listProject"
+    ])
+    expect(Catalog.select("tasks.batchTrigger").map((entry) => entry.id)).toEqual([
+      "tasks.createBatch",
+      "tasks.streamBatchItems"
+    ])
+    expect(Catalog.select("runs.retrieve").map((entry) => entry.id)).toEqual(["runs.retrieve"])
+    expect(Catalog.select("runs.list (project)")).toEqual([])
+  })
+
   it("matches paths, literal segments first, with percent-decoded parameters", () => {
     expect(Catalog.match("GET", "/api/v3/runs/run_1")?.entry.capability.name).toBe("runs.retrieve")
     expect(Catalog.match("GET", "/api/v3/runs/a%2Fb%20c")?.params).toEqual({ runId: "a/b c" })

@@ -40,7 +40,6 @@ export {
   NoAsyncContext,
   OutsideAuthScope
 } from "@authctx/core"
-export * as AuthHandle from "./AuthHandle.js"
 export type { Refused, RequestOptions } from "./Calls.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"

@@ -320,7 +320,7 @@ describe("retries under faults", () => {
 
   it("gives up after the retry budget with the last error", async () => {
     const before = lastSeq()
-    const fault = emulator.faults.inject({ route: "runs.list (environment)", status: 502 })
+    const fault = emulator.faults.inject({ route: "runs.listEnvironment", status: 502 })
     const error = await failure(Runs.list(), key)
     fault.clear()
     expect(error).toMatchObject({ _tag: "InternalServerError", status: 502 })

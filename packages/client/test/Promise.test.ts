@@ -146,7 +146,7 @@ describe("the ambient calls", () => {
     await runs.list({ projectRef, limit: 5 })
     await runs.list(projectRef, { limit: 5 })
     const log = emulator.requests().filter((r) => r.seq > before)
-    expect(log.map((r) => r.route)).toEqual(["runs.list (project)", "runs.list (project)"])
+    expect(log.map((r) => r.route)).toEqual(["runs.listProject", "runs.listProject"])
   })
 
   it("envvars.update(projectRef, env, name, body) works (the SDK throws ReferenceError)", async () => {

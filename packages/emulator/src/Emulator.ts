@@ -24,10 +24,10 @@ import { EmulatorStartError } from "./Errors.js"
 import * as Dispatcher from "./internal/dispatcher.js"
 import type { Faults } from "./internal/faults.js"
 import * as FaultRegistry from "./internal/faults.js"
-import { handlers } from "./internal/handlers.js"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Model from "./internal/model.js"
 import * as Random from "./internal/random.js"
+import { handlers } from "./internal/routes/index.js"
 import * as Server from "./internal/server.js"
 import type { RequestRecord } from "./RequestLog.js"
 
@@ -181,7 +181,7 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
     queuedMs: timing(host, port, "queuedMs", options.timings?.queuedMs, defaultTimings.queuedMs),
     executingMs: timing(host, port, "executingMs", options.timings?.executingMs, defaultTimings.executingMs)
   }
-  // Compiled from the catalog at every start: throws MissingHandlers when a catalog route has no handler.
+  // Compiled from the catalog at every start (a missing handler is a compile error, and MissingHandlers here).
   const routes = Dispatcher.compile(Catalog.entries, handlers)
   const world = Model.make(seed, timings, options.projects)
   const registry = FaultRegistry.make(Random.make((seed ^ 0x27d4eb2f) >>> 0))
@@ -226,13 +226,13 @@ export const startEmulator = async (options: EmulatorOptions = {}): Promise<Emul
  *
  * @example
  * ```ts
- * import { Emulator } from "@authctx/emulator"
+ * import { EmulatorService, layer } from "@authctx/emulator"
  * import { Effect } from "effect"
  *
  * const program = Effect.gen(function* () {
- *   const emulator = yield* Emulator.EmulatorService
+ *   const emulator = yield* EmulatorService
  *   return emulator.url
- * }).pipe(Effect.provide(Emulator.layer({ seed: 1 })))
+ * }).pipe(Effect.provide(layer({ seed: 1 })))
  * ```
  */
 export class EmulatorService extends Context.Tag("@authctx/emulator/EmulatorService")<
@@ -245,11 +245,11 @@ export class EmulatorService extends Context.Tag("@authctx/emulator/EmulatorServ
  *
  * @example
  * ```ts
- * import { Emulator } from "@authctx/emulator"
+ * import { layer as emulatorLayer } from "@authctx/emulator"
  * import { layer } from "@effect/vitest"
  *
- * layer(Emulator.layer({ seed: 1 }))("against the emulator", (it) => {
- *   // it.effect(…) can yield* Emulator.EmulatorService
+ * layer(emulatorLayer({ seed: 1 }))("against the emulator", (it) => {
+ *   // it.effect(…) can yield* EmulatorService
  * })
  * ```
  */
@@ -271,15 +271,3 @@ export const layer = (options: EmulatorOptions = {}): Layer.Layer<EmulatorServic
       (emulator) => Effect.promise(() => emulator.stop())
     )
   )
-
-/**
- * Alias of {@link startEmulator}, for `Emulator.start(options)`.
- *
- * @example
- * ```ts
- * import { Emulator } from "@authctx/emulator"
- *
- * const emulator = await Emulator.start({ seed: 1 })
- * ```
- */
-export const start = startEmulator

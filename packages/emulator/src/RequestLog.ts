@@ -47,7 +47,10 @@ export interface RequestRecord {
   readonly method: string
   /** The pathname, without the query. */
   readonly path: string
-  /** The capability name of the matched route (`runs.retrieve`), `undefined` when no route matched. */
+  /**
+   * The id of the matched route (`runs.retrieve`, `runs.listProject`; docs/emulator.md, "Route ids"),
+   * `"object store"` for the presigned-URL store, `undefined` when no route matched.
+   */
   readonly route: string | undefined
   /** The status sent; `0` when the connection was dropped (or closed by the client) before an answer. */
   readonly status: number

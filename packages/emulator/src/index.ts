@@ -2,28 +2,22 @@
  * `@authctx/emulator`: a local, in-memory Trigger.dev management API derived from the `@authctx/api`
  * catalog, with the server's auth rules (docs/emulator.md), request idempotency, fault injection and a request log.
  *
+ * `Emulator` is one thing: the type of a running emulator (what `startEmulator` resolves to). Start one
+ * with `startEmulator`, or as an Effect layer with `layer` (providing `EmulatorService`).
+ *
  * @example
  * ```ts
- * import { Emulator, startEmulator, type Emulator as Running } from "@authctx/emulator"
+ * import { type Emulator, EmulatorService, layer, startEmulator } from "@authctx/emulator"
  *
- * const emulator: Running = await startEmulator({ seed: 1 })
- * const layer = Emulator.layer({ seed: 1 }) // the same, as an Effect layer of Emulator.EmulatorService
+ * const emulator: Emulator = await startEmulator({ seed: 1 })
+ * const emulatorLayer = layer({ seed: 1 }) // the same, as an Effect layer of EmulatorService
  * ```
  */
-import * as EmulatorModule from "./Emulator.js"
-
-/**
- * The emulator module: `Emulator.layer(options)`, `Emulator.EmulatorService`, `Emulator.start(options)`.
- * As a type, `Emulator` is a running emulator (what `startEmulator` resolves to).
- */
-export const Emulator = EmulatorModule
-/** A running emulator: `url`, `credentials`, `requests()`, `faults`, `stop()`. */
-export type Emulator = EmulatorModule.Emulator
-
 export * as Cli from "./Cli.js"
 export type {
   CredentialKind,
   DemoCredentials,
+  Emulator,
   EmulatorOptions,
   EnvironmentSlug,
   FaultRule,

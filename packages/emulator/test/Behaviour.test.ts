@@ -3,21 +3,17 @@
  * statuses, cancel and replay, runs.list filters and cursor paging, the two-phase batch, env vars with
  * secret redaction, schedules, and the robustness answers (400/404/405/413, JSON everywhere).
  */
-import { Catalog, Schemas } from "@authctx/api"
+import { Schemas } from "@authctx/api"
 import {
   type Emulator,
-  Emulator as EmulatorModule,
+  EmulatorService,
   EmulatorStartError,
-  MissingHandlers,
+  layer as emulatorLayer,
   startEmulator
 } from "@authctx/emulator"
 import { layer } from "@effect/vitest"
 import { Effect, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { identify } from "../src/internal/auth.js"
-import { compile, dispatch } from "../src/internal/dispatcher.js"
-import { handlers } from "../src/internal/handlers.js"
-import * as Model from "../src/internal/model.js"
 import {
   call,
   decodeSuccess,
@@ -627,49 +623,6 @@ describe("the emulator", () => {
     }
   })
 
-  it("refuses to start when a catalog route has no handler", () => {
-    const { "runs.retrieve": _removed, ...incomplete } = handlers
-    expect(() => compile(Catalog.entries, incomplete)).toThrow(MissingHandlers)
-    expect(() => compile(Catalog.entries, incomplete)).toThrow(/runs\.retrieve/)
-    expect(() => compile(Catalog.entries, handlers)).not.toThrow()
-  })
-
-  it("answers a handler exception with 500 Internal error and reports it without the request", () => {
-    const routes = compile(Catalog.entries, {
-      ...handlers,
-      "runs.list": () => {
-        throw new Error("boom")
-      }
-    })
-    const world = Model.make(1, { queuedMs: 0, executingMs: 0 })
-    const match = Catalog.match("GET", "/api/v1/runs")
-    const route = match && routes.get(match.entry)
-    if (route === undefined) throw new Error("no runs.list route")
-    const token = world.projectKeys[0]?.environments.dev.secretKey ?? ""
-    const defects: Array<[string, unknown]> = []
-    const answer = dispatch(
-      world.state,
-      {
-        route,
-        params: {},
-        query: "",
-        body: undefined,
-        identity: identify(world.state, `Bearer ${token}`),
-        branch: undefined,
-        now: Date.now(),
-        contentLength: undefined,
-        origin: "http://127.0.0.1:1"
-      },
-      { projectRef: undefined, environment: undefined },
-      (name, error) => defects.push([name, error])
-    )
-    expect({ status: answer.status, body: JSON.parse(answer.body) }).toEqual({
-      status: 500,
-      body: { error: "Internal error" }
-    })
-    expect(defects.map(([name]) => name)).toEqual(["runs.list (environment)"])
-  })
-
   it("rejects with EmulatorStartError when the port is taken", async () => {
     const port = Number(new URL(emulator.url).port)
     await expect(startEmulator({ port })).rejects.toBeInstanceOf(EmulatorStartError)
@@ -683,10 +636,10 @@ describe("the emulator", () => {
   })
 })
 
-layer(EmulatorModule.layer({ seed: 1 }))("Emulator.layer", (it) => {
+layer(emulatorLayer({ seed: 1 }))("layer", (it) => {
   it.effect("provides a running emulator as EmulatorService", () =>
     Effect.gen(function* () {
-      const running = yield* EmulatorModule.EmulatorService
+      const running = yield* EmulatorService
       const reply = yield* Effect.promise(() => call(running.url, { path: "/api/v1/runs" }))
       expect(reply.status).toBe(401)
       expect(running.credentials).toEqual(emulator.credentials)

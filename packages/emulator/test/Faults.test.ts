@@ -30,7 +30,7 @@ const runCount = async (task: string) => {
 
 describe("status faults", () => {
   it("answer 500 {error: Injected fault} by default, as JSON", async () => {
-    emulator.faults.inject({ route: "runs.list (environment)" })
+    emulator.faults.inject({ route: "runs.listEnvironment" })
     const reply = await send(list)
     expect(reply.status).toBe(500)
     expect(reply.json).toEqual({ error: "Injected fault" })
@@ -144,7 +144,7 @@ describe("which requests a rule hits", () => {
     expect((await send(list)).status).toBe(200)
   })
 
-  it("matches a capability name, a call name or a handler key; no route matches every route", async () => {
+  it("matches a route id (one route) or a call name (all its routes); no route matches every route", async () => {
     const batch = async () =>
       (await send({ method: "POST", path: "/api/v3/batches", body: { runCount: 1 } })).status
     const items = async () =>
@@ -152,8 +152,12 @@ describe("which requests a rule hits", () => {
     const project = async () =>
       (await call(emulator.url, { path: `/api/v1/projects/${projectRef}/runs`, token: pat })).status
 
-    emulator.faults.inject({ route: "runs.list (project)", status: 500 })
+    emulator.faults.inject({ route: "runs.listProject", status: 500 })
     expect([(await send(list)).status, await project()]).toEqual([200, 500])
+    emulator.faults.clear()
+
+    emulator.faults.inject({ route: "runs.listEnvironment", status: 500 })
+    expect([(await send(list)).status, await project()]).toEqual([500, 200])
     emulator.faults.clear()
 
     emulator.faults.inject({ route: "runs.list", status: 500 })
@@ -170,6 +174,39 @@ describe("which requests a rule hits", () => {
 
     emulator.faults.inject({ status: 418 })
     expect([(await send(list)).status, await batch(), await project()]).toEqual([418, 418, 418])
+  })
+
+  it("refuses a route that is neither a route id nor a call name, naming the id for the old runs.list names", () => {
+    const inject = (route: string) => () =>
+      // a JavaScript caller or a cast: the type allows only ids and call names
+      emulator.faults.inject({ route: route as "runs.list", status: 500 })
+    expect(inject("runs.list (project)")).toThrow(InvalidFaultRule)
+    expect(inject("runs.list (project)")).toThrow(/the route id is runs\.listProject/)
+    expect(inject("runs.list (environment)")).toThrow(/the route id is runs\.listEnvironment/)
+    expect(inject("runs.lst")).toThrow(/neither a route id nor a call name/)
+    // a token pasted where the route goes is not repeated in the message
+    expect(() => inject(key)()).toThrow(InvalidFaultRule)
+    try {
+      inject(key)()
+    } catch (error) {
+      expect(String(error)).not.toContain(key)
+      expect(String(error)).toContain("tr_dev_…")
+    }
+    // a typo is a compile error
+    // @ts-expect-error "runs.lst" is not a route id or a call name
+    expect(() => emulator.faults.inject({ route: "runs.lst" })).toThrow(InvalidFaultRule)
+  })
+
+  it("logs the route id of every request, never a capability or call name", async () => {
+    emulator.clearRequests()
+    await send(list)
+    await call(emulator.url, { path: `/api/v1/projects/${projectRef}/runs`, token: pat })
+    await send({ method: "POST", path: "/api/v3/batches", body: { runCount: 1 } })
+    expect(emulator.requests().map((record) => record.route)).toEqual([
+      "runs.listEnvironment",
+      "runs.listProject",
+      "tasks.createBatch"
+    ])
   })
 
   it("fraction: about that share of requests, the same ones for the same seed", async () => {

@@ -171,7 +171,7 @@ describe("the CLI", () => {
     const requestLines = t.out.slice(bannerLength)
     expect(requestLines).toHaveLength(tokens.length)
     expect(requestLines[0]).toMatch(
-      /GET \/api\/v1\/runs 200 runs\.list \(environment\) SecretKey tr_dev_[0-9a-f]{12} /
+      /GET \/api\/v1\/runs 200 runs\.listEnvironment SecretKey tr_dev_[0-9a-f]{12} /
     )
     expectNoToken(requestLines.join(""), tokens)
 

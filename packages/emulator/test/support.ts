@@ -139,7 +139,7 @@ const createSchedule = async (url: string, target: Target): Promise<string> =>
 const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
 
 /**
- * A valid request per route, keyed by handler key (`${group}.${name}`); resource routes create their
+ * A valid request per route, keyed by route id (`Catalog.Entry.id`); resource routes create their
  * resource first, as the target's owner.
  */
 export const fixtures: Readonly<Record<string, Fixture>> = {
@@ -157,7 +157,7 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
       contentType: "application/x-ndjson"
     }
   },
-  "runs.list": async () => ({ params: {} }),
+  "runs.listEnvironment": async () => ({ params: {} }),
   "runs.listProject": async (_url, target) => ({ params: { projectRef: target.projectRef } }),
   "runs.retrieve": async (url, target) => ({ params: { runId: await triggerRun(url, target) } }),
   "runs.cancel": async (url, target) => ({ params: { runId: await triggerRun(url, target) } }),
@@ -196,8 +196,8 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } })
 }
 
-/** The handler key of a catalog entry (as the emulator keys its handlers). */
-export const keyOf = (entry: Catalog.Entry): string => `${entry.group}.${entry.name}`
+/** The route id of a catalog entry. */
+export const keyOf = (entry: Catalog.Entry): string => entry.id
 
 /** The path of an entry with its parameters filled in (percent-encoded, the route table in docs/research/trigger-wire.md). */
 export const pathOf = (entry: Catalog.Entry, params: Record<string, string>): string =>

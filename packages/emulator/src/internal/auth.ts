@@ -52,6 +52,29 @@ export const identify = (state: State, header: string | undefined): Identity => 
   }
 }
 
+const maxCachedHeaders = 4_096
+
+/**
+ * {@link identify} with the answers for the emulator's own tokens kept by the whole header: a client sends
+ * the same `Authorization` header on every request, and this saves the trim, the lookup and the
+ * exact-header string per request. Unknown tokens are not kept (their variety is the client's to choose);
+ * the cache is emptied when it reaches 4,096 headers, so memory stays bounded whatever is sent.
+ */
+export const cachedIdentify = (state: State): ((header: string | undefined) => Identity) => {
+  const known = new Map<string, Identity>()
+  return (header) => {
+    if (header === undefined) return none
+    const cached = known.get(header)
+    if (cached !== undefined) return cached
+    const identity = identify(state, header)
+    if (identity.kind === "known") {
+      if (known.size >= maxCachedHeaders) known.clear()
+      known.set(header, identity)
+    }
+    return identity
+  }
+}
+
 /** The dev branch name that means the root dev environment. */
 export const defaultDevBranch = "default"
 

@@ -3,8 +3,9 @@
  * rule that matches and fires wins). A rule with a `fraction` fires for that share of its matching
  * requests, drawn from a seeded random source; `times` counts the requests it fired for.
  */
-import { Headers } from "@authctx/api"
+import { Catalog, Headers, type ManagementApi } from "@authctx/api"
 import { InvalidFaultRule } from "../Errors.js"
+import { redactTokens } from "../RequestLog.js"
 import type * as Random from "./random.js"
 
 /**
@@ -18,6 +19,7 @@ import type * as Random from "./random.js"
  * const unavailable: FaultRule = { route: "runs.retrieve", status: 503, shouldRetry: true, times: 2 }
  * emulator.faults.inject(unavailable)
  * emulator.faults.inject({ route: "tasks.trigger", drop: "after", times: 1 })
+ * emulator.faults.inject({ route: "runs.listProject", status: 500 }) // one route of the runs.list call
  * emulator.faults.inject({ fraction: 0.1, latencyMs: 200 })
  * ```
  *
@@ -26,9 +28,13 @@ import type * as Random from "./random.js"
  * answer and otherwise answers normally. A rule drops the connection or answers a status, not both.
  */
 export interface FaultRule {
-  /** A capability name (`runs.retrieve`, `runs.list (project)`), a call name (`tasks.batchTrigger`,
-   * `runs.list`) or a handler key (`tasks.createBatch`); all routes when absent. */
-  readonly route?: string
+  /**
+   * Which requests: a route id (`runs.retrieve`, `runs.listProject`, `tasks.createBatch`: that one route)
+   * or an SDK call name (`runs.list`, `tasks.batchTrigger`: every route of the call); all routes when
+   * absent. An id that is also a call name (`runs.retrieve`) is that call's only route, so both readings
+   * agree. A name that is neither throws `InvalidFaultRule`.
+   */
+  readonly route?: ManagementApi.AnyId | ManagementApi.AnyCall
   /** Fire for the next N matching requests; unlimited when absent. */
   readonly times?: number
   /** Fire for this share (0..1) of matching requests, drawn from the seeded random source. */
@@ -65,7 +71,7 @@ export interface FaultHandle {
  *
  * const emulator = await startEmulator()
  * const faults: Faults = emulator.faults
- * const rule = faults.inject({ route: "runs.list", status: 500, times: 3 })
+ * const rule = faults.inject({ route: "runs.list", status: 500, times: 3 }) // both runs.list routes
  * rule.remaining() // 3, then fewer as requests hit it
  * emulator.faults.clear()
  * ```
@@ -96,20 +102,27 @@ export interface Fault {
 interface Active {
   readonly rule: FaultRule
   readonly fault: Fault
+  /** The ids of the routes the rule selects; `undefined` for every route. */
+  readonly ids: ReadonlySet<string> | undefined
   remaining: number
-}
-
-/** The names a route answers to in a rule: its capability name, its call name and its handler key. */
-export interface RouteNames {
-  readonly name: string
-  readonly call: string
-  readonly key: string
 }
 
 const defaultBody = JSON.stringify({ error: "Injected fault" })
 
-const check = (rule: FaultRule): void => {
-  const fail = (reason: string) => {
+/** The ids a rule's `route` selects (docs/emulator.md, "Route ids"), or why it selects none. */
+const selected = (route: string): ReadonlySet<string> | string => {
+  const entries = Catalog.select(route)
+  if (entries.length > 0) return new Set(entries.map((entry) => entry.id))
+  const call = /^(\S+) \((environment|project)\)$/.exec(route)
+  const hint =
+    call !== null
+      ? `; the route id is ${call[2] === "project" ? "runs.listProject" : "runs.listEnvironment"}`
+      : "; use a route id (Catalog.entries[i].id) or a call name"
+  return `route "${redactTokens(route)}" is neither a route id nor a call name${hint}`
+}
+
+const check = (rule: FaultRule): ReadonlySet<string> | undefined => {
+  const fail = (reason: string): never => {
     throw new InvalidFaultRule({ reason })
   }
   if (rule.fraction !== undefined && !(rule.fraction >= 0 && rule.fraction <= 1))
@@ -126,6 +139,10 @@ const check = (rule: FaultRule): void => {
   if (rule.drop !== undefined && rule.drop !== "before" && rule.drop !== "after")
     fail('drop must be "before" or "after"')
   if (rule.drop !== undefined && rule.status !== undefined) fail("a rule either drops or answers a status")
+  if (rule.route === undefined) return undefined
+  if (typeof rule.route !== "string") return fail("route must be a route id or a call name")
+  const ids = selected(rule.route)
+  return typeof ids === "string" ? fail(ids) : ids
 }
 
 /** The fault a rule describes, computed once when it is injected. */
@@ -175,8 +192,13 @@ export const make = (random: Random.Random) => {
   }
   const faults: Faults = {
     inject: (rule) => {
-      check(rule)
-      const entry: Active = { rule, fault: faultOf(rule), remaining: rule.times ?? Number.POSITIVE_INFINITY }
+      const ids = check(rule)
+      const entry: Active = {
+        rule,
+        fault: faultOf(rule),
+        ids,
+        remaining: rule.times ?? Number.POSITIVE_INFINITY
+      }
       if (entry.remaining > 0) active.push(entry)
       return {
         remaining: () => (active.includes(entry) ? entry.remaining : 0),
@@ -187,13 +209,11 @@ export const make = (random: Random.Random) => {
       active.length = 0
     }
   }
-  /** The fault for a request to this route, if a rule fires (and counts it). */
-  const take = (route: RouteNames): Fault | undefined => {
+  /** The fault for a request to the route with this id, if a rule fires (and counts it). */
+  const take = (routeId: string): Fault | undefined => {
     if (active.length === 0) return undefined
     for (const entry of active) {
-      const target = entry.rule.route
-      if (target !== undefined && target !== route.name && target !== route.call && target !== route.key)
-        continue
+      if (entry.ids !== undefined && !entry.ids.has(routeId)) continue
       if (entry.rule.fraction !== undefined && !(random.next() < entry.rule.fraction)) continue
       entry.remaining--
       if (entry.remaining <= 0) remove(entry)

@@ -70,7 +70,7 @@ export const make = () => {
 }
 
 /**
- * Whether a route honours `x-trigger-request-idempotency-key`. Of the catalog's routes the server reads it
+ * Whether a route (by id) honours `x-trigger-request-idempotency-key`. Of the catalog's routes the server reads it
  * on the trigger route only; phase 1 of a batch is deduplicated by the batch's own `idempotencyKey` and
  * phase 2 by item index, and every other route ignores the header (a retried create is a second create).
  */

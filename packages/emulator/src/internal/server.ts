@@ -8,12 +8,13 @@ import type { AddressInfo } from "node:net"
 import { Catalog, Headers } from "@authctx/api"
 import { EmulatorStartError } from "../Errors.js"
 import * as RequestLog from "../RequestLog.js"
-import { branchOf, identify } from "./auth.js"
+import { branchOf, cachedIdentify, type Identity } from "./auth.js"
 import { type Answer, dispatch, errorAnswer, type Route } from "./dispatcher.js"
-import type { Fault, RouteNames } from "./faults.js"
+import type { Fault } from "./faults.js"
 import * as Idempotency from "./idempotency.js"
 import type { State } from "./model.js"
 import * as ObjectStore from "./objectStore.js"
+import { RecordStore } from "./recordStore.js"
 
 /** Request bodies above this many bytes are answered 413. */
 export const maxBodyBytes = 5 * 1024 * 1024
@@ -22,7 +23,7 @@ export const maxBodyBytes = 5 * 1024 * 1024
 export interface Config {
   readonly state: State
   readonly routes: ReadonlyMap<Catalog.Entry, Route>
-  readonly takeFault: (route: RouteNames) => Fault | undefined
+  readonly takeFault: (routeId: string) => Fault | undefined
   readonly idempotency: ReturnType<typeof Idempotency.make>
   readonly log: ((line: string) => void) | undefined
 }
@@ -56,14 +57,84 @@ const describeDefect = (error: unknown): string =>
       ? error
       : "unknown error"
 
+/** What every request of one server shares. */
+interface Shared {
+  readonly log: ((line: string) => void) | undefined
+  readonly emit: (line: string) => void
+  readonly onDefect: (route: string, error: unknown) => void
+  readonly records: RecordStore
+}
+
+/**
+ * One request and its answer. A class, so the per-request steps are methods on its prototype: the common
+ * path (a GET with no fault and no idempotency key) allocates this one object and no closures.
+ */
+class Exchange {
+  done = false
+  watching = false
+  constructor(
+    readonly shared: Shared,
+    readonly req: http.IncomingMessage,
+    readonly res: http.ServerResponse,
+    readonly record: MutableRecord,
+    readonly started: number
+  ) {}
+
+  /** Records the outcome, once: `false` when it was already recorded (the answer must not be written). */
+  finish(status: number): boolean {
+    if (this.done) return false
+    this.done = true
+    const record = this.record
+    record.status = status
+    record.durationMs = performance.now() - this.started
+    this.shared.records.push(record)
+    if (this.shared.log !== undefined) this.shared.emit(RequestLog.format(record))
+    return true
+  }
+
+  respond(answer: Answer, close = false): void {
+    if (answer.headers instanceof Promise) {
+      // a signed header (x-trigger-jwt): write the answer once it is signed
+      answer.headers.then(
+        (headers) => this.respond({ ...answer, headers }, close),
+        (error: unknown) => {
+          this.shared.onDefect(this.record.route ?? this.record.path, error)
+          this.respond(internalError, close)
+        }
+      )
+      return
+    }
+    if (!this.finish(answer.status)) return
+    const out: Record<string, string | number> = {
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(answer.body)
+    }
+    if (answer.headers !== undefined) Object.assign(out, answer.headers)
+    if (close) out["connection"] = "close"
+    this.res.writeHead(answer.status, out)
+    this.res.end(answer.body)
+  }
+
+  drop(): void {
+    if (this.finish(0)) this.req.socket.destroy()
+  }
+
+  /** Records a connection closed before the answer (only needed while something is awaited). */
+  watchClose(): void {
+    if (this.watching) return
+    this.watching = true
+    this.res.once("close", () => this.finish(0))
+  }
+}
+
 /** Starts listening; rejects with `EmulatorStartError` when the address cannot be bound. */
 export const listen = (config: Config, host: string, port: number): Promise<Running> => {
   const { state, routes, takeFault, idempotency, log } = config
-  let records: Array<RequestLog.RequestRecord> = []
   let nextSeq = 1
   const timers = new Set<NodeJS.Timeout>()
   /** This server's own origin, set once listening (before any request arrives): presigned URLs point here. */
   let origin = ""
+  const identifyHeader = cachedIdentify(state)
 
   const emit = (line: string) => {
     if (log === undefined) return
@@ -73,8 +144,173 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       // a throwing log callback must not break the server
     }
   }
-  const onDefect = (route: string, error: unknown) =>
-    emit(`internal error in ${route}: ${describeDefect(error)} (answered 500 Internal error)`)
+  const shared: Shared = {
+    log,
+    emit,
+    onDefect: (route, error) =>
+      emit(`internal error in ${route}: ${describeDefect(error)} (answered 500 Internal error)`),
+    records: new RecordStore()
+  }
+  const onDefect = shared.onDefect
+
+  /** The object store behind presigned URLs: no `Authorization`, no faults, its own size cap. */
+  const serveObject = (ex: Exchange, method: string, pathname: string, query: string): void => {
+    ex.record.route = "object store"
+    const headers = ex.req.headers
+    const answerObject = (answer: ObjectStore.ObjectAnswer): void => {
+      if (!ex.finish(answer.status)) return
+      ex.res.writeHead(answer.status, {
+        "content-type": answer.contentType,
+        "content-length": Buffer.byteLength(answer.body)
+      })
+      ex.res.end(answer.body)
+    }
+    if (method !== "GET" && method !== "PUT") {
+      ex.respond(methodNotAllowed)
+      return
+    }
+    const handleWith = (body: Buffer | undefined) =>
+      answerObject(
+        ObjectStore.handle(state.objects, {
+          method,
+          pathname,
+          query,
+          contentType: headerValue(headers["content-type"]),
+          body,
+          now: Date.now()
+        })
+      )
+    if (method === "GET") {
+      handleWith(undefined)
+      return
+    }
+    if (Number(headers["content-length"]) > ObjectStore.maxObjectBytes) {
+      answerObject(ObjectStore.tooLarge)
+      return
+    }
+    ex.watchClose()
+    readBody(ex.req, ObjectStore.maxObjectBytes, (body) => {
+      if (body === "tooLarge") answerObject(ObjectStore.tooLarge)
+      else if (body !== "aborted") handleWith(body)
+    })
+  }
+
+  /** Answers one catalog request: the dispatcher, guarded so that a throw is a 500. */
+  const run = (
+    ex: Exchange,
+    route: Route,
+    params: Readonly<Record<string, string>>,
+    query: string,
+    body: Buffer | undefined,
+    identity: Identity,
+    branch: string | undefined,
+    contentLength: number | undefined
+  ): Answer => {
+    try {
+      return dispatch(
+        state,
+        { route, params, query, body, identity, branch, now: Date.now(), contentLength, origin },
+        ex.record,
+        onDefect
+      )
+    } catch (error) {
+      onDefect(route.id, error)
+      return internalError
+    }
+  }
+
+  /**
+   * The path with something to wait for or to change: a body to read, a fault (latency, drop, an injected
+   * answer) or an idempotency key to claim.
+   */
+  const serveWith = (
+    ex: Exchange,
+    route: Route,
+    pathname: string,
+    params: Readonly<Record<string, string>>,
+    query: string,
+    identity: Identity,
+    branch: string | undefined,
+    idempotencyKey: string | undefined,
+    contentLength: number | undefined,
+    fault: Fault | undefined
+  ): void => {
+    const { req, record } = ex
+    const method = record.method
+    /** Produces the answer: at once when the route has no body, after reading it otherwise. */
+    const produce = (then: (answer: Answer | undefined) => void): void => {
+      if (route.payload === undefined) {
+        then(run(ex, route, params, query, undefined, identity, branch, contentLength))
+        return
+      }
+      ex.watchClose()
+      readBody(req, maxBodyBytes, (body) => {
+        if (body === "tooLarge") {
+          then(undefined)
+          ex.respond(tooLarge, true)
+        } else if (body === "aborted") then(undefined)
+        else then(run(ex, route, params, query, body, identity, branch, contentLength))
+      })
+    }
+    const deliver = (answer: Answer | undefined): void => {
+      if (answer === undefined) return
+      if (fault?.drop === "after") ex.drop()
+      else ex.respond(answer)
+    }
+    const serve = (): void => {
+      if (fault?.drop === "before") {
+        ex.drop()
+        return
+      }
+      if (fault?.answer !== undefined) {
+        const injected = fault.answer
+        ex.respond({ status: injected.status, body: injected.body, headers: injected.headers(Date.now()) })
+        return
+      }
+      const key = route.honoursRequestKey ? idempotencyKey : undefined
+      if (key === undefined) {
+        produce(deliver)
+        return
+      }
+      const token = identity.kind === "none" ? "" : identity.token
+      const claimed = idempotency.claim(Idempotency.keyOf(route.id, method, pathname, token, key))
+      const proceed = (claim: Idempotency.Claim): void => {
+        if ("replay" in claim) {
+          record.replayed = true
+          deliver(claim.replay)
+          return
+        }
+        produce((answer) => {
+          claim.settle(answer)
+          deliver(answer)
+        })
+      }
+      if (claimed instanceof Promise) {
+        ex.watchClose()
+        claimed.then(proceed, () => ex.respond(internalError))
+      } else proceed(claimed)
+    }
+
+    if (fault !== undefined) {
+      record.fault = fault.description
+      if (fault.latencyMs > 0) {
+        ex.watchClose()
+        const timer = setTimeout(() => {
+          timers.delete(timer)
+          if (ex.done) return
+          try {
+            serve()
+          } catch (error) {
+            onDefect(route.id, error)
+            ex.respond(internalError)
+          }
+        }, fault.latencyMs)
+        timers.add(timer)
+        return
+      }
+    }
+    serve()
+  }
 
   const onRequest = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const started = performance.now()
@@ -83,7 +319,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     const q = url.indexOf("?")
     const pathname = q === -1 ? url : url.slice(0, q)
     const headers = req.headers
-    const identity = identify(state, headerValue(headers[Headers.authorization]))
+    const identity = identifyHeader(headerValue(headers[Headers.authorization]))
     const branch = headerValue(headers[Headers.branch])
     const idempotencyKey = headerValue(headers[Headers.requestIdempotencyKey])
     const principal = identity.kind === "known" ? identity.principal : undefined
@@ -111,212 +347,56 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       fault: undefined,
       durationMs: 0
     }
-    let done = false
-    const finish = (status: number): boolean => {
-      if (done) return false
-      done = true
-      record.status = status
-      record.durationMs = performance.now() - started
-      records.push(record)
-      if (log !== undefined) emit(RequestLog.format(record))
-      return true
-    }
-    const respond = (answer: Answer, close = false): void => {
-      if (answer.headers instanceof Promise) {
-        // a signed header (x-trigger-jwt): write the answer once it is signed
-        answer.headers.then(
-          (headers) => respond({ ...answer, headers }, close),
-          (error: unknown) => {
-            onDefect(record.route ?? pathname, error)
-            respond(internalError, close)
-          }
-        )
-        return
-      }
-      if (!finish(answer.status)) return
-      const out: Record<string, string | number> = {
-        "content-type": "application/json",
-        "content-length": Buffer.byteLength(answer.body)
-      }
-      if (answer.headers !== undefined) Object.assign(out, answer.headers)
-      if (close) out["connection"] = "close"
-      res.writeHead(answer.status, out)
-      res.end(answer.body)
-    }
-    const drop = (): void => {
-      if (finish(0)) req.socket.destroy()
-    }
-    /** The object store behind presigned URLs: no `Authorization`, no faults, its own size cap. */
-    const serveObject = (objectMethod: string, objectPath: string, objectQuery: string): void => {
-      record.route = "object store"
-      const answerObject = (answer: ObjectStore.ObjectAnswer): void => {
-        if (!finish(answer.status)) return
-        res.writeHead(answer.status, {
-          "content-type": answer.contentType,
-          "content-length": Buffer.byteLength(answer.body)
-        })
-        res.end(answer.body)
-      }
-      if (objectMethod !== "GET" && objectMethod !== "PUT") {
-        respond(methodNotAllowed)
-        return
-      }
-      const handleWith = (body: Buffer | undefined) =>
-        answerObject(
-          ObjectStore.handle(state.objects, {
-            method: objectMethod,
-            pathname: objectPath,
-            query: objectQuery,
-            contentType: headerValue(headers["content-type"]),
-            body,
-            now: Date.now()
-          })
-        )
-      if (objectMethod === "GET") {
-        handleWith(undefined)
-        return
-      }
-      if (Number(headers["content-length"]) > ObjectStore.maxObjectBytes) {
-        answerObject(ObjectStore.tooLarge)
-        return
-      }
-      watchClose()
-      readBody(req, ObjectStore.maxObjectBytes, (body) => {
-        if (body === "tooLarge") answerObject(ObjectStore.tooLarge)
-        else if (body !== "aborted") handleWith(body)
-      })
-    }
-    let watching = false
-    const watchClose = (): void => {
-      if (watching) return
-      watching = true
-      res.once("close", () => finish(0))
-    }
+    const ex = new Exchange(shared, req, res, record, started)
 
     try {
       if (pathname.startsWith(ObjectStore.pathPrefix)) {
-        serveObject(method, pathname, q === -1 ? "" : url.slice(q + 1))
+        serveObject(ex, method, pathname, q === -1 ? "" : url.slice(q + 1))
         return
       }
       const match = Catalog.match(method, pathname)
       if (match === undefined) {
-        respond(Catalog.pathExists(pathname) ? methodNotAllowed : notFound)
+        ex.respond(Catalog.pathExists(pathname) ? methodNotAllowed : notFound)
         return
       }
       const route = routes.get(match.entry)
       if (route === undefined) {
-        respond(notFound)
+        ex.respond(notFound)
         return
       }
-      record.route = route.name
+      record.route = route.id
       const declaredLength = Number(headers["content-length"])
       if (declaredLength > maxBodyBytes) {
-        respond(tooLarge, true)
+        ex.respond(tooLarge, true)
         return
       }
-
+      const contentLength = Number.isFinite(declaredLength) ? declaredLength : undefined
       const query = q === -1 ? "" : url.slice(q + 1)
-      const run = (body: Buffer | undefined): Answer => {
-        try {
-          return dispatch(
-            state,
-            {
-              route,
-              params: match.params,
-              query,
-              body,
-              identity,
-              branch: branchOf(branch),
-              now: Date.now(),
-              contentLength: Number.isFinite(declaredLength) ? declaredLength : undefined,
-              origin
-            },
-            record,
-            onDefect
-          )
-        } catch (error) {
-          onDefect(route.name, error)
-          return internalError
-        }
+      const fault = takeFault(route.id)
+      if (
+        fault === undefined &&
+        route.payload === undefined &&
+        !(route.honoursRequestKey && idempotencyKey !== undefined)
+      ) {
+        // The common path: nothing to read or wait for, answered inside this event.
+        ex.respond(run(ex, route, match.params, query, undefined, identity, branchOf(branch), contentLength))
+        return
       }
-      /** Produces the answer: at once when the route has no body, after reading it otherwise. */
-      const produce = (then: (answer: Answer | undefined) => void): void => {
-        if (route.payload === undefined) {
-          then(run(undefined))
-          return
-        }
-        watchClose()
-        readBody(req, maxBodyBytes, (body) => {
-          if (body === "tooLarge") {
-            then(undefined)
-            respond(tooLarge, true)
-          } else if (body === "aborted") then(undefined)
-          else then(run(body))
-        })
-      }
-
-      const fault = takeFault(route)
-      const deliver = (answer: Answer | undefined): void => {
-        if (answer === undefined) return
-        if (fault?.drop === "after") drop()
-        else respond(answer)
-      }
-      const serve = (): void => {
-        if (fault?.drop === "before") {
-          drop()
-          return
-        }
-        if (fault?.answer !== undefined) {
-          const injected = fault.answer
-          respond({ status: injected.status, body: injected.body, headers: injected.headers(Date.now()) })
-          return
-        }
-        const key = Idempotency.honoursRequestKey(route.name) ? idempotencyKey : undefined
-        if (key === undefined) {
-          produce(deliver)
-          return
-        }
-        const token = identity.kind === "none" ? "" : identity.token
-        const claimed = idempotency.claim(Idempotency.keyOf(route.name, method, pathname, token, key))
-        const proceed = (claim: Idempotency.Claim): void => {
-          if ("replay" in claim) {
-            record.replayed = true
-            deliver(claim.replay)
-            return
-          }
-          produce((answer) => {
-            claim.settle(answer)
-            deliver(answer)
-          })
-        }
-        if (claimed instanceof Promise) {
-          watchClose()
-          claimed.then(proceed, () => respond(internalError))
-        } else proceed(claimed)
-      }
-
-      if (fault !== undefined) {
-        record.fault = fault.description
-        if (fault.latencyMs > 0) {
-          watchClose()
-          const timer = setTimeout(() => {
-            timers.delete(timer)
-            if (done) return
-            try {
-              serve()
-            } catch (error) {
-              onDefect(route.name, error)
-              respond(internalError)
-            }
-          }, fault.latencyMs)
-          timers.add(timer)
-          return
-        }
-      }
-      serve()
+      serveWith(
+        ex,
+        route,
+        pathname,
+        match.params,
+        query,
+        identity,
+        branchOf(branch),
+        idempotencyKey,
+        contentLength,
+        fault
+      )
     } catch (error) {
       onDefect(record.route ?? "routing", error)
-      respond(internalError)
+      ex.respond(internalError)
     }
   }
 
@@ -338,10 +418,8 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       origin = `http://${shownHost}:${address.port}`
       resolve({
         url: origin,
-        requests: () => records.slice().sort((a, b) => a.seq - b.seq),
-        clearRequests: () => {
-          records = []
-        },
+        requests: () => shared.records.list(),
+        clearRequests: () => shared.records.clear(),
         stop: () => {
           stopped ??= new Promise<void>((done) => {
             for (const timer of timers) clearTimeout(timer)

@@ -3,7 +3,15 @@
  * accept, verify, the failure table (status, challenge, problem) and that no failure ever carries the
  * token; options checked once, at set-up.
  */
-import { AuthScope, Credential, InvalidAuthConfig, RequestAuth } from "@authctx/core"
+import { inspect } from "node:util"
+import { AuthScope, Credential, InvalidAuthConfig } from "@authctx/core"
+import {
+  Bearer,
+  InvalidRequestAuthOptions,
+  problemBody,
+  RequestAuth,
+  type RequestAuthError
+} from "@authctx/server"
 import { describe, expect, it } from "@effect/vitest"
 import { Either, Redacted } from "effect"
 import { devKey, isolateDefaultAuth, pat, previewKey, prodKey } from "./fixtures.js"
@@ -18,7 +26,7 @@ const view = <Req = undefined>(authorization: string | ReadonlyArray<string> | u
 const refused = async <K extends Credential.Kind, Req>(
   authenticate: RequestAuth.Authenticator<K, Req>,
   v: RequestAuth.RequestView<Req>
-): Promise<RequestAuth.AuthFailure> => {
+): Promise<RequestAuthError> => {
   const result = await authenticate(v)
   if (Either.isRight(result)) throw new Error("expected a refusal")
   return result.left
@@ -33,14 +41,15 @@ const accepted = async <K extends Credential.Kind, Req>(
   return result.right
 }
 
-/** Everything a failure shows: its JSON, message, problem body and challenge. */
-const shown = (failure: RequestAuth.AuthFailure): string =>
+/** Everything a failure shows: its JSON, message, problem body, challenge and inspect output. */
+const shown = (failure: RequestAuthError): string =>
   [
     JSON.stringify(failure),
     failure.message,
-    RequestAuth.problemBody(failure),
-    failure.wwwAuthenticate,
-    String(failure)
+    problemBody(failure),
+    failure.headers["WWW-Authenticate"],
+    String(failure),
+    inspect(failure, { depth: 10 })
   ].join("\n")
 
 const secretOf = (token: string) => token.slice(Credential.safePrefix(token).length)
@@ -73,7 +82,7 @@ describe("bearer pass-through", () => {
     const failure = await refused(authenticate, view(header))
     expect(failure.status).toBe(401)
     expect(failure.code).toBe("missing_credential")
-    expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx"')
+    expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="authctx"')
     expect(failure.problem).toEqual({
       type: "urn:authctx:problem:missing_credential",
       title: "Missing credential",
@@ -117,7 +126,7 @@ describe("bearer pass-through", () => {
       const failure = await refused(authenticate, view(header))
       expect(failure.status).toBe(400)
       expect(failure.code).toBe("invalid_request")
-      expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx", error="invalid_request"')
+      expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="authctx", error="invalid_request"')
       expect(failure.problem.status).toBe(400)
       expect(shown(failure)).not.toContain(body.slice(4))
     }
@@ -168,7 +177,7 @@ describe("bearer pass-through", () => {
     const custom = RequestAuth.make({ header: "X-Api-Key", realm: "tenants" })
     expect(custom.header).toBe("x-api-key")
     const failure = await refused(custom, { header: () => undefined, request: undefined })
-    expect(failure.wwwAuthenticate).toBe('Bearer realm="tenants"')
+    expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="tenants"')
     expect(failure.problem.detail).toContain('"x-api-key: Bearer <token>"')
     const context = await accepted(custom, {
       header: (name) => (name === "x-api-key" ? `Bearer ${devKey}` : undefined),
@@ -183,7 +192,7 @@ describe("accept and verify", () => {
     const failure = await refused(RequestAuth.make({ accept: ["SecretKey"] }), view(`Bearer ${pat}`))
     expect(failure.status).toBe(401)
     expect(failure.code).toBe("unsupported_kind")
-    expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx", error="invalid_token"')
+    expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="authctx", error="invalid_token"')
     expect(failure.problem.detail).toBe(
       "This server accepts a secret key; the credential is a personal access token."
     )
@@ -255,7 +264,7 @@ describe("resolve", () => {
     for (const tenant of ["unknown", "no-credential"]) {
       const failure = await refused(authenticate, of(tenant))
       expect(failure.code).toBe("missing_credential")
-      expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx"')
+      expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="authctx"')
     }
   })
 
@@ -277,7 +286,7 @@ describe("resolve", () => {
       const failure = await refused(RequestAuth.make({ resolve }), view(undefined))
       expect(failure.status).toBe(401)
       expect(failure.code).toBe("resolve_failed")
-      expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx", error="invalid_token"')
+      expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="authctx", error="invalid_token"')
       expect(failure.problem.detail).toBe("The credential for this request could not be resolved.")
       expect(shown(failure)).not.toContain(secretOf(prodKey))
     }
@@ -313,7 +322,7 @@ describe("options are checked once, at set-up", () => {
     ["a header name with a space", { header: "x api key" }],
     ["a resolve that is not a function", { resolve: "tr_dev_x" as unknown as () => undefined }]
   ])("%s throws InvalidRequestAuthOptions", (_name, options) => {
-    expect(() => RequestAuth.make(options)).toThrow(RequestAuth.InvalidRequestAuthOptions)
+    expect(() => RequestAuth.make(options)).toThrow(InvalidRequestAuthOptions)
   })
 
   it("a baseURL or previewBranch that cannot work throws InvalidAuthConfig", () => {
@@ -322,11 +331,11 @@ describe("options are checked once, at set-up", () => {
   })
 })
 
-describe("readBearer", () => {
+describe("Bearer.read", () => {
   it("is exported for resolve functions that also accept a bearer token", () => {
-    expect(Either.isRight(RequestAuth.readBearer(`Bearer ${devKey}`))).toBe(true)
-    const failure = RequestAuth.readBearer("Basic abc", "api")
-    expect(Either.isLeft(failure) && failure.left.wwwAuthenticate).toBe(
+    expect(Either.isRight(Bearer.read(`Bearer ${devKey}`))).toBe(true)
+    const failure = Bearer.read("Basic abc", "api")
+    expect(Either.isLeft(failure) && failure.left.headers["WWW-Authenticate"]).toBe(
       'Bearer realm="api", error="invalid_request"'
     )
   })
@@ -366,7 +375,7 @@ describe("a header sent more than once", () => {
       const failure = await refused(authenticate, view(header))
       expect(failure.status).toBe(400)
       expect(failure.code).toBe("invalid_request")
-      expect(failure.wwwAuthenticate).toBe('Bearer realm="authctx", error="invalid_request"')
+      expect(failure.headers["WWW-Authenticate"]).toBe('Bearer realm="authctx", error="invalid_request"')
       expect(shown(failure)).not.toContain(devKey.slice(7))
     }
     const failure = await refused(authenticate, view(`Bearer ${devKey}, Bearer ${prodKey}`))

@@ -1,5 +1,5 @@
 import type { Auth, Credential } from "@authctx/core"
-import { RequestAuth } from "@authctx/core"
+import { RequestAuth } from "@authctx/server"
 import { describe, expectTypeOf, it } from "vitest"
 
 type ContextOf<A> = A extends RequestAuth.Authenticator<infer K, infer _R> ? Auth.AuthContext<K> : never

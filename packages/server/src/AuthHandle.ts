@@ -1,21 +1,31 @@
 /**
- * The per-request auth handle that the Express, Koa and Hono adapters give handlers: the credential's
- * kind, the validated auth context, a client bound to it, and `run` for Effect programs.
+ * The per-request auth handle that the Express, Koa and Hono adapters give handlers (`req.auth`,
+ * `ctx.state.auth`, `c.var.auth`): the credential's kind, the validated auth context, a client bound to
+ * it, `run` for Effect programs and `bind` for callbacks.
  *
  * @example
  * ```ts
- * import { AuthHandle } from "@authctx/client/promise"
+ * import { AuthHandle } from "@authctx/server"
  *
  * const environment = (auth: AuthHandle.AuthHandle<"SecretKey">) => auth.context.credential.environment
  * ```
  */
+import type { ManagementClient } from "@authctx/client"
+import type { Client } from "@authctx/client/promise"
+import type { Auth, Capability, Credential } from "@authctx/core"
+import type { Effect } from "effect"
+import * as internal from "./internal/authHandle.js"
 
-import { Auth, AuthScope, type Capability, type Credential } from "@authctx/core"
-import type * as Effect from "effect/Effect"
-import type * as ManagementClient from "./ManagementClient.js"
-import { type Client, clientFor } from "./promise.js"
-
-/** The handle of one kind. */
+/**
+ * The handle of one kind.
+ *
+ * @example
+ * ```ts
+ * import type { AuthHandle } from "@authctx/server"
+ *
+ * const projects = (auth: AuthHandle.HandleOf<"PersonalAccessToken">) => auth.client.runs.list("proj_1234")
+ * ```
+ */
 export interface HandleOf<K extends Credential.Kind> {
   /** The credential's kind: test it to narrow a handle whose kind is not known statically. */
   readonly kind: K
@@ -28,6 +38,14 @@ export interface HandleOf<K extends Credential.Kind> {
 /**
  * Runs an Effect program under the request's auth (`Client<K>["run"]`): it compiles only when every
  * endpoint the program calls accepts kind `K`.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ * import type { AuthHandle } from "@authctx/server"
+ *
+ * const latest = (run: AuthHandle.Run<"SecretKey">) => run(Runs.list({ limit: 1 }))
+ * ```
  */
 export type Run<K extends Credential.Kind> = <
   A,
@@ -45,7 +63,7 @@ export type Run<K extends Credential.Kind> = <
  *
  * @example
  * ```ts
- * import { AuthHandle } from "@authctx/client/promise"
+ * import type { AuthHandle } from "@authctx/server"
  *
  * const list = async (auth: AuthHandle.AuthHandle) =>
  *   auth.kind === "SecretKey" ? auth.client.runs.list({ limit: 10 }) : auth.client.runs.list("proj_1234")
@@ -65,7 +83,7 @@ export type AuthHandle<K extends Credential.Kind = Credential.Kind> = (K extends
      * @example
      * ```ts
      * import { envvars } from "@authctx/client/promise"
-     * import type { AuthHandle } from "@authctx/client/promise"
+     * import type { AuthHandle } from "@authctx/server"
      * import type { IncomingMessage } from "node:http"
      *
      * const onEachChunk = (req: IncomingMessage, auth: AuthHandle.AuthHandle) =>
@@ -77,32 +95,20 @@ export type AuthHandle<K extends Credential.Kind = Credential.Kind> = (K extends
     ) => (this: This, ...args: Args) => R
   }
 
-interface Runner {
-  readonly run: (effect: Effect.Effect<unknown, unknown, never>) => Promise<unknown>
-}
-
-/** The handle's implementation: one small object per request, the client made on first use. */
-class Handle {
-  readonly kind: Credential.Kind
-  readonly context: Auth.AuthContext
-  #client: Runner | undefined
-  constructor(context: Auth.AuthContext) {
-    this.kind = context.credential._tag
-    this.context = context
-  }
-  get client(): Runner {
-    this.#client ??= clientFor(this.context) as unknown as Runner
-    return this.#client
-  }
-  // Arrows, so that `const { run, bind } = auth` works.
-  readonly run = (effect: Effect.Effect<unknown, unknown, never>): Promise<unknown> => this.client.run(effect)
-  readonly bind = <Args extends Array<unknown>, R, This = unknown>(
-    fn: (this: This, ...args: Args) => R
-  ): ((this: This, ...args: Args) => R) => AuthScope.bindTo(this.context, fn)
-}
-
-/** Builds the handle of a validated context; the client is created on first use. */
-export const make = <K extends Credential.Kind>(context: Auth.AuthContext<K>): AuthHandle<K> =>
-  // The distributive type cannot be built member by member; the kind is K by construction, and `run` is
-  // the bound client's, whose type checked the program's requirements at the call site.
-  new Handle(Auth.widen(context)) as unknown as AuthHandle<K>
+/**
+ * Builds the handle of a validated context (what an adapter does once per authenticated request); the
+ * client is created on first use.
+ *
+ * @example
+ * ```ts
+ * import { AuthHandle, RequestAuth } from "@authctx/server"
+ * import { Either } from "effect"
+ *
+ * const authenticate = RequestAuth.make({ accept: ["SecretKey"] })
+ * const handleOf = async (view: RequestAuth.RequestView<unknown>) => {
+ *   const result = await authenticate(view)
+ *   return Either.isRight(result) ? AuthHandle.make(result.right) : undefined
+ * }
+ * ```
+ */
+export const make: <K extends Credential.Kind>(context: Auth.AuthContext<K>) => AuthHandle<K> = internal.make

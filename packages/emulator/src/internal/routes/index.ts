@@ -1,0 +1,21 @@
+/**
+ * The emulator's handler table: one handler per catalog route, keyed by the route object and split by
+ * group. `table` makes a missing handler a compile error; `handle` makes a handler for a route that is
+ * not in the catalog, or one whose types do not match its route, a compile error.
+ */
+import type { ManagementApi } from "@authctx/api"
+import { envvars } from "./envvars.js"
+import { type RouteHandler, table } from "./handle.js"
+import { packets } from "./packets.js"
+import { runs } from "./runs.js"
+import { schedules } from "./schedules.js"
+import { tasks } from "./tasks.js"
+
+/** Every handler, keyed by its catalog route object. */
+export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table([
+  ...tasks,
+  ...packets,
+  ...runs,
+  ...envvars,
+  ...schedules
+])

@@ -20,6 +20,7 @@
  */
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
 import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import * as Batches from "./Batches.js"
 import * as Calls from "./Calls.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
@@ -105,7 +106,9 @@ const namespaces = {
   tasks: Tasks.calls,
   runs: Runs.calls,
   envvars: Envvars.calls,
-  schedules: Schedules.calls
+  schedules: Schedules.calls,
+  // ---- batch ----
+  batch: Batches.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -265,6 +268,20 @@ export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
  * ```
  */
 export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
+
+// ---- batch ----
+
+/**
+ * Batches, with the SDK's `batch.retrieve` signature (triggering a batch is `tasks.batchTrigger`).
+ *
+ * @example
+ * ```ts
+ * import { batch } from "@authctx/client/promise"
+ *
+ * const status = await batch.retrieve("batch_1234")
+ * ```
+ */
+export const batch: Surface<"ambient">["batch"] = ambient.batch
 
 /**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a

@@ -250,8 +250,11 @@ describe("batch.retrieve", () => {
   })
 })
 
+type AnyFunction = (...args: ReadonlyArray<unknown>) => Promise<unknown>
+type Surface = Record<string, Record<string, AnyFunction>>
+
 describe("a PAT is refused before sending", () => {
-  const calls: ReadonlyArray<readonly [string, (c: Record<string, Record<string, Function>>) => unknown]> = [
+  const calls: ReadonlyArray<readonly [string, (c: Surface) => unknown]> = [
     ["runs.reschedule", (c) => c.runs?.reschedule?.("run_1", { delay: "1h" })],
     ["runs.poll", (c) => c.runs?.poll?.("run_1")],
     ["runs.addTags", (c) => c.runs?.addTags?.("run_1", ["a"])],
@@ -263,14 +266,11 @@ describe("a PAT is refused before sending", () => {
   for (const [name, make] of calls) {
     it(`${name}: on a client and on the ambient functions`, async () => {
       const seq = lastSeq()
-      const patClient = createClient({ accessToken: pat, baseURL: emulator.url }) as unknown as Record<
-        string,
-        Record<string, Function>
-      >
+      const patClient = createClient({ accessToken: pat, baseURL: emulator.url }) as unknown as Surface
       const onClient = await failure(Promise.resolve().then(() => make(patClient)))
       const onAmbient = await failure(
         auth.withAuth({ accessToken: pat, baseURL: emulator.url }, async () =>
-          make({ runs, batch, tasks } as unknown as Record<string, Record<string, Function>>)
+          make({ runs, batch, tasks } as unknown as Surface)
         )
       )
       for (const error of [onClient, onAmbient]) {

@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Batches from "./Batches.js"
 import * as Calls from "./Calls.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
@@ -117,7 +118,9 @@ const namespaces = {
   tasks: Tasks.calls,
   runs: Runs.calls,
   envvars: Envvars.calls,
-  schedules: Schedules.calls
+  schedules: Schedules.calls,
+  // ---- batch ----
+  batch: Batches.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -277,6 +280,20 @@ export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
  * ```
  */
 export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
+
+// ---- batch ----
+
+/**
+ * Batches, with the SDK's `batch.retrieve` signature (triggering a batch is `tasks.batchTrigger`).
+ *
+ * @example
+ * ```ts
+ * import { batch } from "@authctx/client/promise"
+ *
+ * const status = await batch.retrieve("batch_1234")
+ * ```
+ */
+export const batch: Surface<"ambient">["batch"] = ambient.batch
 
 /**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a

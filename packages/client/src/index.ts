@@ -14,6 +14,11 @@
  * )
  * ```
  */
+
+// ---- batch ----
+export * as Batches from "./Batches.js"
+
+// ---- bulk actions ----
 export * as BulkActions from "./BulkActions.js"
 export * as Calls from "./Calls.js"
 export * as Envvars from "./Envvars.js"

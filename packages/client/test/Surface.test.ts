@@ -8,8 +8,17 @@
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Catalog } from "@authctx/api"
-import { BulkActions, type Calls, Envvars, Runs, Schedules, Tasks } from "@authctx/client"
-import { auth, CapabilityError, createClient, envvars, runs, schedules, tasks } from "@authctx/client/promise"
+import { Batches, BulkActions, type Calls, Envvars, Runs, Schedules, Tasks } from "@authctx/client"
+import {
+  auth,
+  batch,
+  CapabilityError,
+  createClient,
+  envvars,
+  runs,
+  schedules,
+  tasks
+} from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
@@ -20,10 +29,15 @@ const callObjects = {
   runs: Runs.calls,
   envvars: Envvars.calls,
   schedules: Schedules.calls,
+  // ---- batch ----
+  batch: Batches.calls,
   // ---- bulk actions ---- (nested in runs, as the SDK's runs.bulk)
   "runs.bulk": BulkActions.calls
 }
-const ambients = { tasks, runs, envvars, schedules, "runs.bulk": runs.bulk }
+const ambients = { tasks, runs, envvars, schedules, batch, "runs.bulk": runs.bulk }
+
+/** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
+const helpers: ReadonlySet<string> = new Set(["runs.poll", "runs.bulk.poll"])
 /** A namespace of the Promise surface by its dotted name (`runs.bulk` is `surface.runs.bulk`). */
 const at = (surface: object, namespace: string): Record<string, unknown> =>
   namespace
@@ -37,13 +51,9 @@ const nestedIn = (namespace: string): ReadonlyArray<string> =>
   Object.keys(callObjects)
     .filter((name) => name.startsWith(`${namespace}.`))
     .map((name) => name.slice(namespace.length + 1))
-/**
- * Routes that several calls take, as the SDK has them: one route whose body's `action` makes two calls
- * (`runs.bulk.cancel`, `runs.bulk.replay`), and a helper that polls a retrieve route (`runs.bulk.poll`).
- */
+/** Routes two calls own, as the SDK has them: the body's `action` makes `runs.bulk.cancel` or `.replay`. */
 const sharedRoutes: Readonly<Record<string, ReadonlyArray<string>>> = {
-  "bulkActions.create": ["runs.bulk.cancel", "runs.bulk.replay"],
-  "bulkActions.retrieve": ["runs.bulk.retrieve", "runs.bulk.poll"]
+  "bulkActions.create": ["runs.bulk.cancel", "runs.bulk.replay"]
 }
 const every = Object.entries(callObjects).flatMap(([namespace, calls]) =>
   Object.entries(calls as Calls.CallObject).map(([member, call]) => ({ namespace, member, call }))
@@ -53,8 +63,10 @@ describe("the call objects cover the catalog", () => {
   it("every route of a call belongs to exactly one call, and every call's routes are the catalog's", () => {
     const capabilities = every.flatMap(({ call }) => call.capabilities)
     for (const entry of Catalog.entries) {
-      const owners = every.filter(({ call }) =>
-        call.capabilities.some((capability) => capability.name === entry.capability.name)
+      const owners = every.filter(
+        ({ call }) =>
+          !helpers.has(call.name) &&
+          call.capabilities.some((capability) => capability.name === entry.capability.name)
       )
       if (entry.partOf !== undefined) {
         // a wire-only step (packets.upload) belongs to the calls it is part of, not to a call of its own
@@ -94,7 +106,7 @@ describe("the Promise surfaces are derived from the call objects", () => {
   it("promise.ts names no call: it reads the namespaces only through their call objects", () => {
     const source = readFileSync(fileURLToPath(new URL("../src/promise.ts", import.meta.url)), "utf8")
     const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "")
-    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules)\.(\w+)/g)].map(
+    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules|Batches)\.(\w+)/g)].map(
       (m) => `${m[1]}.${m[2]}`
     )
     expect(uses.length).toBeGreaterThan(0)
@@ -124,6 +136,13 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "schedules.activate": ["sched_surface"],
   "schedules.deactivate": ["sched_surface"],
   "schedules.del": ["sched_surface"],
+  // ---- runs: reschedule, poll, tags, metadata; batch ----
+  "runs.reschedule": ["run_surface", { delay: "1h" }],
+  "runs.poll": ["run_surface", { pollIntervalMs: 0 }],
+  "runs.addTags": ["run_surface", ["surface"]],
+  "runs.retrieveMetadata": ["run_surface"],
+  "runs.updateMetadata": ["run_surface", { metadata: { surface: true } }],
+  "batch.retrieve": ["batch_surface"],
   // ---- bulk actions ----
   "runs.bulk.cancel": [{ runIds: ["run_surface"] }],
   "runs.bulk.replay": [{ runIds: ["run_surface"] }],

@@ -189,7 +189,7 @@ describe("the catalog", () => {
   it("rebuilds the docs table from the catalog", () => {
     const table = Catalog.markdownTable()
     // the page's 20 calls and the whole-API calls (#12): runs reschedule, addTags, metadata ×2, batch.retrieve
-    expect(table.split("\n")).toHaveLength(2 + 20 + 5)
+    expect(table.split("\n")).toHaveLength(2 + 20 + 5 + 4) // + bulk actions: runs.bulk.create, .list, .retrieve, .abort
     expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
   })
 })

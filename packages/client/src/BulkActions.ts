@@ -17,7 +17,13 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import { Chunk, Duration, Effect, Option, Schedule, Schema, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { ApiSchemaError } from "./Errors.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"

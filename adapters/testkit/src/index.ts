@@ -221,10 +221,7 @@ export const callsPerWork = readsPerWork + 1
  * callback, through the `client` path, and the `ambient` list. Every call is in the emulator's log with the
  * credential it carried; the variable's name in the path says which tenant made it. With authctx, `ambient`
  * is {@link ambient} and `client` is {@link handlePath}; a server without authctx passes its library's
- * ambient calls as both.
- *
- * @example
- * const result = await tenantWork(tenant, ambient, handlePath(req.auth))
+ * ambient calls as both (in a handler: `tenantWork(tenant, ambient, handlePath(req.auth))`).
  */
 export const tenantWork = async (
   tenant: Tenant,

@@ -24,6 +24,7 @@ import { Auth, Capability, type CapabilityError, Credential, type MissingCredent
 import { FetchHttpClient, type HttpApiEndpoint, HttpApiSchema, HttpClient } from "@effect/platform"
 import {
   Clock,
+  Config,
   Context,
   Duration,
   Effect,
@@ -537,6 +538,34 @@ const send = (
 const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
 
 /**
+ * The base URL of a call that needs no credential (`Capability.open`): the current auth's when there is
+ * one (a client's, a `withAuth` scope's), else `TRIGGER_API_URL` from the `ConfigProvider` (validated as
+ * auth validates it), else `https://api.trigger.dev`: where the SDK's `schedules.timezones` sends it.
+ */
+const openBaseURL = (endpoint: string): Effect.Effect<string, Errors.InvalidArgumentsError> =>
+  Effect.flatMap(Effect.serviceOption(Auth.CurrentAuth), (current) =>
+    Option.isSome(current)
+      ? Effect.succeed(current.value.baseURL)
+      : Config.option(Config.string(Auth.environmentVariables.baseURL)).pipe(
+          Effect.orElseSucceed(() => Option.none<string>()),
+          Effect.flatMap((configured) => {
+            if (Option.isNone(configured) || configured.value.trim() === "")
+              return Effect.succeed(Auth.defaultBaseURL)
+            const valid = Auth.validateBaseURL(configured.value)
+            return Either.isRight(valid)
+              ? Effect.succeed(valid.right)
+              : Effect.fail(
+                  new Errors.InvalidArgumentsError({
+                    endpoint,
+                    parameter: Auth.environmentVariables.baseURL,
+                    issue: valid.left.reason
+                  })
+                )
+          })
+        )
+  )
+
+/**
  * Calls a catalog route under the current auth and answers with the decoded value and the response
  * headers (for the calls whose result carries a header, such as `publicAccessToken` from `x-trigger-jwt`).
  * See {@link call}.
@@ -561,26 +590,30 @@ export const callWithHeaders = <R extends AnyRoute>(
   CallError,
   CallContext<R>
 > =>
-  Effect.flatMap(Capability.authorize(route.capability), (auth) =>
-    Effect.flatMap(ManagementClient, (client) => {
-      const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
-      const codecs = codecsOf(endpoint)
-      const name = route.capability.name
-      const prepared = prepare(client, auth, name, endpoint, codecs, input)
-      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-      return send(client, name, codecs, prepared.right).pipe(
-        Effect.withSpan(`authctx ${name}`, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: {
-            "authctx.endpoint": name,
-            "authctx.credential.kind": auth.credential._tag,
-            "http.request.method": endpoint.method,
-            "url.template": endpoint.path
-          }
-        })
-      )
-    })
+  Effect.flatMap(
+    (Capability.needsCredential(route.capability)
+      ? Capability.authorize(route.capability)
+      : openBaseURL(route.capability.name)) as Effect.Effect<Auth.AuthContext | string, CallError, unknown>,
+    (auth) =>
+      Effect.flatMap(ManagementClient, (client) => {
+        const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+        const codecs = codecsOf(endpoint)
+        const name = route.capability.name
+        const prepared = prepare(client, auth, name, endpoint, codecs, input)
+        if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
+        return send(client, name, codecs, prepared.right).pipe(
+          Effect.withSpan(`authctx ${name}`, {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: {
+              "authctx.endpoint": name,
+              "authctx.credential.kind": typeof auth === "string" ? "none" : auth.credential._tag,
+              "http.request.method": endpoint.method,
+              "url.template": endpoint.path
+            }
+          })
+        )
+      })
   ) as Effect.Effect<
     Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
     CallError,
@@ -614,15 +647,17 @@ export type CallContext<R extends AnyRoute> = ManagementClient | Capability.Requ
 /** Builds the HTTP request of a call (pure: the same request is sent on every attempt). */
 const prepare = (
   client: ManagementClient["Type"],
-  auth: Auth.AuthContext,
+  /** The auth of the call, or only the base URL of a call that needs no credential (nothing is sent). */
+  authOrBaseURL: Auth.AuthContext | string,
   name: string,
   endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps,
   codecs: Codecs,
   input: CallInput
 ): Either.Either<Transport.WireRequest, Errors.ApiError> => {
-  const credential = auth.credential
+  const auth = typeof authOrBaseURL === "string" ? undefined : authOrBaseURL
+  const credential = auth?.credential
   if (
-    credential._tag === "SecretKey" &&
+    credential?._tag === "SecretKey" &&
     input.environment !== undefined &&
     input.environment !== credential.environment
   ) {
@@ -636,10 +671,13 @@ const prepare = (
       })
     )
   }
-  const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
+  const environment = credential?._tag === "SecretKey" ? credential.environment : input.environment
   // Every header 4.8.3 sends outside a task, by name from one place: docs/reference/headers-and-branches.md.
+  // A call that needs no credential sends none, even when there is one (as the SDK's `schedules.timezones`).
   const headers: Record<string, string> = {
-    [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}`,
+    ...(credential === undefined
+      ? {}
+      : { [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}` }),
     "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
     [Headers.apiVersion]: apiVersion,
     [Headers.source]: client.options.source,
@@ -649,11 +687,11 @@ const prepare = (
     // (docs/reference/idempotency.md)
     ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
   }
-  const branch = Auth.branchFor(auth, environment)
+  const branch = auth === undefined ? undefined : Auth.branchFor(auth, environment)
   if (branch !== undefined) headers[Headers.branch] = branch
   const path = buildPath(name, codecs.segments, input.path)
   if (Either.isLeft(path)) return Either.left(path.left)
-  let url = `${auth.baseURL}${path.right}`
+  let url = `${auth === undefined ? authOrBaseURL : auth.baseURL}${path.right}`
   if (input.urlParams) {
     const query = new URLSearchParams()
     for (const [key, value] of Object.entries(input.urlParams))

@@ -15,6 +15,7 @@
  * ```
  */
 export * as Calls from "./Calls.js"
+export * as Deployments from "./Deployments.js"
 export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"

@@ -21,6 +21,7 @@
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
 import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
 import * as Calls from "./Calls.js"
+import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
@@ -37,6 +38,7 @@ export {
   OutsideAuthScope
 } from "@authctx/core"
 export type { Refused, RequestOptions } from "./Calls.js"
+export type { DeploymentsPage } from "./Deployments.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
 export type { RunsListParams, RunsPage } from "./Runs.js"
@@ -63,18 +65,18 @@ const settle = async <A>(
   runtime: Runtime,
   auth: Either.Either<Auth.AuthContext, unknown>,
   effect: Effect.Effect<A, unknown, unknown>,
-  options: Calls.RequestOptions | undefined
+  options: Calls.RequestOptions | undefined,
+  needsCredential = true
 ): Promise<A> => {
-  if (Either.isLeft(auth)) throw auth.left
+  // a call that needs no credential (`schedules.timezones`) runs without one; every other call rejects
+  if (Either.isLeft(auth) && needsCredential) throw auth.left
   const signal = options?.signal
   if (signal?.aborted) throw signal.reason
   // The requirement types were checked where the call was typed (a client's methods) or are checked at
   // run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
-  const provided = Effect.provideService(effect, Auth.CurrentAuth, auth.right) as Effect.Effect<
-    A,
-    unknown,
-    ManagementClient.ManagementClient
-  >
+  const provided = (
+    Either.isRight(auth) ? Effect.provideService(effect, Auth.CurrentAuth, auth.right) : effect
+  ) as Effect.Effect<A, unknown, ManagementClient.ManagementClient>
   // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
   const exit = await runtime.runPromiseExit(provided, signal === undefined ? undefined : { signal })
   if (Exit.isSuccess(exit)) return exit.value
@@ -86,9 +88,9 @@ const settle = async <A>(
  * The runner of ambient calls: the auth a call made now would use (the scope's, else the default), read
  * once per call, when it is made (a list's later pages use it too).
  */
-const ambientRunner: Calls.Runner = (options) => {
+const ambientRunner: Calls.Runner = (options, needsCredential) => {
   const auth = AuthScope.resolve()
-  return (effect) => settle(defaultRuntime(), auth, effect, options)
+  return (effect) => settle(defaultRuntime(), auth, effect, options, needsCredential)
 }
 
 /** The runner of a client: its own auth, on its runtime. */
@@ -105,7 +107,9 @@ const namespaces = {
   tasks: Tasks.calls,
   runs: Runs.calls,
   envvars: Envvars.calls,
-  schedules: Schedules.calls
+  schedules: Schedules.calls,
+  // ---- deployments ----
+  deployments: Deployments.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -265,6 +269,20 @@ export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
  * ```
  */
 export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
+
+// ---- deployments ----
+
+/**
+ * Deployments of the environment, with the SDK's call signatures (SecretKey only).
+ *
+ * @example
+ * ```ts
+ * import { deployments } from "@authctx/client/promise"
+ *
+ * const current = await deployments.retrieveCurrent()
+ * ```
+ */
+export const deployments: Surface<"ambient">["deployments"] = ambient.deployments
 
 /**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a

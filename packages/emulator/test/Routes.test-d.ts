@@ -7,6 +7,7 @@ import { ManagementApi } from "@authctx/api"
 import { HttpApiEndpoint } from "@effect/platform"
 import { Schema } from "effect"
 import { describe, it } from "vitest"
+import { deployments } from "../src/internal/routes/deployments.js"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { packets } from "../src/internal/routes/packets.js"
@@ -53,7 +54,7 @@ describe("handle", () => {
 
 describe("table", () => {
   it("compiles with every catalog route handled", () => {
-    table([...tasks, ...packets, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...deployments])
   })
 
   it("does not compile with a route left out", () => {

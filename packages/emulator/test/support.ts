@@ -193,7 +193,11 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   }),
   "schedules.activate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.deactivate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
-  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } })
+  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  "schedules.timezones": async () => ({ params: {} }),
+  // ---- deployments ----
+  "deployments.list": async () => ({ params: {} }),
+  "deployments.retrieveCurrent": async () => ({ params: {} })
 }
 
 /** The route id of a catalog entry. */

@@ -4,6 +4,7 @@
  * not in the catalog, or one whose types do not match its route, a compile error.
  */
 import type { ManagementApi } from "@authctx/api"
+import { deployments } from "./deployments.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { packets } from "./packets.js"
@@ -17,5 +18,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...packets,
   ...runs,
   ...envvars,
-  ...schedules
+  ...schedules,
+  // ---- deployments ----
+  ...deployments
 ])

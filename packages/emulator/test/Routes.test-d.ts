@@ -59,10 +59,10 @@ describe("table", () => {
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...deployments])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
-    table([...tasks, ...packets, ...envvars, ...schedules])
+    table([...tasks, ...packets, ...envvars, ...schedules, ...deployments])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {

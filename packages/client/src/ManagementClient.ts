@@ -673,20 +673,22 @@ const prepare = (
   }
   const environment = credential?._tag === "SecretKey" ? credential.environment : input.environment
   // Every header 4.8.3 sends outside a task, by name from one place: docs/reference/headers-and-branches.md.
-  // A call that needs no credential sends none, even when there is one (as the SDK's `schedules.timezones`).
-  const headers: Record<string, string> = {
-    ...(credential === undefined
-      ? {}
-      : { [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}` }),
-    "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
-    [Headers.apiVersion]: apiVersion,
-    [Headers.source]: client.options.source,
-    [Headers.clientVersion]: version,
-    [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
-    // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
-    // (docs/reference/idempotency.md)
-    ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
-  }
+  // A call that needs no credential (`schedules.timezones`) sends no token, even when there is one, and
+  // no trigger header but the request's idempotency key, exactly as the SDK sends it.
+  const headers: Record<string, string> =
+    credential === undefined
+      ? { "content-type": "application/json", [Headers.requestIdempotencyKey]: newIdempotencyKey() }
+      : {
+          [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}`,
+          "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
+          [Headers.apiVersion]: apiVersion,
+          [Headers.source]: client.options.source,
+          [Headers.clientVersion]: version,
+          [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
+          // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
+          // (docs/reference/idempotency.md)
+          ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
+        }
   const branch = auth === undefined ? undefined : Auth.branchFor(auth, environment)
   if (branch !== undefined) headers[Headers.branch] = branch
   const path = buildPath(name, codecs.segments, input.path)

@@ -19,7 +19,11 @@
  * ```
  */
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
-import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Calls from "./Calls.js"
 import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
@@ -74,11 +78,21 @@ const settle = async <A>(
   if (signal?.aborted) throw signal.reason
   // The requirement types were checked where the call was typed (a client's methods) or are checked at
   // run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
-  const provided = (
-    Either.isRight(auth) ? Effect.provideService(effect, Auth.CurrentAuth, auth.right) : effect
-  ) as Effect.Effect<A, unknown, ManagementClient.ManagementClient>
-  // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
-  const exit = await runtime.runPromiseExit(provided, signal === undefined ? undefined : { signal })
+  // A call's first attempt runs without a fiber; what it hands back (retries, continuations) runs on one
+  // (docs/decisions/0025-client-fast-path.md). Without a credential (an open call) it runs on a fiber.
+  const direct = Either.isRight(auth)
+    ? ManagementClient.runDirect(runtime, effect, auth.right, signal)
+    : undefined
+  const next = direct === undefined ? effect : await direct
+  const exit = Exit.isExit(next)
+    ? (next as Exit.Exit<A, unknown>)
+    : // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
+      await runtime.runPromiseExit(
+        (Either.isRight(auth)
+          ? Effect.provideService(next, Auth.CurrentAuth, auth.right)
+          : next) as Effect.Effect<A, unknown, ManagementClient.ManagementClient>,
+        signal === undefined ? undefined : { signal }
+      )
   if (Exit.isSuccess(exit)) return exit.value
   if (signal?.aborted && Cause.isInterruptedOnly(exit.cause)) throw signal.reason
   throw Cause.squash(exit.cause)

@@ -14,7 +14,7 @@
  * })
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** Mirrors the `status` enum of `ApiDeploymentListResponseItem`. */
 export const DeploymentStatus = Schema.Literal(

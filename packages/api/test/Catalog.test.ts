@@ -50,26 +50,22 @@ const toRoute = (entry: Catalog.Entry): SpecRoute => ({
   kinds: [...entry.capability.accepts].sort((a, b) => (a === "SecretKey" ? -1 : b === "SecretKey" ? 1 : 0))
 })
 
-/**
- * The calls of the whole API (#12) beyond the page's table, by call name: each helper that adds a family
- * appends its calls here (docs/reference/coverage.md lists them all).
- */
-const beyondPage: ReadonlySet<string> = new Set([
-  "schedules.timezones",
-  // ---- deployments ----
-  "deployments.list",
-  "deployments.retrieveCurrent"
-])
+/** The calls of the page's table (`runs.list (environment)` as `runs.list`). */
+const pageCalls = new Set(parseTable(copy).map((route) => route.call.replace(/ \(\w+\)$/, "")))
 
-/** The catalog's entries of the page's calls and their wire steps. */
-const pageEntries = (): ReadonlyArray<Catalog.Entry> =>
-  Catalog.entries.filter((entry) => !beyondPage.has(entry.call))
+/** Whether an entry is a route of a call of the page's table (not a route the whole-API work added). */
+const onPage = (entry: Catalog.Entry): boolean => pageCalls.has(entry.call)
 
-/** The routes of the page's calls: every entry that is not a step of another call. */
+/** The routes of the page's calls: every entry of a page call that is not a step of another call. */
 const catalogRoutes = (): Array<SpecRoute> =>
-  pageEntries()
-    .filter((entry) => entry.partOf === undefined)
-    .map(toRoute)
+  Catalog.entries.filter((entry) => entry.partOf === undefined && onPage(entry)).map(toRoute)
+
+/**
+ * The routes beyond the page's table (issue #12, the whole management API): each must be a row of
+ * docs/research/whole-api.md, by method and path.
+ */
+const wholeApiRoutes = (): Array<Catalog.Entry> =>
+  Catalog.entries.filter((entry) => entry.partOf === undefined && !onPage(entry))
 
 /**
  * Routes the SDK sends on the wire inside another call, which the page's table does not list
@@ -97,12 +93,11 @@ describe("the catalog", () => {
 
   it("has no route beyond the table's but the named wire-only ones, each a step of a call of the table", () => {
     const spec = parseTable(copy)
-    const others = pageEntries()
+    const others = Catalog.entries
       .filter((entry) => entry.partOf !== undefined)
       .map((entry) => ({ ...toRoute(entry), partOf: entry.partOf }))
     expect(byKey(others)).toEqual(byKey(wireOnly))
-    expect(pageEntries()).toHaveLength(spec.length + wireOnly.length)
-    expect(Catalog.entries.length - pageEntries().length).toBe(beyondPage.size)
+    expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length + wholeApiRoutes().length)
     const calls = new Set(spec.map((route) => route.call))
     for (const route of wireOnly) for (const call of route.partOf) expect(calls.has(call)).toBe(true)
   })
@@ -114,10 +109,22 @@ describe("the catalog", () => {
       (m) => `${m[2]} ${(m[3] as string).replace(/\{\w+\}/g, "{}")} ${m[1]}`
     )
     expect(rows).toHaveLength(21)
-    const routes = pageEntries()
-      .filter((entry) => entry.partOf === undefined)
+    const routes = Catalog.entries
+      .filter((entry) => entry.partOf === undefined && onPage(entry))
       .map((entry) => `${entry.method} ${entry.path.replace(/:\w+/g, "{}")} ${entry.call}`)
     expect([...routes].sort()).toEqual([...rows].sort())
+  })
+
+  it("has each route beyond the page's table as a row of docs/research/whole-api.md (method and path)", () => {
+    const research = readFileSync(join(here, "../../../docs/research/whole-api.md"), "utf8")
+    const rows = new Set(
+      [...research.matchAll(/(GET|POST|PUT|PATCH|DELETE) `(\/api\/[^`?[]+)/g)].map(
+        (m) => `${m[1]} ${(m[2] as string).replace(/\{\w+\}/g, "{}")}`
+      )
+    )
+    expect(rows.size).toBeGreaterThan(40)
+    for (const entry of wholeApiRoutes())
+      expect(rows.has(`${entry.method} ${entry.path.replace(/:\w+/g, "{}")}`), entry.id).toBe(true)
   })
 
   it("each route's capability is the annotation both sides read, named for its call", () => {
@@ -181,7 +188,9 @@ describe("the catalog", () => {
 
   it("rebuilds the docs table from the catalog", () => {
     const table = Catalog.markdownTable()
-    expect(table.split("\n")).toHaveLength(2 + 20 + beyondPage.size)
+    // the page's 20 calls and the whole-API calls (#12): runs reschedule, addTags, metadata ×2, batch.retrieve;
+    // schedules.timezones, deployments.list, deployments.retrieveCurrent
+    expect(table.split("\n")).toHaveLength(2 + 20 + 5 + 3)
     expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
   })
 })

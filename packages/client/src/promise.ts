@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Batches from "./Batches.js"
 import * as Calls from "./Calls.js"
 import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
@@ -123,7 +124,9 @@ const namespaces = {
   envvars: Envvars.calls,
   schedules: Schedules.calls,
   // ---- deployments ----
-  deployments: Deployments.calls
+  deployments: Deployments.calls,
+  // ---- batch ----
+  batch: Batches.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -297,6 +300,19 @@ export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
  * ```
  */
 export const deployments: Surface<"ambient">["deployments"] = ambient.deployments
+// ---- batch ----
+
+/**
+ * Batches, with the SDK's `batch.retrieve` signature (triggering a batch is `tasks.batchTrigger`).
+ *
+ * @example
+ * ```ts
+ * import { batch } from "@authctx/client/promise"
+ *
+ * const status = await batch.retrieve("batch_1234")
+ * ```
+ */
+export const batch: Surface<"ambient">["batch"] = ambient.batch
 
 /**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a

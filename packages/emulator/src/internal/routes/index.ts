@@ -4,6 +4,7 @@
  * not in the catalog, or one whose types do not match its route, a compile error.
  */
 import type { ManagementApi } from "@authctx/api"
+import { batch } from "./batch.js"
 import { deployments } from "./deployments.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
@@ -20,5 +21,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...envvars,
   ...schedules,
   // ---- deployments ----
-  ...deployments
+  ...deployments,
+  // ---- batch ----
+  ...batch
 ])

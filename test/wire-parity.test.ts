@@ -444,6 +444,37 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
         )
     },
     {
+      call: "schedules.timezones",
+      label: "schedules.timezones (no credential sent)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.schedules.timezones({ excludeUtc: true }),
+          () => Authctx.schedules.timezones({ excludeUtc: true })
+        )
+    },
+    // ---- deployments ----
+    {
+      call: "deployments.list",
+      label: "deployments.list",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.deployments.list({ status: "DEPLOYED", period: "7d", limit: 10 }),
+          () => Authctx.deployments.list({ status: "DEPLOYED", period: "7d", limit: 10 })
+        )
+    },
+    {
+      call: "deployments.retrieveCurrent",
+      label: "deployments.retrieveCurrent",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.deployments.retrieveCurrent(),
+          () => Authctx.deployments.retrieveCurrent()
+        )
+    },
+    {
       call: "runs.list",
       label: "runs.list (current 24-character key)",
       run: (side) => {

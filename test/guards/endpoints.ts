@@ -40,7 +40,9 @@ export const renderTable = (entries: ReadonlyArray<Catalog.Entry> = Catalog.entr
         entry.method,
         `\`${entry.path.replace(/:(\w+)/g, "{$1}")}\``,
         `\`${entry.call}\``,
-        entry.capability.accepts.map((kind) => kindLabel[kind] ?? kind).join(", "),
+        entry.capability.accepts.length === 0
+          ? "none (no credential)"
+          : entry.capability.accepts.map((kind) => kindLabel[kind] ?? kind).join(", "),
         (entry.partOf ?? []).map((call) => `\`${call}\``).join(", ")
       ]
       return `| ${cells.join(" | ")} |`.replace(/ {2}\|$/, " |")

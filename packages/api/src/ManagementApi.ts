@@ -492,6 +492,51 @@ export const schedulesDel = route(
     .addSuccess(Schemas.DeletedScheduleObject)
 )
 
+/**
+ * `schedules.timezones`: `GET /api/v1/timezones[?excludeUtc=true]`, the time zones a schedule may name.
+ * The server asks for no credential here (an open capability: a call without any auth compiles and runs).
+ */
+export const schedulesTimezones = route(
+  "schedules.timezones",
+  "schedules.timezones",
+  Capability.open("schedules.timezones"),
+  HttpApiEndpoint.get("timezones", "/api/v1/timezones")
+    .setUrlParams(Schema.Struct({ excludeUtc: optionalString }))
+    .addSuccess(Schemas.TimezonesResult)
+)
+
+// ---- deployments ----
+
+/** The `deployments.list` query as it is on the wire. */
+export const ListDeploymentsUrlParams = Schema.Struct({
+  status: optionalString,
+  period: optionalString,
+  from: optionalString,
+  to: optionalString,
+  "page[size]": optionalString,
+  "page[after]": optionalString
+})
+
+/** `deployments.list`: `GET /api/v1/deployments`, the key's environment, cursor pages (size clamped 5–100). */
+export const deploymentsList = route(
+  "deployments.list",
+  "deployments.list",
+  Capability.make("deployments.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/deployments")
+    .setUrlParams(ListDeploymentsUrlParams)
+    .addSuccess(Schemas.ListDeploymentsResponse),
+  { publicTokenScopes: ["read:deployments"] }
+)
+
+/** `deployments.retrieveCurrent`: `GET /api/v1/deployments/current`, the environment's promoted deployment. */
+export const deploymentsRetrieveCurrent = route(
+  "deployments.retrieveCurrent",
+  "deployments.retrieveCurrent",
+  Capability.make("deployments.retrieveCurrent", secretKeyOnly),
+  HttpApiEndpoint.get("retrieveCurrent", "/api/v1/deployments/current").addSuccess(Schemas.DeploymentItem),
+  { publicTokenScopes: ["read:deployments:current", "read:deployments"] }
+)
+
 // ---------------------------------------------------------------------------------------------------------
 // ---- bulk actions ----
 // ---------------------------------------------------------------------------------------------------------
@@ -595,6 +640,11 @@ export const api = HttpApi.make("management")
       .add(schedulesActivate.endpoint)
       .add(schedulesDeactivate.endpoint)
       .add(schedulesDel.endpoint)
+      .add(schedulesTimezones.endpoint)
+  )
+  // ---- deployments ----
+  .add(
+    HttpApiGroup.make("deployments").add(deploymentsList.endpoint).add(deploymentsRetrieveCurrent.endpoint)
   )
   // ---- batch ----
   .add(HttpApiGroup.make("batch").add(batchRetrieve.endpoint))
@@ -646,6 +696,10 @@ export const routes = [
   schedulesActivate,
   schedulesDeactivate,
   schedulesDel,
+  schedulesTimezones,
+  // ---- deployments ----
+  deploymentsList,
+  deploymentsRetrieveCurrent,
   // ---- batch ----
   batchRetrieve,
   // ---- bulk actions ----

@@ -16,7 +16,7 @@
  * type PatRuns = Calls.Methods<typeof Runs.calls, "PersonalAccessToken"> // `retrieve` is a Refused<…>
  * ```
  */
-import type { Capability, Credential } from "@authctx/core"
+import { Capability, type Credential } from "@authctx/core"
 import type * as Effect from "effect/Effect"
 import { type AnyRoute, map } from "./ManagementClient.js"
 
@@ -46,8 +46,10 @@ export type Run = <A>(effect: Effect.Effect<A, unknown, unknown>) => Promise<A>
 /**
  * What a call's Promise form runs its effects with: given the call's request options, a {@link Run} bound
  * to the auth a call made now uses (read once: every page of a list uses the auth of its first call).
+ * `needsCredential: false` (a call to a `Capability.open` route) runs even when no credential is
+ * configured, instead of rejecting with the auth error.
  */
-export type Runner = (requestOptions: RequestOptions | undefined) => Run
+export type Runner = (requestOptions: RequestOptions | undefined, needsCredential?: boolean) => Run
 
 /**
  * One way to call an endpoint, for the credential kinds its route accepts, in the types only: the route's
@@ -102,7 +104,10 @@ export type WithRequestOptions<Args extends ReadonlyArray<unknown>, A> = (
 
 type CapabilityOf<R extends AnyRoute> = R["capability"]
 type NameOf<R extends AnyRoute> = CapabilityOf<R>["name"]
-type KindsOf<R extends AnyRoute> = CapabilityOf<R>["accepts"][number]
+/** The kinds that may call a route; every kind for a route that needs no credential (`Capability.open`). */
+type KindsOf<R extends AnyRoute> = [CapabilityOf<R>["accepts"][number]] extends [never]
+  ? Credential.Kind
+  : CapabilityOf<R>["accepts"][number]
 
 /**
  * A call of one route: the Promise form runs `effect` on the arguments before the request options (its
@@ -127,9 +132,10 @@ export const make = <R extends AnyRoute, const Args extends ReadonlyArray<unknow
   Variant<NameOf<R>, KindsOf<R>, WithRequestOptions<Args, Promise<B>>, never>,
   WithRequestOptions<Args, Promise<B>>
 > => {
+  const needsCredential = Capability.needsCredential(route.capability)
   const promise = (runner: Runner) =>
     ((...args: ReadonlyArray<unknown>): Promise<unknown> => {
-      const run = runner(args[arity] as RequestOptions | undefined)
+      const run = runner(args[arity] as RequestOptions | undefined, needsCredential)
       const called: Effect.Effect<unknown, E, Req> = effect(...(args.slice(0, arity) as unknown as Args))
       // ManagementClient.map, not Effect.map: a call's effect stays runnable without a fiber
       return run(result === undefined ? called : map(called as Effect.Effect<A, E, Req>, result))

@@ -26,6 +26,7 @@ import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Clock from "effect/Clock"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as DefaultServices from "effect/DefaultServices"
 import * as Duration from "effect/Duration"
@@ -629,6 +630,16 @@ export const callWithHeaders = <R extends AnyRoute>(
   CallError,
   CallContext<R>
 > =>
+  (Capability.needsCredential(route.capability)
+    ? authorizedCall(route, input)
+    : openCall(route, input)) as Effect.Effect<
+    Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
+    CallError,
+    CallContext<R>
+  >
+
+/** A call under the current auth, marked for the Promise API's direct path. */
+const authorizedCall = (route: AnyRoute, input: CallInput): Effect.Effect<Answered<unknown>, CallError> =>
   mark(
     // one fiber-runtime step reads the auth, the client, the clock and the tracer at once
     Effect.withFiberRuntime((fiber): Effect.Effect<Answered<unknown>, CallError> => {
@@ -645,11 +656,53 @@ export const callWithHeaders = <R extends AnyRoute>(
         : sent
     }),
     { route, input, after: Effect.succeed }
-  ) as Effect.Effect<
-    Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
-    CallError,
-    CallContext<R>
-  >
+  )
+
+/**
+ * A call to a route that needs no credential (`Capability.open`): no capability check, no token sent, the
+ * base URL from {@link openBaseURL}. Not marked for the direct path (it runs on a fiber: it is rare).
+ */
+const openCall = (route: AnyRoute, input: CallInput): Effect.Effect<Answered<unknown>, CallError> =>
+  Effect.flatMap(openBaseURL(route.capability.name), (baseURL) =>
+    Effect.withFiberRuntime((fiber): Effect.Effect<Answered<unknown>, CallError> => {
+      const client = Context.unsafeGet(fiber.currentContext, ManagementClient)
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const attempts = begin(client, baseURL, route, input, clock.unsafeCurrentTimeMillis())
+      if (Either.isLeft(attempts)) return Effect.fail(attempts.left)
+      const sent = attempts.right.run(clock)
+      return tracing(fiber)
+        ? Effect.withSpan(sent, `authctx ${attempts.right.endpoint}`, spanOptions(route, baseURL))
+        : sent
+    })
+  )
+
+/**
+ * The base URL of a call that needs no credential: the current auth's when there is one (a client's, a
+ * `withAuth` scope's), else `TRIGGER_API_URL` from the `ConfigProvider` (validated as auth validates it),
+ * else `https://api.trigger.dev`: where the SDK's `schedules.timezones` sends it.
+ */
+const openBaseURL = (endpoint: string): Effect.Effect<string, Errors.InvalidArgumentsError> =>
+  Effect.flatMap(Effect.serviceOption(Auth.CurrentAuth), (current) =>
+    Option.isSome(current)
+      ? Effect.succeed(current.value.baseURL)
+      : Config.option(Config.string(Auth.environmentVariables.baseURL)).pipe(
+          Effect.orElseSucceed(() => Option.none<string>()),
+          Effect.flatMap((configured) => {
+            if (Option.isNone(configured) || configured.value.trim() === "")
+              return Effect.succeed(Auth.defaultBaseURL)
+            const valid = Auth.validateBaseURL(configured.value)
+            return Either.isRight(valid)
+              ? Effect.succeed(valid.right)
+              : Effect.fail(
+                  new Errors.InvalidArgumentsError({
+                    endpoint,
+                    parameter: Auth.environmentVariables.baseURL,
+                    issue: valid.left.reason
+                  })
+                )
+          })
+        )
+  )
 
 /** The capability check of `Capability.authorize` on the auth at hand, as plain code. */
 const authorizeNow = (
@@ -669,7 +722,7 @@ const authorizeNow = (
 /** The attempts of a call, its request built; or why it cannot be sent. */
 const begin = (
   client: ManagementClient["Type"],
-  auth: Auth.AuthContext,
+  auth: Auth.AuthContext | string,
   route: AnyRoute,
   input: CallInput,
   now: number
@@ -683,12 +736,12 @@ const begin = (
     : Either.right(new Attempts(client, name, codecs, prepared.right, now))
 }
 
-const spanOptions = (route: AnyRoute, auth: Auth.AuthContext) => ({
+const spanOptions = (route: AnyRoute, auth: Auth.AuthContext | string) => ({
   kind: "client" as const,
   captureStackTrace: false,
   attributes: {
     "authctx.endpoint": route.capability.name,
-    "authctx.credential.kind": auth.credential._tag,
+    "authctx.credential.kind": typeof auth === "string" ? "none" : auth.credential._tag,
     "http.request.method": (route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps).method,
     "url.template": (route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps).path
   }
@@ -899,15 +952,17 @@ export type CallContext<R extends AnyRoute> = ManagementClient | Capability.Requ
 /** Builds the HTTP request of a call (pure: the same request is sent on every attempt). */
 const prepare = (
   client: ManagementClient["Type"],
-  auth: Auth.AuthContext,
+  /** The auth of the call, or only the base URL of a call that needs no credential (no token is sent). */
+  authOrBaseURL: Auth.AuthContext | string,
   name: string,
   endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps,
   codecs: Codecs,
   input: CallInput
 ): Either.Either<Transport.WireRequest, Errors.ApiError> => {
-  const credential = auth.credential
+  const auth = typeof authOrBaseURL === "string" ? undefined : authOrBaseURL
+  const credential = auth?.credential
   if (
-    credential._tag === "SecretKey" &&
+    credential?._tag === "SecretKey" &&
     input.environment !== undefined &&
     input.environment !== credential.environment
   ) {
@@ -921,24 +976,29 @@ const prepare = (
       })
     )
   }
-  const environment = credential._tag === "SecretKey" ? credential.environment : input.environment
+  const environment = credential?._tag === "SecretKey" ? credential.environment : input.environment
   // Every header 4.8.3 sends outside a task, by name from one place: docs/reference/headers-and-branches.md.
-  const headers: Record<string, string> = {
-    [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}`,
-    "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
-    [Headers.apiVersion]: apiVersion,
-    [Headers.source]: client.options.source,
-    [Headers.clientVersion]: version,
-    [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
-    // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
-    // (docs/reference/idempotency.md)
-    ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
-  }
-  const branch = Auth.branchFor(auth, environment)
+  // A call that needs no credential (`schedules.timezones`) sends no token, even when there is one, and
+  // no trigger header but the request's idempotency key, exactly as the SDK sends it.
+  const headers: Record<string, string> =
+    credential === undefined
+      ? { "content-type": "application/json", [Headers.requestIdempotencyKey]: newIdempotencyKey() }
+      : {
+          [Headers.authorization]: `Bearer ${Redacted.value(credential.token)}`,
+          "content-type": codecs.ndjson ? "application/x-ndjson" : "application/json",
+          [Headers.apiVersion]: apiVersion,
+          [Headers.source]: client.options.source,
+          [Headers.clientVersion]: version,
+          [Headers.realtimeStreamsVersion]: Headers.realtimeStreamsV2,
+          // not on the NDJSON items of a batch, as the SDK: the server deduplicates those by item index
+          // (docs/reference/idempotency.md)
+          ...(codecs.ndjson ? {} : { [Headers.requestIdempotencyKey]: newIdempotencyKey() })
+        }
+  const branch = auth === undefined ? undefined : Auth.branchFor(auth, environment)
   if (branch !== undefined) headers[Headers.branch] = branch
   const path = buildPath(name, codecs.segments, input.path)
   if (Either.isLeft(path)) return Either.left(path.left)
-  let url = `${auth.baseURL}${path.right}`
+  let url = `${auth === undefined ? authOrBaseURL : auth.baseURL}${path.right}`
   if (input.urlParams) {
     const query = new URLSearchParams()
     for (const [key, value] of Object.entries(input.urlParams))

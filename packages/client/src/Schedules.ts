@@ -147,6 +147,30 @@ export const deactivate = (scheduleId: string): Call<typeof ManagementApi.schedu
 export const del = (scheduleId: string): Call<typeof ManagementApi.schedulesDel> =>
   call(ManagementApi.schedulesDel, { path: { id: scheduleId } })
 
+/** Options of `schedules.timezones`. */
+export interface TimezonesOptions {
+  /** Leave out `"UTC"` (by default it is included, first). */
+  readonly excludeUtc?: boolean | undefined
+}
+
+/**
+ * The IANA time zones a schedule may name. Needs NO credential (the server authenticates nothing there):
+ * it runs without any `withAuth`, under any credential kind, and sends no token; the base URL is the
+ * current auth's, else `TRIGGER_API_URL`, else `https://api.trigger.dev`.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Schedules } from "@authctx/client"
+ * import { Effect } from "effect"
+ *
+ * const zones = Schedules.timezones({ excludeUtc: true }).pipe(Effect.provide(ManagementClient.layerNode()))
+ * ```
+ */
+export const timezones = (options: TimezonesOptions = {}): Call<typeof ManagementApi.schedulesTimezones> =>
+  call(ManagementApi.schedulesTimezones, {
+    urlParams: { excludeUtc: options.excludeUtc === true ? "true" : undefined }
+  })
+
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `schedules` is derived from it
 // ---------------------------------------------------------------------------------------------------------
@@ -177,7 +201,7 @@ type ListPages = (params?: ListSchedulesParams, requestOptions?: Calls.RequestOp
  * ```ts
  * import { Schedules } from "@authctx/client"
  *
- * Object.keys(Schedules.calls) // ["list", "create", "retrieve", "update", "activate", "deactivate", "del"]
+ * Object.keys(Schedules.calls) // ["list", "create", "retrieve", "update", "activate", "deactivate", "del", "timezones"]
  * ```
  */
 export const calls = {
@@ -202,5 +226,7 @@ export const calls = {
   /** Deactivates a schedule. */
   deactivate: Calls.make(ManagementApi.schedulesDeactivate, deactivate, 1),
   /** Deletes a schedule. */
-  del: Calls.make(ManagementApi.schedulesDel, del, 1)
+  del: Calls.make(ManagementApi.schedulesDel, del, 1),
+  /** The time zones a schedule may name; needs no credential. */
+  timezones: Calls.make(ManagementApi.schedulesTimezones, timezones, 1)
 }

@@ -21,6 +21,7 @@ export * as Batches from "./Batches.js"
 // ---- bulk actions ----
 export * as BulkActions from "./BulkActions.js"
 export * as Calls from "./Calls.js"
+export * as Deployments from "./Deployments.js"
 export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"

@@ -27,6 +27,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Batches from "./Batches.js"
 import * as BulkActions from "./BulkActions.js"
 import * as Calls from "./Calls.js"
+import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
@@ -44,6 +45,7 @@ export {
 } from "@authctx/core"
 export type { BulkActionNotFinished, BulkActionsPage } from "./BulkActions.js"
 export type { Refused, RequestOptions } from "./Calls.js"
+export type { DeploymentsPage } from "./Deployments.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
 export type { RunsListParams, RunsPage } from "./Runs.js"
@@ -70,26 +72,28 @@ const settle = async <A>(
   runtime: Runtime,
   auth: Either.Either<Auth.AuthContext, unknown>,
   effect: Effect.Effect<A, unknown, unknown>,
-  options: Calls.RequestOptions | undefined
+  options: Calls.RequestOptions | undefined,
+  needsCredential = true
 ): Promise<A> => {
-  if (Either.isLeft(auth)) throw auth.left
+  // a call that needs no credential (`schedules.timezones`) runs without one; every other call rejects
+  if (Either.isLeft(auth) && needsCredential) throw auth.left
   const signal = options?.signal
   if (signal?.aborted) throw signal.reason
   // The requirement types were checked where the call was typed (a client's methods) or are checked at
   // run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
   // A call's first attempt runs without a fiber; what it hands back (retries, continuations) runs on one
-  // (docs/decisions/0025-client-fast-path.md).
-  const direct = ManagementClient.runDirect(runtime, effect, auth.right, signal)
+  // (docs/decisions/0025-client-fast-path.md). Without a credential (an open call) it runs on a fiber.
+  const direct = Either.isRight(auth)
+    ? ManagementClient.runDirect(runtime, effect, auth.right, signal)
+    : undefined
   const next = direct === undefined ? effect : await direct
   const exit = Exit.isExit(next)
     ? (next as Exit.Exit<A, unknown>)
     : // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
       await runtime.runPromiseExit(
-        Effect.provideService(next, Auth.CurrentAuth, auth.right) as Effect.Effect<
-          A,
-          unknown,
-          ManagementClient.ManagementClient
-        >,
+        (Either.isRight(auth)
+          ? Effect.provideService(next, Auth.CurrentAuth, auth.right)
+          : next) as Effect.Effect<A, unknown, ManagementClient.ManagementClient>,
         signal === undefined ? undefined : { signal }
       )
   if (Exit.isSuccess(exit)) return exit.value
@@ -101,9 +105,9 @@ const settle = async <A>(
  * The runner of ambient calls: the auth a call made now would use (the scope's, else the default), read
  * once per call, when it is made (a list's later pages use it too).
  */
-const ambientRunner: Calls.Runner = (options) => {
+const ambientRunner: Calls.Runner = (options, needsCredential) => {
   const auth = AuthScope.resolve()
-  return (effect) => settle(defaultRuntime(), auth, effect, options)
+  return (effect) => settle(defaultRuntime(), auth, effect, options, needsCredential)
 }
 
 /** The runner of a client: its own auth, on its runtime. */
@@ -121,6 +125,8 @@ const namespaces = {
   runs: Runs.calls,
   envvars: Envvars.calls,
   schedules: Schedules.calls,
+  // ---- deployments ----
+  deployments: Deployments.calls,
   // ---- batch ----
   batch: Batches.calls
 } as const
@@ -299,6 +305,19 @@ export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
  */
 export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
 
+// ---- deployments ----
+
+/**
+ * Deployments of the environment, with the SDK's call signatures (SecretKey only).
+ *
+ * @example
+ * ```ts
+ * import { deployments } from "@authctx/client/promise"
+ *
+ * const current = await deployments.retrieveCurrent()
+ * ```
+ */
+export const deployments: Surface<"ambient">["deployments"] = ambient.deployments
 // ---- batch ----
 
 /**

@@ -238,7 +238,18 @@ const sameInput = (a: CredentialInput, b: CredentialInput): boolean => {
   return text(a) === text(b)
 }
 
-const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
+/**
+ * Checks a base URL as auth does (http or https, no user info, no query or fragment) and answers it
+ * without a trailing slash.
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ *
+ * Auth.validateBaseURL("http://127.0.0.1:3030/") // Either.right("http://127.0.0.1:3030")
+ * ```
+ */
+export const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
   const invalid = (reason: string) => Either.left(new InvalidAuthConfig({ field: "baseURL", reason }))
   if (!URL.canParse(input)) return invalid("baseURL is not a URL; expected e.g. https://api.trigger.dev")
   const url = new URL(input)

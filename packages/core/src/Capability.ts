@@ -160,7 +160,12 @@ export interface Capability<out Name extends string, out Kinds extends Kind> {
 }
 
 /** The `R` requirement of a call to the endpoint a capability declares. */
-export type RequirementOf<C> = C extends Capability<infer Name, infer Kinds> ? Requires<Name, Kinds> : never
+export type RequirementOf<C> =
+  C extends Capability<infer Name, infer Kinds>
+    ? [Kinds] extends [never]
+      ? never
+      : Requires<Name, Kinds>
+    : never
 
 /**
  * Declares an endpoint's accepted kinds.
@@ -176,6 +181,37 @@ export const make = <const Name extends string, const Kinds extends Kind>(
   name: Name,
   accepts: readonly [Kinds, ...Array<Kinds>]
 ): Capability<Name, Kinds> => ({ name, accepts })
+
+/**
+ * Declares an endpoint that needs no credential (the server authenticates nothing there, as on
+ * `GET /api/v1/timezones`): it accepts no kind, and its requirement ({@link RequirementOf}) is `never`, so
+ * a call to it compiles and runs without any `withAuth`, and under any credential kind.
+ *
+ * @example
+ * ```ts
+ * import { Capability } from "@authctx/core"
+ *
+ * const Timezones = Capability.open("schedules.timezones")
+ * Capability.needsCredential(Timezones) // false
+ * ```
+ */
+export const open = <const Name extends string>(name: Name): Capability<Name, never> => ({
+  name,
+  accepts: []
+})
+
+/**
+ * Whether calling the endpoint needs a credential: false only for an {@link open} capability.
+ *
+ * @example
+ * ```ts
+ * import { Capability } from "@authctx/core"
+ *
+ * Capability.needsCredential(Capability.make("runs.retrieve", ["SecretKey"])) // true
+ * ```
+ */
+export const needsCredential = (capability: Capability<string, Kind>): boolean =>
+  capability.accepts.length > 0
 
 /** Whether an endpoint accepts a credential kind (the runtime half of the declaration). */
 export const accepts = <Kinds extends Kind>(

@@ -9,6 +9,7 @@ import { Schema } from "effect"
 import { describe, it } from "vitest"
 import { batch } from "../src/internal/routes/batch.js"
 import { bulkActions } from "../src/internal/routes/bulkActions.js"
+import { deployments } from "../src/internal/routes/deployments.js"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { packets } from "../src/internal/routes/packets.js"
@@ -55,15 +56,15 @@ describe("handle", () => {
 
 describe("table", () => {
   it("compiles with every catalog route handled", () => {
-    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...batch, ...bulkActions])
+    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...batch, ...deployments, ...bulkActions])
   })
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules, ...batch, ...bulkActions])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...batch, ...deployments, ...bulkActions])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
-    table([...tasks, ...packets, ...envvars, ...schedules, ...batch])
+    table([...tasks, ...packets, ...envvars, ...schedules, ...deployments, ...batch, ...bulkActions])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {

@@ -223,6 +223,10 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "schedules.activate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.deactivate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  "schedules.timezones": async () => ({ params: {} }),
+  // ---- deployments ----
+  "deployments.list": async () => ({ params: {} }),
+  "deployments.retrieveCurrent": async () => ({ params: {} }),
   // ---- runs: reschedule, tags, metadata; batch ----
   "runs.reschedule": async (url, target) => ({
     params: { runId: await triggerRun(url, target, { delay: "1h" }) },

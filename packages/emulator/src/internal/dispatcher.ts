@@ -19,7 +19,7 @@ import {
 import * as Idempotency from "./idempotency.js"
 import type { State } from "./model.js"
 import { formatIssues } from "./routes/common.js"
-import type { Context, ResponseHeaders, RouteHandler, Run } from "./routes/handle.js"
+import type { Context, OpenContext, ResponseHeaders, Result, RouteHandler, Run } from "./routes/handle.js"
 
 type Decoder = (input: unknown) => Either.Either<unknown, ParseResult.ParseError>
 
@@ -40,6 +40,8 @@ export interface Route extends RouteAuth {
   readonly payload: { readonly kind: PayloadKind; readonly decode: Decoder } | undefined
   readonly encodeSuccess: (value: unknown) => Either.Either<unknown, ParseResult.ParseError>
   readonly successStatus: number
+  /** The route needs no credential: nothing is authenticated, the handler gets an `OpenContext`. */
+  readonly open: boolean
   /** The server's body limit on this route (413 after auth), if it has one. */
   readonly maxContentLength: number | undefined
   readonly handler: Run
@@ -113,6 +115,11 @@ export const compile = (
   for (const entry of entries) {
     const handler = byId.get(entry.id)
     if (handler === undefined) continue // unreachable: checked above
+    const open = entry.capability.accepts.length === 0
+    if (handler.open !== open)
+      throw new Error(
+        `The emulator handler of ${entry.id} must be made with ${open ? "handleOpen" : "handle"}`
+      )
     const endpoint = entry.endpoint
     const params = entry.path.split("/").filter((segment) => segment.startsWith(":"))
     const payload = Option.getOrUndefined(endpoint.payloadSchema)
@@ -142,6 +149,7 @@ export const compile = (
       encodeSuccess: Schema.encodeUnknownEither(success),
       successStatus: HttpApiSchema.getStatusSuccess(success),
       maxContentLength: handler.maxContentLength,
+      open,
       handler: handler.run
     })
   }
@@ -239,6 +247,7 @@ export const dispatch = (
   onDefect: (route: string, error: unknown) => void
 ): Answer => {
   const route = request.route
+  if (route.open) return dispatchOpen(state, request, onDefect)
   const principal = authorizeKind(route, request.identity)
   if (isRefusal(principal)) return refused(principal)
 
@@ -283,8 +292,42 @@ export const dispatch = (
     now: request.now,
     origin: request.origin
   }
+  return answer(route, () => route.handler(context, { path, query, payload }), onDefect)
+}
+
+/**
+ * Answers a request to a route that needs no credential (`schedules.timezones`): no auth, no scope; the
+ * query is decoded (a bad one is the server's 400 `Invalid request parameters`), then the handler runs.
+ */
+const dispatchOpen = (
+  state: State,
+  request: Request,
+  onDefect: (route: string, error: unknown) => void
+): Answer => {
+  const route = request.route
+  let query: unknown
+  if (route.decodeQuery !== undefined) {
+    const decoded = route.decodeQuery(parseQuery(request.query))
+    if (Either.isLeft(decoded)) return errorAnswer(400, "Invalid request parameters")
+    query = decoded.right
+  }
+  const context: OpenContext = { state, now: request.now, origin: request.origin }
+  // handlers of open routes are made with `handleOpen`, which takes an OpenContext (checked in `compile`)
+  return answer(
+    route,
+    () => route.handler(context as Context, { path: undefined, query, payload: undefined }),
+    onDefect
+  )
+}
+
+/** The handler's result as an answer: its refusal, or its value encoded with the success schema. */
+const answer = (
+  route: Route,
+  run: () => Result<unknown>,
+  onDefect: (route: string, error: unknown) => void
+): Answer => {
   try {
-    const result = route.handler(context, { path, query, payload })
+    const result = run()
     if (!result.ok) return errorAnswer(result.status, result.error)
     const memo = result.memo
     if (memo?.body !== undefined)

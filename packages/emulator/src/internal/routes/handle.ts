@@ -108,6 +108,11 @@ export interface RouteHandler<R extends ManagementApi.AnyRoute = ManagementApi.A
    * the server's route builder answers (`maxContentLength`).
    */
   readonly maxContentLength: number | undefined
+  /**
+   * The route needs no credential (`Capability.open`): the dispatcher authenticates nothing and gives the
+   * handler an {@link OpenContext}. Only {@link handleOpen} sets it; `compile` checks it matches the route.
+   */
+  readonly open: boolean
 }
 
 /**
@@ -122,7 +127,30 @@ export const handle = <R extends ManagementApi.AnyRoute>(
   route,
   // Erased for the dispatcher's table; `run`'s own type was checked against the route just above.
   run: run as unknown as Run,
-  maxContentLength: options?.maxContentLength
+  maxContentLength: options?.maxContentLength,
+  open: false
+})
+
+/** What the handler of a route that needs no credential knows: no principal, project or environment. */
+export interface OpenContext {
+  readonly state: State
+  readonly now: number
+  readonly origin: string
+}
+
+/**
+ * The handler for a catalog route that needs no credential (`Capability.open`, such as
+ * `schedules.timezones`): nothing is authenticated, and the handler gets an {@link OpenContext}.
+ */
+export const handleOpen = <R extends ManagementApi.AnyRoute>(
+  route: R,
+  run: (context: OpenContext, input: Parameters<HandlerFunction<R>>[1]) => ReturnType<HandlerFunction<R>>
+): RouteHandler<R> => ({
+  route,
+  // Erased for the dispatcher's table: the dispatcher gives handlers of open routes an OpenContext only.
+  run: run as unknown as Run,
+  maxContentLength: undefined,
+  open: true
 })
 
 /** The route ids a list of handlers leaves without one. */

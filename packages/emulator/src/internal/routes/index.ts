@@ -6,6 +6,7 @@
 import type { ManagementApi } from "@authctx/api"
 import { batch } from "./batch.js"
 import { bulkActions } from "./bulkActions.js"
+import { deployments } from "./deployments.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { packets } from "./packets.js"
@@ -20,6 +21,8 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...runs,
   ...envvars,
   ...schedules,
+  // ---- deployments ----
+  ...deployments,
   // ---- batch ----
   ...batch,
   // ---- bulk actions ----

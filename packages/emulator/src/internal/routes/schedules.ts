@@ -5,7 +5,16 @@ import { ManagementApi, type Schemas } from "@authctx/api"
 import * as Cron from "../cron.js"
 import { type Environment, newId, type Schedule } from "../model.js"
 import { notFound } from "./common.js"
-import { type Context, fail, handle, ok, type Result, type RouteHandler, withEnvironment } from "./handle.js"
+import {
+  type Context,
+  fail,
+  handle,
+  handleOpen,
+  ok,
+  type Result,
+  type RouteHandler,
+  withEnvironment
+} from "./handle.js"
 
 const validateSchedule = (cron: string, timezone: string | undefined): Result<never> | undefined => {
   const parsed = Cron.parse(cron)
@@ -63,7 +72,8 @@ export const schedules: readonly [
   RouteHandler<typeof ManagementApi.schedulesUpdate>,
   RouteHandler<typeof ManagementApi.schedulesActivate>,
   RouteHandler<typeof ManagementApi.schedulesDeactivate>,
-  RouteHandler<typeof ManagementApi.schedulesDel>
+  RouteHandler<typeof ManagementApi.schedulesDel>,
+  RouteHandler<typeof ManagementApi.schedulesTimezones>
 ] = [
   handle(ManagementApi.schedulesList, (context, { query }) =>
     withEnvironment(context, (environment) => {
@@ -148,5 +158,21 @@ export const schedules: readonly [
       environment.schedulesByDeduplicationKey.delete(schedule.deduplicationKey)
       return ok({ id: schedule.id })
     })
-  )
+  ),
+
+  // no credential: the server authenticates nothing on this route
+  handleOpen(ManagementApi.schedulesTimezones, (_context, { query }) => {
+    const exclude = query.excludeUtc
+    if (exclude !== undefined && exclude !== "true" && exclude !== "false")
+      return fail(400, "Invalid request parameters")
+    return ok({ timezones: exclude === "true" ? zones() : ["UTC", ...zones()] })
+  })
 ]
+
+let zoneList: ReadonlyArray<string> | undefined
+
+/** The IANA zones of this runtime's ICU, without `"UTC"` (the answer puts it first unless excluded). */
+const zones = (): ReadonlyArray<string> => {
+  zoneList ??= Intl.supportedValuesOf("timeZone").filter((zone) => zone !== "UTC")
+  return zoneList
+}

@@ -8,8 +8,17 @@
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Catalog } from "@authctx/api"
-import { type Calls, Envvars, Runs, Schedules, Tasks } from "@authctx/client"
-import { auth, CapabilityError, createClient, envvars, runs, schedules, tasks } from "@authctx/client/promise"
+import { type Calls, Envvars, Queues, Runs, Schedules, Tasks } from "@authctx/client"
+import {
+  auth,
+  CapabilityError,
+  createClient,
+  envvars,
+  queues,
+  runs,
+  schedules,
+  tasks
+} from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
@@ -19,12 +28,22 @@ const callObjects = {
   tasks: Tasks.calls,
   runs: Runs.calls,
   envvars: Envvars.calls,
-  schedules: Schedules.calls
+  schedules: Schedules.calls,
+  // ---- queues ----
+  queues: Queues.calls
 }
-const ambients = { tasks, runs, envvars, schedules }
+const ambients = { tasks, runs, envvars, schedules, queues }
 const every = Object.entries(callObjects).flatMap(([namespace, calls]) =>
   Object.entries(calls as Calls.CallObject).map(([member, call]) => ({ namespace, member, call }))
 )
+
+/**
+ * Routes the SDK sends more than one call to, and the other calls that use them: `queues.resume` is the
+ * `queues.pause` route with `action: "resume"` in the body.
+ */
+const sharedRoutes: Readonly<Record<string, ReadonlyArray<string>>> = {
+  "queues.pause": ["queues.resume"]
+}
 
 describe("the call objects cover the catalog", () => {
   it("every route of a call belongs to exactly one call, and every call's routes are the catalog's", () => {
@@ -41,7 +60,7 @@ describe("the call objects cover the catalog", () => {
       expect(
         owners.map(({ call }) => call.name),
         entry.capability.name
-      ).toEqual([entry.call])
+      ).toEqual([entry.call, ...(sharedRoutes[entry.id] ?? [])])
     }
     const catalog = new Set(Catalog.entries.map((entry) => entry.capability))
     for (const capability of capabilities) expect(catalog.has(capability), capability.name).toBe(true)
@@ -70,7 +89,7 @@ describe("the Promise surfaces are derived from the call objects", () => {
   it("promise.ts names no call: it reads the namespaces only through their call objects", () => {
     const source = readFileSync(fileURLToPath(new URL("../src/promise.ts", import.meta.url)), "utf8")
     const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "")
-    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules)\.(\w+)/g)].map(
+    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules|Queues)\.(\w+)/g)].map(
       (m) => `${m[1]}.${m[2]}`
     )
     expect(uses.length).toBeGreaterThan(0)
@@ -99,7 +118,14 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "schedules.update": ["sched_surface", { task: "t", cron: "0 * * * *" }],
   "schedules.activate": ["sched_surface"],
   "schedules.deactivate": ["sched_surface"],
-  "schedules.del": ["sched_surface"]
+  "schedules.del": ["sched_surface"],
+  // ---- queues ----
+  "queues.list": [],
+  "queues.retrieve": ["queue_surface"],
+  "queues.pause": [{ type: "task", name: "surface-task" }],
+  "queues.resume": [{ type: "custom", name: "surface" }],
+  "queues.overrideConcurrencyLimit": ["queue_surface", 3],
+  "queues.resetConcurrencyLimit": [{ type: "task", name: "surface-task" }]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -10,6 +10,7 @@ import { describe, it } from "vitest"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { packets } from "../src/internal/routes/packets.js"
+import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
 import { tasks } from "../src/internal/routes/tasks.js"
@@ -53,15 +54,15 @@ describe("handle", () => {
 
 describe("table", () => {
   it("compiles with every catalog route handled", () => {
-    table([...tasks, ...packets, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...queues])
   })
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...queues])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
-    table([...tasks, ...packets, ...envvars, ...schedules])
+    table([...tasks, ...packets, ...envvars, ...schedules, ...queues])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {

@@ -7,6 +7,7 @@ import type { ManagementApi } from "@authctx/api"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { packets } from "./packets.js"
+import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
 import { tasks } from "./tasks.js"
@@ -17,5 +18,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...packets,
   ...runs,
   ...envvars,
-  ...schedules
+  ...schedules,
+  // ---- queues ----
+  ...queues
 ])

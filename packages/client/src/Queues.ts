@@ -219,9 +219,7 @@ export const calls = {
   /** Pauses a queue. */
   pause: Calls.make(ManagementApi.queuesPause, pause, 1),
   /** Resumes a paused queue (the pause route, with `action: "resume"`). */
-  resume: Calls.custom<
-    Calls.Variant<typeof ManagementApi.queuesPause.capability.name, "SecretKey", Resume>
-  >()(
+  resume: Calls.custom<Calls.Variant<"queues.resume", "SecretKey", Resume>>()(
     "queues.resume",
     [ManagementApi.queuesPause],
     (runner): Resume =>

@@ -14,8 +14,12 @@
  * ```
  */
 import { Capability, Credential } from "@authctx/core"
-import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { Context, Schema } from "effect"
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as Context from "effect/Context"
+import * as Schema from "effect/Schema"
 import * as Schemas from "./Schemas.js"
 
 /** The endpoint annotation holding the capability (call name and accepted kinds). */

@@ -16,7 +16,7 @@
  *   decoded and kept rather than dropped (newer SDKs add options often). Elsewhere, unknown keys are accepted
  *   and dropped (Effect's default `onExcessProperty: "ignore"`, like zod's default strip).
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared building blocks

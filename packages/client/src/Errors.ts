@@ -14,7 +14,7 @@
  * )
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 const httpErrorFields = {
   /** The HTTP status. */

@@ -16,11 +16,14 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Capability, Credential } from "@authctx/core"
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { ApiSchemaError, InvalidArgumentsError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
-import { type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
+import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
 import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
@@ -216,7 +219,8 @@ export function stream(
  * ```
  */
 export const retrieve = (runId: string): Call<typeof ManagementApi.runsRetrieve> =>
-  Effect.flatMap(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
+  // andThen, not Effect.flatMap: the Promise API runs it without a fiber
+  andThen(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
     const name = ManagementApi.runsRetrieve.capability.name
     const payloadUrl = run.payloadPresignedUrl
     const outputUrl = run.outputPresignedUrl

@@ -68,6 +68,30 @@ const wireOnly: ReadonlyArray<SpecRoute & { readonly partOf: ReadonlyArray<strin
   }
 ]
 
+/**
+ * Routes of the whole API (#12) beyond the page's table, with the kinds the server accepts
+ * (docs/research/whole-api.md). Each family appends its block.
+ */
+const wholeApi: ReadonlyArray<SpecRoute> = [
+  // ---- queues ----
+  { call: "queues.list", method: "GET", path: "/api/v1/queues", kinds: ["SecretKey"] },
+  { call: "queues.retrieve", method: "GET", path: "/api/v1/queues/{queue}", kinds: ["SecretKey"] },
+  { call: "queues.pause", method: "POST", path: "/api/v1/queues/{queue}/pause", kinds: ["SecretKey"] },
+  {
+    call: "queues.overrideConcurrencyLimit",
+    method: "POST",
+    path: "/api/v1/queues/{queue}/concurrency/override",
+    kinds: ["SecretKey"]
+  },
+  {
+    call: "queues.resetConcurrencyLimit",
+    method: "POST",
+    path: "/api/v1/queues/{queue}/concurrency/reset",
+    kinds: ["SecretKey"]
+  }
+]
+const wholeApiCalls = new Set(wholeApi.map((route) => route.call))
+
 const byKey = (routes: ReadonlyArray<SpecRoute>) =>
   [...routes].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`))
 
@@ -75,7 +99,7 @@ describe("the catalog", () => {
   it("has every route of the page's table with its method, path, call and kinds, and no other", () => {
     const spec = parseTable(copy)
     expect(spec).toHaveLength(21) // 20 calls; tasks.batchTrigger has two routes
-    expect(byKey(catalogRoutes())).toEqual(byKey(spec))
+    expect(byKey(catalogRoutes())).toEqual(byKey([...spec, ...wholeApi]))
   })
 
   it("has no route beyond the table's but the named wire-only ones, each a step of a call of the table", () => {
@@ -84,7 +108,7 @@ describe("the catalog", () => {
       .filter((entry) => entry.partOf !== undefined)
       .map((entry) => ({ ...toRoute(entry), partOf: entry.partOf }))
     expect(byKey(others)).toEqual(byKey(wireOnly))
-    expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length)
+    expect(Catalog.entries).toHaveLength(spec.length + wholeApi.length + wireOnly.length)
     const calls = new Set(spec.map((route) => route.call))
     for (const route of wireOnly) for (const call of route.partOf) expect(calls.has(call)).toBe(true)
   })
@@ -97,7 +121,7 @@ describe("the catalog", () => {
     )
     expect(rows).toHaveLength(21)
     const routes = Catalog.entries
-      .filter((entry) => entry.partOf === undefined)
+      .filter((entry) => entry.partOf === undefined && !wholeApiCalls.has(entry.call))
       .map((entry) => `${entry.method} ${entry.path.replace(/:\w+/g, "{}")} ${entry.call}`)
     expect([...routes].sort()).toEqual([...rows].sort())
   })
@@ -163,7 +187,7 @@ describe("the catalog", () => {
 
   it("rebuilds the docs table from the catalog", () => {
     const table = Catalog.markdownTable()
-    expect(table.split("\n")).toHaveLength(2 + 20)
+    expect(table.split("\n")).toHaveLength(2 + 20 + wholeApiCalls.size)
     expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
   })
 })

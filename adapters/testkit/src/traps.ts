@@ -385,7 +385,8 @@ export type Mode = "default" | "server"
  *
  * - Through `bind`, `auth.bind` or `auth.client`: every call carries the victim's own credential.
  * - Ambient, outside any scope (the body patterns): the `configure()` default (`fallback`) — or, in server
- *   mode, `OutsideAuthScope` and nothing sent.
+ *   mode, `OutsideAuthScope` and nothing sent; a chunk that was already buffered runs in the request's
+ *   scope and carries the victim's own credential.
  * - Ambient, in another request's scope: that request's credential, in either mode (no library can tell
  *   whose callback it is; the docs say so and point to `bind` and `auth.client`).
  */
@@ -414,12 +415,30 @@ export const judgeTrap = (
     }
   } else if (!outsideAnyScope.has(pattern)) {
     carried(tenants.other.fingerprint)
-  } else if (mode === "default") {
-    carried(tenants.fallback.fingerprint)
   } else {
-    if (credentials.length !== 0) problems.push(`${credentials.length} calls were sent, expected none`)
-    if (!answers.every((a) => a.outcome === "OutsideAuthScope")) {
-      problems.push(`answers ${JSON.stringify(answers)}, expected OutsideAuthScope`)
+    // A chunk already buffered when the listener attaches is emitted on a nextTick scheduled from the
+    // handler, so inside the request's scope; a later one is not (docs/reference/async-context.md). Under
+    // load either can happen (2 of about 10 loaded runs saw the first): the victim's own credential is
+    // right too; another tenant's never is.
+    const inScope = answers.filter((a) => a.outcome === "ok" && a.value === tenants.victim.id).length
+    const own = credentials.filter((c) => c === tenants.victim.fingerprint).length
+    if (mode === "default") {
+      if (credentials.length !== answers.length) {
+        problems.push(`${answers.length} calls answered, ${credentials.length} in the emulator's log`)
+      }
+      const allowed = [tenants.fallback.fingerprint, tenants.victim.fingerprint]
+      if (!credentials.every((c) => c !== undefined && allowed.includes(c))) {
+        problems.push(`calls carried ${credentials.join(", ")}, expected ${allowed.join(" or ")}`)
+      }
+    } else {
+      if (credentials.length !== own || own !== inScope) {
+        problems.push(
+          `${credentials.length} calls were sent (${own} with the victim's key), expected only in-scope ones`
+        )
+      }
+      if (!answers.every((a) => a.outcome === "OutsideAuthScope" || a.value === tenants.victim.id)) {
+        problems.push(`answers ${JSON.stringify(answers)}, expected OutsideAuthScope`)
+      }
     }
   }
   return problems

@@ -50,9 +50,22 @@ const toRoute = (entry: Catalog.Entry): SpecRoute => ({
   kinds: [...entry.capability.accepts].sort((a, b) => (a === "SecretKey" ? -1 : b === "SecretKey" ? 1 : 0))
 })
 
-/** The routes of the page's calls: every entry that is not a step of another call. */
+/** The calls of the page's table (`runs.list (environment)` as `runs.list`). */
+const pageCalls = new Set(parseTable(copy).map((route) => route.call.replace(/ \(\w+\)$/, "")))
+
+/** Whether an entry is a route of a call of the page's table (not a route the whole-API work added). */
+const onPage = (entry: Catalog.Entry): boolean => pageCalls.has(entry.call)
+
+/** The routes of the page's calls: every entry of a page call that is not a step of another call. */
 const catalogRoutes = (): Array<SpecRoute> =>
-  Catalog.entries.filter((entry) => entry.partOf === undefined).map(toRoute)
+  Catalog.entries.filter((entry) => entry.partOf === undefined && onPage(entry)).map(toRoute)
+
+/**
+ * The routes beyond the page's table (issue #12, the whole management API): each must be a row of
+ * docs/research/whole-api.md, by method and path.
+ */
+const wholeApiRoutes = (): Array<Catalog.Entry> =>
+  Catalog.entries.filter((entry) => entry.partOf === undefined && !onPage(entry))
 
 /**
  * Routes the SDK sends on the wire inside another call, which the page's table does not list
@@ -68,30 +81,6 @@ const wireOnly: ReadonlyArray<SpecRoute & { readonly partOf: ReadonlyArray<strin
   }
 ]
 
-/**
- * Routes of the whole API (#12) beyond the page's table, with the kinds the server accepts
- * (docs/research/whole-api.md). Each family appends its block.
- */
-const wholeApi: ReadonlyArray<SpecRoute> = [
-  // ---- queues ----
-  { call: "queues.list", method: "GET", path: "/api/v1/queues", kinds: ["SecretKey"] },
-  { call: "queues.retrieve", method: "GET", path: "/api/v1/queues/{queue}", kinds: ["SecretKey"] },
-  { call: "queues.pause", method: "POST", path: "/api/v1/queues/{queue}/pause", kinds: ["SecretKey"] },
-  {
-    call: "queues.overrideConcurrencyLimit",
-    method: "POST",
-    path: "/api/v1/queues/{queue}/concurrency/override",
-    kinds: ["SecretKey"]
-  },
-  {
-    call: "queues.resetConcurrencyLimit",
-    method: "POST",
-    path: "/api/v1/queues/{queue}/concurrency/reset",
-    kinds: ["SecretKey"]
-  }
-]
-const wholeApiCalls = new Set(wholeApi.map((route) => route.call))
-
 const byKey = (routes: ReadonlyArray<SpecRoute>) =>
   [...routes].sort((a, b) => `${a.method} ${a.path}`.localeCompare(`${b.method} ${b.path}`))
 
@@ -99,7 +88,7 @@ describe("the catalog", () => {
   it("has every route of the page's table with its method, path, call and kinds, and no other", () => {
     const spec = parseTable(copy)
     expect(spec).toHaveLength(21) // 20 calls; tasks.batchTrigger has two routes
-    expect(byKey(catalogRoutes())).toEqual(byKey([...spec, ...wholeApi]))
+    expect(byKey(catalogRoutes())).toEqual(byKey(spec))
   })
 
   it("has no route beyond the table's but the named wire-only ones, each a step of a call of the table", () => {
@@ -108,7 +97,7 @@ describe("the catalog", () => {
       .filter((entry) => entry.partOf !== undefined)
       .map((entry) => ({ ...toRoute(entry), partOf: entry.partOf }))
     expect(byKey(others)).toEqual(byKey(wireOnly))
-    expect(Catalog.entries).toHaveLength(spec.length + wholeApi.length + wireOnly.length)
+    expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length + wholeApiRoutes().length)
     const calls = new Set(spec.map((route) => route.call))
     for (const route of wireOnly) for (const call of route.partOf) expect(calls.has(call)).toBe(true)
   })
@@ -121,9 +110,21 @@ describe("the catalog", () => {
     )
     expect(rows).toHaveLength(21)
     const routes = Catalog.entries
-      .filter((entry) => entry.partOf === undefined && !wholeApiCalls.has(entry.call))
+      .filter((entry) => entry.partOf === undefined && onPage(entry))
       .map((entry) => `${entry.method} ${entry.path.replace(/:\w+/g, "{}")} ${entry.call}`)
     expect([...routes].sort()).toEqual([...rows].sort())
+  })
+
+  it("has each route beyond the page's table as a row of docs/research/whole-api.md (method and path)", () => {
+    const research = readFileSync(join(here, "../../../docs/research/whole-api.md"), "utf8")
+    const rows = new Set(
+      [...research.matchAll(/(GET|POST|PUT|PATCH|DELETE) `(\/api\/[^`?[]+)/g)].map(
+        (m) => `${m[1]} ${(m[2] as string).replace(/\{\w+\}/g, "{}")}`
+      )
+    )
+    expect(rows.size).toBeGreaterThan(40)
+    for (const entry of wholeApiRoutes())
+      expect(rows.has(`${entry.method} ${entry.path.replace(/:\w+/g, "{}")}`), entry.id).toBe(true)
   })
 
   it("each route's capability is the annotation both sides read, named for its call", () => {
@@ -187,7 +188,9 @@ describe("the catalog", () => {
 
   it("rebuilds the docs table from the catalog", () => {
     const table = Catalog.markdownTable()
-    expect(table.split("\n")).toHaveLength(2 + 20 + wholeApiCalls.size)
+    // the page's 20 calls and the whole-API calls (#12): runs reschedule, addTags, metadata ×2, batch.retrieve;
+    // queues list, retrieve, pause (resume shares its route), override, reset
+    expect(table.split("\n")).toHaveLength(2 + 20 + 5 + 5)
     expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
   })
 })

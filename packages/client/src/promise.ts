@@ -24,6 +24,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Batches from "./Batches.js"
 import * as Calls from "./Calls.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
@@ -119,6 +120,9 @@ const namespaces = {
   runs: Runs.calls,
   envvars: Envvars.calls,
   schedules: Schedules.calls,
+  // ---- batch ----
+  batch: Batches.calls,
+  // ---- queues ----
   queues: Queues.calls
 } as const
 
@@ -279,6 +283,20 @@ export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
  * ```
  */
 export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
+
+// ---- batch ----
+
+/**
+ * Batches, with the SDK's `batch.retrieve` signature (triggering a batch is `tasks.batchTrigger`).
+ *
+ * @example
+ * ```ts
+ * import { batch } from "@authctx/client/promise"
+ *
+ * const status = await batch.retrieve("batch_1234")
+ * ```
+ */
+export const batch: Surface<"ambient">["batch"] = ambient.batch
 
 /**
  * Queues, with the SDK's call signatures: a queue by id (`"queue_…"`) or by `{ type, name }`.

@@ -4,6 +4,7 @@
  * not in the catalog, or one whose types do not match its route, a compile error.
  */
 import type { ManagementApi } from "@authctx/api"
+import { batch } from "./batch.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { packets } from "./packets.js"
@@ -19,6 +20,8 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...runs,
   ...envvars,
   ...schedules,
+  // ---- batch ----
+  ...batch,
   // ---- queues ----
   ...queues
 ])

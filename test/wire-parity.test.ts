@@ -474,6 +474,69 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           () => Authctx.deployments.retrieveCurrent()
         )
     },
+    // ---- queues ----
+    {
+      call: "queues.list",
+      label: "queues.list",
+      run: (side) => {
+        asSecretKey(side, keys.legacy)
+        return both(
+          side,
+          () => Sdk.queues.list({ page: 1, perPage: 5 }),
+          () => Authctx.queues.list({ page: 1, perPage: 5 })
+        )
+      }
+    },
+    {
+      call: "queues.retrieve",
+      label: "queues.retrieve (task queue by type and name)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.queues.retrieve({ type: "task", name: "send-email" }),
+          () => Authctx.queues.retrieve({ type: "task", name: "send-email" })
+        )
+    },
+    {
+      call: "queues.pause",
+      label: "queues.pause",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.queues.pause({ type: "task", name: "send-email" }),
+          () => Authctx.queues.pause({ type: "task", name: "send-email" })
+        )
+    },
+    {
+      call: "queues.resume",
+      label: "queues.resume",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.queues.resume({ type: "task", name: "send-email" }),
+          () => Authctx.queues.resume({ type: "task", name: "send-email" })
+        )
+    },
+    {
+      call: "queues.overrideConcurrencyLimit",
+      label: "queues.overrideConcurrencyLimit",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.queues.overrideConcurrencyLimit({ type: "task", name: "ship-order" }, 4),
+          () => Authctx.queues.overrideConcurrencyLimit({ type: "task", name: "ship-order" }, 4)
+        )
+    },
+    {
+      call: "queues.resetConcurrencyLimit",
+      label: "queues.resetConcurrencyLimit",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.queues.resetConcurrencyLimit({ type: "task", name: "ship-order" }),
+          () => Authctx.queues.resetConcurrencyLimit({ type: "task", name: "ship-order" })
+        )
+    },
     {
       call: "runs.list",
       label: "runs.list (current 24-character key)",

@@ -593,6 +593,78 @@ export const bulkActionsAbort = route(
     .addSuccess(Schemas.AbortBulkActionResponseBody)
 )
 
+// ---- queues ----
+
+/** A queue in the path: its id, a task's id or a custom queue's name, as the `type` beside it says. */
+const QueuePath = Schema.Struct({ queue: PathSegment })
+
+/** The `queues.list` query: `page` and `perPage`. */
+export const ListQueuesUrlParams = Schema.Struct({
+  page: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive())),
+  perPage: Schema.optional(Schema.NumberFromString.pipe(Schema.int(), Schema.positive()))
+})
+
+/** The `queues.retrieve` query: how the path's value names the queue (`id`, `task` or `custom`). */
+export const RetrieveQueueUrlParams = Schema.Struct({ type: Schemas.RetrieveQueueType })
+
+/** `queues.list`: `GET /api/v1/queues?page=&perPage=`. */
+export const queuesList = route(
+  "queues.list",
+  "queues.list",
+  Capability.make("queues.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/queues")
+    .setUrlParams(ListQueuesUrlParams)
+    .addSuccess(Schemas.ListQueuesResult)
+)
+
+/** `queues.retrieve`: `GET /api/v1/queues/{queue}?type=id|task|custom` (a public access token may read it). */
+export const queuesRetrieve = route(
+  "queues.retrieve",
+  "queues.retrieve",
+  Capability.make("queues.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v1/queues/:queue")
+    .setPath(QueuePath)
+    .setUrlParams(RetrieveQueueUrlParams)
+    .addSuccess(Schemas.QueueItem),
+  { publicTokenScopes: ["read:queues"] }
+)
+
+/**
+ * `queues.pause` and `queues.resume`: `POST /api/v1/queues/{queue}/pause` with `{type, action}`; one route
+ * serves both calls (the route id and call are `queues.pause`; `Queues.resume` sends `action: "resume"`).
+ */
+export const queuesPause = route(
+  "queues.pause",
+  "queues.pause",
+  Capability.make("queues.pause", secretKeyOnly),
+  HttpApiEndpoint.post("pause", "/api/v1/queues/:queue/pause")
+    .setPath(QueuePath)
+    .setPayload(Schemas.PauseQueueRequestBody)
+    .addSuccess(Schemas.QueueItem)
+)
+
+/** `queues.overrideConcurrencyLimit`: `POST /api/v1/queues/{queue}/concurrency/override`. */
+export const queuesOverrideConcurrencyLimit = route(
+  "queues.overrideConcurrencyLimit",
+  "queues.overrideConcurrencyLimit",
+  Capability.make("queues.overrideConcurrencyLimit", secretKeyOnly),
+  HttpApiEndpoint.post("overrideConcurrencyLimit", "/api/v1/queues/:queue/concurrency/override")
+    .setPath(QueuePath)
+    .setPayload(Schemas.OverrideQueueConcurrencyRequestBody)
+    .addSuccess(Schemas.QueueItem)
+)
+
+/** `queues.resetConcurrencyLimit`: `POST /api/v1/queues/{queue}/concurrency/reset`. */
+export const queuesResetConcurrencyLimit = route(
+  "queues.resetConcurrencyLimit",
+  "queues.resetConcurrencyLimit",
+  Capability.make("queues.resetConcurrencyLimit", secretKeyOnly),
+  HttpApiEndpoint.post("resetConcurrencyLimit", "/api/v1/queues/:queue/concurrency/reset")
+    .setPath(QueuePath)
+    .setPayload(Schemas.ResetQueueConcurrencyRequestBody)
+    .addSuccess(Schemas.QueueItem)
+)
+
 // ---------------------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------------------
@@ -656,6 +728,15 @@ export const api = HttpApi.make("management")
       .add(bulkActionsRetrieve.endpoint)
       .add(bulkActionsAbort.endpoint)
   )
+  // ---- queues ----
+  .add(
+    HttpApiGroup.make("queues")
+      .add(queuesList.endpoint)
+      .add(queuesRetrieve.endpoint)
+      .add(queuesPause.endpoint)
+      .add(queuesOverrideConcurrencyLimit.endpoint)
+      .add(queuesResetConcurrencyLimit.endpoint)
+  )
 
 /**
  * Every route of the catalog as its `Route` object, in the order of the API (the emulator's handler table
@@ -706,7 +787,13 @@ export const routes = [
   bulkActionsCreate,
   bulkActionsList,
   bulkActionsRetrieve,
-  bulkActionsAbort
+  bulkActionsAbort,
+  // ---- queues ----
+  queuesList,
+  queuesRetrieve,
+  queuesPause,
+  queuesOverrideConcurrencyLimit,
+  queuesResetConcurrencyLimit
 ] as const
 
 /** Any route of the catalog. */

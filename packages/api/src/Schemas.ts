@@ -873,3 +873,76 @@ export type BulkActionObject = typeof BulkActionObject.Type
 /** Mirrors `ListBulkActionsResponseBody` in `v3/schemas/api.js`: a cursor page of bulk actions. */
 export const ListBulkActionsResponseBody = CursorPage(BulkActionObject)
 export type ListBulkActionsResponseBody = typeof ListBulkActionsResponseBody.Type
+
+// ---- queues ----
+
+/** Mirrors `QueueType` in `v3/schemas/queues.js`: a task's own queue or a custom (named) one. */
+export const QueueType = Schema.Literal("task", "custom")
+export type QueueType = typeof QueueType.Type
+
+/** Mirrors `RetrieveQueueType` in `v3/schemas/queues.js`: how the path's value names the queue. */
+export const RetrieveQueueType = Schema.Literal("id", "task", "custom")
+export type RetrieveQueueType = typeof RetrieveQueueType.Type
+
+/**
+ * Mirrors `QueueTypeName` in `v3/schemas/queues.js`: a queue by type and name (a task's id for `task`, the
+ * declared name for `custom`).
+ */
+export const QueueTypeName = Schema.Struct({ type: QueueType, name: Schema.String })
+export type QueueTypeName = typeof QueueTypeName.Type
+
+/** Mirrors the V1 `concurrency` object of `QueueItem` in `v3/schemas/queues.js` (the override state). */
+export const QueueConcurrency = Schema.Struct({
+  current: Schema.NullOr(Schema.Number),
+  base: Schema.NullOr(Schema.Number),
+  override: Schema.NullOr(Schema.Number),
+  overriddenAt: Schema.NullOr(Schema.Date),
+  overriddenBy: Schema.NullOr(Schema.String)
+})
+export type QueueConcurrency = typeof QueueConcurrency.Type
+
+/**
+ * Mirrors `QueueItem` in `v3/schemas/queues.js`. `version` tells V1 queues (own concurrency limit, with
+ * `concurrency`) from V2 ones (no queue-level limit); an answer without it is V1, as the SDK reads it.
+ */
+export const QueueItem = Schema.Struct({
+  id: Schema.String,
+  name: Schema.String,
+  type: QueueType,
+  running: Schema.Number,
+  queued: Schema.Number,
+  paused: Schema.Boolean,
+  concurrencyLimit: Schema.NullOr(Schema.Number),
+  version: Schema.optionalWith(Schema.Literal("V1", "V2"), { default: () => "V1" as const }),
+  concurrency: Schema.optional(QueueConcurrency)
+})
+export type QueueItem = typeof QueueItem.Type
+
+/** Mirrors `ListQueueOptions` in `v3/schemas/queues.js` (sent as the `page` and `perPage` query parameters). */
+export const ListQueueOptions = Schema.Struct({
+  page: Schema.optional(Schema.Number),
+  perPage: Schema.optional(Schema.Number)
+})
+export type ListQueueOptions = typeof ListQueueOptions.Type
+
+/** The offset page `queues.list` answers (`zodfetchOffsetLimitPage(QueueItem)` in the SDK). */
+export const ListQueuesResult = OffsetLimitPage(QueueItem)
+export type ListQueuesResult = typeof ListQueuesResult.Type
+
+/** The `queues.pause` / `queues.resume` body: one route, the action says which. */
+export const PauseQueueRequestBody = Schema.Struct({
+  type: RetrieveQueueType,
+  action: Schema.Literal("pause", "resume")
+})
+export type PauseQueueRequestBody = typeof PauseQueueRequestBody.Type
+
+/** The `queues.overrideConcurrencyLimit` body: a whole, non-negative limit. */
+export const OverrideQueueConcurrencyRequestBody = Schema.Struct({
+  type: RetrieveQueueType,
+  concurrencyLimit: Schema.Number.pipe(Schema.int(), Schema.nonNegative())
+})
+export type OverrideQueueConcurrencyRequestBody = typeof OverrideQueueConcurrencyRequestBody.Type
+
+/** The `queues.resetConcurrencyLimit` body. */
+export const ResetQueueConcurrencyRequestBody = Schema.Struct({ type: RetrieveQueueType })
+export type ResetQueueConcurrencyRequestBody = typeof ResetQueueConcurrencyRequestBody.Type

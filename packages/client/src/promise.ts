@@ -31,6 +31,7 @@ import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
 import * as Tasks from "./Tasks.js"
@@ -128,7 +129,9 @@ const namespaces = {
   // ---- deployments ----
   deployments: Deployments.calls,
   // ---- batch ----
-  batch: Batches.calls
+  batch: Batches.calls,
+  // ---- queues ----
+  queues: Queues.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -333,6 +336,18 @@ export const deployments: Surface<"ambient">["deployments"] = ambient.deployment
 export const batch: Surface<"ambient">["batch"] = ambient.batch
 
 /**
+ * Queues, with the SDK's call signatures: a queue by id (`"queue_…"`) or by `{ type, name }`.
+ *
+ * @example
+ * ```ts
+ * import { queues } from "@authctx/client/promise"
+ *
+ * const queue = await queues.pause({ type: "task", name: "send-email" })
+ * ```
+ */
+export const queues: Surface<"ambient">["queues"] = ambient.queues
+
+/**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a
  * task every scope hashes the same.
  *
@@ -363,6 +378,8 @@ export type RunsClient<K extends Credential.Kind> = Surface<K>["runs"]
 export type EnvvarsClient<K extends Credential.Kind> = Surface<K>["envvars"]
 /** The `schedules` members of a client of kind `K`. */
 export type SchedulesClient<K extends Credential.Kind> = Surface<K>["schedules"]
+/** The `queues` members of a client of kind `K`. */
+export type QueuesClient<K extends Credential.Kind> = Surface<K>["queues"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
 export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>

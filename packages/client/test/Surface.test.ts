@@ -14,6 +14,7 @@ import {
   type Calls,
   Deployments,
   Envvars,
+  Queues,
   Runs,
   Schedules,
   Tasks
@@ -25,6 +26,7 @@ import {
   createClient,
   deployments,
   envvars,
+  queues,
   runs,
   schedules,
   tasks
@@ -44,12 +46,14 @@ const callObjects = {
   // ---- batch ----
   batch: Batches.calls,
   // ---- bulk actions ---- (nested in runs, as the SDK's runs.bulk)
-  "runs.bulk": BulkActions.calls
+  "runs.bulk": BulkActions.calls,
+  // ---- queues ----
+  queues: Queues.calls
 }
-const ambients = { tasks, runs, envvars, schedules, deployments, batch, "runs.bulk": runs.bulk }
+const ambients = { tasks, runs, envvars, schedules, deployments, batch, "runs.bulk": runs.bulk, queues }
 
 /** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
-const helpers: ReadonlySet<string> = new Set(["runs.poll", "runs.bulk.poll"])
+const helpers: ReadonlySet<string> = new Set(["runs.poll", "runs.bulk.poll", "queues.resume"])
 /** A namespace of the Promise surface by its dotted name (`runs.bulk` is `surface.runs.bulk`). */
 const at = (surface: object, namespace: string): Record<string, unknown> =>
   namespace
@@ -118,7 +122,7 @@ describe("the Promise surfaces are derived from the call objects", () => {
   it("promise.ts names no call: it reads the namespaces only through their call objects", () => {
     const source = readFileSync(fileURLToPath(new URL("../src/promise.ts", import.meta.url)), "utf8")
     const code = source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "")
-    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules|Batches)\.(\w+)/g)].map(
+    const uses = [...code.matchAll(/(?<![\w/.])(Tasks|Runs|Envvars|Schedules|Batches|Queues)\.(\w+)/g)].map(
       (m) => `${m[1]}.${m[2]}`
     )
     expect(uses.length).toBeGreaterThan(0)
@@ -165,7 +169,14 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "runs.bulk.list": [{ limit: 1 }],
   "runs.bulk.retrieve": ["bulk_surface"],
   "runs.bulk.abort": ["bulk_surface"],
-  "runs.bulk.poll": ["bulk_surface", { pollIntervalMs: 1 }]
+  "runs.bulk.poll": ["bulk_surface", { pollIntervalMs: 1 }],
+  // ---- queues ----
+  "queues.list": [],
+  "queues.retrieve": ["queue_surface"],
+  "queues.pause": [{ type: "task", name: "surface-task" }],
+  "queues.resume": [{ type: "custom", name: "surface" }],
+  "queues.overrideConcurrencyLimit": ["queue_surface", 3],
+  "queues.resetConcurrencyLimit": [{ type: "task", name: "surface-task" }]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -282,7 +282,9 @@ const wholeApiRoutes =
   // ---- bulk actions ----
   4 +
   // ---- schedules.timezones (no credential); deployments ×2 ----
-  3
+  3 +
+  // ---- queues ----
+  5
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {

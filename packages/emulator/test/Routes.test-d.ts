@@ -13,6 +13,7 @@ import { deployments } from "../src/internal/routes/deployments.js"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { packets } from "../src/internal/routes/packets.js"
+import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
 import { tasks } from "../src/internal/routes/tasks.js"
@@ -56,15 +57,34 @@ describe("handle", () => {
 
 describe("table", () => {
   it("compiles with every catalog route handled", () => {
-    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...batch, ...deployments, ...bulkActions])
+    table([
+      ...tasks,
+      ...packets,
+      ...runs,
+      ...envvars,
+      ...schedules,
+      ...batch,
+      ...deployments,
+      ...bulkActions,
+      ...queues
+    ])
   })
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules, ...batch, ...deployments, ...bulkActions])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...batch, ...deployments, ...bulkActions, ...queues])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
-    table([...tasks, ...packets, ...envvars, ...schedules, ...deployments, ...batch, ...bulkActions])
+    table([
+      ...tasks,
+      ...packets,
+      ...envvars,
+      ...schedules,
+      ...deployments,
+      ...batch,
+      ...bulkActions,
+      ...queues
+    ])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {

@@ -95,6 +95,8 @@ export interface Prepared {
   readonly body?: unknown
   readonly raw?: string
   readonly contentType?: string
+  /** The query string, without `?` (`type=task` for `queues.retrieve`). */
+  readonly query?: string
 }
 
 let unique = 0
@@ -253,7 +255,26 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   }),
   "bulkActions.abort": async (url, target) => ({
     params: { bulkActionId: await createBulkAction(url, target) }
-  })
+  }),
+  // ---- queues ----
+  // a run of task `hello` makes the queue `task/hello`
+  "queues.list": async () => ({ params: {} }),
+  "queues.retrieve": async (url, target) => {
+    await triggerRun(url, target)
+    return { params: { queue: "hello" }, query: "type=task" }
+  },
+  "queues.pause": async (url, target) => {
+    await triggerRun(url, target)
+    return { params: { queue: "hello" }, body: { type: "task", action: "pause" } }
+  },
+  "queues.overrideConcurrencyLimit": async (url, target) => {
+    await triggerRun(url, target)
+    return { params: { queue: "hello" }, body: { type: "task", concurrencyLimit: 5 } }
+  },
+  "queues.resetConcurrencyLimit": async (url, target) => {
+    await triggerRun(url, target)
+    return { params: { queue: "hello" }, body: { type: "task" } }
+  }
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */
@@ -282,7 +303,10 @@ export const prepare = async (
   const prepared = await fixture(url, target)
   return {
     method: entry.method,
-    path: pathOf(entry, prepared.params),
+    path:
+      prepared.query === undefined
+        ? pathOf(entry, prepared.params)
+        : `${pathOf(entry, prepared.params)}?${prepared.query}`,
     ...(prepared.body === undefined ? {} : { body: prepared.body }),
     ...(prepared.raw === undefined ? {} : { raw: prepared.raw }),
     ...(prepared.contentType === undefined ? {} : { contentType: prepared.contentType })

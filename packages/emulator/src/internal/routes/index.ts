@@ -10,6 +10,7 @@ import { deployments } from "./deployments.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { packets } from "./packets.js"
+import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
 import { tasks } from "./tasks.js"
@@ -26,5 +27,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- batch ----
   ...batch,
   // ---- bulk actions ----
-  ...bulkActions
+  ...bulkActions,
+  // ---- queues ----
+  ...queues
 ])

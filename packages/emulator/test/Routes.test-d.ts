@@ -9,10 +9,12 @@ import { Schema } from "effect"
 import { describe, it } from "vitest"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
+import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
 import { tasks } from "../src/internal/routes/tasks.js"
+import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
 describe("handle", () => {
   it("types the input and the value by the route", () => {
@@ -53,15 +55,15 @@ describe("handle", () => {
 
 describe("table", () => {
   it("compiles with every catalog route handled", () => {
-    table([...tasks, ...packets, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...waitTokens, ...idempotencyKeys])
   })
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...waitTokens, ...idempotencyKeys])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
-    table([...tasks, ...packets, ...envvars, ...schedules])
+    table([...tasks, ...packets, ...envvars, ...schedules, ...waitTokens, ...idempotencyKeys])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {

@@ -6,10 +6,12 @@
 import type { ManagementApi } from "@authctx/api"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
+import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
 import { tasks } from "./tasks.js"
+import { waitTokens } from "./waitTokens.js"
 
 /** Every handler, keyed by its catalog route object. */
 export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table([
@@ -17,5 +19,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...packets,
   ...runs,
   ...envvars,
-  ...schedules
+  ...schedules,
+  ...waitTokens,
+  ...idempotencyKeys
 ])

@@ -453,8 +453,8 @@ const WaitTokenPath = Schema.Struct({ waitpointId: PathSegment })
  */
 export const waitTokensCreate = route(
   "waitTokens.create",
-  "wait.createToken",
-  Capability.make("wait.createToken", secretKeyOnly),
+  "waitTokens.create",
+  Capability.make("waitTokens.create", secretKeyOnly),
   HttpApiEndpoint.post("create", "/api/v1/waitpoints/tokens")
     .setPayload(WaitTokenSchemas.CreateWaitpointTokenRequestBody)
     .addSuccess(WaitTokenSchemas.CreateWaitpointTokenResponseBody)
@@ -463,8 +463,8 @@ export const waitTokensCreate = route(
 /** `wait.listTokens`: `GET /api/v1/waitpoints/tokens`, cursor pages with filters. */
 export const waitTokensList = route(
   "waitTokens.list",
-  "wait.listTokens",
-  Capability.make("wait.listTokens", secretKeyOnly),
+  "waitTokens.list",
+  Capability.make("waitTokens.list", secretKeyOnly),
   HttpApiEndpoint.get("list", "/api/v1/waitpoints/tokens")
     .setUrlParams(ListWaitTokensUrlParams)
     .addSuccess(WaitTokenSchemas.ListWaitpointTokensResponse)
@@ -473,8 +473,8 @@ export const waitTokensList = route(
 /** `wait.retrieveToken`: `GET /api/v1/waitpoints/tokens/{waitpointId}`. */
 export const waitTokensRetrieve = route(
   "waitTokens.retrieve",
-  "wait.retrieveToken",
-  Capability.make("wait.retrieveToken", secretKeyOnly),
+  "waitTokens.retrieve",
+  Capability.make("waitTokens.retrieve", secretKeyOnly),
   HttpApiEndpoint.get("retrieve", "/api/v1/waitpoints/tokens/:waitpointId")
     .setPath(WaitTokenPath)
     .addSuccess(WaitTokenSchemas.WaitpointRetrieveTokenResponse)
@@ -487,8 +487,8 @@ export const waitTokensRetrieve = route(
  */
 export const waitTokensComplete = route(
   "waitTokens.complete",
-  "wait.completeToken",
-  Capability.make("wait.completeToken", secretKeyOnly),
+  "waitTokens.complete",
+  Capability.make("waitTokens.complete", secretKeyOnly),
   HttpApiEndpoint.post("complete", "/api/v1/waitpoints/tokens/:waitpointId/complete")
     .setPath(WaitTokenPath)
     .setPayload(WaitTokenSchemas.CompleteWaitpointTokenRequestBody)

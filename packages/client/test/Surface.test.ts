@@ -8,8 +8,18 @@
 import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Catalog } from "@authctx/api"
-import { type Calls, Envvars, Runs, Schedules, Tasks } from "@authctx/client"
-import { auth, CapabilityError, createClient, envvars, runs, schedules, tasks } from "@authctx/client/promise"
+import { type Calls, Envvars, IdempotencyKeys, Runs, Schedules, Tasks, WaitTokens } from "@authctx/client"
+import {
+  auth,
+  CapabilityError,
+  createClient,
+  envvars,
+  idempotencyKeys,
+  runs,
+  schedules,
+  tasks,
+  waitTokens
+} from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
@@ -19,9 +29,13 @@ const callObjects = {
   tasks: Tasks.calls,
   runs: Runs.calls,
   envvars: Envvars.calls,
-  schedules: Schedules.calls
+  schedules: Schedules.calls,
+  waitTokens: WaitTokens.calls,
+  idempotencyKeys: IdempotencyKeys.calls
 }
-const ambients = { tasks, runs, envvars, schedules }
+// the ambient `idempotencyKeys` also holds the local `create`, which sends nothing
+const { create: _create, ...idempotencyKeysCalls } = idempotencyKeys
+const ambients = { tasks, runs, envvars, schedules, waitTokens, idempotencyKeys: idempotencyKeysCalls }
 const every = Object.entries(callObjects).flatMap(([namespace, calls]) =>
   Object.entries(calls as Calls.CallObject).map(([member, call]) => ({ namespace, member, call }))
 )
@@ -99,7 +113,12 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "schedules.update": ["sched_surface", { task: "t", cron: "0 * * * *" }],
   "schedules.activate": ["sched_surface"],
   "schedules.deactivate": ["sched_surface"],
-  "schedules.del": ["sched_surface"]
+  "schedules.del": ["sched_surface"],
+  "waitTokens.create": [{ timeout: "1h" }],
+  "waitTokens.list": [{ limit: 1 }],
+  "waitTokens.retrieve": ["waitpoint_surface"],
+  "waitTokens.complete": ["waitpoint_surface", { ok: true }],
+  "idempotencyKeys.reset": ["surface-task", "surface-key"]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -332,8 +332,8 @@ describe("the packed packages, installed with npm into a fresh app", () => {
     const all = [...dependencies, ...devDependencies].flat()
     for (const framework of ["express@^5", "koa@^3", "hono@^4", "@authctx/emulator", "@types/express"])
       expect(all).toContain(framework)
-    // api and server come with client and the adapters; an app installs them by name only to import them
-    for (const p of publicPackages.filter((p) => p.name !== "@authctx/api" && p.name !== "@authctx/server"))
+    // api comes with client; an app installs it by name only to import it
+    for (const p of publicPackages.filter((p) => p.name !== "@authctx/api"))
       expect(all).toContain(p.name)
   })
 

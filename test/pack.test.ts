@@ -333,8 +333,7 @@ describe("the packed packages, installed with npm into a fresh app", () => {
     for (const framework of ["express@^5", "koa@^3", "hono@^4", "@authctx/emulator", "@types/express"])
       expect(all).toContain(framework)
     // api comes with client; an app installs it by name only to import it
-    for (const p of publicPackages.filter((p) => p.name !== "@authctx/api"))
-      expect(all).toContain(p.name)
+    for (const p of publicPackages.filter((p) => p.name !== "@authctx/api")) expect(all).toContain(p.name)
   })
 
   it("`npm pack` of each public package lists README, LICENSE, dist and no tests", async () => {

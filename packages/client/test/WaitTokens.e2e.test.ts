@@ -167,6 +167,16 @@ describe("waitTokens.list", () => {
       const back = await on(WaitTokens.list({ limit: 2, before: page2.pagination.previous }))
       expect(back.data.map((t) => t.id)).toEqual(newestFirst.slice(0, 2))
 
+      // a cursor the filter drops still marks a position
+      expect((await on(WaitTokens.list({ tags: "odd", after: ids[2] }))).data.map((t) => t.id)).toEqual([
+        ids[1]
+      ])
+      const newerOdd = await on(WaitTokens.list({ tags: "odd", before: ids[0] }))
+      expect(newerOdd.data.map((t) => t.id)).toEqual([ids[3], ids[1]])
+      expect(newerOdd.pagination).toEqual({})
+      const unknownCursor = await run(WaitTokens.list({ after: "waitpoint_nope" }), k, emu.url)
+      expect(Either.isLeft(unknownCursor) && unknownCursor.left._tag).toBe("BadRequestError")
+
       const streamed = await on(Stream.runCollect(WaitTokens.stream({ limit: 2 })))
       expect(Chunk.toReadonlyArray(streamed).map((t) => t.id)).toEqual(newestFirst)
 

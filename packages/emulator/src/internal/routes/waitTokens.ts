@@ -150,30 +150,31 @@ export const waitTokens: readonly [
         size = Math.min(Number(sizeText), maxPageSize)
       }
       const store = storeOf(environment)
-      const matching = [...store.tokens.values()].reverse().filter(filter)
+      // newest first; a cursor is a position in creation order, so it holds even when the filter drops it
+      const all = [...store.tokens.values()].reverse()
       const before = query["page[before]"]
       const after = before === undefined ? query["page[after]"] : undefined
       const cursorId = after ?? before
+      const at = cursorId === undefined ? -1 : all.findIndex((token) => token.id === cursorId)
+      if (cursorId !== undefined && at < 0)
+        return fail(
+          400,
+          `Invalid cursor ${after !== undefined ? "page[after]" : "page[before]"}: no such waitpoint`
+        )
+      const older = after !== undefined ? all.slice(at + 1) : before !== undefined ? all.slice(0, at) : all
+      const matching = older.filter(filter)
       let start = 0
       let end = Math.min(size, matching.length)
-      if (cursorId !== undefined) {
-        const at = matching.findIndex((token) => token.id === cursorId)
-        if (at < 0 && !store.tokens.has(cursorId))
-          return fail(
-            400,
-            `Invalid cursor ${after !== undefined ? "page[after]" : "page[before]"}: no such waitpoint`
-          )
-        if (after !== undefined) {
-          start = at + 1
-          end = Math.min(start + size, matching.length)
-        } else {
-          end = Math.max(at, 0)
-          start = Math.max(end - size, 0)
-        }
+      if (before !== undefined) {
+        end = matching.length
+        start = Math.max(end - size, 0)
       }
       const page = matching.slice(start, end)
-      const next = end < matching.length ? page[page.length - 1]?.id : undefined
-      const previous = start > 0 ? page[0]?.id : undefined
+      const last = page[page.length - 1]
+      const first = page[0]
+      const next = last !== undefined && all.slice(all.indexOf(last) + 1).some(filter) ? last.id : undefined
+      const previous =
+        first !== undefined && all.slice(0, all.indexOf(first)).some(filter) ? first.id : undefined
       return ok({
         data: page.map((token) => shown(token, context.now)),
         pagination: {

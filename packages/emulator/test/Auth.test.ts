@@ -211,10 +211,18 @@ const resourceNotFound: Record<string, string> = {
   runId: "Run not found",
   batchId: "Batch not found",
   id: "Schedule not found",
-  name: "Environment variable not found"
+  name: "Environment variable not found",
+  waitpointId: "Waitpoint not found"
 }
 
-type Expected = { readonly status: number; readonly error: string } | "success"
+/** Routes whose server handler refuses additional (`tr_<env>_sk_`) keys with 403 (no resource to check them against). */
+const refusesScopedKeys: ReadonlySet<string> = new Set([
+  "waitTokens.create",
+  "waitTokens.list",
+  "waitTokens.retrieve"
+])
+
+type Expected = { readonly status: number; readonly error: string } | "success" | "keyNotFound"
 
 /** docs/emulator.md, auth rules as rules over the route's capability and path, and the credential's facts. */
 const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
@@ -248,7 +256,11 @@ const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
       // (and the resources the target's owner made there are not found)
       if (params.includes("env") && credential.env !== target.env && branch !== undefined)
         return refusal.otherEnvironment
+      if (refusesScopedKeys.has(entry.id) && c.name.includes("scoped"))
+        return { status: 403, error: "Unauthorized" }
       const sameEnvironment = credential.projectRef === target.projectRef && credential.env === target.env
+      // idempotencyKeys.reset names its key: a key no run of the key's environment holds is a 404 naming it
+      if (entry.id === "idempotencyKeys.reset" && !sameEnvironment) return "keyNotFound"
       const resource = params.find((p) => resourceNotFound[p] !== undefined && p !== "projectRef")
       if (resource !== undefined && !sameEnvironment)
         return { status: 404, error: resourceNotFound[resource] ?? "" }
@@ -259,7 +271,8 @@ const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {
-    expect(entries.length).toBe(22) // the 21 routes of the page's 20 calls, and the wire-only packets.upload
+    // the 21 routes of the page's 20 calls, the wire-only packets.upload, and #12's: wait tokens ×4, idempotencyKeys.reset
+    expect(entries.length).toBe(27)
   })
 
   for (const entry of entries) {
@@ -279,6 +292,9 @@ describe("server auth rules, every route × every credential case", () => {
           if (want === "success") {
             expect(reply.status, reply.text).toBe(200)
             expect(() => decodeSuccess(entry, reply.json)).not.toThrow()
+          } else if (want === "keyNotFound") {
+            expect(reply.status, reply.text).toBe(404)
+            expect(reply.text).toMatch(/No runs found with idempotency key: .+ and task: hello/)
           } else {
             expect({ status: reply.status, body: reply.json }).toEqual({
               status: want.status,

@@ -136,6 +136,20 @@ const createSchedule = async (url: string, target: Target): Promise<string> =>
     "id"
   )
 
+const createWaitToken = async (url: string, target: Target): Promise<string> =>
+  field(await asOwner(url, target, { method: "POST", path: "/api/v1/waitpoints/tokens", body: {} }), "id")
+
+const keyedRun = async (url: string, target: Target): Promise<string> => {
+  const key = fresh("idem")
+  const reply = await asOwner(url, target, {
+    method: "POST",
+    path: "/api/v1/tasks/hello/trigger",
+    body: { payload: { n: 1 }, options: { idempotencyKey: key } }
+  })
+  if (reply.status !== 200) throw new Error(`keyed run fixture: ${reply.status} ${reply.text}`)
+  return key
+}
+
 const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
 
 /**
@@ -193,7 +207,21 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   }),
   "schedules.activate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.deactivate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
-  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } })
+  "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  // ---- waits ----
+  "waitTokens.create": async () => ({ params: {}, body: { timeout: "1h", tags: ["fixture"] } }),
+  "waitTokens.list": async () => ({ params: {} }),
+  "waitTokens.retrieve": async (url, target) => ({
+    params: { waitpointId: await createWaitToken(url, target) }
+  }),
+  "waitTokens.complete": async (url, target) => ({
+    params: { waitpointId: await createWaitToken(url, target) },
+    body: { data: { ok: true } }
+  }),
+  "idempotencyKeys.reset": async (url, target) => ({
+    params: { key: await keyedRun(url, target) },
+    body: { taskIdentifier: "hello" }
+  })
 }
 
 /** The route id of a catalog entry. */

@@ -50,9 +50,40 @@ const toRoute = (entry: Catalog.Entry): SpecRoute => ({
   kinds: [...entry.capability.accepts].sort((a, b) => (a === "SecretKey" ? -1 : b === "SecretKey" ? 1 : 0))
 })
 
-/** The routes of the page's calls: every entry that is not a step of another call. */
+/**
+ * The routes of the whole API beyond the page's table (#12), as docs/research/whole-api.md has them: the
+ * SDK call's route, method and the kinds the server accepts.
+ */
+const wholeApi: ReadonlyArray<SpecRoute> = [
+  // ---- waits ----
+  { call: "waitTokens.create", method: "POST", path: "/api/v1/waitpoints/tokens", kinds: ["SecretKey"] },
+  { call: "waitTokens.list", method: "GET", path: "/api/v1/waitpoints/tokens", kinds: ["SecretKey"] },
+  {
+    call: "waitTokens.retrieve",
+    method: "GET",
+    path: "/api/v1/waitpoints/tokens/{waitpointId}",
+    kinds: ["SecretKey"]
+  },
+  {
+    call: "waitTokens.complete",
+    method: "POST",
+    path: "/api/v1/waitpoints/tokens/{waitpointId}/complete",
+    kinds: ["SecretKey"]
+  },
+  {
+    call: "idempotencyKeys.reset",
+    method: "POST",
+    path: "/api/v1/idempotencyKeys/{key}/reset",
+    kinds: ["SecretKey"]
+  }
+]
+
+const isWholeApi = (entry: Catalog.Entry) =>
+  wholeApi.some((route) => route.call === entry.call && route.method === entry.method)
+
+/** The routes of the page's calls: every entry that is not a step of another call nor a #12 route. */
 const catalogRoutes = (): Array<SpecRoute> =>
-  Catalog.entries.filter((entry) => entry.partOf === undefined).map(toRoute)
+  Catalog.entries.filter((entry) => entry.partOf === undefined && !isWholeApi(entry)).map(toRoute)
 
 /**
  * Routes the SDK sends on the wire inside another call, which the page's table does not list
@@ -84,7 +115,7 @@ describe("the catalog", () => {
       .filter((entry) => entry.partOf !== undefined)
       .map((entry) => ({ ...toRoute(entry), partOf: entry.partOf }))
     expect(byKey(others)).toEqual(byKey(wireOnly))
-    expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length)
+    expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length + wholeApi.length)
     const calls = new Set(spec.map((route) => route.call))
     for (const route of wireOnly) for (const call of route.partOf) expect(calls.has(call)).toBe(true)
   })
@@ -97,9 +128,13 @@ describe("the catalog", () => {
     )
     expect(rows).toHaveLength(21)
     const routes = Catalog.entries
-      .filter((entry) => entry.partOf === undefined)
+      .filter((entry) => entry.partOf === undefined && !isWholeApi(entry))
       .map((entry) => `${entry.method} ${entry.path.replace(/:\w+/g, "{}")} ${entry.call}`)
     expect([...routes].sort()).toEqual([...rows].sort())
+  })
+
+  it("has the #12 routes with the method, path and kinds the server has", () => {
+    expect(byKey(Catalog.entries.filter(isWholeApi).map(toRoute))).toEqual(byKey(wholeApi))
   })
 
   it("each route's capability is the annotation both sides read, named for its call", () => {
@@ -163,7 +198,7 @@ describe("the catalog", () => {
 
   it("rebuilds the docs table from the catalog", () => {
     const table = Catalog.markdownTable()
-    expect(table.split("\n")).toHaveLength(2 + 20)
+    expect(table.split("\n")).toHaveLength(2 + 20 + wholeApi.length)
     expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
   })
 })

@@ -12,6 +12,7 @@
  * so the lists never go stale. Facts: docs/reference/idempotency.md, docs/research/trigger-wire.md.
  */
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { createRequire } from "node:module"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { isDeepStrictEqual } from "node:util"
@@ -22,6 +23,17 @@ import * as Sdk from "@trigger.dev/sdk"
 import SuperJSON from "superjson"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Recorded, type Recorder, startRecorder } from "./support/recorder.js"
+
+// ---- runs: reschedule, tags, metadata; batch ----
+/** The SDK's own `ApiClient` (its public `tags.add` and `metadata.*` work only inside a task). */
+interface SdkApiClient {
+  addTags(runId: string, body: { tags: string | Array<string> }): Promise<unknown>
+  getRunMetadata(runId: string): Promise<unknown>
+  updateRunMetadata(runId: string, body: { metadata?: Record<string, unknown> }): Promise<unknown>
+}
+const { ApiClient: SdkApiClient } = createRequire(createRequire(import.meta.url).resolve("@trigger.dev/sdk"))(
+  "@trigger.dev/core/v3"
+) as { ApiClient: new (baseUrl: string, accessToken: string) => SdkApiClient }
 
 // ---------------------------------------------------------------------------------------------------------
 // The scenario: the same calls, with the same arguments, through either client
@@ -553,6 +565,78 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           () => Sdk.tasks.trigger("echo", { blob: "x".repeat(200 * 1024) }),
           () => Authctx.tasks.trigger("echo", { blob: "x".repeat(200 * 1024) })
         )
+    },
+    // ---- runs: reschedule, poll, tags, metadata; batch ----
+    {
+      call: "runs.reschedule",
+      label: "runs.reschedule (a delayed run, by duration and by date)",
+      run: async (side) => {
+        asSecretKey(side, keys.legacy)
+        const at = new Date("2030-01-01T00:00:00.000Z")
+        const { id } = await both(
+          side,
+          () => Sdk.tasks.trigger("send-email", { n: 2 }, { delay: "1h" }),
+          () => Authctx.tasks.trigger("send-email", { n: 2 }, { delay: "1h" })
+        )
+        await both(
+          side,
+          () => Sdk.runs.reschedule(id, { delay: "2h" }),
+          () => Authctx.runs.reschedule(id, { delay: "2h" })
+        )
+        return both(
+          side,
+          () => Sdk.runs.reschedule(id, { delay: at }),
+          () => Authctx.runs.reschedule(id, { delay: at })
+        )
+      }
+    },
+    {
+      call: "runs.retrieve",
+      label: "runs.poll (a finished run: one retrieve)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.runs.poll(runId, { pollIntervalMs: 10 }),
+          () => Authctx.runs.poll(runId, { pollIntervalMs: 10 })
+        )
+    },
+    {
+      call: "runs.addTags",
+      label: "runs.addTags / metadata by run id (the SDK's ApiClient)",
+      run: async (side) => {
+        const sdk = new SdkApiClient(url, keys.legacy)
+        await both(
+          side,
+          () => sdk.addTags(runId, { tags: ["later", "parity"] }),
+          () => Authctx.runs.addTags(runId, ["later", "parity"])
+        )
+        await both(
+          side,
+          () => sdk.updateRunMetadata(runId, { metadata: { step: "done" } }),
+          () => Authctx.runs.updateMetadata(runId, { metadata: { step: "done" } })
+        )
+        return both(
+          side,
+          () => sdk.getRunMetadata(runId),
+          () => Authctx.runs.retrieveMetadata(runId)
+        )
+      }
+    },
+    {
+      call: "batch.retrieve",
+      label: "batch.retrieve",
+      run: async (side) => {
+        const { batchId } = await both(
+          side,
+          () => Sdk.tasks.batchTrigger("send-email", [{ payload: { n: 3 } }]),
+          () => Authctx.tasks.batchTrigger("send-email", [{ payload: { n: 3 } }])
+        )
+        return both(
+          side,
+          () => Sdk.batch.retrieve(batchId),
+          () => Authctx.batch.retrieve(batchId)
+        )
+      }
     },
     ...sampleSteps(keys, url)
   ]

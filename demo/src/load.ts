@@ -3,9 +3,8 @@
  * Node's fetch keeps that many keep-alive connections open), each for a tenant picked at random and addressed either by path
  * (`/t/:tenant/vars`) or by header (`x-tenant`). Measures each request's latency and checks its answer.
  */
-import { runTimedLoad } from "@authctx/adapter-testkit"
+import { isOwn, runTimedLoad } from "@authctx/adapter-testkit"
 import type { Tenant, Tenants } from "./tenants.js"
-import { isOwnAnswer } from "./work.js"
 
 /** What one server's load run gave. */
 export interface LoadResult {
@@ -54,7 +53,7 @@ export const drive = async (options: LoadOptions): Promise<LoadResult> => {
       } catch {
         answer = undefined
       }
-      if (response.status !== 200 || !isOwnAnswer(tenant, answer)) {
+      if (response.status !== 200 || !isOwn(tenant, answer)) {
         errors++
         if (samples.length < 3) samples.push(`${tenant.id}: ${response.status} ${text.slice(0, 160)}`)
       }

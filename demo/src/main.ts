@@ -19,7 +19,12 @@
  */
 import { realpathSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { checkLog, percentile, ambientVariables as triggerVariables } from "@authctx/adapter-testkit"
+import {
+  callsPerWork,
+  checkLog,
+  percentile,
+  ambientVariables as triggerVariables
+} from "@authctx/adapter-testkit"
 import { configure } from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { drive } from "./load.js"
@@ -162,9 +167,12 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
       const before = emulator.requests().length
       const load = await drive({ url: server.url, tenants, total: warmUp, concurrency })
       const check = checkLog(emulator.requests().slice(before), tenants.all)
-      if (isAuthctx(server.framework) && (load.errors > 0 || check.crossTenant.length > 0)) {
+      if (
+        isAuthctx(server.framework) &&
+        (load.errors > 0 || check.crossTenant.length + check.foreignLists.length > 0)
+      ) {
         notes.push(
-          `${labels[server.framework]}, warm-up: ${plural(load.errors, "failed request")}, ${plural(check.crossTenant.length, "leak")}`
+          `${labels[server.framework]}, warm-up: ${plural(load.errors, "failed request")}, ${plural(check.crossTenant.length + check.foreignLists.length, "leak")}`
         )
       }
     }
@@ -188,8 +196,8 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
         p50: percentile(load.latencies, 50),
         p99: percentile(load.latencies, 99),
         errors: load.errors,
-        checked: check.attributed,
-        leaks: check.crossTenant.length
+        checked: check.attributed + check.lists,
+        leaks: check.crossTenant.length + check.foreignLists.length
       })
       if (isAuthctx(server.framework)) {
         if (load.errors > 0) {
@@ -197,9 +205,9 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
             `${labels[server.framework]}: ${plural(load.errors, "request")} failed, e.g. ${load.samples.join("; ")}`
           )
         }
-        if (check.attributed !== 2 * load.requests || check.unattributed > 0) {
+        if (check.attributed + check.lists !== callsPerWork * load.requests || check.unattributed > 0) {
           notes.push(
-            `${labels[server.framework]}: the emulator's log has ${check.attributed} tenant calls (expected ${2 * load.requests}) and ${check.unattributed} unattributed`
+            `${labels[server.framework]}: the emulator's log has ${check.attributed + check.lists} tenant calls (expected ${callsPerWork * load.requests}) and ${check.unattributed} unattributed`
           )
         }
       }
@@ -215,7 +223,7 @@ export const runDemo = async (options: DemoOptions = {}): Promise<DemoResult> =>
     const n = (value: number) => value.toLocaleString("en-US")
     const share = (row: Row) => `${((100 * row.leaks) / Math.max(1, row.checked)).toFixed(0)}%`
     say(
-      "  Leaks are counted from the emulator's log: a call's path names its tenant, its credential fingerprint whose key it carried."
+      "  Leaks are counted from the emulator's log: a call's path names its tenant (a list: the tenants of its environment), its credential fingerprint whose key it carried."
     )
     say(
       `  authctx: ${n(scopedLeaks)} of ${n(scopedCalls)} calls carried another tenant's key: each request's credential is scoped to its own async call tree.`

@@ -27,10 +27,10 @@ describe("pnpm demo", () => {
       expect(row, framework).toBeDefined()
       expect(row?.leaks, framework).toBe(0)
       expect(row?.errors, framework).toBe(0)
-      expect(row?.checked, framework).toBe(300)
+      expect(row?.checked, framework).toBe(600)
     }
     // The official SDK 4.8.3 under the same load: on Node it keeps its scopes in AsyncLocalStorage.
-    expect(byFramework.get("sdk")).toMatchObject({ leaks: 0, errors: 0, checked: 300 })
+    expect(byFramework.get("sdk")).toMatchObject({ leaks: 0, errors: 0, checked: 600 })
     expect(byFramework.get("naive")?.leaks).toBeGreaterThan(0)
     expect(result.exitCode).toBe(0)
 
@@ -80,7 +80,11 @@ describe("pnpm demo", () => {
       for (const url of urls) {
         const response = await fetch(url)
         expect(response.status).toBe(200)
-        expect(await response.json()).toMatchObject({ tenant: "t00", calls: [{ own: true }, { own: true }] })
+        expect(await response.json()).toMatchObject({
+          tenant: "t00",
+          calls: [{ own: true }, { own: true }, { own: true }],
+          listed: true
+        })
       }
       const bearer = /curl -s -H 'Authorization: Bearer (\S+)' (\S+)/.exec(output.text())
       expect(bearer).not.toBeNull()

@@ -8,11 +8,9 @@ import { createServer } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
   ambient,
-  checkLog,
-  driveTenantLoad,
-  type EnvvarsCalls,
   explicitCase,
   explicitWork,
+  handlePath,
   handlerFailedBody,
   hostileCorpus,
   maxHeaderSize,
@@ -24,20 +22,16 @@ import {
   startWorld,
   type Tenant,
   Traps,
+  tenantLoadCase,
   tenantWork,
   trapCase,
   trapCases,
   trapParams,
-  type World
+  type World,
+  withServer
 } from "@authctx/adapter-testkit"
 import { AuthScope } from "@authctx/core"
-import {
-  type AuthHandle,
-  authContext,
-  authErrorHandler,
-  RequestAuthError,
-  sendProblem
-} from "@authctx/express"
+import { authContext, authErrorHandler, RequestAuthError, sendProblem } from "@authctx/express"
 import express, { type ErrorRequestHandler, type Request } from "express"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
@@ -60,11 +54,6 @@ const tenantOf = (req: Request): Tenant => {
   return tenant
 }
 
-const clientOf = (auth: AuthHandle | undefined): EnvvarsCalls => {
-  if (auth === undefined) throw new Error("req.auth is not set")
-  return auth.client.envvars
-}
-
 /** The multi-tenant app: body parser before (/early) and after (/late) the middleware, timers, a stream, a throw. */
 const tenantApp = (mode: "resolve" | "bearer"): express.Express => {
   const app = express()
@@ -84,7 +73,7 @@ const tenantApp = (mode: "resolve" | "bearer"): express.Express => {
       res.status(422).json({ error: "body not parsed" })
       return
     }
-    res.json(await tenantWork(tenant, ambient, clientOf(req.auth)))
+    res.json(await tenantWork(tenant, ambient, handlePath(req.auth)))
   }
   app.post("/early/:tenant", work)
   app.post("/late/:tenant", express.json(), work)
@@ -92,14 +81,14 @@ const tenantApp = (mode: "resolve" | "bearer"): express.Express => {
     const tenant = tenantOf(req)
     await sleep(2)
     await new Promise<void>((resolve) => setImmediate(resolve))
-    res.json(await tenantWork(tenant, ambient, clientOf(req.auth), () => sleep(1)))
+    res.json(await tenantWork(tenant, ambient, handlePath(req.auth), () => sleep(1)))
   })
   app.get("/stream/:tenant", async (req, res) => {
     const tenant = tenantOf(req)
     res.setHeader("Content-Type", "application/x-ndjson")
     res.write(`${JSON.stringify({ started: tenant.id })}\n`)
     let step = 0
-    const result = await tenantWork(tenant, ambient, clientOf(req.auth), async () => {
+    const result = await tenantWork(tenant, ambient, handlePath(req.auth), async () => {
       res.write(`${JSON.stringify({ step: step++ })}\n`)
       await sleep(1)
     })
@@ -120,32 +109,16 @@ const tenantApp = (mode: "resolve" | "bearer"): express.Express => {
 
 describe("per-request scope under load", () => {
   it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
-    const server = await listen(tenantApp("resolve"))
-    try {
+    await withServer(listen(tenantApp("resolve")), async (server) => {
       expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
-      const server = await listen(tenantApp(mode))
-      try {
-        world.emulator.clearRequests()
-        const { calls, problems } = await driveTenantLoad(world, server.url, mode)
-        expect(problems).toEqual([])
-        const check = checkLog(world.emulator.requests(), world.tenants)
-        expect(check.crossTenant).toEqual([])
-        expect(check.foreignLists).toEqual([])
-        expect(check.failed).toEqual([])
-        expect(check.attributed).toBe(calls)
-        expect(check.perTenant.size).toBe(50)
-        // Nothing leaks out of the request: no scope is active here.
-        expect(AuthScope.current()).toBeUndefined()
-      } finally {
-        await server.close()
-      }
+      expect(
+        await withServer(listen(tenantApp(mode)), (server) => tenantLoadCase(world, server.url, mode))
+      ).toEqual([])
     })
   }
 })
@@ -161,15 +134,12 @@ describe("explicit-handle mode (ambient: false)", () => {
         baseURL: world.emulator.url
       }),
       async (req, res) => {
-        res.json(await explicitWork(tenantOf(req), clientOf(req.auth)))
+        res.json(await explicitWork(tenantOf(req), handlePath(req.auth)))
       }
     )
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       expect(await explicitCase(world, server.url)).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -198,25 +168,19 @@ describe("hostile Authorization headers", () => {
   })
 
   it("each gets 400/401 with the right WWW-Authenticate and problem, never a 500 or the token; the server keeps serving", async () => {
-    const server = await listen(corpusApp())
-    try {
+    await withServer(listen(corpusApp()), async (server) => {
       const failures = await runCorpus(world, server.url, server.port)
       expect(failures).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("an accepted request runs in its scope and sets req.auth", async () => {
-    const server = await listen(corpusApp())
-    try {
+    await withServer(listen(corpusApp()), async (server) => {
       const response = await fetch(`${server.url}/secret`, {
         headers: { authorization: `bearer ${world.secretKey}` }
       })
       expect(await response.json()).toEqual({ kind: "SecretKey", scoped: "SecretKey" })
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -226,15 +190,12 @@ describe("error paths", () => {
     app.get("/", authContext(), (_req, res) => {
       res.send("ok")
     })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url, { headers: { authorization: "Token x" } })
       expect(response.status).toBe(400)
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_request"')
       await response.text()
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("the app's own error handler gets an RequestAuthError with status, code and headers", async () => {
@@ -248,8 +209,7 @@ describe("error paths", () => {
       res.status(418).send("custom")
     }
     app.use(handler)
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
       expect(response.status).toBe(418)
       await response.text()
@@ -263,9 +223,7 @@ describe("error paths", () => {
       expect(error.expose).toBe(true)
       expect(JSON.stringify(error)).not.toContain(world.pat.slice(7))
       expect(error.message).not.toContain(world.pat.slice(7))
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("onError: sendProblem answers at once; a resolve that throws is a 401 resolve_failed without its message", async () => {
@@ -282,8 +240,7 @@ describe("error paths", () => {
         res.send("ok")
       }
     )
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url)
       expect(response.status).toBe(401)
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_token"')
@@ -291,9 +248,7 @@ describe("error paths", () => {
       expect(JSON.parse(text)).toMatchObject({ status: 401, type: "urn:authctx:problem:resolve_failed" })
       expect(text).not.toContain("database")
       expect(text).not.toContain(world.secretKey.slice(7))
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("handler() without its middleware fails with MissingAuthMiddleware (500), not with another request's auth", async () => {
@@ -306,14 +261,11 @@ describe("error paths", () => {
         res.send(req.auth.kind)
       })
     )
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
       expect(response.status).toBe(500)
       await response.text()
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -359,8 +311,7 @@ describe("stacked auth middlewares (a request keeps its first middleware's kind)
       res.send(req.auth?.kind)
     })
     app.use(authErrorHandler())
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const refused = await fetch(server.url, {
         headers: { authorization: `Bearer ${world.secretKey}`, "x-second": "pat" }
       })
@@ -378,8 +329,6 @@ describe("stacked auth middlewares (a request keeps its first middleware's kind)
       expect(kept.status).toBe(200)
       expect(await kept.text()).toBe("SecretKey")
       expect(handled).toBe(1)
-    } finally {
-      await server.close()
-    }
+    })
   })
 })

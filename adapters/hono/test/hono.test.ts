@@ -8,10 +8,9 @@ import type { Server } from "node:http"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
   ambient,
-  checkLog,
-  driveTenantLoad,
   explicitCase,
   explicitWork,
+  handlePath,
   handlerFailedBody,
   hostileCorpus,
   maxHeaderSize,
@@ -23,11 +22,13 @@ import {
   startWorld,
   type Tenant,
   Traps,
+  tenantLoadCase,
   tenantWork,
   trapCase,
   trapCases,
   trapParams,
-  type World
+  type World,
+  withServer
 } from "@authctx/adapter-testkit"
 import { AuthScope } from "@authctx/core"
 import { type AuthEnv, authContext, problemResponse, RequestAuthError } from "@authctx/hono"
@@ -88,22 +89,22 @@ const tenantApp = (mode: "resolve" | "bearer"): Hono => {
   app.post("/early/:tenant", json, auth, async (c) => {
     const tenant = tenantOf(c.req.param("tenant"))
     if (c.req.valid("json").tenant !== tenant.id) return c.json({ error: "wrong body" }, 422)
-    return c.json(await tenantWork(tenant, ambient, c.var.auth.client.envvars))
+    return c.json(await tenantWork(tenant, ambient, handlePath(c.var.auth)))
   })
   app.post("/late/:tenant", auth, json, async (c) => {
     const tenant = tenantOf(c.req.param("tenant"))
     if (c.req.valid("json").tenant !== tenant.id) return c.json({ error: "wrong body" }, 422)
-    return c.json(await tenantWork(tenant, ambient, c.var.auth.client.envvars))
+    return c.json(await tenantWork(tenant, ambient, handlePath(c.var.auth)))
   })
   app.get("/timers/:tenant", auth, async (c) => {
     const tenant = tenantOf(c.req.param("tenant"))
     await sleep(2)
     await new Promise<void>((resolve) => setImmediate(resolve))
-    return c.json(await tenantWork(tenant, ambient, c.var.auth.client.envvars, () => sleep(1)))
+    return c.json(await tenantWork(tenant, ambient, handlePath(c.var.auth), () => sleep(1)))
   })
   app.get("/stream/:tenant", auth, (c) => {
     const tenant = tenantOf(c.req.param("tenant"))
-    const client = c.var.auth.client.envvars
+    const client = handlePath(c.var.auth)
     c.header("Content-Type", "application/x-ndjson")
     return stream(c, async (out) => {
       await out.write(`${JSON.stringify({ started: tenant.id })}\n`)
@@ -125,31 +126,16 @@ const tenantApp = (mode: "resolve" | "bearer"): Hono => {
 
 describe("per-request scope under load", () => {
   it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
-    const server = await listen(tenantApp("resolve"))
-    try {
+    await withServer(listen(tenantApp("resolve")), async (server) => {
       expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
-      const server = await listen(tenantApp(mode))
-      try {
-        world.emulator.clearRequests()
-        const { calls, problems } = await driveTenantLoad(world, server.url, mode)
-        expect(problems).toEqual([])
-        const check = checkLog(world.emulator.requests(), world.tenants)
-        expect(check.crossTenant).toEqual([])
-        expect(check.foreignLists).toEqual([])
-        expect(check.failed).toEqual([])
-        expect(check.attributed).toBe(calls)
-        expect(check.perTenant.size).toBe(50)
-        expect(AuthScope.current()).toBeUndefined()
-      } finally {
-        await server.close()
-      }
+      expect(
+        await withServer(listen(tenantApp(mode)), (server) => tenantLoadCase(world, server.url, mode))
+      ).toEqual([])
     })
   }
 })
@@ -163,14 +149,11 @@ describe("explicit-handle mode (ambient: false)", () => {
         resolve: (c) => world.byId.get(c.req.header("x-tenant") ?? "")?.config,
         baseURL: world.emulator.url
       }),
-      async (c) => c.json(await explicitWork(tenantOf(c.req.param("tenant")), c.var.auth.client.envvars))
+      async (c) => c.json(await explicitWork(tenantOf(c.req.param("tenant")), handlePath(c.var.auth)))
     )
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       expect(await explicitCase(world, server.url)).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -199,24 +182,18 @@ describe("hostile Authorization headers", () => {
   })
 
   it("each gets 400/401 with the right WWW-Authenticate and problem, never a 500 or the token; the server keeps serving", async () => {
-    const server = await listen(corpusApp())
-    try {
+    await withServer(listen(corpusApp()), async (server) => {
       expect(await runCorpus(world, server.url, server.port)).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("an accepted request runs in its scope and sets c.var.auth", async () => {
-    const server = await listen(corpusApp())
-    try {
+    await withServer(listen(corpusApp()), async (server) => {
       const response = await fetch(`${server.url}/secret`, {
         headers: { authorization: `bearer ${world.secretKey}` }
       })
       expect(await response.json()).toEqual({ kind: "SecretKey", scoped: "SecretKey" })
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -229,8 +206,7 @@ describe("error paths", () => {
       return error instanceof HTTPException ? error.getResponse() : c.text("unexpected", 500)
     })
     app.get("/", authContext({ realm: "tenants", accept: ["SecretKey"] }), (c) => c.text("ok"))
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
       expect(response.status).toBe(401)
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="tenants", error="invalid_token"')
@@ -245,9 +221,7 @@ describe("error paths", () => {
       expect(error.status).toBe(401)
       expect(error.cause).toBeInstanceOf(RequestAuthError)
       expect(error.message).not.toContain(world.pat.slice(7))
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("onError's response is sent; a resolve that throws is a 401 resolve_failed without its message", async () => {
@@ -270,8 +244,7 @@ describe("error paths", () => {
         return c.text("ok")
       }
     )
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url)
       expect(response.status).toBe(401)
       expect(response.headers.get("cache-control")).toBe("no-store")
@@ -281,9 +254,7 @@ describe("error paths", () => {
       expect(text).not.toContain("database")
       expect(text).not.toContain(world.secretKey.slice(7))
       expect(ran).toBe(false)
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -331,8 +302,7 @@ describe("stacked auth middlewares (a request keeps its first middleware's kind)
         handled++
         return c.text(c.var.auth.kind)
       })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const refused = await fetch(server.url, {
         headers: { authorization: `Bearer ${world.secretKey}`, "x-second": "pat" }
       })
@@ -350,8 +320,6 @@ describe("stacked auth middlewares (a request keeps its first middleware's kind)
       expect(kept.status).toBe(200)
       expect(await kept.text()).toBe("SecretKey")
       expect(handled).toBe(1)
-    } finally {
-      await server.close()
-    }
+    })
   })
 })

@@ -9,11 +9,9 @@ import { PassThrough } from "node:stream"
 import { setTimeout as sleep } from "node:timers/promises"
 import {
   ambient,
-  checkLog,
-  driveTenantLoad,
-  type EnvvarsCalls,
   explicitCase,
   explicitWork,
+  handlePath,
   handlerFailedBody,
   hostileCorpus,
   maxHeaderSize,
@@ -25,14 +23,16 @@ import {
   startWorld,
   type Tenant,
   Traps,
+  tenantLoadCase,
   tenantWork,
   trapCase,
   trapCases,
   trapParams,
-  type World
+  type World,
+  withServer
 } from "@authctx/adapter-testkit"
 import { AuthScope } from "@authctx/core"
-import { type AuthHandle, authContext, RequestAuthError } from "@authctx/koa"
+import { authContext, RequestAuthError } from "@authctx/koa"
 import { bodyParser } from "@koa/bodyparser"
 import Koa, { type Context, type Middleware, type Next } from "koa"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -48,11 +48,6 @@ afterAll(async () => {
 })
 
 const listen = (app: Koa): Promise<Running> => serve(createServer({ maxHeaderSize }, app.callback()))
-
-const clientOf = (auth: AuthHandle | undefined): EnvvarsCalls => {
-  if (auth === undefined) throw new Error("ctx.state.auth is not set")
-  return auth.client.envvars
-}
 
 /** `/route/tenant` of a path. */
 const parsePath = (ctx: Context): { readonly route: string; readonly tenant: Tenant } | undefined => {
@@ -94,7 +89,7 @@ const tenantApp = (mode: "resolve" | "bearer"): Koa => {
       return
     }
     const { route, tenant } = target
-    const client = clientOf(ctx.state.auth)
+    const client = handlePath(ctx.state.auth)
     switch (route) {
       case "early":
       case "late": {
@@ -140,31 +135,16 @@ const tenantApp = (mode: "resolve" | "bearer"): Koa => {
 
 describe("per-request scope under load", () => {
   it("a body parser after the middleware keeps the scope when the body arrives after the headers", async () => {
-    const server = await listen(tenantApp("resolve"))
-    try {
+    await withServer(listen(tenantApp("resolve")), async (server) => {
       expect(await slowParsedBody(world, server.url, world.tenants.slice(0, 3))).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   for (const mode of ["resolve", "bearer"] as const) {
     it(`2,000 requests, 64 connections, 50 tenants (${mode}): every call carries its own tenant's credential`, async () => {
-      const server = await listen(tenantApp(mode))
-      try {
-        world.emulator.clearRequests()
-        const { calls, problems } = await driveTenantLoad(world, server.url, mode)
-        expect(problems).toEqual([])
-        const check = checkLog(world.emulator.requests(), world.tenants)
-        expect(check.crossTenant).toEqual([])
-        expect(check.foreignLists).toEqual([])
-        expect(check.failed).toEqual([])
-        expect(check.attributed).toBe(calls)
-        expect(check.perTenant.size).toBe(50)
-        expect(AuthScope.current()).toBeUndefined()
-      } finally {
-        await server.close()
-      }
+      expect(
+        await withServer(listen(tenantApp(mode)), (server) => tenantLoadCase(world, server.url, mode))
+      ).toEqual([])
     })
   }
 })
@@ -182,14 +162,11 @@ describe("explicit-handle mode (ambient: false)", () => {
     app.use(async (ctx) => {
       const tenant = world.byId.get(ctx.path.slice("/explicit/".length))
       if (tenant === undefined) throw new Error("unknown tenant")
-      ctx.body = await explicitWork(tenant, clientOf(ctx.state.auth))
+      ctx.body = await explicitWork(tenant, handlePath(ctx.state.auth))
     })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       expect(await explicitCase(world, server.url)).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -226,24 +203,18 @@ describe("hostile Authorization headers", () => {
   })
 
   it("each gets 400/401 with the right WWW-Authenticate and problem, never a 500 or the token; the server keeps serving", async () => {
-    const server = await listen(corpusApp())
-    try {
+    await withServer(listen(corpusApp()), async (server) => {
       expect(await runCorpus(world, server.url, server.port)).toEqual([])
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("an accepted request runs in its scope and sets ctx.state.auth", async () => {
-    const server = await listen(corpusApp())
-    try {
+    await withServer(listen(corpusApp()), async (server) => {
       const response = await fetch(`${server.url}/secret`, {
         headers: { authorization: `bearer ${world.secretKey}` }
       })
       expect(await response.json()).toEqual({ kind: "SecretKey", scoped: "SecretKey" })
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -273,8 +244,7 @@ describe("error paths", () => {
     app.use((ctx) => {
       ctx.body = "ok"
     })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.pat}` } })
       expect(response.status).toBe(418)
       await response.text()
@@ -286,9 +256,7 @@ describe("error paths", () => {
       expect(error.headers).toEqual({ "WWW-Authenticate": 'Bearer realm="tenants", error="invalid_token"' })
       expect(error.expose).toBe(true)
       expect(JSON.stringify(error)).not.toContain(world.pat.slice(7))
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("onError that throws, with no error middleware: Koa answers with the status, WWW-Authenticate and the message", async () => {
@@ -298,15 +266,12 @@ describe("error paths", () => {
     app.use((ctx) => {
       ctx.body = "ok"
     })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url, { headers: { authorization: "Basic abc" } })
       expect(response.status).toBe(400)
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_request"')
       expect(await response.text()).toContain("Bearer scheme")
-    } finally {
-      await server.close()
-    }
+    })
   })
 
   it("a resolve that throws is a 401 resolve_failed without its message; downstream does not run", async () => {
@@ -324,8 +289,7 @@ describe("error paths", () => {
       ran = true
       ctx.body = "ok"
     })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const response = await fetch(server.url)
       expect(response.status).toBe(401)
       expect(response.headers.get("www-authenticate")).toBe('Bearer realm="authctx", error="invalid_token"')
@@ -335,9 +299,7 @@ describe("error paths", () => {
       expect(text).not.toContain("database")
       expect(text).not.toContain(world.secretKey.slice(7))
       expect(ran).toBe(false)
-    } finally {
-      await server.close()
-    }
+    })
   })
 })
 
@@ -387,8 +349,7 @@ describe("stacked auth middlewares (a request keeps its first middleware's kind)
       handled++
       ctx.body = ctx.state.auth?.kind
     })
-    const server = await listen(app)
-    try {
+    await withServer(listen(app), async (server) => {
       const refused = await fetch(server.url, {
         headers: { authorization: `Bearer ${world.secretKey}`, "x-second": "pat" }
       })
@@ -406,8 +367,6 @@ describe("stacked auth middlewares (a request keeps its first middleware's kind)
       expect(kept.status).toBe(200)
       expect(await kept.text()).toBe("SecretKey")
       expect(handled).toBe(1)
-    } finally {
-      await server.close()
-    }
+    })
   })
 })

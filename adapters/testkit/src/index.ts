@@ -10,6 +10,7 @@ import { configure, createClient, envvars } from "@authctx/client/promise"
 import { Auth, AuthScope, Credential } from "@authctx/core"
 import { type Emulator, type RequestRecord, startEmulator } from "@authctx/emulator"
 import { Either } from "effect"
+import type { Running } from "./serve.js"
 import { postSlowBody, trapTenants } from "./traps.js"
 
 /** An environment slug (`Credential.Environment`). */
@@ -152,57 +153,124 @@ export interface EnvvarsCalls {
   readonly list: (projectRef: string, env: Slug) => Promise<ReadonlyArray<{ readonly name: string }>>
 }
 
-/** The ambient Promise API's envvars calls: what a handler calls when it relies on the request's scope. */
-export const ambient: EnvvarsCalls = { retrieve: envvars.retrieve, list: envvars.list }
+/**
+ * One way a handler reaches the API: its envvars calls and, where the server can tell, the fingerprint of
+ * the credential a call made now would carry (read just before each call, for the answer's reports).
+ */
+export interface WorkPath extends EnvvarsCalls {
+  readonly credential?: (() => string | undefined) | undefined
+}
 
-/** What a tenant's handler answers: what it read through each path. */
-export interface WorkResult {
-  readonly tenant: string
-  readonly ambient: string
-  readonly client: string
-  readonly listed: boolean
-  readonly afterTimers: string
+/** The fingerprint of the credential of the current auth scope, or `undefined` outside one. */
+const scopeFingerprint = (): string | undefined => {
+  const scope = AuthScope.current()
+  return scope === undefined ? undefined : Credential.fingerprint(scope.credential)
+}
+
+/** The ambient Promise API's envvars calls: what a handler calls when it relies on the request's scope. */
+export const ambient: WorkPath = {
+  retrieve: envvars.retrieve,
+  list: envvars.list,
+  credential: scopeFingerprint
+}
+
+/** The part of a request's auth handle (`req.auth`, `ctx.state.auth`, `c.var.auth`) the tenant work uses. */
+export interface HandleView {
+  readonly context: { readonly credential: Credential.Credential }
+  readonly client: { readonly envvars: EnvvarsCalls }
 }
 
 /**
- * The work of one request: the tenant's variable through the ambient Promise API, again after a timer and
- * a `setImmediate`, through `auth.client`, and the ambient `envvars.list`. Every call is in the emulator's
- * log with the credential it carried; the variable's name in the path says which tenant made it.
+ * The request's own client as a {@link WorkPath}: `handle.client.envvars`, reporting the handle's credential.
+ * Throws when the handle is missing (the middleware did not run).
+ */
+export const handlePath = (handle: HandleView | undefined): WorkPath => {
+  if (handle === undefined) throw new Error("the request has no auth handle")
+  const fingerprint = Credential.fingerprint(handle.context.credential)
+  return { ...handle.client.envvars, credential: () => fingerprint }
+}
+
+/** One read of the tenant's variable as the handler saw it. */
+export interface CallReport {
+  readonly via: "ambient" | "ambient after timers" | "client"
+  /** The fingerprint of the credential the call carried, as far as the server knows (`undefined`: unknown). */
+  readonly credential: string | undefined
+  /** Whether `credential` is the tenant's own. */
+  readonly own: boolean
+  /** The variable's value: the tenant id when the call carried a credential that may read it. */
+  readonly value: string
+}
+
+/** What a tenant's handler answers: each read of its variable, and whether the list showed it. */
+export interface WorkResult {
+  readonly tenant: string
+  /** The reads in order: ambient, ambient after timers, through the client ({@link readsPerWork}). */
+  readonly calls: ReadonlyArray<CallReport>
+  readonly listed: boolean
+}
+
+/** How many reads of its variable one {@link tenantWork} makes: the calls the log check attributes to it. */
+export const readsPerWork = 3
+
+/** How many API calls one {@link tenantWork} makes: its reads and one list. */
+export const callsPerWork = readsPerWork + 1
+
+/**
+ * The work of one request, the same in every server the adapter suites and the demo run: the tenant's
+ * variable through the `ambient` path, again after a random 0–3 ms await, a `setImmediate` and a timer
+ * callback, through the `client` path, and the `ambient` list. Every call is in the emulator's log with the
+ * credential it carried; the variable's name in the path says which tenant made it. With authctx, `ambient`
+ * is {@link ambient} and `client` is {@link handlePath}; a server without authctx passes its library's
+ * ambient calls as both.
+ *
+ * @example
+ * const result = await tenantWork(tenant, ambient, handlePath(req.auth))
  */
 export const tenantWork = async (
   tenant: Tenant,
-  ambient: EnvvarsCalls,
-  client: EnvvarsCalls,
+  ambient: WorkPath,
+  client: WorkPath,
   between: () => Promise<void> = async () => {}
 ): Promise<WorkResult> => {
-  const first = await ambient.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+  const read = async (via: CallReport["via"], path: WorkPath): Promise<CallReport> => {
+    const credential = path.credential?.()
+    const { value } = await path.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+    return { via, credential, own: credential === tenant.fingerprint, value }
+  }
+  const first = await read("ambient", ambient)
   await between()
   await sleep(Math.floor(Math.random() * 4))
   await new Promise<void>((resolve) => setImmediate(resolve))
-  const afterTimers = await new Promise<string>((resolve, reject) =>
+  const afterTimers = await new Promise<CallReport>((resolve, reject) =>
     setTimeout(() => {
-      ambient.retrieve(tenant.projectRef, tenant.env, tenant.varName).then((v) => resolve(v.value), reject)
+      read("ambient after timers", ambient).then(resolve, reject)
     }, 1)
   )
   await between()
-  const viaClient = await client.retrieve(tenant.projectRef, tenant.env, tenant.varName)
+  const viaClient = await read("client", client)
   const list = await ambient.list(tenant.projectRef, tenant.env)
   return {
     tenant: tenant.id,
-    ambient: first.value,
-    client: viaClient.value,
-    listed: list.some((v) => v.name === tenant.varName),
-    afterTimers
+    calls: [first, afterTimers, viaClient],
+    listed: list.some((v) => v.name === tenant.varName)
   }
 }
 
-/** Whether a handler's answer is the tenant's own. */
-export const isOwn = (tenant: Tenant, result: WorkResult): boolean =>
-  result.tenant === tenant.id &&
-  result.ambient === tenant.id &&
-  result.client === tenant.id &&
-  result.afterTimers === tenant.id &&
-  result.listed
+/**
+ * Whether a handler's answer (parsed JSON, so `unknown`) is the tenant's own: its id, every read returned
+ * the tenant's variable, and the list showed it.
+ */
+export const isOwn = (tenant: Tenant, answer: unknown): boolean => {
+  if (typeof answer !== "object" || answer === null) return false
+  if (!("tenant" in answer) || answer.tenant !== tenant.id) return false
+  if (!("listed" in answer) || answer.listed !== true) return false
+  if (!("calls" in answer) || !Array.isArray(answer.calls)) return false
+  const calls: ReadonlyArray<unknown> = answer.calls
+  return (
+    calls.length === readsPerWork &&
+    calls.every((c) => typeof c === "object" && c !== null && "value" in c && c.value === tenant.id)
+  )
+}
 
 /**
  * Runs `total` requests with at most `concurrency` in flight (so at most that many connections), and
@@ -265,9 +333,11 @@ export interface LogCheck {
   /** Calls answered with anything but 200. */
   readonly failed: ReadonlyArray<RequestRecord>
   readonly perTenant: ReadonlyMap<string, number>
-  /** Cross-tenant calls the emulator answered 200: the caller got data under someone else's credential. */
+  /** Cross-tenant calls and foreign lists the emulator answered 200: data served under someone else's credential. */
   readonly leakedButAnswered: number
-  /** Records that name no tenant (a tenant's handler made a call the check cannot attribute). */
+  /** `envvars.list` calls (each judged into `foreignLists` when its credential is not a tenant's there). */
+  readonly lists: number
+  /** Records that are neither an attributed read nor a list (a handler made a call the check cannot judge). */
   readonly unattributed: number
 }
 
@@ -290,6 +360,7 @@ export const checkLog = (records: ReadonlyArray<RequestRecord>, tenants: Readonl
   const failed: Array<RequestRecord> = []
   const perTenant = new Map<string, number>()
   let attributed = 0
+  let lists = 0
   for (const record of records) {
     if (record.status !== 200) failed.push(record)
     if (record.route === "envvars.retrieve") {
@@ -300,6 +371,7 @@ export const checkLog = (records: ReadonlyArray<RequestRecord>, tenants: Readonl
       perTenant.set(tenant.id, (perTenant.get(tenant.id) ?? 0) + 1)
       if (record.credential !== tenant.fingerprint) crossTenant.push(record)
     } else if (record.route === "envvars.list") {
+      lists++
       const allowed = listers.get(record.path)
       if (allowed === undefined || record.credential === undefined || !allowed.has(record.credential)) {
         foreignLists.push(record)
@@ -312,8 +384,9 @@ export const checkLog = (records: ReadonlyArray<RequestRecord>, tenants: Readonl
     foreignLists,
     failed,
     perTenant,
-    leakedButAnswered: crossTenant.filter((r) => r.status === 200).length,
-    unattributed: records.length - attributed
+    leakedButAnswered: [...crossTenant, ...foreignLists].filter((r) => r.status === 200).length,
+    lists,
+    unattributed: records.length - attributed - lists
   }
 }
 
@@ -678,9 +751,9 @@ export const driveTenantLoad = async (
         }
         return
       }
-      calls += 3
+      calls += readsPerWork
       const last = text.trim().split("\n").at(-1) ?? ""
-      const result = JSON.parse(last) as WorkResult
+      const result: unknown = JSON.parse(last)
       if (response.status !== 200 || !isOwn(tenant, result)) {
         problems.push(`${route} ${tenant.id}: ${response.status} ${last.slice(0, 200)}`)
       }
@@ -689,6 +762,46 @@ export const driveTenantLoad = async (
     }
   })
   return { calls, problems, ms }
+}
+
+/**
+ * The adapter suites' load case: {@link driveTenantLoad} against a tenant app, then {@link checkLog} over the
+ * emulator's log. Returns the broken promises, one line each (none when every answer is the tenant's own,
+ * every call carried its tenant's credential and answered 200, every tenant was reached, and no auth scope
+ * is active after the load).
+ */
+export const tenantLoadCase = async (
+  world: World,
+  url: string,
+  mode: "resolve" | "bearer"
+): Promise<ReadonlyArray<string>> => {
+  world.emulator.clearRequests()
+  const { calls, problems } = await driveTenantLoad(world, url, mode)
+  const check = checkLog(world.emulator.requests(), world.tenants)
+  const out = [...problems]
+  for (const r of check.crossTenant) out.push(`cross-tenant: ${r.method} ${r.path} (${r.credential})`)
+  for (const r of check.foreignLists) out.push(`foreign list: ${r.method} ${r.path} (${r.credential})`)
+  for (const r of check.failed) out.push(`failed: ${r.method} ${r.path} ${r.status}`)
+  if (check.attributed !== calls) out.push(`${check.attributed} calls name a tenant, expected ${calls}`)
+  if (check.perTenant.size !== world.tenants.length) {
+    out.push(`${check.perTenant.size} tenants in the log, expected ${world.tenants.length}`)
+  }
+  // Nothing leaks out of the requests: no scope is active here.
+  if (AuthScope.current() !== undefined) out.push("an auth scope is active after the load")
+  return out
+}
+
+/** Starts a server, runs `use` against it, and closes it whatever `use` did. */
+export const withServer = async <A>(
+  started: Promise<Running>,
+  use: (server: Running) => Promise<A>
+): Promise<A> => {
+  const server = await started
+  try {
+    return await use(server)
+  } finally {
+    await server.close()
+  }
 }
 
 /**
@@ -774,13 +887,14 @@ const slowParsedBodyOf = async (
   const problems: Array<string> = []
   const last = text.trim().split("\n").at(-1) ?? ""
   try {
-    const result = JSON.parse(last) as WorkResult
+    const result: unknown = JSON.parse(last)
     if (!isOwn(tenant, result)) problems.push(`answer ${last.slice(0, 200)}`)
   } catch {
     problems.push(`answer ${last.slice(0, 200)}`)
   }
   const calls = world.emulator.requests().filter((r) => r.route?.startsWith("envvars.") === true)
-  if (calls.length !== 4) problems.push(`${calls.length} calls in the log, expected 4`)
+  if (calls.length !== callsPerWork)
+    problems.push(`${calls.length} calls in the log, expected ${callsPerWork}`)
   for (const call of calls) {
     if (call.credential !== tenant.fingerprint) problems.push(`${call.route} carried ${call.credential}`)
   }

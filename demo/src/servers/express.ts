@@ -4,12 +4,12 @@
  * `/api/projects/:projectRef/envvars/:env` takes the caller's own `Authorization: Bearer …` instead.
  */
 
+import { ambient, handlePath, tenantWork } from "@authctx/adapter-testkit"
 import { envvars } from "@authctx/client/promise"
 import { Credential } from "@authctx/core"
 import { authContext, authErrorHandler } from "@authctx/express"
 import express, { type ErrorRequestHandler } from "express"
 import { tenantIdOf } from "../tenants.js"
-import { tenantWork } from "../work.js"
 import { isSlug, listen, type Running, type ServerContext } from "./listen.js"
 
 export const startExpress = (context: ServerContext): Promise<Running> => {
@@ -25,7 +25,7 @@ export const startExpress = (context: ServerContext): Promise<Running> => {
       res.status(404).json({ error: "unknown tenant" })
       return
     }
-    res.json(await tenantWork(tenant, req.auth))
+    res.json(await tenantWork(tenant, ambient, handlePath(req.auth)))
   })
   app.get("/t/:tenant/vars", byTenant, tenantHandler)
   app.get("/vars", byTenant, tenantHandler)

@@ -4,6 +4,7 @@
  * `c.var.auth` is the typed handle. `/api/projects/:projectRef/envvars/:env` takes the caller's own bearer
  * token instead.
  */
+import { ambient, handlePath, tenantWork } from "@authctx/adapter-testkit"
 import { envvars } from "@authctx/client/promise"
 import { Credential } from "@authctx/core"
 import { authContext } from "@authctx/hono"
@@ -11,7 +12,6 @@ import { getRequestListener } from "@hono/node-server"
 import { Hono } from "hono"
 import { HTTPException } from "hono/http-exception"
 import { tenantIdOf } from "../tenants.js"
-import { tenantWork } from "../work.js"
 import { isSlug, listen, type Running, type ServerContext } from "./listen.js"
 
 export const startHono = (context: ServerContext): Promise<Running> => {
@@ -32,7 +32,7 @@ export const startHono = (context: ServerContext): Promise<Running> => {
     app.get(path, byTenant, async (c) => {
       const tenant = tenantOf(c.req.path, c.req.header("x-tenant"))
       if (tenant === undefined) return c.json({ error: "unknown tenant" }, 404)
-      return c.json(await tenantWork(tenant, c.var.auth))
+      return c.json(await tenantWork(tenant, ambient, handlePath(c.var.auth)))
     })
   }
   app.get("/api/projects/:projectRef/envvars/:env", byBearer, async (c) => {

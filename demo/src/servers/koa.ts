@@ -3,12 +3,12 @@
  * its credential and runs the downstream middleware inside that request's auth scope; `ctx.state.auth` is
  * the typed handle. `/api/projects/:projectRef/envvars/:env` takes the caller's own bearer token instead.
  */
+import { ambient, handlePath, tenantWork } from "@authctx/adapter-testkit"
 import { envvars } from "@authctx/client/promise"
 import { Credential } from "@authctx/core"
 import { authContext } from "@authctx/koa"
 import Koa, { type Context, type Middleware } from "koa"
 import { tenantIdOf } from "../tenants.js"
-import { tenantWork } from "../work.js"
 import { isSlug, listen, type Running, type ServerContext } from "./listen.js"
 
 const tenantPath = /^\/(?:t\/[^/]+\/vars|vars)$/
@@ -45,7 +45,7 @@ export const startKoa = (context: ServerContext): Promise<Running> => {
           ctx.body = { error: "unknown tenant" }
           return
         }
-        ctx.body = await tenantWork(tenant, handle)
+        ctx.body = await tenantWork(tenant, ambient, handlePath(handle))
         return
       }
       const [, projectRef, env] = bearerPath.exec(ctx.path) ?? []

@@ -3,10 +3,9 @@
  * the plain `node:http` tenant server that the servers without authctx (the SDK's, the global swap) share.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
-import { serve } from "@authctx/adapter-testkit"
+import { isOwn, serve, type WorkResult } from "@authctx/adapter-testkit"
 import { Credential } from "@authctx/core"
 import { type Slug, type Tenant, type Tenants, tenantIdOf } from "../tenants.js"
-import type { TenantAnswer } from "../work.js"
 
 /** The demo's servers, in the order of the table: authctx on three frameworks, the SDK, the global swap. */
 export type Framework = "express" | "koa" | "hono" | "sdk" | "naive"
@@ -44,13 +43,13 @@ const send = (res: ServerResponse, status: number, body: unknown) => {
 
 /**
  * A plain `node:http` server with the demo's tenant routes (`GET /t/:tenant/vars`, `GET /vars` with
- * `x-tenant`): `handle` does the tenant's work; 200 when every call returned the tenant's own variable,
+ * `x-tenant`): `handle` does the tenant's work (the testkit's `tenantWork`); 200 when the answer is the tenant's own,
  * 502 otherwise (or when `handle` rejects), 401 for an unknown tenant, 404 for anything else.
  */
 export const plainTenantServer = (
   framework: Framework,
   tenants: Tenants,
-  handle: (tenant: Tenant) => Promise<TenantAnswer>
+  handle: (tenant: Tenant) => Promise<WorkResult>
 ): Promise<Running> =>
   listen(framework, (req, res) => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname
@@ -65,7 +64,7 @@ export const plainTenantServer = (
       return
     }
     handle(tenant).then(
-      (answer) => send(res, answer.calls.every((c) => c.value === tenant.id) ? 200 : 502, answer),
+      (answer) => send(res, isOwn(tenant, answer) ? 200 : 502, answer),
       (error: unknown) => send(res, 502, { error: error instanceof Error ? error.name : "handler failed" })
     )
   })

@@ -7,9 +7,9 @@
  * requests overlap, a request calls the API with another tenant's credential. (On Node the SDK keeps its
  * scopes in AsyncLocalStorage instead: the `sdk` server runs the SDK itself.)
  */
+import { tenantWork, type WorkPath } from "@authctx/adapter-testkit"
 import { Credential } from "@authctx/core"
-import { previewBranch, type Tenant } from "../tenants.js"
-import { type CallReport, callReport, twoCalls } from "../work.js"
+import { previewBranch } from "../tenants.js"
 import { plainTenantServer, type Running, type ServerContext } from "./listen.js"
 
 /** The global configuration, as the SDK's `configure()` and its fallback `auth.withAuth` keep it. */
@@ -38,27 +38,55 @@ export const startNaive = (context: ServerContext, fallback: string): Promise<Ru
     }
   }
 
-  /** An API call: reads the global when it is made. */
-  const retrieve = async (tenant: Tenant): Promise<CallReport> => {
-    const config = current ?? configured
+  /** The global a call made now would send. */
+  const global = (): GlobalConfig => current ?? configured
+
+  /** An API call: reads the global when it is made; a refused call answers its status (the work goes on). */
+  const get = async (
+    env: string,
+    path: string
+  ): Promise<{ readonly status: number; readonly body: unknown }> => {
+    const config = global()
     const headers: Record<string, string> = { authorization: `Bearer ${config.accessToken}` }
-    if (tenant.env === "preview" && config.previewBranch !== undefined) {
+    if (env === "preview" && config.previewBranch !== undefined) {
       headers["x-trigger-branch"] = config.previewBranch
     }
-    const response = await fetch(
-      `${baseURL}/api/v1/projects/${encodeURIComponent(tenant.projectRef)}/envvars/${tenant.env}/${tenant.varName}`,
-      { headers }
-    )
+    const response = await fetch(`${baseURL}${path}`, { headers })
     const body: unknown = await response.json()
-    const value =
-      response.ok &&
-      typeof body === "object" &&
-      body !== null &&
-      "value" in body &&
-      typeof body.value === "string"
-        ? body.value
-        : `status ${response.status}`
-    return callReport(tenant, "global", fingerprintOf(config.accessToken), value)
+    return { status: response.ok ? 200 : response.status, body }
+  }
+
+  /** The global swap's envvars calls, reporting the global's credential: the ambient calls of this server. */
+  const calls: WorkPath = {
+    credential: () => fingerprintOf(global().accessToken),
+    retrieve: async (projectRef, env, name) => {
+      const { status, body } = await get(
+        env,
+        `/api/v1/projects/${encodeURIComponent(projectRef)}/envvars/${env}/${encodeURIComponent(name)}`
+      )
+      const value =
+        status === 200 &&
+        typeof body === "object" &&
+        body !== null &&
+        "value" in body &&
+        typeof body.value === "string"
+          ? body.value
+          : `status ${status}`
+      return { value }
+    },
+    list: async (projectRef, env) => {
+      const { status, body } = await get(
+        env,
+        `/api/v1/projects/${encodeURIComponent(projectRef)}/envvars/${env}`
+      )
+      if (status !== 200 || !Array.isArray(body)) return []
+      const entries: ReadonlyArray<unknown> = body
+      return entries.flatMap((v) =>
+        typeof v === "object" && v !== null && "name" in v && typeof v.name === "string"
+          ? [{ name: v.name }]
+          : []
+      )
+    }
   }
 
   return plainTenantServer("naive", tenants, (tenant) =>
@@ -67,7 +95,7 @@ export const startNaive = (context: ServerContext, fallback: string): Promise<Ru
         accessToken: tenant.token,
         previewBranch: tenant.env === "preview" ? previewBranch : undefined
       },
-      () => twoCalls(tenant, retrieve)
+      () => tenantWork(tenant, calls, calls)
     )
   )
 }

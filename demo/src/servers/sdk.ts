@@ -7,11 +7,11 @@
  * way as the others, from the emulator's log.
  */
 import { createRequire } from "node:module"
+import { tenantWork, type WorkPath } from "@authctx/adapter-testkit"
 import { Credential } from "@authctx/core"
 import { apiClientManager } from "@trigger.dev/core/v3"
 import * as Sdk from "@trigger.dev/sdk"
-import { previewBranch, type Tenant } from "../tenants.js"
-import { type CallReport, callReport, twoCalls } from "../work.js"
+import { previewBranch } from "../tenants.js"
 import { plainTenantServer, type Running, type ServerContext } from "./listen.js"
 
 /** The installed SDK's version (`4.8.3`), read from its manifest, for the labels. */
@@ -43,11 +43,11 @@ export const configureSdk = (
 export const startSdk = (context: ServerContext): Promise<Running> => {
   const { tenants, baseURL } = context
 
-  /** An ambient SDK call, with the credential the SDK's scope holds when it is made. */
-  const retrieve = async (tenant: Tenant): Promise<CallReport> => {
-    const credential = sdkCurrentFingerprint()
-    const variable = await Sdk.envvars.retrieve(tenant.projectRef, tenant.env, tenant.varName)
-    return callReport(tenant, "sdk", credential, variable.value)
+  /** The SDK's ambient envvars calls, reporting the credential its scope holds: the SDK has no per-request client. */
+  const calls: WorkPath = {
+    credential: sdkCurrentFingerprint,
+    retrieve: (projectRef, env, name) => Sdk.envvars.retrieve(projectRef, env, name),
+    list: (projectRef, env) => Sdk.envvars.list(projectRef, env)
   }
 
   // withAuth's declared type is a Promise of the callback's Promise; awaiting it gives the answer.
@@ -59,7 +59,7 @@ export const startSdk = (context: ServerContext): Promise<Running> => {
         tenant.env === "preview"
           ? { accessToken: tenant.token, baseURL, previewBranch }
           : { accessToken: tenant.token, baseURL },
-        () => twoCalls(tenant, retrieve)
+        () => tenantWork(tenant, calls, calls)
       )
   )
 }

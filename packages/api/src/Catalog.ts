@@ -12,9 +12,11 @@
  * ```
  */
 import type { Capability, Credential } from "@authctx/core"
-import { HttpApi, type HttpApiEndpoint } from "@effect/platform"
+import * as HttpApi from "@effect/platform/HttpApi"
+import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import type { HttpMethod } from "@effect/platform/HttpMethod"
-import { Context, Option } from "effect"
+import * as Context from "effect/Context"
+import * as Option from "effect/Option"
 import { Accepts, api, CallName, PartOf, PublicTokenScopes, RouteId } from "./ManagementApi.js"
 
 /** One route of the catalog. */

@@ -14,8 +14,12 @@
  * ```
  */
 import { Capability, Credential } from "@authctx/core"
-import { HttpApi, HttpApiEndpoint, HttpApiGroup, HttpApiSchema } from "@effect/platform"
-import { Context, Schema } from "effect"
+import * as HttpApi from "@effect/platform/HttpApi"
+import * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as Context from "effect/Context"
+import * as Schema from "effect/Schema"
 import * as Schemas from "./Schemas.js"
 import * as WaitTokenSchemas from "./WaitTokenSchemas.js"
 
@@ -273,6 +277,67 @@ export const runsReplay = route(
     .setPath(RunPath)
     .setPayload(Schemas.ReplayRunRequestBody)
     .addSuccess(Schemas.ReplayRunResponse)
+)
+
+// ---- runs: reschedule, tags, metadata ----
+
+/** `runs.reschedule`: `POST /api/v1/runs/{runId}/reschedule`, a delayed run's new `delay`. */
+export const runsReschedule = route(
+  "runs.reschedule",
+  "runs.reschedule",
+  Capability.make("runs.reschedule", secretKeyOnly),
+  HttpApiEndpoint.post("reschedule", "/api/v1/runs/:runId/reschedule")
+    .setPath(RunPath)
+    .setPayload(Schemas.RescheduleRunRequestBody)
+    .addSuccess(Schemas.RetrieveRunResponse)
+)
+
+/** `runs.addTags` (the SDK's in-task `tags.add`, by run id): `POST /api/v1/runs/{runId}/tags`. */
+export const runsAddTags = route(
+  "runs.addTags",
+  "runs.addTags",
+  Capability.make("runs.addTags", secretKeyOnly),
+  HttpApiEndpoint.post("addTags", "/api/v1/runs/:runId/tags")
+    .setPath(RunPath)
+    .setPayload(Schemas.AddTagsRequestBody)
+    .addSuccess(Schemas.AddTagsResponse)
+)
+
+/** `runs.retrieveMetadata` (the SDK's `getRunMetadata`): `GET /api/v1/runs/{runId}/metadata`. */
+export const runsRetrieveMetadata = route(
+  "runs.retrieveMetadata",
+  "runs.retrieveMetadata",
+  Capability.make("runs.retrieveMetadata", secretKeyOnly),
+  HttpApiEndpoint.get("retrieveMetadata", "/api/v1/runs/:runId/metadata")
+    .setPath(RunPath)
+    .addSuccess(Schemas.UpdateMetadataResponseBody)
+)
+
+/** `runs.updateMetadata` (the SDK's `updateRunMetadata`): `PUT /api/v1/runs/{runId}/metadata`. */
+export const runsUpdateMetadata = route(
+  "runs.updateMetadata",
+  "runs.updateMetadata",
+  Capability.make("runs.updateMetadata", secretKeyOnly),
+  HttpApiEndpoint.put("updateMetadata", "/api/v1/runs/:runId/metadata")
+    .setPath(RunPath)
+    .setPayload(Schemas.UpdateMetadataRequestBody)
+    .addSuccess(Schemas.UpdateMetadataResponseBody)
+)
+
+// ---- batch: retrieve ----
+
+/**
+ * `batch.retrieve`: `GET /api/v2/batches/{batchId}`. The server also lets a public access token with
+ * `read:batch:<id>` or `read:runs` call it.
+ */
+export const batchRetrieve = route(
+  "batch.retrieve",
+  "batch.retrieve",
+  Capability.make("batch.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v2/batches/:batchId")
+    .setPath(Schema.Struct({ batchId: PathSegment }))
+    .addSuccess(Schemas.RetrieveBatchV2Response),
+  { publicTokenScopes: ["read:batch:{batchId}", "read:runs"] }
 )
 
 // ---------------------------------------------------------------------------------------------------------
@@ -539,6 +604,11 @@ export const api = HttpApi.make("management")
       .add(runsRetrieve.endpoint)
       .add(runsCancel.endpoint)
       .add(runsReplay.endpoint)
+      // ---- runs: reschedule, tags, metadata ----
+      .add(runsReschedule.endpoint)
+      .add(runsAddTags.endpoint)
+      .add(runsRetrieveMetadata.endpoint)
+      .add(runsUpdateMetadata.endpoint)
   )
   .add(
     HttpApiGroup.make("envvars")
@@ -559,6 +629,9 @@ export const api = HttpApi.make("management")
       .add(schedulesDeactivate.endpoint)
       .add(schedulesDel.endpoint)
   )
+  // ---- batch ----
+  .add(HttpApiGroup.make("batch").add(batchRetrieve.endpoint))
+  // ---- waits ----
   .add(
     HttpApiGroup.make("waitTokens")
       .add(waitTokensCreate.endpoint)
@@ -589,6 +662,11 @@ export const routes = [
   runsRetrieve,
   runsCancel,
   runsReplay,
+  // ---- runs: reschedule, tags, metadata ----
+  runsReschedule,
+  runsAddTags,
+  runsRetrieveMetadata,
+  runsUpdateMetadata,
   envvarsList,
   envvarsRetrieve,
   envvarsUpload,
@@ -602,6 +680,9 @@ export const routes = [
   schedulesActivate,
   schedulesDeactivate,
   schedulesDel,
+  // ---- batch ----
+  batchRetrieve,
+  // ---- waits ----
   waitTokensCreate,
   waitTokensList,
   waitTokensRetrieve,

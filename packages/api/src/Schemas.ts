@@ -16,7 +16,7 @@
  *   decoded and kept rather than dropped (newer SDKs add options often). Elsewhere, unknown keys are accepted
  *   and dropped (Effect's default `onExcessProperty: "ignore"`, like zod's default strip).
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared building blocks
@@ -716,3 +716,78 @@ export const ApiErrorBody = Schema.Struct({
   type: Schema.optional(Schema.String)
 })
 export type ApiErrorBody = typeof ApiErrorBody.Type
+
+// ---- runs: reschedule, tags, metadata; batches: retrieve ----
+
+/** Mirrors `RescheduleRunRequestBody` in `v3/schemas/api.js`: a duration (`"30m"`) or a date. */
+export const RescheduleRunRequestBody = Schema.Struct({ delay: TriggerDelay })
+export type RescheduleRunRequestBody = typeof RescheduleRunRequestBody.Type
+
+/** Mirrors `AddTagsRequestBody` in `v3/schemas/api.js`: one tag or an array of tags. */
+export const AddTagsRequestBody = Schema.Struct({ tags: RunTags })
+export type AddTagsRequestBody = typeof AddTagsRequestBody.Type
+
+/** The answer of `POST /api/v1/runs/{runId}/tags` as the SDK's `addTags` reads it: `{ message }`. */
+export const AddTagsResponse = Schema.Struct({ message: Schema.String })
+export type AddTagsResponse = typeof AddTagsResponse.Type
+
+/** A run's metadata: a JSON object (`DeserializedJson` records in `v3/schemas/common.js`). */
+export const RunMetadata = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export type RunMetadata = typeof RunMetadata.Type
+
+const metadataKey = Schema.String
+
+/** Mirrors `RunMetadataChangeOperation` in `v3/schemas/common.js`: one change to a run's metadata. */
+export const RunMetadataChangeOperation = Schema.Union(
+  Schema.Struct({ type: Schema.Literal("update"), value: RunMetadata }),
+  Schema.Struct({ type: Schema.Literal("set"), key: metadataKey, value: Schema.Unknown }),
+  Schema.Struct({ type: Schema.Literal("delete"), key: metadataKey }),
+  Schema.Struct({ type: Schema.Literal("append"), key: metadataKey, value: Schema.Unknown }),
+  Schema.Struct({ type: Schema.Literal("remove"), key: metadataKey, value: Schema.Unknown }),
+  Schema.Struct({ type: Schema.Literal("increment"), key: metadataKey, value: Schema.Number })
+)
+export type RunMetadataChangeOperation = typeof RunMetadataChangeOperation.Type
+
+/**
+ * Mirrors `UpdateMetadataRequestBody` (`FlushedRunMetadata`) in `v3/schemas/common.js`: a whole new
+ * `metadata` object, and/or `operations` applied to the run's metadata in order (`parentOperations` and
+ * `rootOperations` go to the parent and root runs).
+ */
+export const UpdateMetadataRequestBody = Schema.Struct({
+  metadata: Schema.optional(RunMetadata),
+  operations: Schema.optional(Schema.Array(RunMetadataChangeOperation)),
+  parentOperations: Schema.optional(Schema.Array(RunMetadataChangeOperation)),
+  rootOperations: Schema.optional(Schema.Array(RunMetadataChangeOperation))
+})
+export type UpdateMetadataRequestBody = typeof UpdateMetadataRequestBody.Type
+
+/** Mirrors `UpdateMetadataResponseBody` in `v3/schemas/api.js`: the run's metadata after the call. */
+export const UpdateMetadataResponseBody = Schema.Struct({ metadata: RunMetadata })
+export type UpdateMetadataResponseBody = typeof UpdateMetadataResponseBody.Type
+
+/** Mirrors `BatchStatus` in `v3/schemas/api.js`. */
+export const BatchStatus = Schema.Literal("PENDING", "PROCESSING", "COMPLETED", "PARTIAL_FAILED", "ABORTED")
+export type BatchStatus = typeof BatchStatus.Type
+
+/** Mirrors `RetrieveBatchV2Response` in `v3/schemas/api.js`. */
+export const RetrieveBatchV2Response = Schema.Struct({
+  id: Schema.String,
+  status: BatchStatus,
+  idempotencyKey: Schema.optional(Schema.String),
+  createdAt: Schema.Date,
+  updatedAt: Schema.Date,
+  runCount: Schema.Number,
+  runs: Schema.Array(Schema.String),
+  processing: Schema.Struct({
+    completedAt: Schema.optional(Schema.Date),
+    errors: Schema.Array(
+      Schema.Struct({
+        index: Schema.Number,
+        taskIdentifier: Schema.String,
+        error: Schema.String,
+        errorCode: Schema.optional(Schema.String)
+      })
+    )
+  })
+})
+export type RetrieveBatchV2Response = typeof RetrieveBatchV2Response.Type

@@ -17,8 +17,8 @@
  * ```
  */
 import type { Capability, Credential } from "@authctx/core"
-import { Effect } from "effect"
-import type { AnyRoute } from "./ManagementClient.js"
+import type * as Effect from "effect/Effect"
+import { type AnyRoute, map } from "./ManagementClient.js"
 
 /**
  * Options of one Promise API call, the last argument of every call (as the SDK's `requestOptions`).
@@ -131,7 +131,8 @@ export const make = <R extends AnyRoute, const Args extends ReadonlyArray<unknow
     ((...args: ReadonlyArray<unknown>): Promise<unknown> => {
       const run = runner(args[arity] as RequestOptions | undefined)
       const called: Effect.Effect<unknown, E, Req> = effect(...(args.slice(0, arity) as unknown as Args))
-      return run(result === undefined ? called : Effect.map(called as Effect.Effect<A, E, Req>, result))
+      // ManagementClient.map, not Effect.map: a call's effect stays runnable without a fiber
+      return run(result === undefined ? called : map(called as Effect.Effect<A, E, Req>, result))
     }) as unknown as WithRequestOptions<Args, Promise<B>>
   return { name: route.capability.name, capabilities: [route.capability], promise }
 }

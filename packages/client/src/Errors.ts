@@ -14,7 +14,7 @@
  * )
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 const httpErrorFields = {
   /** The HTTP status. */
@@ -261,5 +261,29 @@ export const fromStatus = (fields: HttpErrorFields, resetAt?: number | undefined
       return new RateLimitError(resetAt !== undefined ? { ...props, resetAt } : props)
     default:
       return status >= 500 ? new InternalServerError(props) : new UnexpectedStatusError(props)
+  }
+}
+
+/**
+ * `runs.poll` retrieved the run the most times it may (500, as the SDK) and it had not completed: the
+ * run's last state is in `status`. Poll again, or with a longer `pollIntervalMs`.
+ *
+ * @example
+ * ```ts
+ * import { PollExhaustedError } from "@authctx/client"
+ *
+ * const error = new PollExhaustedError({ runId: "run_1234", attempts: 500, status: "EXECUTING" })
+ * error.message // "runs.poll: run run_1234 did not complete after 500 attempts (last status EXECUTING)"
+ * ```
+ */
+export class PollExhaustedError extends Schema.TaggedError<PollExhaustedError>(
+  "@authctx/client/PollExhaustedError"
+)("PollExhaustedError", {
+  runId: Schema.String,
+  attempts: Schema.Number,
+  status: Schema.String
+}) {
+  override get message(): string {
+    return `runs.poll: run ${this.runId} did not complete after ${this.attempts} attempts (last status ${this.status})`
   }
 }

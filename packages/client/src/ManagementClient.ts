@@ -20,21 +20,29 @@
  * ```
  */
 import { Headers, type ManagementApi } from "@authctx/api"
-import { Auth, Capability, type CapabilityError, Credential, type MissingCredential } from "@authctx/core"
-import { FetchHttpClient, type HttpApiEndpoint, HttpApiSchema, HttpClient } from "@effect/platform"
-import {
-  Clock,
-  Context,
-  Duration,
-  Effect,
-  Either,
-  Layer,
-  Option,
-  ParseResult,
-  Redacted,
-  Schedule,
-  Schema
-} from "effect"
+import { Auth, Capability, CapabilityError, Credential, MissingCredential } from "@authctx/core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
+import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as DefaultServices from "effect/DefaultServices"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import type * as Fiber from "effect/Fiber"
+import * as FiberId from "effect/FiberId"
+import * as FiberRef from "effect/FiberRef"
+import * as Layer from "effect/Layer"
+import type * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Option from "effect/Option"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
+import * as Tracer from "effect/Tracer"
 import * as Errors from "./Errors.js"
 import * as Body from "./internal/body.js"
 import * as Transport from "./Transport.js"
@@ -453,86 +461,146 @@ const retrySchedule = (retry: RetryOptions): Schedule.Schedule<unknown, Errors.A
   )
 }
 
-/** Sends a prepared request with the retry policy; the same request (and idempotency key) every attempt. */
-const send = (
-  client: ManagementClient["Type"],
-  endpoint: string,
-  codecs: Codecs,
-  request: Transport.WireRequest
-): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
-  Effect.flatMap(Clock.currentTimeMillis, (started) => {
-    const { schedule, timeoutMs, deadlineMs } = client.options
-    const secret = (request.headers[Headers.authorization] ?? "").replace(/^Bearer /, "")
-    let attempts = 0
-    const pastDeadline = () =>
-      new Errors.ApiConnectionError({
-        endpoint,
-        reason: `the call did not finish within its deadline of ${deadlineMs} ms (ClientOptions.deadlineMs)`,
-        attempts
-      })
-    // one timer per attempt: the attempt's own limit, or the time left before the deadline if shorter
-    const attempt = Effect.flatMap(
-      Clock.currentTimeMillis,
-      (before): Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> => {
-        const left = deadlineMs - (before - started)
-        if (left <= 0) return Effect.fail(pastDeadline())
-        attempts++
-        const limit = Math.min(timeoutMs, left)
-        return client.transport.send(request).pipe(
-          Effect.timeout(Duration.millis(limit)),
-          Effect.either,
-          Effect.zip(Clock.currentTimeMillis),
-          Effect.flatMap(([outcome, now]): Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> => {
-            const remainingMs = deadlineMs - (now - started)
-            if (Either.isLeft(outcome)) {
-              const failure = outcome.left
-              if (failure._tag === "ResponseTooLarge") {
-                return Effect.fail(
-                  new Errors.ResponseTooLargeError({
-                    endpoint,
-                    status: failure.status,
-                    limitBytes: failure.limitBytes
-                  })
-                )
-              }
-              if (failure._tag === "TimeoutException" && limit < timeoutMs) return Effect.fail(pastDeadline())
-              const reason = failure._tag === "TimeoutException" ? "the attempt timed out" : failure.reason
-              return Effect.fail(
-                new Retryable(
-                  new Errors.ApiConnectionError({ endpoint, reason, attempts }),
-                  undefined,
-                  remainingMs
-                )
-              )
-            }
-            const decision = decide(endpoint, codecs, outcome.right, now, secret)
-            if (decision._tag === "Done")
-              return Effect.succeed({ value: decision.value, headers: decision.headers })
-            if (decision._tag === "Fail") return Effect.fail(decision.error)
-            return Effect.fail(new Retryable(decision.error, decision.waitMs, remainingMs))
-          })
-        )
+/** What one attempt came to: the answer, or a failure (final, or worth another attempt). */
+type Step =
+  | { readonly _tag: "Answered"; readonly answered: Answered<unknown> }
+  | { readonly _tag: "Failed"; readonly failure: Errors.ApiError | Retryable }
+
+/**
+ * The attempts of one call: the same request (and idempotency key) every attempt, the call's deadline
+ * counted from `started`. Reading an attempt's outcome is plain code, shared by the Effect path and the
+ * Promise API's direct path ({@link runDirect}); only retries run as an Effect.
+ */
+class Attempts {
+  attempts = 0
+  readonly secret: string
+  constructor(
+    readonly client: ManagementClient["Type"],
+    readonly endpoint: string,
+    readonly codecs: Codecs,
+    readonly request: Transport.WireRequest,
+    readonly started: number
+  ) {
+    this.secret = (request.headers[Headers.authorization] ?? "").replace(/^Bearer /, "")
+  }
+
+  pastDeadline(): Errors.ApiConnectionError {
+    return new Errors.ApiConnectionError({
+      endpoint: this.endpoint,
+      reason: `the call did not finish within its deadline of ${this.client.options.deadlineMs} ms (ClientOptions.deadlineMs)`,
+      attempts: this.attempts
+    })
+  }
+
+  /** The time limit of the next attempt (its own, or the time left before the deadline if shorter). */
+  begin(now: number): number | Errors.ApiConnectionError {
+    const { timeoutMs, deadlineMs } = this.client.options
+    const left = deadlineMs - (now - this.started)
+    if (left <= 0) return this.pastDeadline()
+    this.attempts++
+    return Math.min(timeoutMs, left)
+  }
+
+  /** What an attempt's outcome means for the call. */
+  read(
+    outcome: Either.Either<Transport.WireResponse, Transport.TransportFailure>,
+    now: number,
+    limit: number
+  ): Step {
+    const { endpoint } = this
+    const remainingMs = this.client.options.deadlineMs - (now - this.started)
+    if (Either.isLeft(outcome)) {
+      const failure = outcome.left
+      if (failure._tag === "ResponseTooLarge") {
+        const error = new Errors.ResponseTooLargeError({
+          endpoint,
+          status: failure.status,
+          limitBytes: failure.limitBytes
+        })
+        return { _tag: "Failed", failure: error }
       }
+      const timedOut = failure._tag === "TransportTimeout"
+      if (timedOut && limit < this.client.options.timeoutMs)
+        return { _tag: "Failed", failure: this.pastDeadline() }
+      const reason = timedOut ? "the attempt timed out" : failure.reason
+      const error = new Errors.ApiConnectionError({ endpoint, reason, attempts: this.attempts })
+      return { _tag: "Failed", failure: new Retryable(error, undefined, remainingMs) }
+    }
+    const decision = decide(endpoint, this.codecs, outcome.right, now, this.secret)
+    if (decision._tag === "Done")
+      return { _tag: "Answered", answered: { value: decision.value, headers: decision.headers } }
+    if (decision._tag === "Fail") return { _tag: "Failed", failure: decision.error }
+    return { _tag: "Failed", failure: new Retryable(decision.error, decision.waitMs, remainingMs) }
+  }
+
+  /**
+   * One attempt as an Effect, on the call's clock; a retryable failure goes to `onRetryable` (the retries
+   * after a first attempt; the next attempt within them).
+   */
+  attempt(
+    clock: Clock.Clock,
+    onRetryable: (failure: Retryable) => Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable>
+  ): Effect.Effect<Answered<unknown>, Errors.ApiError | Retryable> {
+    const limit = this.begin(clock.unsafeCurrentTimeMillis())
+    if (typeof limit !== "number") return Effect.fail(limit)
+    const toEffect = (step: Step) =>
+      step._tag === "Answered"
+        ? Effect.succeed(step.answered)
+        : step.failure instanceof Retryable
+          ? onRetryable(step.failure)
+          : Effect.fail(step.failure)
+    const { transport } = this.client
+    const start = transport.start
+    if (start !== undefined) {
+      // one Effect.async per attempt: the transport's callback and its own timer, no racing fiber
+      return Effect.async<Answered<unknown>, Errors.ApiError | Retryable>((resume) => {
+        const cancel = start(this.request, limit, (outcome) =>
+          resume(toEffect(this.read(outcome, clock.unsafeCurrentTimeMillis(), limit)))
+        )
+        return Effect.sync(cancel)
+      })
+    }
+    const sent = transport.send(this.request, limit)
+    const limited = transport.enforcesTimeout
+      ? sent
+      : Effect.timeoutFail(sent, {
+          duration: Duration.millis(limit),
+          onTimeout: () => new Transport.TransportTimeout({ timeoutMs: limit })
+        })
+    return Effect.flatMap(Effect.either(limited), (outcome) =>
+      toEffect(this.read(outcome, clock.unsafeCurrentTimeMillis(), limit))
     )
-    // The schedule's driver is made only after a first retryable failure: a call that succeeds at once
-    // (nearly all of them) pays for no retry machinery.
-    const retryAfter = (first: Retryable) =>
-      Effect.flatMap(Schedule.driver(schedule), (driver) => {
+  }
+
+  /**
+   * The retries after a first retryable failure. The schedule's driver is made only then: a call that
+   * succeeds at once (nearly all of them) pays for no retry machinery.
+   */
+  retryAfter(first: Retryable): Effect.Effect<Answered<unknown>, Errors.ApiError> {
+    return Effect.clockWith((clock) =>
+      Effect.flatMap(Schedule.driver(this.client.options.schedule), (driver) => {
         const next = (
           failure: Errors.ApiError | Retryable
         ): Effect.Effect<Answered<unknown>, Errors.ApiError> =>
           driver.next(failure).pipe(
             Effect.matchEffect({
               onFailure: () => Effect.fail(failure instanceof Retryable ? failure.error : failure),
-              onSuccess: () => Effect.catchAll(attempt, next)
+              onSuccess: () => Effect.catchAll(this.attempt(clock, Effect.fail), next)
             })
           )
         return next(first)
       })
-    return Effect.catchAll(attempt, (failure) =>
-      failure instanceof Retryable ? retryAfter(failure) : Effect.fail(failure)
     )
-  })
+  }
+
+  /** Every attempt, with the retry policy. */
+  run(clock: Clock.Clock): Effect.Effect<Answered<unknown>, Errors.ApiError> {
+    return this.attempt(clock, (first) => this.retryAfter(first)) as Effect.Effect<
+      Answered<unknown>,
+      Errors.ApiError
+    >
+  }
+}
 
 const newIdempotencyKey = (): string => globalThis.crypto.randomUUID()
 
@@ -561,31 +629,248 @@ export const callWithHeaders = <R extends AnyRoute>(
   CallError,
   CallContext<R>
 > =>
-  Effect.flatMap(Capability.authorize(route.capability), (auth) =>
-    Effect.flatMap(ManagementClient, (client) => {
-      const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
-      const codecs = codecsOf(endpoint)
-      const name = route.capability.name
-      const prepared = prepare(client, auth, name, endpoint, codecs, input)
-      if (Either.isLeft(prepared)) return Effect.fail(prepared.left)
-      return send(client, name, codecs, prepared.right).pipe(
-        Effect.withSpan(`authctx ${name}`, {
-          kind: "client",
-          captureStackTrace: false,
-          attributes: {
-            "authctx.endpoint": name,
-            "authctx.credential.kind": auth.credential._tag,
-            "http.request.method": endpoint.method,
-            "url.template": endpoint.path
-          }
-        })
-      )
-    })
+  mark(
+    // one fiber-runtime step reads the auth, the client, the clock and the tracer at once
+    Effect.withFiberRuntime((fiber): Effect.Effect<Answered<unknown>, CallError> => {
+      const context = fiber.currentContext
+      const auth = authorizeNow(route.capability, Context.getOption(context, Auth.CurrentAuth))
+      if (Either.isLeft(auth)) return Effect.fail(auth.left)
+      const client = Context.unsafeGet(context, ManagementClient)
+      const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
+      const attempts = begin(client, auth.right, route, input, clock.unsafeCurrentTimeMillis())
+      if (Either.isLeft(attempts)) return Effect.fail(attempts.left)
+      const sent = attempts.right.run(clock)
+      return tracing(fiber)
+        ? Effect.withSpan(sent, `authctx ${attempts.right.endpoint}`, spanOptions(route, auth.right))
+        : sent
+    }),
+    { route, input, after: Effect.succeed }
   ) as Effect.Effect<
     Answered<HttpApiEndpoint.HttpApiEndpoint.Success<R["endpoint"]>>,
     CallError,
     CallContext<R>
   >
+
+/** The capability check of `Capability.authorize` on the auth at hand, as plain code. */
+const authorizeNow = (
+  capability: Capability.Capability<string, Credential.Kind>,
+  auth: Option.Option<Auth.AuthContext>
+): Either.Either<Auth.AuthContext, CapabilityError | MissingCredential> => {
+  if (Option.isNone(auth))
+    return Either.left(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
+  const kind: Credential.Kind = auth.value.credential._tag
+  return Capability.accepts(capability, kind)
+    ? Either.right(auth.value)
+    : Either.left(
+        new CapabilityError({ endpoint: capability.name, accepts: capability.accepts, actual: kind })
+      )
+}
+
+/** The attempts of a call, its request built; or why it cannot be sent. */
+const begin = (
+  client: ManagementClient["Type"],
+  auth: Auth.AuthContext,
+  route: AnyRoute,
+  input: CallInput,
+  now: number
+): Either.Either<Attempts, Errors.ApiError> => {
+  const endpoint = route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps
+  const codecs = codecsOf(endpoint)
+  const name = route.capability.name
+  const prepared = prepare(client, auth, name, endpoint, codecs, input)
+  return Either.isLeft(prepared)
+    ? Either.left(prepared.left)
+    : Either.right(new Attempts(client, name, codecs, prepared.right, now))
+}
+
+const spanOptions = (route: AnyRoute, auth: Auth.AuthContext) => ({
+  kind: "client" as const,
+  captureStackTrace: false,
+  attributes: {
+    "authctx.endpoint": route.capability.name,
+    "authctx.credential.kind": auth.credential._tag,
+    "http.request.method": (route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps).method,
+    "url.template": (route.endpoint as HttpApiEndpoint.HttpApiEndpoint.AnyWithProps).path
+  }
+})
+
+/**
+ * Whether a span would go anywhere: tracing is on and a tracer other than Effect's built-in one is
+ * installed. With the built-in tracer a span is recorded nowhere and costs ~11 µs per call.
+ */
+const tracing = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean =>
+  fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
+  Context.get(fiber.currentDefaultServices, Tracer.Tracer) !==
+    Context.get(DefaultServices.liveServices, Tracer.Tracer)
+
+// ---------------------------------------------------------------------------------------------------------
+// The direct path of the Promise API (docs/decisions/0025-client-fast-path.md)
+// ---------------------------------------------------------------------------------------------------------
+
+/** What a call effect is, for {@link runDirect}: its route, its input, and what follows the answer. */
+interface Direct {
+  readonly route: AnyRoute
+  readonly input: CallInput
+  readonly after: (answered: Answered<unknown>) => Effect.Effect<unknown, unknown, unknown>
+}
+
+const directKey = Symbol("@authctx/client/ManagementClient/direct")
+
+const mark = <E extends object>(effect: E, direct: Direct): E =>
+  Object.defineProperty(effect, directKey, { value: direct })
+
+const directOf = (effect: unknown): Direct | undefined =>
+  typeof effect === "object" && effect !== null
+    ? (effect as { readonly [directKey]?: Direct | undefined })[directKey]
+    : undefined
+
+/** `f` after `effect`, without a fiber when `effect` is already an exit (`Effect.succeed`, `Effect.fail`). */
+const chain = (
+  effect: Effect.Effect<unknown, unknown, unknown>,
+  f: (a: unknown) => Effect.Effect<unknown, unknown, unknown>
+): Effect.Effect<unknown, unknown, unknown> =>
+  Exit.isExit(effect) ? (Exit.isSuccess(effect) ? f(effect.value) : effect) : Effect.flatMap(effect, f)
+
+/**
+ * `Effect.flatMap` for a call's effect that keeps it runnable by the Promise API's direct path (a call
+ * effect passed through `Effect.flatMap` is still correct, but runs on a fiber).
+ *
+ * @example
+ * ```ts
+ * import { ManagementApi } from "@authctx/api"
+ * import { ManagementClient } from "@authctx/client"
+ * import { Effect } from "effect"
+ *
+ * const status = ManagementClient.andThen(
+ *   ManagementClient.call(ManagementApi.runsRetrieve, { path: { runId: "run_1234" } }),
+ *   (run) => Effect.succeed(run.status)
+ * )
+ * ```
+ */
+export const andThen = <A, E, R, B, E2, R2>(
+  self: Effect.Effect<A, E, R>,
+  f: (a: A) => Effect.Effect<B, E2, R2>
+): Effect.Effect<B, E | E2, R | R2> => {
+  const flat = Effect.flatMap(self, f)
+  const direct = directOf(self)
+  if (direct === undefined) return flat
+  const next = f as (a: unknown) => Effect.Effect<unknown, unknown, unknown>
+  return mark(flat, { ...direct, after: (answered) => chain(direct.after(answered), next) })
+}
+
+/**
+ * `Effect.map` for a call's effect that keeps it runnable by the Promise API's direct path.
+ *
+ * @example
+ * ```ts
+ * import { ManagementApi } from "@authctx/api"
+ * import { ManagementClient } from "@authctx/client"
+ *
+ * const status = ManagementClient.map(
+ *   ManagementClient.call(ManagementApi.runsRetrieve, { path: { runId: "run_1234" } }),
+ *   (run) => run.status
+ * )
+ * ```
+ */
+export const map = <A, E, R, B>(self: Effect.Effect<A, E, R>, f: (a: A) => B): Effect.Effect<B, E, R> =>
+  andThen(self, (a) => Effect.succeed(f(a)))
+
+/** What a runtime gives the direct path: its client, or `undefined` when calls must run on a fiber. */
+const directClients = new WeakMap<object, ManagementClient["Type"] | undefined>()
+
+const directClient = (
+  runtime: ManagedRuntime.ManagedRuntime<ManagementClient, never>
+): ManagementClient["Type"] | undefined => {
+  if (directClients.has(runtime)) return directClients.get(runtime)
+  let client: ManagementClient["Type"] | undefined
+  try {
+    client = runtime.runSync(
+      Effect.withFiberRuntime((fiber) =>
+        Effect.succeed(
+          // a tracer to record spans, or a transport with no callback form: every call on a fiber
+          tracing(fiber) ? undefined : Context.unsafeGet(fiber.currentContext, ManagementClient)
+        )
+      )
+    )
+  } catch {
+    client = undefined // a layer that cannot be built synchronously
+  }
+  if (client?.transport.start === undefined) client = undefined
+  directClients.set(runtime, client)
+  return client
+}
+
+/**
+ * What {@link runDirect} settled on: the call's exit, or the effect that continues it on a fiber (retries
+ * after a first retryable failure, or a continuation that is not already an exit).
+ */
+export type DirectOutcome<A> =
+  | Exit.Exit<A, unknown>
+  | Effect.Effect<A, unknown, ManagementClient | Auth.CurrentAuth>
+
+/**
+ * Runs a call effect made by {@link call} or {@link callWithHeaders} (or passed through {@link andThen} or
+ * {@link map}) without a fiber: the capability check, the request, the first attempt on the transport's
+ * callback form and the decoding, as plain code with the same functions as the Effect path. Anything
+ * else is handed back: a retryable failure (the Effect retry policy takes over, the deadline counted
+ * from the first attempt) or a continuation to run. An aborted `signal` cancels the request and settles
+ * on an interruption. `undefined` when the effect is no call, the runtime has a tracer (spans), or the
+ * transport has no callback form: run it on a fiber. For the Promise API's boundary.
+ *
+ * @example
+ * ```ts
+ * import { ManagementClient, Runs } from "@authctx/client"
+ * import { Auth } from "@authctx/core"
+ * import { Either, ManagedRuntime } from "effect"
+ *
+ * const runtime = ManagedRuntime.make(ManagementClient.layerNode())
+ * const auth = Either.getOrThrow(Auth.make({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }))
+ * const outcome = ManagementClient.runDirect(runtime, Runs.retrieve("run_1234"), auth, undefined)
+ * ```
+ */
+export const runDirect = <A>(
+  runtime: ManagedRuntime.ManagedRuntime<ManagementClient, never>,
+  effect: Effect.Effect<A, unknown, unknown>,
+  auth: Auth.AuthContext,
+  signal: AbortSignal | undefined
+): Promise<DirectOutcome<A>> | undefined => {
+  const direct = directOf(effect)
+  if (direct === undefined) return undefined
+  const client = directClient(runtime)
+  const start = client?.transport.start
+  if (client === undefined || start === undefined) return undefined
+  const authorized = authorizeNow(direct.route.capability, Option.some(auth))
+  if (Either.isLeft(authorized)) return Promise.resolve(Exit.fail(authorized.left))
+  const started = Date.now()
+  const begun = begin(client, authorized.right, direct.route, direct.input, started)
+  if (Either.isLeft(begun)) return Promise.resolve(Exit.fail(begun.left))
+  const attempts = begun.right
+  const limit = attempts.begin(started)
+  if (typeof limit !== "number") return Promise.resolve(Exit.fail(limit))
+  return new Promise<DirectOutcome<A>>((resolve) => {
+    let settled = false
+    const onAbort = () => {
+      if (settled) return
+      settled = true
+      cancel()
+      resolve(Exit.interrupt(FiberId.none))
+    }
+    const cancel = start(attempts.request, limit, (outcome) => {
+      if (settled) return
+      settled = true
+      signal?.removeEventListener("abort", onAbort)
+      const step = attempts.read(outcome, Date.now(), limit)
+      const next: Effect.Effect<unknown, unknown, unknown> =
+        step._tag === "Answered"
+          ? direct.after(step.answered)
+          : step.failure instanceof Retryable
+            ? Effect.flatMap(attempts.retryAfter(step.failure), direct.after)
+            : Exit.fail(step.failure)
+      resolve(next as DirectOutcome<A>)
+    })
+    if (!settled) signal?.addEventListener("abort", onAbort, { once: true })
+  })
+}
 
 /**
  * Calls a catalog route under the current auth: checks the capability before anything is sent, builds the
@@ -596,7 +881,7 @@ export const callWithHeaders = <R extends AnyRoute>(
  * compiles (see `Auth.withAuth`).
  */
 export const call = <R extends AnyRoute>(route: R, input: CallInput): Call<R> =>
-  Effect.map(callWithHeaders(route, input), (answered) => answered.value)
+  map(callWithHeaders(route, input), (answered) => answered.value)
 
 /**
  * The type of a call to a route: its decoded success, the call errors, and in `R` the client and the

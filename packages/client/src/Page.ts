@@ -21,7 +21,7 @@
  * ```
  */
 import type { Schemas } from "@authctx/api"
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { ApiSchemaError } from "./Errors.js"
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Runs: list (by environment with a SecretKey, by project with a PAT), retrieve, cancel, replay, and paging
- * as a `Stream`.
+ * Runs: list (by environment with a SecretKey, by project with a PAT), retrieve, cancel, replay, reschedule,
+ * poll, tags and metadata by run id, and paging as a `Stream`.
  *
  * @example
  * ```ts
@@ -16,11 +16,16 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Capability, Credential } from "@authctx/core"
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
-import { ApiSchemaError, InvalidArgumentsError } from "./Errors.js"
+import { ApiSchemaError, InvalidArgumentsError, PollExhaustedError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
-import { type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
+import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
 import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
@@ -216,7 +221,8 @@ export function stream(
  * ```
  */
 export const retrieve = (runId: string): Call<typeof ManagementApi.runsRetrieve> =>
-  Effect.flatMap(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
+  // andThen, not Effect.flatMap: the Promise API runs it without a fiber
+  andThen(call(ManagementApi.runsRetrieve, { path: { runId } }), (run) => {
     const name = ManagementApi.runsRetrieve.capability.name
     const payloadUrl = run.payloadPresignedUrl
     const outputUrl = run.outputPresignedUrl
@@ -271,6 +277,123 @@ export const replay = (
     path: { runId },
     payload: overrides === undefined ? undefined : Payload.forReplay(overrides)
   })
+
+// ---- runs: reschedule, poll, tags, metadata ----
+
+/**
+ * Moves a delayed run to a new time (SecretKey only): `delay` is a duration (`"30m"`, `"2h"`) or a date.
+ * Answers the run as `retrieve` does (without downloading offloaded packets). A run that is no longer
+ * delayed fails with `UnprocessableEntityError`; an invalid delay with `BadRequestError`.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const later = Runs.reschedule("run_1234", { delay: "1h" })
+ * ```
+ */
+export const reschedule = (
+  runId: string,
+  body: Schemas.RescheduleRunRequestBody
+): Call<typeof ManagementApi.runsReschedule> =>
+  call(ManagementApi.runsReschedule, { path: { runId }, payload: body })
+
+/** Options of {@link poll}, as the SDK's `runs.poll` takes them. */
+export interface PollOptions {
+  /** Milliseconds between two retrieves (default 1000, as the SDK). */
+  readonly pollIntervalMs?: number | undefined
+}
+
+/** The most retrieves `poll` makes, as the SDK's `runs.poll` (`MAX_POLL_ATTEMPTS`). */
+export const maxPollAttempts = 500
+
+/**
+ * Retrieves a run every `pollIntervalMs` (default 1000) until it has completed (`isCompleted`), and
+ * answers it; after 500 retrieves of a run still not completed, fails with `PollExhaustedError`. As the
+ * SDK's `runs.poll`, a helper over `retrieve`: it needs what `retrieve` needs (a SecretKey).
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const finished = Runs.poll("run_1234", { pollIntervalMs: 500 })
+ * ```
+ */
+export const poll = (
+  runId: string,
+  options?: PollOptions
+): Effect.Effect<
+  Effect.Effect.Success<Call<typeof ManagementApi.runsRetrieve>>,
+  CallError | PollExhaustedError,
+  Effect.Effect.Context<Call<typeof ManagementApi.runsRetrieve>>
+> => {
+  const interval = options?.pollIntervalMs ?? 1000
+  if (!Number.isFinite(interval) || interval < 0)
+    return Effect.fail(
+      new InvalidArgumentsError({
+        endpoint: "runs.poll",
+        issue: `pollIntervalMs must be a number of milliseconds, 0 or more (got ${interval})`
+      })
+    )
+  // every `interval` while the run has not completed, at most `maxPollAttempts` retrieves in all; the
+  // schedule passes the last run through as its output
+  const schedule = Schedule.spaced(Duration.millis(interval)).pipe(
+    Schedule.intersect(Schedule.recurs(maxPollAttempts - 1)),
+    Schedule.whileInput((run: Schemas.RetrieveRunResponse) => !run.isCompleted),
+    Schedule.passthrough
+  )
+  return retrieve(runId).pipe(
+    Effect.repeat(schedule),
+    Effect.filterOrFail(
+      (run) => run.isCompleted,
+      (run) => new PollExhaustedError({ runId, attempts: maxPollAttempts, status: run.status })
+    )
+  )
+}
+
+/**
+ * Adds tags to a run by its id, from anywhere (SecretKey only; the SDK's `tags.add` works only inside a
+ * task, for the run it is in). A run holds at most 10 tags: more fails with `UnprocessableEntityError`.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const tagged = Runs.addTags("run_1234", ["user_1234", "org_5678"])
+ * ```
+ */
+export const addTags = (runId: string, tags: Schemas.RunTags): Call<typeof ManagementApi.runsAddTags> =>
+  call(ManagementApi.runsAddTags, { path: { runId }, payload: { tags } })
+
+/**
+ * Reads a run's metadata by its id (SecretKey only): `{ metadata }`, an empty object when it has none.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const metadata = Runs.retrieveMetadata("run_1234") // Effect of { metadata }
+ * ```
+ */
+export const retrieveMetadata = (runId: string): Call<typeof ManagementApi.runsRetrieveMetadata> =>
+  call(ManagementApi.runsRetrieveMetadata, { path: { runId } })
+
+/**
+ * Updates a run's metadata by its id (SecretKey only): `metadata` replaces it whole, `operations` (`set`,
+ * `delete`, `append`, `remove`, `increment`, `update`) change it in order. Answers the metadata after.
+ *
+ * @example
+ * ```ts
+ * import { Runs } from "@authctx/client"
+ *
+ * const updated = Runs.updateMetadata("run_1234", { operations: [{ type: "increment", key: "retries", value: 1 }] })
+ * ```
+ */
+export const updateMetadata = (
+  runId: string,
+  body: Schemas.UpdateMetadataRequestBody
+): Call<typeof ManagementApi.runsUpdateMetadata> =>
+  call(ManagementApi.runsUpdateMetadata, { path: { runId }, payload: body })
 
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `runs` is derived from it
@@ -360,7 +483,7 @@ type ListProject = (
  * ```ts
  * import { Runs } from "@authctx/client"
  *
- * Object.keys(Runs.calls) // ["list", "retrieve", "cancel", "replay"]
+ * Object.keys(Runs.calls) // ["list", "retrieve", "cancel", "replay", "reschedule", "poll", …]
  * ```
  */
 export const calls = {
@@ -395,5 +518,27 @@ export const calls = {
   /** Cancels a run (SecretKey only). */
   cancel: Calls.make(ManagementApi.runsCancel, cancel, 1),
   /** Replays a run as a new run (SecretKey only), optionally with overrides. */
-  replay: Calls.make(ManagementApi.runsReplay, replay, 2)
+  replay: Calls.make(ManagementApi.runsReplay, replay, 2),
+  // ---- runs: reschedule, poll, tags, metadata ----
+  /** Moves a delayed run to a new time (SecretKey only). */
+  reschedule: Calls.make(ManagementApi.runsReschedule, reschedule, 2),
+  /** Retrieves a run until it has completed (SecretKey only), every `pollIntervalMs` (default 1000). */
+  poll: Calls.custom<
+    Calls.Variant<
+      typeof ManagementApi.runsRetrieve.capability.name,
+      "SecretKey",
+      Calls.WithRequestOptions<[runId: string, options?: PollOptions], Promise<Schemas.RetrieveRunResponse>>
+    >
+  >()(
+    "runs.poll",
+    [ManagementApi.runsRetrieve],
+    (runner) => (runId: string, options?: PollOptions, requestOptions?: Calls.RequestOptions) =>
+      runner(requestOptions)(poll(runId, options))
+  ),
+  /** Adds tags to a run by its id (SecretKey only; at most 10 per run). */
+  addTags: Calls.make(ManagementApi.runsAddTags, addTags, 2),
+  /** Reads a run's metadata by its id (SecretKey only). */
+  retrieveMetadata: Calls.make(ManagementApi.runsRetrieveMetadata, retrieveMetadata, 1),
+  /** Updates a run's metadata by its id (SecretKey only). */
+  updateMetadata: Calls.make(ManagementApi.runsUpdateMetadata, updateMetadata, 2)
 }

@@ -15,7 +15,8 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import { Effect, Redacted } from "effect"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Calls from "./Calls.js"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"

@@ -12,8 +12,12 @@
  * const ClientLive = Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(transport))
  * ```
  */
-import { HttpClient, HttpClientRequest } from "@effect/platform"
-import { Data, Effect, Either, Stream } from "effect"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
 import { BodyReader } from "./internal/body.js"
 
 /**
@@ -50,10 +54,74 @@ export class ResponseTooLarge extends Data.TaggedError("ResponseTooLarge")<{
   readonly limitBytes: number
 }> {}
 
-/** Sends one request. */
+/** The attempt's time limit passed before the response ended: the request was stopped (its connection closed). */
+export class TransportTimeout extends Data.TaggedError("TransportTimeout")<{ readonly timeoutMs: number }> {}
+
+/** Why a transport gave no response. */
+export type TransportFailure = TransportError | ResponseTooLarge | TransportTimeout
+
+/** Stops a request in flight (its connection closed); nothing is reported after it. */
+export type Cancel = () => void
+
+/**
+ * Sends one request with a callback and no Effect: `done` is called once, with the response or the
+ * failure (never after the returned {@link Cancel}). The transport owns the attempt's timer: one
+ * `setTimeout` per request, cleared when it ends. This is what the Promise API's direct path runs
+ * (docs/decisions/0025-client-fast-path.md).
+ */
+export type Start = (
+  request: WireRequest,
+  timeoutMs: number,
+  done: (outcome: Either.Either<WireResponse, TransportFailure>) => void
+) => Cancel
+
+/**
+ * Sends one request. `send` stops a request still running after `timeoutMs` (failing with
+ * {@link TransportTimeout}) when the transport says so with `enforcesTimeout`; for a transport that does
+ * not, the client races each attempt with its own timer. A transport with `start` (the callback form of
+ * `send`) also serves the Promise API's direct path.
+ */
 export interface Transport {
-  readonly send: (request: WireRequest) => Effect.Effect<WireResponse, TransportError | ResponseTooLarge>
+  readonly send: (request: WireRequest, timeoutMs?: number) => Effect.Effect<WireResponse, TransportFailure>
+  /** `send` honours its `timeoutMs`. */
+  readonly enforcesTimeout?: boolean | undefined
+  /** The callback form of `send`, when the transport has one. */
+  readonly start?: Start | undefined
 }
+
+/** Past this, `setTimeout` fires at once (a 32-bit delay): a limit this long (24.8 days) is no limit. */
+const maxTimerMs = 2_147_483_647
+
+/** A timer that calls `f` after `ms`, or none when `ms` is no limit. */
+const timer = (ms: number, f: () => void): ReturnType<typeof setTimeout> | undefined =>
+  ms < maxTimerMs ? setTimeout(f, Math.max(0, ms)) : undefined
+
+/**
+ * A transport from its callback form: `send` is `start` in one `Effect.async` (interrupting the fiber
+ * cancels the request).
+ *
+ * @example
+ * ```ts
+ * import { Transport } from "@authctx/client"
+ * import { Either } from "effect"
+ *
+ * const canned = Transport.fromStart((_request, _timeoutMs, done) => {
+ *   done(Either.right({ status: 200, headers: {}, text: "{}" }))
+ *   return () => {}
+ * })
+ * ```
+ */
+export const fromStart = (start: Start): Transport => ({
+  enforcesTimeout: true,
+  start,
+  send: (request, timeoutMs = maxTimerMs) =>
+    Effect.async<WireResponse, TransportFailure>((resume) => {
+      const cancel = start(request, timeoutMs, (outcome) =>
+        resume(Either.isRight(outcome) ? Effect.succeed(outcome.right) : Effect.fail(outcome.left))
+      )
+      return Effect.sync(cancel)
+    })
+})
 
 const limitOf = (request: WireRequest): number => request.maxResponseBytes ?? defaultMaxResponseBytes
 
@@ -81,7 +149,8 @@ const declaredOver = (value: string | null | undefined, limit: number): boolean 
 export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
   const untraced = HttpClient.withTracerDisabledWhen(client, () => true)
   return {
-    send: (request) => {
+    enforcesTimeout: true,
+    send: (request, timeoutMs) => {
       let built = HttpClientRequest.make(request.method as "GET")(request.url, { headers: request.headers })
       if (request.body !== undefined) {
         built = HttpClientRequest.bodyText(
@@ -106,7 +175,14 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
             Stream.runForEach((chunk) => (reader.push(chunk) ? Effect.void : Effect.fail(tooLarge))),
             Effect.map(() => reader.response(response.status, response.headers))
           )
-        })
+        }),
+        (sent) =>
+          timeoutMs === undefined || timeoutMs >= maxTimerMs
+            ? sent
+            : Effect.timeoutFail(sent, {
+                duration: timeoutMs,
+                onTimeout: () => new TransportTimeout({ timeoutMs })
+              })
       )
     }
   }
@@ -123,52 +199,68 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
  * const transport = Transport.fetch()
  * ```
  */
-export const fetch = (): Transport => ({
-  send: (request) =>
-    Effect.tryPromise({
-      try: async (signal): Promise<Either.Either<WireResponse, ResponseTooLarge>> => {
-        // our own controller: aborted when the fiber is interrupted and when the body passes the limit
-        const controller = new AbortController()
-        const abort = () => controller.abort()
-        signal.addEventListener("abort", abort, { once: true })
-        try {
-          const init: RequestInit = {
-            method: request.method,
-            headers: request.headers,
-            signal: controller.signal
-          }
-          if (request.body !== undefined) init.body = request.body
-          const response = await globalThis.fetch(request.url, init)
-          const limit = limitOf(request)
-          const tooLarge = Either.left(new ResponseTooLarge({ status: response.status, limitBytes: limit }))
-          if (declaredOver(response.headers.get("content-length"), limit)) {
-            controller.abort()
-            return tooLarge
-          }
-          const reader = new BodyReader(limit)
-          if (response.body !== null) {
-            const stream = response.body.getReader()
-            while (true) {
-              const { done, value } = await stream.read()
-              if (done) break
-              if (!reader.push(value)) {
-                controller.abort()
-                return tooLarge
-              }
-            }
-          }
-          const headers: Record<string, string> = {}
-          response.headers.forEach((value, key) => {
-            headers[key] = value
-          })
-          return Either.right(reader.response(response.status, headers))
-        } finally {
-          signal.removeEventListener("abort", abort)
-        }
-      },
-      catch: (cause) => new TransportError({ reason: cause instanceof Error ? cause.name : "fetch failed" })
-    }).pipe(Effect.flatten)
-})
+export const fetch = (): Transport =>
+  fromStart((request, timeoutMs, done) => {
+    // aborted on cancel, on the timer, and when the body passes the limit: each closes the connection
+    const controller = new AbortController()
+    let settled = false
+    const finish = (outcome: Either.Either<WireResponse, TransportFailure>) => {
+      if (settled) return
+      settled = true
+      if (timeout !== undefined) clearTimeout(timeout)
+      done(outcome)
+    }
+    const timeout = timer(timeoutMs, () => {
+      finish(Either.left(new TransportTimeout({ timeoutMs })))
+      controller.abort()
+    })
+    fetchOnce(request, controller).then(finish, (cause: unknown) =>
+      finish(
+        Either.left(new TransportError({ reason: cause instanceof Error ? cause.name : "fetch failed" }))
+      )
+    )
+    return () => {
+      settled = true
+      if (timeout !== undefined) clearTimeout(timeout)
+      controller.abort()
+    }
+  })
+
+const fetchOnce = async (
+  request: WireRequest,
+  controller: AbortController
+): Promise<Either.Either<WireResponse, ResponseTooLarge>> => {
+  const init: RequestInit = {
+    method: request.method,
+    headers: request.headers,
+    signal: controller.signal
+  }
+  if (request.body !== undefined) init.body = request.body
+  const response = await globalThis.fetch(request.url, init)
+  const limit = limitOf(request)
+  const tooLarge = Either.left(new ResponseTooLarge({ status: response.status, limitBytes: limit }))
+  if (declaredOver(response.headers.get("content-length"), limit)) {
+    controller.abort()
+    return tooLarge
+  }
+  const reader = new BodyReader(limit)
+  if (response.body !== null) {
+    const stream = response.body.getReader()
+    while (true) {
+      const { done, value } = await stream.read()
+      if (done) break
+      if (!reader.push(value)) {
+        controller.abort()
+        return tooLarge
+      }
+    }
+  }
+  const headers: Record<string, string> = {}
+  response.headers.forEach((value, key) => {
+    headers[key] = value
+  })
+  return Either.right(reader.response(response.status, headers))
+}
 
 /** The parts of `node:http` / `node:https` the Node transport uses. */
 interface NodeIncoming {
@@ -217,65 +309,69 @@ export const node = (): Transport | undefined => {
     http: new http.Agent({ keepAlive: true, maxSockets: 128 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 128 })
   }
-  return {
-    send: (request) =>
-      Effect.async<WireResponse, TransportError | ResponseTooLarge>((resume) => {
-        const secure = request.url.startsWith("https:")
-        const module = secure ? https : http
-        let settled = false
-        const fail = (reason: string) => {
-          if (settled) return
-          settled = true
-          resume(Effect.fail(new TransportError({ reason })))
-        }
-        let outgoing: NodeClientRequest
-        try {
-          outgoing = module.request(
-            request.url,
-            { method: request.method, headers: request.headers, agent: secure ? agents.https : agents.http },
-            (response) => {
-              const status = response.statusCode ?? 0
-              const limit = limitOf(request)
-              const tooLarge = () => {
-                if (settled) return
-                settled = true
-                // stop reading: the socket is destroyed, not returned to the pool with a body half read
-                response.destroy()
-                outgoing.destroy()
-                resume(Effect.fail(new ResponseTooLarge({ status, limitBytes: limit })))
-              }
-              const declared = response.headers["content-length"]
-              if (declaredOver(typeof declared === "string" ? declared : undefined, limit)) return tooLarge()
-              const reader = new BodyReader(limit)
-              response.on("data", (chunk) => {
-                if (!settled && !reader.push(chunk)) tooLarge()
-              })
-              response.on("aborted", () => fail("the connection closed before the response ended"))
-              response.on("error", () => fail("the connection closed before the response ended"))
-              response.on("end", () => {
-                if (settled) return
-                settled = true
-                const headers: Record<string, string> = {}
-                for (const [key, value] of Object.entries(response.headers)) {
-                  if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value
-                }
-                resume(Effect.succeed(reader.response(status, headers)))
-              })
+  return fromStart((request, timeoutMs, done) => {
+    const secure = request.url.startsWith("https:")
+    const module = secure ? https : http
+    let settled = false
+    let outgoing: NodeClientRequest | undefined
+    const finish = (outcome: Either.Either<WireResponse, TransportFailure>) => {
+      if (settled) return
+      settled = true
+      if (timeout !== undefined) clearTimeout(timeout)
+      done(outcome)
+    }
+    const fail = (reason: string) => finish(Either.left(new TransportError({ reason })))
+    // the attempt's one timer, owned here and cleared when the request ends (the client races nothing)
+    const timeout = timer(timeoutMs, () => {
+      finish(Either.left(new TransportTimeout({ timeoutMs })))
+      outgoing?.destroy()
+    })
+    try {
+      outgoing = module.request(
+        request.url,
+        { method: request.method, headers: request.headers, agent: secure ? agents.https : agents.http },
+        (response) => {
+          const status = response.statusCode ?? 0
+          const limit = limitOf(request)
+          const tooLarge = () => {
+            if (settled) return
+            // settled first: destroying emits the connection's own errors at once
+            finish(Either.left(new ResponseTooLarge({ status, limitBytes: limit })))
+            // stop reading: the socket is destroyed, not returned to the pool with a body half read
+            response.destroy()
+            outgoing?.destroy()
+          }
+          const declared = response.headers["content-length"]
+          if (declaredOver(typeof declared === "string" ? declared : undefined, limit)) return tooLarge()
+          const reader = new BodyReader(limit)
+          response.on("data", (chunk) => {
+            if (!settled && !reader.push(chunk)) tooLarge()
+          })
+          response.on("aborted", () => fail("the connection closed before the response ended"))
+          response.on("error", () => fail("the connection closed before the response ended"))
+          response.on("end", () => {
+            if (settled) return
+            const headers: Record<string, string> = {}
+            for (const [key, value] of Object.entries(response.headers)) {
+              if (value !== undefined) headers[key] = Array.isArray(value) ? value.join(", ") : value
             }
-          )
-        } catch {
-          // e.g. a header value Node refuses; its message may quote the value, so it is not kept
-          fail("the request could not be sent")
-          return
+            finish(Either.right(reader.response(status, headers)))
+          })
         }
-        outgoing.on("error", (error) =>
-          fail(error.code ? `connection error (${error.code})` : "connection error")
-        )
-        outgoing.end(request.body)
-        return Effect.sync(() => {
-          settled = true
-          outgoing.destroy()
-        })
-      })
-  }
+      )
+    } catch {
+      // e.g. a header value Node refuses; its message may quote the value, so it is not kept
+      fail("the request could not be sent")
+      return () => {}
+    }
+    outgoing.on("error", (error) =>
+      fail(error.code ? `connection error (${error.code})` : "connection error")
+    )
+    outgoing.end(request.body)
+    return () => {
+      if (timeout !== undefined) clearTimeout(timeout)
+      settled = true
+      outgoing?.destroy()
+    }
+  })
 }

@@ -14,6 +14,9 @@
  * )
  * ```
  */
+
+// ---- batch ----
+export * as Batches from "./Batches.js"
 export * as Calls from "./Calls.js"
 export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"

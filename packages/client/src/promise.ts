@@ -19,7 +19,12 @@
  * ```
  */
 import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
-import { Cause, Effect, Either, Exit, ManagedRuntime } from "effect"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Batches from "./Batches.js"
 import * as Calls from "./Calls.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
@@ -72,13 +77,21 @@ const settle = async <A>(
   if (signal?.aborted) throw signal.reason
   // The requirement types were checked where the call was typed (a client's methods) or are checked at
   // run time (ambient calls): `Capability.authorize` refuses a kind the endpoint does not accept.
-  const provided = Effect.provideService(effect, Auth.CurrentAuth, auth.right) as Effect.Effect<
-    A,
-    unknown,
-    ManagementClient.ManagementClient
-  >
-  // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
-  const exit = await runtime.runPromiseExit(provided, signal === undefined ? undefined : { signal })
+  // A call's first attempt runs without a fiber; what it hands back (retries, continuations) runs on one
+  // (docs/decisions/0025-client-fast-path.md).
+  const direct = ManagementClient.runDirect(runtime, effect, auth.right, signal)
+  const next = direct === undefined ? effect : await direct
+  const exit = Exit.isExit(next)
+    ? (next as Exit.Exit<A, unknown>)
+    : // the signal interrupts the fiber: the transport closes the connection, retries and waits stop
+      await runtime.runPromiseExit(
+        Effect.provideService(next, Auth.CurrentAuth, auth.right) as Effect.Effect<
+          A,
+          unknown,
+          ManagementClient.ManagementClient
+        >,
+        signal === undefined ? undefined : { signal }
+      )
   if (Exit.isSuccess(exit)) return exit.value
   if (signal?.aborted && Cause.isInterruptedOnly(exit.cause)) throw signal.reason
   throw Cause.squash(exit.cause)
@@ -108,6 +121,8 @@ const namespaces = {
   runs: Runs.calls,
   envvars: Envvars.calls,
   schedules: Schedules.calls,
+  // ---- batch ----
+  batch: Batches.calls,
   waitTokens: WaitTokens.calls,
   idempotencyKeys: IdempotencyKeys.calls
 } as const
@@ -269,6 +284,20 @@ export const envvars: Surface<"ambient">["envvars"] = ambient.envvars
  * ```
  */
 export const schedules: Surface<"ambient">["schedules"] = ambient.schedules
+
+// ---- batch ----
+
+/**
+ * Batches, with the SDK's `batch.retrieve` signature (triggering a batch is `tasks.batchTrigger`).
+ *
+ * @example
+ * ```ts
+ * import { batch } from "@authctx/client/promise"
+ *
+ * const status = await batch.retrieve("batch_1234")
+ * ```
+ */
+export const batch: Surface<"ambient">["batch"] = ambient.batch
 
 /**
  * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key; outside a

@@ -426,25 +426,25 @@ describe("the members are derived from the call objects", () => {
   })
 
   it("a new call in a call object becomes a method or a refusal with no other edit", () => {
-    // what adding `runs.reschedule` to `Runs.calls` would give: a SecretKey-only call of one route
-    type Reschedule = Calls.Call<
-      "runs.reschedule",
+    // what adding a `runs.pause` (no such call) to `Runs.calls` would give: a SecretKey-only call of one route
+    type Pause = Calls.Call<
+      "runs.pause",
       Calls.Variant<
-        "runs.reschedule",
+        "runs.pause",
         "SecretKey",
-        Calls.WithRequestOptions<[runId: string, delay: string], Promise<string>>
+        Calls.WithRequestOptions<[runId: string, queue: string], Promise<string>>
       >,
-      Calls.WithRequestOptions<[runId: string, delay: string], Promise<string>>
+      Calls.WithRequestOptions<[runId: string, queue: string], Promise<string>>
     >
-    type WithReschedule = typeof Runs.calls & { readonly reschedule: Reschedule }
-    expectTypeOf<Calls.Methods<WithReschedule, "SecretKey">["reschedule"]>().toEqualTypeOf<
-      (runId: string, delay: string, requestOptions?: Calls.RequestOptions) => Promise<string>
+    type WithPause = typeof Runs.calls & { readonly pause: Pause }
+    expectTypeOf<Calls.Methods<WithPause, "SecretKey">["pause"]>().toEqualTypeOf<
+      (runId: string, queue: string, requestOptions?: Calls.RequestOptions) => Promise<string>
     >()
-    expectTypeOf<Calls.Methods<WithReschedule, "PersonalAccessToken">["reschedule"]>().toEqualTypeOf<
-      Refused<"runs.reschedule", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
+    expectTypeOf<Calls.Methods<WithPause, "PersonalAccessToken">["pause"]>().toEqualTypeOf<
+      Refused<"runs.pause", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     >()
-    expectTypeOf<Calls.AmbientMethods<WithReschedule>["reschedule"]>().parameters.toEqualTypeOf<
-      [runId: string, delay: string, requestOptions?: Calls.RequestOptions]
+    expectTypeOf<Calls.AmbientMethods<WithPause>["pause"]>().parameters.toEqualTypeOf<
+      [runId: string, queue: string, requestOptions?: Calls.RequestOptions]
     >()
   })
 })

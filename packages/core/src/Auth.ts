@@ -15,8 +15,15 @@
  * const program = whoAmI.pipe(Auth.withAuth({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" }))
  * ```
  */
-import { Config, type ConfigError, Effect, Either, Layer, Option, Redacted, Stream } from "effect"
+import * as Config from "effect/Config"
+import type * as ConfigError from "effect/ConfigError"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import { dual } from "effect/Function"
+import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import * as Stream from "effect/Stream"
 import type { Discharge, Requires, Satisfies } from "./Capability.js"
 import * as Credential from "./Credential.js"
 import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
@@ -451,10 +458,22 @@ export const withAuth: {
   ): Effect.Effect<A, E | AuthError, WithAuthR<R, C>>
 } = dual(
   2,
-  <A, E, R>(self: Effect.Effect<A, E, R>, config: AuthConfig): Effect.Effect<A, E | AuthError, unknown> =>
-    Effect.flatMap(Effect.serviceOption(CurrentAuth), (surrounding) =>
-      provideBuilt(self, make(config, Option.getOrUndefined(surrounding)))
-    )
+  <A, E, R>(self: Effect.Effect<A, E, R>, config: AuthConfig): Effect.Effect<A, E | AuthError, unknown> => {
+    // `make` is pure in (config, surrounding): a program built once and run many times builds its context
+    // once per surrounding auth, not on every run (parsing the credential and the URL cost ~10 µs a run)
+    let last:
+      | {
+          readonly surrounding: AuthContext | undefined
+          readonly built: Either.Either<AuthContext, AuthError>
+        }
+      | undefined
+    return Effect.flatMap(Effect.serviceOption(CurrentAuth), (option) => {
+      const surrounding = Option.getOrUndefined(option)
+      if (last === undefined || last.surrounding !== surrounding)
+        last = { surrounding, built: make(config, surrounding) }
+      return provideBuilt(self, last.built)
+    })
+  }
 )
 
 /** A layer of auth whose credential kind is `K` (what {@link layer} and {@link layerConfig} return). */

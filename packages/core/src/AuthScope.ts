@@ -16,7 +16,7 @@
  * )
  * ```
  */
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { type AuthConfig, type AuthContext, type AuthError, make } from "./Auth.js"
 import type * as Credential from "./Credential.js"
 import { NoAsyncContext, OutsideAuthScope } from "./Errors.js"

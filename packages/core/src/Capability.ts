@@ -24,7 +24,7 @@
  * Effect.runPromise(retrieve.pipe(Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })))
  * ```
  */
-import { Effect } from "effect"
+import * as Effect from "effect/Effect"
 import { type AuthContext, CurrentAuth } from "./Auth.js"
 import type { Credential, Kind, OfKind } from "./Credential.js"
 import type { CapabilityError, MissingCredential } from "./Errors.js"

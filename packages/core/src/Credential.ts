@@ -16,7 +16,11 @@
  * })
  * ```
  */
-import { Effect, Either, ParseResult, Redacted, Schema } from "effect"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
 import { CapabilityError, InvalidCredential, type InvalidCredentialReason } from "./Errors.js"
 import * as format from "./internal/credentialFormat.js"
 

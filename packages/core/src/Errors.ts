@@ -2,7 +2,7 @@
  * The errors of `@authctx/core`. Each is a `Schema.TaggedError` with a message a person can act on; none
  * ever carries a secret (at most the credential's prefix, such as `tr_pat_`, and its length).
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { Kind } from "./internal/credentialFormat.js"
 import { environmentVariables } from "./internal/variables.js"
 

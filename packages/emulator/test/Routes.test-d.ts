@@ -7,6 +7,7 @@ import { ManagementApi } from "@authctx/api"
 import { HttpApiEndpoint } from "@effect/platform"
 import { Schema } from "effect"
 import { describe, it } from "vitest"
+import { batch } from "../src/internal/routes/batch.js"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
@@ -55,15 +56,24 @@ describe("handle", () => {
 
 describe("table", () => {
   it("compiles with every catalog route handled", () => {
-    table([...tasks, ...packets, ...runs, ...envvars, ...schedules, ...waitTokens, ...idempotencyKeys])
+    table([
+      ...tasks,
+      ...packets,
+      ...runs,
+      ...envvars,
+      ...schedules,
+      ...batch,
+      ...waitTokens,
+      ...idempotencyKeys
+    ])
   })
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules, ...waitTokens, ...idempotencyKeys])
+    table([...tasks, ...runs, ...envvars, ...schedules, ...batch, ...waitTokens, ...idempotencyKeys])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
-    table([...tasks, ...packets, ...envvars, ...schedules, ...waitTokens, ...idempotencyKeys])
+    table([...tasks, ...packets, ...envvars, ...schedules, ...batch, ...waitTokens, ...idempotencyKeys])
   })
 
   it("keeps a group's list complete: a group's tuple type names each of its routes", () => {

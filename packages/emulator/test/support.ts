@@ -105,15 +105,33 @@ type Fixture = (url: string, target: Target) => Promise<Prepared>
 const asOwner = (url: string, target: Target, send: Omit<Send, "token" | "branch">) =>
   call(url, { ...send, token: target.owner.token, branch: target.owner.branch })
 
-const triggerRun = async (url: string, target: Target): Promise<string> =>
+const triggerRun = async (
+  url: string,
+  target: Target,
+  options?: { readonly delay: string }
+): Promise<string> =>
   field(
     await asOwner(url, target, {
       method: "POST",
       path: "/api/v1/tasks/hello/trigger",
-      body: { payload: { n: 1 } }
+      body: { payload: { n: 1 }, ...(options === undefined ? {} : { options }) }
     }),
     "id"
   )
+
+const triggerBatch = async (url: string, target: Target): Promise<string> => {
+  const batchId = field(
+    await asOwner(url, target, { method: "POST", path: "/api/v3/batches", body: { runCount: 1 } }),
+    "id"
+  )
+  await asOwner(url, target, {
+    method: "POST",
+    path: `/api/v3/batches/${batchId}/items`,
+    raw: `${JSON.stringify({ index: 0, task: "hello", payload: { n: 1 } })}\n`,
+    contentType: "application/x-ndjson"
+  })
+  return batchId
+}
 
 const createEnvVar = async (url: string, target: Target): Promise<string> => {
   const name = fresh("VAR").toUpperCase()
@@ -208,6 +226,21 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "schedules.activate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.deactivate": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
   "schedules.del": async (url, target) => ({ params: { id: await createSchedule(url, target) } }),
+  // ---- runs: reschedule, tags, metadata; batch ----
+  "runs.reschedule": async (url, target) => ({
+    params: { runId: await triggerRun(url, target, { delay: "1h" }) },
+    body: { delay: "2h" }
+  }),
+  "runs.addTags": async (url, target) => ({
+    params: { runId: await triggerRun(url, target) },
+    body: { tags: ["fixture"] }
+  }),
+  "runs.retrieveMetadata": async (url, target) => ({ params: { runId: await triggerRun(url, target) } }),
+  "runs.updateMetadata": async (url, target) => ({
+    params: { runId: await triggerRun(url, target) },
+    body: { metadata: { step: 1 }, operations: [{ type: "increment", key: "step", value: 1 }] }
+  }),
+  "batch.retrieve": async (url, target) => ({ params: { batchId: await triggerBatch(url, target) } }),
   // ---- waits ----
   "waitTokens.create": async () => ({ params: {}, body: { timeout: "1h", tags: ["fixture"] } }),
   "waitTokens.list": async () => ({ params: {} }),

@@ -9,10 +9,13 @@
  */
 import { ManagementApi, Packet, type Schemas } from "@authctx/api"
 import { Capability, type Credential } from "@authctx/core"
-import { Duration, Effect, Either, Schedule } from "effect"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Schedule from "effect/Schedule"
 import * as Errors from "../Errors.js"
 import { type CallError, call, ManagementClient } from "../ManagementClient.js"
-import type { WireResponse } from "../Transport.js"
+import { TransportTimeout, type WireResponse } from "../Transport.js"
 
 const packetIdAlphabet = "123456789abcdefghijkmnopqrstuvwxyz"
 
@@ -67,15 +70,24 @@ const transfer = (
     const once = Effect.suspend(() => {
       attempts++
       return client.transport
-        .send({
-          method: request.method,
-          url: request.url,
-          headers: request.contentType === undefined ? {} : { "content-type": request.contentType },
-          body: request.body,
-          maxResponseBytes: client.options.maxResponseBytes
-        })
+        .send(
+          {
+            method: request.method,
+            url: request.url,
+            headers: request.contentType === undefined ? {} : { "content-type": request.contentType },
+            body: request.body,
+            maxResponseBytes: client.options.maxResponseBytes
+          },
+          client.options.timeoutMs
+        )
         .pipe(
-          Effect.timeout(Duration.millis(client.options.timeoutMs)),
+          (sent) =>
+            client.transport.enforcesTimeout
+              ? sent
+              : Effect.timeoutFail(sent, {
+                  duration: Duration.millis(client.options.timeoutMs),
+                  onTimeout: () => new TransportTimeout({ timeoutMs: client.options.timeoutMs })
+                }),
           Effect.mapError(
             (error): CallError =>
               error._tag === "ResponseTooLarge"
@@ -86,7 +98,7 @@ const transfer = (
                   })
                 : new Errors.ApiConnectionError({
                     endpoint,
-                    reason: error._tag === "TimeoutException" ? "the attempt timed out" : error.reason,
+                    reason: error._tag === "TransportTimeout" ? "the attempt timed out" : error.reason,
                     attempts
                   })
           ),

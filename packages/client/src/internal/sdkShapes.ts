@@ -7,7 +7,7 @@
  */
 
 import { Headers } from "@authctx/api"
-import { Redacted } from "effect"
+import * as Redacted from "effect/Redacted"
 
 /** The options of a wire schema without its index signature (the known fields only). */
 export type KnownFields<T> = { [K in keyof T as string extends K ? never : K]: T[K] }

@@ -4,7 +4,9 @@
  *
  * @internal
  */
-import { Context, Effect, Either } from "effect"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import type { AuthContext } from "../Auth.js"
 import type { Kind } from "./credentialFormat.js"
 

@@ -3,7 +3,8 @@
  *
  * @internal
  */
-import { Effect, Option } from "effect"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import type { AuthContext } from "../Auth.js"
 import type { Capability } from "../Capability.js"
 import type { Credential, OfKind } from "../Credential.js"

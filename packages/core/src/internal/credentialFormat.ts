@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 
 /** @internal */
 export const environments = ["dev", "staging", "prod", "preview"] as const

@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import type { Either } from "effect"
+import type * as Either from "effect/Either"
 import {
   type AuthConfig,
   type AuthContext,

@@ -117,9 +117,12 @@ export interface Run {
   /** The payload packet as the server stores it (docs/reference/payloads.md). */
   readonly payload: Packet.Packet
   readonly createdAt: number
-  readonly delayedUntil: number | undefined
-  readonly tags: ReadonlyArray<string>
-  readonly metadata: Readonly<Record<string, unknown>> | undefined
+  /** Moved by `runs.reschedule` while the run is delayed. */
+  delayedUntil: number | undefined
+  /** Added to by `runs.addTags`. */
+  tags: ReadonlyArray<string>
+  /** Replaced and changed by `runs.updateMetadata`. */
+  metadata: Readonly<Record<string, unknown>> | undefined
   /** Cleared when the key expires or the run failed and a new trigger takes the key, as on the server. */
   idempotencyKey: string | undefined
   idempotencyKeyExpiresAt: number | undefined
@@ -139,6 +142,7 @@ export interface Batch {
   readonly environment: Environment
   readonly runCount: number
   readonly idempotencyKey: string | undefined
+  readonly createdAt: number
   /** Run ids by item index. */
   readonly items: Map<number, string>
 }

@@ -4,6 +4,7 @@
  * not in the catalog, or one whose types do not match its route, a compile error.
  */
 import type { ManagementApi } from "@authctx/api"
+import { batch } from "./batch.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { idempotencyKeys } from "./idempotencyKeys.js"
@@ -20,6 +21,8 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...runs,
   ...envvars,
   ...schedules,
+  // ---- batch ----
+  ...batch,
   ...waitTokens,
   ...idempotencyKeys
 ])

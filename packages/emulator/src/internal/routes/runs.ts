@@ -1,6 +1,7 @@
 /**
  * The runs routes: list (per environment, and per project for a PAT) with filters and cursor pages,
- * retrieve, cancel and replay (docs/reference/results-and-pages.md).
+ * retrieve, cancel and replay (docs/reference/results-and-pages.md); reschedule, tags and metadata by run
+ * id (docs/reference/run-edits.md).
  */
 import { ManagementApi, Schemas } from "@authctx/api"
 import {
@@ -18,6 +19,7 @@ import {
   type State,
   slugs
 } from "../model.js"
+import { applyOperations, maxMetadataBytes, maxTagsPerRun, newTags } from "../runEdits.js"
 import { isStored, notFound, outputPacket, shownPacket, storedPacket, toTags, toTtl } from "./common.js"
 import {
   type Context,
@@ -276,7 +278,12 @@ export const runs: readonly [
   RouteHandler<typeof ManagementApi.runsListProject>,
   RouteHandler<typeof ManagementApi.runsRetrieve>,
   RouteHandler<typeof ManagementApi.runsCancel>,
-  RouteHandler<typeof ManagementApi.runsReplay>
+  RouteHandler<typeof ManagementApi.runsReplay>,
+  // ---- runs: reschedule, tags, metadata ----
+  RouteHandler<typeof ManagementApi.runsReschedule>,
+  RouteHandler<typeof ManagementApi.runsAddTags>,
+  RouteHandler<typeof ManagementApi.runsRetrieveMetadata>,
+  RouteHandler<typeof ManagementApi.runsUpdateMetadata>
 ] = [
   handle(ManagementApi.runsList, (context, { query }) =>
     withEnvironment(context, (environment) =>
@@ -348,6 +355,60 @@ export const runs: readonly [
         context.now
       )
       return ok({ id: created.run.id })
+    })
+  ),
+
+  // ---- runs: reschedule, tags, metadata ----
+
+  handle(ManagementApi.runsReschedule, (context, { path, payload }) =>
+    withEnvironment(context, (environment) => {
+      const run = findRun(context.state, environment, path.runId)
+      if (run === undefined) return notFound.run
+      if (runState(run, context.now, context.state.timings).status !== "DELAYED")
+        return fail(422, "Cannot reschedule a run that is not delayed")
+      const delayedUntil = parseDelay(payload.delay, context.now)
+      if (typeof delayedUntil === "string") return fail(400, delayedUntil)
+      // a delay already past queues the run now
+      run.delayedUntil = delayedUntil ?? context.now
+      return ok(retrievedRun(run, context))
+    })
+  ),
+
+  handle(ManagementApi.runsAddTags, (context, { path, payload }) =>
+    withEnvironment(context, (environment) => {
+      const run = findRun(context.state, environment, path.runId)
+      if (run === undefined) return notFound.run
+      const adding = newTags(run.tags, payload.tags)
+      if (run.tags.length + adding.length > maxTagsPerRun)
+        return fail(422, `Runs can only have ${maxTagsPerRun} tags.`)
+      if (adding.length === 0) return ok({ message: "No new tags to add" })
+      run.tags = [...run.tags, ...adding]
+      run.final.body = undefined
+      return ok({ message: `Successfully set ${adding.length} new tags.` })
+    })
+  ),
+
+  handle(ManagementApi.runsRetrieveMetadata, (context, { path }) =>
+    withEnvironment(context, (environment) => {
+      const run = findRun(context.state, environment, path.runId)
+      if (run === undefined) return notFound.run
+      return ok({ metadata: run.metadata ?? {} })
+    })
+  ),
+
+  handle(ManagementApi.runsUpdateMetadata, (context, { path, payload }) =>
+    withEnvironment(context, (environment) => {
+      const run = findRun(context.state, environment, path.runId)
+      if (run === undefined) return fail(404, "Task Run not found")
+      const base = payload.metadata ?? run.metadata ?? {}
+      const next = applyOperations(base, payload.operations ?? [])
+      if (typeof next === "string") return fail(400, next)
+      if (new TextEncoder().encode(JSON.stringify(next)).byteLength > maxMetadataBytes)
+        return fail(413, `Metadata exceeds the maximum size of ${maxMetadataBytes} bytes`)
+      // the emulator's runs have no parent or root run: parentOperations and rootOperations change nothing
+      run.metadata = next
+      run.final.body = undefined
+      return ok({ metadata: next })
     })
   )
 ]

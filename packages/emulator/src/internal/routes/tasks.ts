@@ -104,6 +104,7 @@ export const tasks: readonly [
           environment,
           runCount: payload.runCount,
           idempotencyKey: key,
+          createdAt: context.now,
           items: new Map()
         }
         if (existing === undefined) {

@@ -277,6 +277,8 @@ const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
 /** The routes #12 adds beyond the page's table, family by family. */
 const wholeApiRoutes =
   // ---- runs: reschedule, tags, metadata; batch ----
+  5 +
+  // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
   5
 
 describe("server auth rules, every route × every credential case", () => {

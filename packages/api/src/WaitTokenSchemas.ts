@@ -11,7 +11,7 @@
  * const body = Schema.decodeUnknownSync(WaitTokenSchemas.CreateWaitpointTokenRequestBody)({ timeout: "1h" })
  * ```
  */
-import { Schema } from "effect"
+import * as Schema from "effect/Schema"
 import { CursorPage, RunTags } from "./Schemas.js"
 
 /** Mirrors `TimePeriod`: a duration string (`"30s"`, `"2h"`, `"4w"`) or a date (ISO-8601 on the wire). */

@@ -18,7 +18,10 @@
  * ```
  */
 import { ManagementApi, type Schemas, type WaitTokenSchemas } from "@authctx/api"
-import { Chunk, Effect, Option, Stream } from "effect"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { ApiSchemaError } from "./Errors.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"

@@ -76,6 +76,7 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
   let scheduleId = ""
   let bulkId = ""
   let replayBulkId = ""
+  let waitTokenId = ""
   const asSecretKey = (side: Side, token: string) => {
     if (side === "sdk") Sdk.configure({ secretKey: token, baseURL: url })
     else Authctx.configure({ secretKey: token, baseURL: url })
@@ -536,6 +537,103 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           () => Sdk.queues.resetConcurrencyLimit({ type: "task", name: "ship-order" }),
           () => Authctx.queues.resetConcurrencyLimit({ type: "task", name: "ship-order" })
         )
+    },
+    // ---- waits ----
+    {
+      call: "waitTokens.create",
+      label: "waitTokens.create (wait.createToken, every option)",
+      run: async (side) => {
+        asSecretKey(side, keys.current)
+        const options = {
+          idempotencyKey: "approval-1",
+          idempotencyKeyTTL: "1h",
+          timeout: "1h",
+          tags: ["parity"]
+        }
+        const created = await both(
+          side,
+          () => Sdk.wait.createToken(options),
+          () => Authctx.waitTokens.create(options)
+        )
+        waitTokenId = created.id
+        return { id: created.id, isCached: created.isCached, url: created.url }
+      }
+    },
+    {
+      call: "waitTokens.create",
+      label: "waitTokens.create (the same idempotency key: isCached)",
+      run: async (side) => {
+        const created = await both(
+          side,
+          () => Sdk.wait.createToken({ idempotencyKey: "approval-1" }),
+          () => Authctx.waitTokens.create({ idempotencyKey: "approval-1" })
+        )
+        return { id: created.id, isCached: created.isCached, url: created.url }
+      }
+    },
+    {
+      call: "waitTokens.list",
+      label: "waitTokens.list (wait.listTokens, filters)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.wait.listTokens({ status: ["WAITING"], tags: "parity", limit: 5 }),
+          () => Authctx.waitTokens.list({ status: ["WAITING"], tags: "parity", limit: 5 })
+        )
+    },
+    {
+      call: "waitTokens.complete",
+      label: "waitTokens.complete (wait.completeToken)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.wait.completeToken(waitTokenId, { approved: true }),
+          () => Authctx.waitTokens.complete(waitTokenId, { approved: true })
+        )
+    },
+    {
+      call: "waitTokens.retrieve",
+      label: "waitTokens.retrieve (wait.retrieveToken)",
+      run: async (side) => {
+        const token = await both(
+          side,
+          () => Sdk.wait.retrieveToken(waitTokenId),
+          () => Authctx.waitTokens.retrieve(waitTokenId)
+        )
+        return { id: token.id, status: token.status, output: token.output }
+      }
+    },
+    {
+      call: "tasks.trigger",
+      label: "tasks.trigger (a key to reset)",
+      run: async (side) => {
+        const idempotencyKey = await both(
+          side,
+          () => Sdk.idempotencyKeys.create("reset-me", { scope: "global" }),
+          () => Authctx.idempotencyKeys.create("reset-me", { scope: "global" })
+        )
+        return both(
+          side,
+          () => Sdk.tasks.trigger("ship-order", { id: 9 }, { idempotencyKey }),
+          () => Authctx.tasks.trigger("ship-order", { id: 9 }, { idempotencyKey })
+        )
+      }
+    },
+    {
+      call: "idempotencyKeys.reset",
+      label: "idempotencyKeys.reset",
+      run: async (side) => {
+        const idempotencyKey = await both(
+          side,
+          () => Sdk.idempotencyKeys.create("reset-me", { scope: "global" }),
+          () => Authctx.idempotencyKeys.create("reset-me", { scope: "global" })
+        )
+        return both(
+          side,
+          () => Sdk.idempotencyKeys.reset("ship-order", idempotencyKey),
+          () => Authctx.idempotencyKeys.reset("ship-order", idempotencyKey)
+        )
+      }
     },
     {
       call: "runs.list",

@@ -21,6 +21,7 @@ import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as Schemas from "./Schemas.js"
+import * as WaitTokenSchemas from "./WaitTokenSchemas.js"
 
 /** The endpoint annotation holding the capability (call name and accepted kinds). */
 export class Accepts extends Context.Tag("@authctx/api/Accepts")<
@@ -666,6 +667,94 @@ export const queuesResetConcurrencyLimit = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- waitTokens ----
+// ---------------------------------------------------------------------------------------------------------
+
+/** The `wait.listTokens` query as it is on the wire (lists comma-joined, dates as epoch milliseconds). */
+export const ListWaitTokensUrlParams = Schema.Struct({
+  "filter[status]": optionalString,
+  "filter[idempotencyKey]": optionalString,
+  "filter[tags]": optionalString,
+  "filter[createdAt][period]": optionalString,
+  "filter[createdAt][from]": optionalString,
+  "filter[createdAt][to]": optionalString,
+  "page[size]": optionalString,
+  "page[after]": optionalString,
+  "page[before]": optionalString
+})
+
+const WaitTokenPath = Schema.Struct({ waitpointId: PathSegment })
+
+/**
+ * `wait.createToken`: `POST /api/v1/waitpoints/tokens`. An `idempotencyKey` in the body answers the same
+ * token (`isCached: true`) until its `idempotencyKeyTTL` passes.
+ */
+export const waitTokensCreate = route(
+  "waitTokens.create",
+  "waitTokens.create",
+  Capability.make("waitTokens.create", secretKeyOnly),
+  HttpApiEndpoint.post("create", "/api/v1/waitpoints/tokens")
+    .setPayload(WaitTokenSchemas.CreateWaitpointTokenRequestBody)
+    .addSuccess(WaitTokenSchemas.CreateWaitpointTokenResponseBody)
+)
+
+/** `wait.listTokens`: `GET /api/v1/waitpoints/tokens`, cursor pages with filters. */
+export const waitTokensList = route(
+  "waitTokens.list",
+  "waitTokens.list",
+  Capability.make("waitTokens.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/waitpoints/tokens")
+    .setUrlParams(ListWaitTokensUrlParams)
+    .addSuccess(WaitTokenSchemas.ListWaitpointTokensResponse)
+)
+
+/** `wait.retrieveToken`: `GET /api/v1/waitpoints/tokens/{waitpointId}`. */
+export const waitTokensRetrieve = route(
+  "waitTokens.retrieve",
+  "waitTokens.retrieve",
+  Capability.make("waitTokens.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v1/waitpoints/tokens/:waitpointId")
+    .setPath(WaitTokenPath)
+    .addSuccess(WaitTokenSchemas.WaitpointRetrieveTokenResponse)
+)
+
+/**
+ * `wait.completeToken`: `POST /api/v1/waitpoints/tokens/{waitpointId}/complete`. Completing a completed
+ * token answers 200 again and keeps the first data. A public access token with
+ * `write:waitpoints:{waitpointId}` (the one `wait.createToken` answers) may call it.
+ */
+export const waitTokensComplete = route(
+  "waitTokens.complete",
+  "waitTokens.complete",
+  Capability.make("waitTokens.complete", secretKeyOnly),
+  HttpApiEndpoint.post("complete", "/api/v1/waitpoints/tokens/:waitpointId/complete")
+    .setPath(WaitTokenPath)
+    .setPayload(WaitTokenSchemas.CompleteWaitpointTokenRequestBody)
+    .addSuccess(WaitTokenSchemas.CompleteWaitpointTokenResponseBody),
+  { publicTokenScopes: ["write:waitpoints:{waitpointId}"] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// ---- idempotencyKeys ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * `idempotencyKeys.reset`: `POST /api/v1/idempotencyKeys/{key}/reset` with `{ taskIdentifier }`. The key
+ * is one percent-encoded segment (a key may hold `/`). The task's runs with the key let go of it, so the
+ * next trigger with it creates a new run.
+ */
+export const idempotencyKeysReset = route(
+  "idempotencyKeys.reset",
+  "idempotencyKeys.reset",
+  Capability.make("idempotencyKeys.reset", secretKeyOnly),
+  HttpApiEndpoint.post("reset", "/api/v1/idempotencyKeys/:key/reset")
+    .setPath(Schema.Struct({ key: PathSegment }))
+    .setPayload(WaitTokenSchemas.ResetIdempotencyKeyRequestBody)
+    .addSuccess(WaitTokenSchemas.ResetIdempotencyKeyResponse),
+  { publicTokenScopes: ["write:runs"] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------------------
 
@@ -737,6 +826,15 @@ export const api = HttpApi.make("management")
       .add(queuesOverrideConcurrencyLimit.endpoint)
       .add(queuesResetConcurrencyLimit.endpoint)
   )
+  // ---- waits ----
+  .add(
+    HttpApiGroup.make("waitTokens")
+      .add(waitTokensCreate.endpoint)
+      .add(waitTokensList.endpoint)
+      .add(waitTokensRetrieve.endpoint)
+      .add(waitTokensComplete.endpoint)
+  )
+  .add(HttpApiGroup.make("idempotencyKeys").add(idempotencyKeysReset.endpoint))
 
 /**
  * Every route of the catalog as its `Route` object, in the order of the API (the emulator's handler table
@@ -793,7 +891,13 @@ export const routes = [
   queuesRetrieve,
   queuesPause,
   queuesOverrideConcurrencyLimit,
-  queuesResetConcurrencyLimit
+  queuesResetConcurrencyLimit,
+  // ---- waits ----
+  waitTokensCreate,
+  waitTokensList,
+  waitTokensRetrieve,
+  waitTokensComplete,
+  idempotencyKeysReset
 ] as const
 
 /** Any route of the catalog. */

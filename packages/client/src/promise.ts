@@ -35,6 +35,7 @@ import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
 import * as Tasks from "./Tasks.js"
+import * as WaitTokens from "./WaitTokens.js"
 
 export {
   CapabilityError,
@@ -52,6 +53,7 @@ export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Pag
 export type { RunsListParams, RunsPage } from "./Runs.js"
 export type { SchedulesPage } from "./Schedules.js"
 export type { BatchHandle, TriggerHandle } from "./Tasks.js"
+export type { ListWaitTokensParams, RetrievedWaitToken, WaitTokensPage } from "./WaitTokens.js"
 
 type Runtime = ManagedRuntime.ManagedRuntime<ManagementClient.ManagementClient, never>
 
@@ -131,7 +133,9 @@ const namespaces = {
   // ---- batch ----
   batch: Batches.calls,
   // ---- queues ----
-  queues: Queues.calls
+  queues: Queues.calls,
+  waitTokens: WaitTokens.calls,
+  idempotencyKeys: IdempotencyKeys.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -348,8 +352,9 @@ export const batch: Surface<"ambient">["batch"] = ambient.batch
 export const queues: Surface<"ambient">["queues"] = ambient.queues
 
 /**
- * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key); outside a
- * task every scope hashes the same.
+ * Idempotency keys with the SDK's `idempotencyKeys.create` signature (a promise of the hashed key; outside a
+ * task every scope hashes the same) and `idempotencyKeys.reset(taskIdentifier, key, options?)`, which makes
+ * the task's runs let go of the key (SecretKey only).
  *
  * @example
  * ```ts
@@ -357,14 +362,31 @@ export const queues: Surface<"ambient">["queues"] = ambient.queues
  *
  * const idempotencyKey = await idempotencyKeys.create("order-1234")
  * await tasks.trigger("ship-order", { orderId: "1234" }, { idempotencyKey })
+ * await idempotencyKeys.reset("ship-order", idempotencyKey) // the next trigger creates a new run
  * ```
  */
 export const idempotencyKeys = {
   create: async (
     key: IdempotencyKeys.IdempotencyKeyInput,
     options?: { readonly scope?: IdempotencyKeys.IdempotencyKeyScope }
-  ): Promise<string> => IdempotencyKeys.create(key, options)
+  ): Promise<string> => IdempotencyKeys.create(key, options),
+  ...ambient.idempotencyKeys
 }
+
+/**
+ * Wait tokens: the SDK's `wait.createToken`, `wait.listTokens`, `wait.retrieveToken` and
+ * `wait.completeToken` as `waitTokens.create`, `.list`, `.retrieve` and `.complete` (the SDK's `wait` also
+ * holds task-side calls, which a backend cannot make). `list` answers a page like `runs.list`.
+ *
+ * @example
+ * ```ts
+ * import { waitTokens } from "@authctx/client/promise"
+ *
+ * const token = await waitTokens.create({ timeout: "1h", idempotencyKey: "approval-1234" })
+ * await waitTokens.complete(token.id, { approved: true })
+ * ```
+ */
+export const waitTokens: Surface<"ambient">["waitTokens"] = ambient.waitTokens
 
 // ---------------------------------------------------------------------------------------------------------
 // createClient: an explicit client, typed by its credential
@@ -380,6 +402,9 @@ export type EnvvarsClient<K extends Credential.Kind> = Surface<K>["envvars"]
 export type SchedulesClient<K extends Credential.Kind> = Surface<K>["schedules"]
 /** The `queues` members of a client of kind `K`. */
 export type QueuesClient<K extends Credential.Kind> = Surface<K>["queues"]
+
+/** The `waitTokens` members of a client of kind `K`. */
+export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
 export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>

@@ -14,10 +14,12 @@ import {
   type Calls,
   Deployments,
   Envvars,
+  IdempotencyKeys,
   Queues,
   Runs,
   Schedules,
-  Tasks
+  Tasks,
+  WaitTokens
 } from "@authctx/client"
 import {
   auth,
@@ -26,10 +28,12 @@ import {
   createClient,
   deployments,
   envvars,
+  idempotencyKeys,
   queues,
   runs,
   schedules,
-  tasks
+  tasks,
+  waitTokens
 } from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
@@ -48,9 +52,25 @@ const callObjects = {
   // ---- bulk actions ---- (nested in runs, as the SDK's runs.bulk)
   "runs.bulk": BulkActions.calls,
   // ---- queues ----
-  queues: Queues.calls
+  queues: Queues.calls,
+  // ---- waits ----
+  waitTokens: WaitTokens.calls,
+  idempotencyKeys: IdempotencyKeys.calls
 }
-const ambients = { tasks, runs, envvars, schedules, deployments, batch, "runs.bulk": runs.bulk, queues }
+// the ambient `idempotencyKeys` also holds the local `create`, which sends nothing
+const { create: _create, ...idempotencyKeysCalls } = idempotencyKeys
+const ambients = {
+  tasks,
+  runs,
+  envvars,
+  schedules,
+  deployments,
+  batch,
+  "runs.bulk": runs.bulk,
+  queues,
+  waitTokens,
+  idempotencyKeys: idempotencyKeysCalls
+}
 
 /** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
 const helpers: ReadonlySet<string> = new Set(["runs.poll", "runs.bulk.poll", "queues.resume"])
@@ -176,7 +196,13 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "queues.pause": [{ type: "task", name: "surface-task" }],
   "queues.resume": [{ type: "custom", name: "surface" }],
   "queues.overrideConcurrencyLimit": ["queue_surface", 3],
-  "queues.resetConcurrencyLimit": [{ type: "task", name: "surface-task" }]
+  "queues.resetConcurrencyLimit": [{ type: "task", name: "surface-task" }],
+  // ---- waits ----
+  "waitTokens.create": [{ timeout: "1h" }],
+  "waitTokens.list": [{ limit: 1 }],
+  "waitTokens.retrieve": ["waitpoint_surface"],
+  "waitTokens.complete": ["waitpoint_surface", { ok: true }],
+  "idempotencyKeys.reset": ["surface-task", "surface-key"]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -222,7 +222,8 @@ const resourceNotFound: Record<string, string> = {
   batchId: "Batch not found",
   id: "Schedule not found",
   name: "Environment variable not found",
-  bulkActionId: "Bulk action not found"
+  bulkActionId: "Bulk action not found",
+  waitpointId: "Waitpoint not found"
 }
 
 /** Routes whose server file words its not-found answer its own way (docs/research/whole-api.md). */
@@ -230,7 +231,14 @@ const routeNotFound: Record<string, string> = {
   "runs.updateMetadata": "Task Run not found"
 }
 
-type Expected = { readonly status: number; readonly error: string } | "success"
+/** Routes whose server handler refuses additional (`tr_<env>_sk_`) keys with 403 (no resource to check them against). */
+const refusesScopedKeys: ReadonlySet<string> = new Set([
+  "waitTokens.create",
+  "waitTokens.list",
+  "waitTokens.retrieve"
+])
+
+type Expected = { readonly status: number; readonly error: string } | "success" | "keyNotFound"
 
 /** docs/emulator.md, auth rules as rules over the route's capability and path, and the credential's facts. */
 const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
@@ -266,7 +274,11 @@ const expected = (entry: Catalog.Entry, c: Case, e: Emulator): Expected => {
       // (and the resources the target's owner made there are not found)
       if (params.includes("env") && credential.env !== target.env && branch !== undefined)
         return refusal.otherEnvironment
+      if (refusesScopedKeys.has(entry.id) && c.name.includes("scoped"))
+        return { status: 403, error: "Unauthorized" }
       const sameEnvironment = credential.projectRef === target.projectRef && credential.env === target.env
+      // idempotencyKeys.reset names its key: a key no run of the key's environment holds is a 404 naming it
+      if (entry.id === "idempotencyKeys.reset" && !sameEnvironment) return "keyNotFound"
       const resource = params.find((p) => resourceNotFound[p] !== undefined && p !== "projectRef")
       if (resource !== undefined && !sameEnvironment)
         return { status: 404, error: routeNotFound[entry.id] ?? resourceNotFound[resource] ?? "" }
@@ -284,6 +296,8 @@ const wholeApiRoutes =
   // ---- schedules.timezones (no credential); deployments ×2 ----
   3 +
   // ---- queues ----
+  5 +
+  // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
   5
 
 describe("server auth rules, every route × every credential case", () => {
@@ -309,6 +323,9 @@ describe("server auth rules, every route × every credential case", () => {
           if (want === "success") {
             expect(reply.status, reply.text).toBe(successStatus(entry))
             expect(() => decodeSuccess(entry, reply.json)).not.toThrow()
+          } else if (want === "keyNotFound") {
+            expect(reply.status, reply.text).toBe(404)
+            expect(reply.text).toMatch(/No runs found with idempotency key: .+ and task: hello/)
           } else {
             expect({ status: reply.status, body: reply.json }).toEqual({
               status: want.status,

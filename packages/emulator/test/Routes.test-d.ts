@@ -12,11 +12,13 @@ import { bulkActions } from "../src/internal/routes/bulkActions.js"
 import { deployments } from "../src/internal/routes/deployments.js"
 import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
+import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
 import { tasks } from "../src/internal/routes/tasks.js"
+import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
 describe("handle", () => {
   it("types the input and the value by the route", () => {
@@ -66,13 +68,26 @@ describe("table", () => {
       ...batch,
       ...deployments,
       ...bulkActions,
-      ...queues
+      ...queues,
+      ...waitTokens,
+      ...idempotencyKeys
     ])
   })
 
   it("does not compile with a route left out", () => {
     // @ts-expect-error missingHandlersFor: "packets.upload"
-    table([...tasks, ...runs, ...envvars, ...schedules, ...batch, ...deployments, ...bulkActions, ...queues])
+    table([
+      ...tasks,
+      ...runs,
+      ...envvars,
+      ...schedules,
+      ...batch,
+      ...deployments,
+      ...bulkActions,
+      ...queues,
+      ...waitTokens,
+      ...idempotencyKeys
+    ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([
@@ -83,7 +98,9 @@ describe("table", () => {
       ...deployments,
       ...batch,
       ...bulkActions,
-      ...queues
+      ...queues,
+      ...waitTokens,
+      ...idempotencyKeys
     ])
   })
 

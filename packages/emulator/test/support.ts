@@ -167,6 +167,20 @@ const createBulkAction = async (url: string, target: Target): Promise<string> =>
     "id"
   )
 
+const createWaitToken = async (url: string, target: Target): Promise<string> =>
+  field(await asOwner(url, target, { method: "POST", path: "/api/v1/waitpoints/tokens", body: {} }), "id")
+
+const keyedRun = async (url: string, target: Target): Promise<string> => {
+  const key = fresh("idem")
+  const reply = await asOwner(url, target, {
+    method: "POST",
+    path: "/api/v1/tasks/hello/trigger",
+    body: { payload: { n: 1 }, options: { idempotencyKey: key } }
+  })
+  if (reply.status !== 200) throw new Error(`keyed run fixture: ${reply.status} ${reply.text}`)
+  return key
+}
+
 const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
 
 /**
@@ -274,7 +288,21 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "queues.resetConcurrencyLimit": async (url, target) => {
     await triggerRun(url, target)
     return { params: { queue: "hello" }, body: { type: "task" } }
-  }
+  },
+  // ---- waits ----
+  "waitTokens.create": async () => ({ params: {}, body: { timeout: "1h", tags: ["fixture"] } }),
+  "waitTokens.list": async () => ({ params: {} }),
+  "waitTokens.retrieve": async (url, target) => ({
+    params: { waitpointId: await createWaitToken(url, target) }
+  }),
+  "waitTokens.complete": async (url, target) => ({
+    params: { waitpointId: await createWaitToken(url, target) },
+    body: { data: { ok: true } }
+  }),
+  "idempotencyKeys.reset": async (url, target) => ({
+    params: { key: await keyedRun(url, target) },
+    body: { taskIdentifier: "hello" }
+  })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

@@ -9,11 +9,13 @@ import { bulkActions } from "./bulkActions.js"
 import { deployments } from "./deployments.js"
 import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
+import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
 import { tasks } from "./tasks.js"
+import { waitTokens } from "./waitTokens.js"
 
 /** Every handler, keyed by its catalog route object. */
 export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table([
@@ -29,5 +31,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- bulk actions ----
   ...bulkActions,
   // ---- queues ----
-  ...queues
+  ...queues,
+  ...waitTokens,
+  ...idempotencyKeys
 ])

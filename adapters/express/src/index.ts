@@ -211,8 +211,8 @@ export const authContext = <
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
-): AuthMiddleware<RequestAuth.KindOf<K, R>> => {
-  type Kind = RequestAuth.KindOf<K, R>
+): AuthMiddleware<RequestAuth.AuthenticatedKind<K, R>> => {
+  type Kind = RequestAuth.AuthenticatedKind<K, R>
   const authenticate = RequestAuth.make<K, Request, R>(options)
   const onError = options.onError ?? defaultOnError
   const ambient = options.ambient !== false

@@ -147,8 +147,8 @@ export const authContext = <
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
-): MiddlewareHandler<KindEnv<RequestAuth.KindOf<K, R>>> => {
-  type Kind = RequestAuth.KindOf<K, R>
+): MiddlewareHandler<KindEnv<RequestAuth.AuthenticatedKind<K, R>>> => {
+  type Kind = RequestAuth.AuthenticatedKind<K, R>
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const { onError } = options
   const ambient = options.ambient !== false

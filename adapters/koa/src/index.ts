@@ -152,13 +152,13 @@ export const authContext = <
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
-): Middleware<KindState<RequestAuth.KindOf<K, R>>> => {
+): Middleware<KindState<RequestAuth.AuthenticatedKind<K, R>>> => {
   const authenticate = RequestAuth.make<K, Context, R>(options)
   const onError = options.onError ?? sendProblem
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
   const settle = (
-    result: Either.Either<Auth.AuthContext<RequestAuth.KindOf<K, R>>, RequestAuthError>,
+    result: Either.Either<Auth.AuthContext<RequestAuth.AuthenticatedKind<K, R>>, RequestAuthError>,
     ctx: Context,
     next: Next
   ): unknown => {
@@ -180,6 +180,6 @@ export const authContext = <
       ? outcome.then((result) => settle(result, ctx, next))
       : settle(outcome, ctx, next)
   }
-  // The handle is of kind KindOf<K, R> (the authenticator's); the state type says so to what follows.
-  return middleware as Middleware<KindState<RequestAuth.KindOf<K, R>>>
+  // The handle is of kind AuthenticatedKind<K, R> (the authenticator's); the state type says so to what follows.
+  return middleware as Middleware<KindState<RequestAuth.AuthenticatedKind<K, R>>>
 }

@@ -141,11 +141,11 @@ export type ResolvedKind<R> = R extends undefined
  * ```ts
  * import type { RequestAuth } from "@authctx/server"
  *
- * type A = RequestAuth.KindOf<"SecretKey", RequestAuth.Resolved> // "SecretKey"
- * type B = RequestAuth.KindOf<"SecretKey" | "PersonalAccessToken", "tr_pat_abc"> // "PersonalAccessToken"
+ * type A = RequestAuth.AuthenticatedKind<"SecretKey", RequestAuth.Resolved> // "SecretKey"
+ * type B = RequestAuth.AuthenticatedKind<"SecretKey" | "PersonalAccessToken", "tr_pat_abc"> // "PersonalAccessToken"
  * ```
  */
-export type KindOf<K extends Credential.Kind, R> = [Extract<ResolvedKind<R>, K>] extends [never]
+export type AuthenticatedKind<K extends Credential.Kind, R> = [Extract<ResolvedKind<R>, K>] extends [never]
   ? K
   : Extract<ResolvedKind<R>, K>
 
@@ -207,7 +207,7 @@ export const make: <
   const R extends Resolved = Resolved
 >(
   options: Options<K, Req, R>
-) => Authenticator<KindOf<K, R>, Req> = internal.make
+) => Authenticator<AuthenticatedKind<K, R>, Req> = internal.make
 
 /**
  * The refusal an auth middleware gives when an earlier one on the same request set a handle of another

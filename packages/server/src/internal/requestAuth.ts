@@ -6,7 +6,14 @@
 import { Auth, AuthScope, Credential } from "@authctx/core"
 import { Either, Redacted } from "effect"
 import { type FailureCode, InvalidRequestAuthOptions, type RequestAuthError } from "../Errors.js"
-import type { Authenticator, KindOf, NodeHeaders, Options, RequestView, Resolved } from "../RequestAuth.js"
+import type {
+  AuthenticatedKind,
+  Authenticator,
+  NodeHeaders,
+  Options,
+  RequestView,
+  Resolved
+} from "../RequestAuth.js"
 import { defaultHeader, notPrintableAscii, read } from "./bearer.js"
 import { cachedParser } from "./parseCache.js"
 import { defaultRealm, refusal } from "./refusal.js"
@@ -68,7 +75,7 @@ export const make = <
   const R extends Resolved = Resolved
 >(
   options: Options<K, Req, R>
-): Authenticator<KindOf<K, R>, Req> => {
+): Authenticator<AuthenticatedKind<K, R>, Req> => {
   const realm = options.realm ?? defaultRealm
   if (realm.length === 0 || realm.length > 256 || notPrintableAscii.test(realm) || /["\\]/.test(realm)) {
     throw new InvalidRequestAuthOptions({
@@ -128,7 +135,7 @@ export const make = <
     }
     return built
   }
-  type Context = Auth.AuthContext<KindOf<K, R>>
+  type Context = Auth.AuthContext<AuthenticatedKind<K, R>>
   type Result = Either.Either<Context, RequestAuthError>
   const refuse = (code: FailureCode, detail: string): Either.Either<never, RequestAuthError> =>
     Either.left(refusal(realm, code, detail))

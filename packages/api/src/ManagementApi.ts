@@ -48,8 +48,10 @@ export class RouteId extends Context.Tag("@authctx/api/RouteId")<RouteId, string
 
 /**
  * On a route the server lets a public access token (a JWT with `pub: true`) call: the abilities any one of
- * which admits the token, with `{param}` for a path parameter (`["read:runs:{runId}", "read:tasks"]`). An
- * empty list admits any valid token of the environment. Routes without it refuse JWTs. A recorded fact of
+ * which admits the token, with `{param}` for a path parameter (`["read:runs:{runId}", "read:tasks"]`) and
+ * `{name}` for a property of the resource the server looks up (`read:tasks:{task}` on `runs.retrieve`: the
+ * run's task, its tags, its batch; only the server can check those). An empty list admits any valid token
+ * of the environment. Routes without it refuse JWTs. A recorded fact of
  * the server (docs/research/whole-api.md, docs/research/public-tokens.md); the client has no public-token
  * kind yet, so nothing reads it but the catalog and its docs.
  */
@@ -149,7 +151,8 @@ export const tasksTrigger = route(
   HttpApiEndpoint.post("trigger", "/api/v1/tasks/:taskId/trigger")
     .setPath(Schema.Struct({ taskId: PathSegment }))
     .setPayload(Schemas.TriggerTaskRequestBody)
-    .addSuccess(Schemas.TriggerTaskResponse)
+    .addSuccess(Schemas.TriggerTaskResponse),
+  { publicTokenScopes: ["trigger:tasks:{taskId}"] }
 )
 
 /** `tasks.batchTrigger`, phase 1: `POST /api/v3/batches`. */
@@ -232,7 +235,8 @@ export const runsList = route(
   Capability.make("runs.list (environment)", secretKeyOnly),
   HttpApiEndpoint.get("listEnvironment", "/api/v1/runs")
     .setUrlParams(ListRunsUrlParams)
-    .addSuccess(Schemas.ListRunResponse)
+    .addSuccess(Schemas.ListRunResponse),
+  { publicTokenScopes: ["read:runs", "read:tasks"] }
 )
 
 /** `runs.list` for a PAT: one project. `GET /api/v1/projects/{projectRef}/runs`. */
@@ -255,7 +259,8 @@ export const runsRetrieve = route(
   Capability.make("runs.retrieve", secretKeyOnly),
   HttpApiEndpoint.get("retrieve", "/api/v3/runs/:runId")
     .setPath(RunPath)
-    .addSuccess(Schemas.RetrieveRunResponse)
+    .addSuccess(Schemas.RetrieveRunResponse),
+  { publicTokenScopes: ["read:runs:{runId}", "read:tasks:{task}", "read:tags:{tag}", "read:batch:{batch}"] }
 )
 
 /** `runs.cancel`: `POST /api/v2/runs/{runId}/cancel`. */
@@ -265,7 +270,8 @@ export const runsCancel = route(
   Capability.make("runs.cancel", secretKeyOnly),
   HttpApiEndpoint.post("cancel", "/api/v2/runs/:runId/cancel")
     .setPath(RunPath)
-    .addSuccess(Schemas.CanceledRunResponse)
+    .addSuccess(Schemas.CanceledRunResponse),
+  { publicTokenScopes: ["write:runs:{runId}", "write:tasks:{task}"] }
 )
 
 /** `runs.replay`: `POST /api/v1/runs/{runId}/replay`, with an optional override body. */

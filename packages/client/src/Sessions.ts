@@ -22,14 +22,10 @@
  * ```
  */
 import { ManagementApi, type Schemas, type SchemasSessions } from "@authctx/api"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
-import { ApiSchemaError } from "./Errors.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
+import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -194,25 +190,11 @@ export const list = (params?: ListSessionsParams): Call<typeof ManagementApi.ses
 export const stream = (
   params: ListSessionsParams = {}
 ): Stream.Stream<SchemasSessions.SessionItem, CallError, CallContext<typeof ManagementApi.sessionsList>> =>
-  Stream.suspend(() => {
-    const seen = new Set<string>()
-    return Stream.paginateChunkEffect(undefined as string | undefined, (cursor: string | undefined) => {
-      if (cursor !== undefined && seen.has(cursor))
-        return Effect.fail(
-          new ApiSchemaError({
-            endpoint: ManagementApi.sessionsList.capability.name,
-            status: 200,
-            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
-          })
-        )
-      if (cursor !== undefined) seen.add(cursor)
-      return Effect.map(
-        list(cursor === undefined ? params : { ...params, after: cursor, before: undefined }),
-        (page) =>
-          [Chunk.fromIterable(page.data), Option.fromNullable(page.pagination.next || undefined)] as const
-      )
-    })
-  })
+  cursorStream(
+    ManagementApi.sessionsList.capability.name,
+    (cursor) => list(cursor === undefined ? params : { ...params, after: cursor, before: undefined }),
+    params.after
+  )
 
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `sessions` is derived from it

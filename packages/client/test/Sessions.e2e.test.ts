@@ -178,6 +178,23 @@ describe("sessions.start", () => {
   })
 })
 
+describe("a start answer that does not decode", () => {
+  it("is an ApiSchemaError naming the field, never the session token in the body", async () => {
+    const token = "eyJhbGciOiJIUzI1NiJ9.eyJwdWIiOnRydWV9.c2lnbmF0dXJlLW9mLXRoZS1zZXNzaW9uLXRva2Vu"
+    emulator.faults.inject({
+      route: "sessions.start",
+      status: 201,
+      body: { id: "session_x", publicAccessToken: token, isCached: "yes" },
+      times: 1
+    })
+    const answer = await run(Sessions.start(chat("chat-hostile")))
+    expect(tagOf(answer)).toBe("ApiSchemaError")
+    expect(JSON.stringify(answer)).toMatch(/"issue":"\w+: Missing"/)
+    expect(JSON.stringify(answer)).not.toContain(token)
+    expect(String(Either.isLeft(answer) ? answer.left : "")).not.toContain(token)
+  })
+})
+
 describe("sessions.retrieve, update and close", () => {
   it("retrieves by id or external id; an unknown one, or one of another environment, is a NotFoundError", async () => {
     const started = await get(Sessions.start(chat("chat-r/1?x")))

@@ -245,7 +245,7 @@ export const dispatch = (
   request: Request,
   scoped: Scoped,
   onDefect: (route: string, error: unknown) => void
-): Answer => {
+): Answer | Promise<Answer> => {
   const route = request.route
   if (route.open) return dispatchOpen(state, request, onDefect)
   const principal = authorizeKind(route, request.identity)
@@ -303,7 +303,7 @@ const dispatchOpen = (
   state: State,
   request: Request,
   onDefect: (route: string, error: unknown) => void
-): Answer => {
+): Answer | Promise<Answer> => {
   const route = request.route
   let query: unknown
   if (route.decodeQuery !== undefined) {
@@ -320,14 +320,25 @@ const dispatchOpen = (
   )
 }
 
-/** The handler's result as an answer: its refusal, or its value encoded with the success schema. */
+/**
+ * The handler's result as an answer: its refusal, or its value encoded with the success schema; a
+ * result that settles later (`later`) gives a promise of the answer.
+ */
 const answer = (
   route: Route,
   run: () => Result<unknown>,
   onDefect: (route: string, error: unknown) => void
-): Answer => {
+): Answer | Promise<Answer> => {
   try {
     const result = run()
+    if (result.ok === "later")
+      return result.later.then(
+        (settled) => answer(route, () => settled, onDefect),
+        (error: unknown) => {
+          onDefect(route.id, error)
+          return internalError
+        }
+      )
     if (!result.ok) return errorAnswer(result.status, result.error)
     const memo = result.memo
     if (memo?.body !== undefined)

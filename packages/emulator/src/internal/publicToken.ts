@@ -46,14 +46,33 @@ const hmacKey = (key: SigningKey): Promise<CryptoKey> => {
 const signingKeyOf = (state: State, environment: Environment): SigningKey | undefined =>
   state.signingKeys.get(environment.parent ?? environment)
 
-const sign = async (key: SigningKey, claims: Readonly<Record<string, unknown>>): Promise<string> =>
+const sign = async (
+  key: SigningKey,
+  claims: Readonly<Record<string, unknown>>,
+  expirationTime: string | number = lifetime
+): Promise<string> =>
   new SignJWT({ ...claims })
     .setIssuer(issuer)
     .setAudience(audience)
     .setProtectedHeader({ alg: "HS256" })
-    .setExpirationTime(lifetime)
+    .setExpirationTime(expirationTime)
     .setIssuedAt()
     .sign(await hmacKey(key))
+
+/**
+ * Signs `claims` (`sub`, `pub`, `scopes`, …) as the server signs the tokens it mints for `environment`:
+ * with its signing key (the parent's for a branch), issuer and audience set, issued now, expiring at
+ * `expiresAt` (epoch seconds). `undefined` when the environment has no key to sign with.
+ */
+export const signFor = (
+  state: State,
+  environment: Environment,
+  claims: Readonly<Record<string, unknown>>,
+  expiresAt: number
+): Promise<string> | undefined => {
+  const key = signingKeyOf(state, environment)
+  return key === undefined ? undefined : sign(key, claims, expiresAt)
+}
 
 const headersFor = async (
   state: State,

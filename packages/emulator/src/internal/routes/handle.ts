@@ -44,8 +44,19 @@ export type Result<A> =
       readonly headers: ResponseHeaders | undefined
     }
   | { readonly ok: false; readonly status: number; readonly error: string }
+  | {
+      /** The answer once an asynchronous step settles (signing a token with `jose`). */
+      readonly ok: "later"
+      readonly later: Promise<Result<A>>
+    }
 
 const noHeaders = undefined
+
+/**
+ * An answer that needs an asynchronous step first (signing a public access token with `jose`): the
+ * dispatcher answers once `later` settles; a rejection is a 500 reported as a defect.
+ */
+export const later = <A>(result: Promise<Result<A>>): Result<A> => ({ ok: "later", later: result })
 
 /** A success. */
 export const ok = <A>(value: A, headers?: ResponseHeaders): Result<A> => ({

@@ -43,7 +43,7 @@ const headerValue = (value: string | ReadonlyArray<string> | undefined): string 
 
 /** Client text as the log keeps it: anything shaped like a credential is masked. */
 const masked = <S extends string | undefined>(text: S): S =>
-  (text?.includes("tr_") ? RequestLog.redactTokens(text) : text) as S
+  (text !== undefined && RequestLog.mayHoldToken(text) ? RequestLog.redactTokens(text) : text) as S
 
 const notFound = errorAnswer(404, "Not found")
 const methodNotAllowed = errorAnswer(405, "Method not allowed")
@@ -355,7 +355,13 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       route: undefined,
       status: 0,
       credentialKind:
-        principal !== undefined ? principal.kind : identity.kind === "none" ? "none" : "invalid",
+        principal !== undefined
+          ? principal.kind
+          : identity.kind === "publicToken"
+            ? "PublicAccessToken"
+            : identity.kind === "none"
+              ? "none"
+              : "invalid",
       credential:
         identity.kind === "known"
           ? identity.principal.fingerprint

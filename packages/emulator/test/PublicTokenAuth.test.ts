@@ -222,9 +222,9 @@ describe("every route with a public access token", () => {
         "runs.listEnvironment",
         "runs.retrieve",
         "runs.cancel",
-        "batch.retrieve",
         "deployments.list",
         "deployments.retrieveCurrent",
+        "batch.retrieve",
         "queues.retrieve",
         "waitTokens.complete",
         "idempotencyKeys.reset"

@@ -10,6 +10,7 @@
 import { errors, jwtVerify } from "jose"
 import type { Environment, SigningKey, State } from "./model.js"
 import { audience, issuer } from "./publicToken.js"
+import { type TokenRefusal, tokenRefusals } from "./tokenRefusals.js"
 
 /** A verified public access token: the environment it acts on and what its claims grant. */
 export interface PublicTokenPrincipal {
@@ -28,26 +29,7 @@ export interface PublicTokenPrincipal {
   readonly fingerprint: string
 }
 
-/** A refusal of a public token: status and the whole JSON body. */
-export interface TokenRefusal {
-  readonly status: number
-  readonly body: Readonly<Record<string, string>>
-}
-
-/** The server's answers to a public access token. */
-export const tokenRefusals = {
-  /** Bad signature, expired, wrong issuer or audience, not a JWT at all. */
-  invalid: { status: 401, body: { error: "Public Access Token is invalid" } },
-  /** No `sub`, or no environment with that id. */
-  unknownEnvironment: { status: 401, body: { error: "Invalid Public Access Token" } },
-  /** Valid, but none of the route's abilities is granted. */
-  forbidden: {
-    status: 403,
-    body: { error: "Unauthorized", code: "unauthorized", param: "access_token", type: "authorization" }
-  },
-  /** `tasks.streamBatchItems` answers a scope miss with its own shorter body. */
-  forbiddenItems: { status: 403, body: { error: "Unauthorized" } }
-} as const satisfies Record<string, TokenRefusal>
+export { type TokenRefusal, tokenRefusals } from "./tokenRefusals.js"
 
 const decoder = new TextDecoder()
 

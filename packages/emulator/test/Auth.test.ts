@@ -304,7 +304,9 @@ const wholeApiRoutes =
   // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
   5 +
   // ---- sessions ----
-  5
+  5 +
+  // ---- auth: jwt claims, public tokens ----
+  2
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {

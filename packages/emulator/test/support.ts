@@ -320,7 +320,10 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
     params: { id: await createSession(url, target) },
     body: { reason: "fixture" }
   }),
-  "sessions.list": async () => ({ params: {} })
+  "sessions.list": async () => ({ params: {} }),
+  // ---- auth ----
+  "auth.jwtClaims": async () => ({ params: {} }),
+  "auth.createPublicToken": async () => ({ params: {}, body: { scopes: ["read:runs"] } })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

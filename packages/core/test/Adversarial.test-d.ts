@@ -157,7 +157,7 @@ describe("brands, Redacted and template literals", () => {
       Effect.provide(Auth.layer({ accessToken: tenantKey })),
       Auth.withAuth({ accessToken: tenantKey })
     )
-    // @ts-expect-error KindNotKnown<"runs.retrieve", "SecretKey", "narrow it with Auth.requireSecretKey">
+    // @ts-expect-error ProvidedInside<"runs.retrieve"
     Effect.runPromise(refused2)
   })
   it("a Redacted of a literal is still unknown (Redacted hides its kind)", () => {

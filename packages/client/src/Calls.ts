@@ -226,9 +226,11 @@ export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> 
 export type HandleHint<Given extends Credential.Kind, Needed extends Credential.Kind> = [
   Credential.Kind
 ] extends [Given]
-  ? Needed extends "SecretKey"
+  ? [Needed] extends ["SecretKey"]
     ? "narrow first: if (auth.kind === 'SecretKey')"
-    : "narrow first: if (auth.kind === 'PersonalAccessToken')"
+    : [Needed] extends ["PersonalAccessToken"]
+      ? "narrow first: if (auth.kind === 'PersonalAccessToken')"
+      : "narrow first on auth.kind"
   : [Needed] extends ["SecretKey"]
     ? "accept only SecretKeys in the middleware: accept: ['SecretKey']"
     : [Needed] extends ["PersonalAccessToken"]

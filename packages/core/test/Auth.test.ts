@@ -372,7 +372,7 @@ describe("Auth.provide, provideStream, provideLayer, provideContext (the withAut
         const insideAndOutside = Effect.all([retrieveRun.pipe(Effect.provide(patLayer)), retrieveRun]).pipe(
           Auth.withAuth({ accessToken: devKey })
         )
-        for (const program of [nested, insideAndOutside]) {
+        for (const program of [Effect.asVoid(nested), Effect.asVoid(insideAndOutside)]) {
           const error = yield* Effect.flip(program)
           expect(error).toBeInstanceOf(CapabilityError)
           expect(error).toMatchObject({ endpoint: "runs.retrieve", actual: "PersonalAccessToken" })

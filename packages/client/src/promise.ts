@@ -18,7 +18,7 @@
  * ])
  * ```
  */
-import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
+import { Auth, AuthScope, CapabilityError, type Credential } from "@authctx/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -471,10 +471,7 @@ export type Client<K extends Credential.Kind> = Surface<K> & {
    * Runs an Effect program under this client's auth. It compiles only when every endpoint it calls accepts
    * this client's kind.
    */
-  run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
-    effect: Effect.Effect<A, E, R>,
-    requestOptions?: Calls.RequestOptions
-  ): Promise<A>
+  run<A, E, R>(effect: Calls.Runnable<A, E, R, K>, requestOptions?: Calls.RequestOptions): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {

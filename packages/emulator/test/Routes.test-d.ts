@@ -14,6 +14,8 @@ import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
+// ---- query ----
+import { query as queryRoutes } from "../src/internal/routes/query.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
@@ -70,7 +72,9 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      // ---- query ----
+      ...queryRoutes
     ])
   })
 

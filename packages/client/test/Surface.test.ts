@@ -15,6 +15,7 @@ import {
   Deployments,
   Envvars,
   IdempotencyKeys,
+  Query,
   Queues,
   Runs,
   Schedules,
@@ -29,6 +30,7 @@ import {
   deployments,
   envvars,
   idempotencyKeys,
+  query,
   queues,
   runs,
   schedules,
@@ -55,7 +57,10 @@ const callObjects = {
   queues: Queues.calls,
   // ---- waits ----
   waitTokens: WaitTokens.calls,
-  idempotencyKeys: IdempotencyKeys.calls
+  idempotencyKeys: IdempotencyKeys.calls,
+  // ---- query ----
+  query: Query.calls,
+  "query.dashboards": Query.dashboardsCalls
 }
 // the ambient `idempotencyKeys` also holds the local `create`, which sends nothing
 const { create: _create, ...idempotencyKeysCalls } = idempotencyKeys
@@ -69,7 +74,10 @@ const ambients = {
   "runs.bulk": runs.bulk,
   queues,
   waitTokens,
-  idempotencyKeys: idempotencyKeysCalls
+  idempotencyKeys: idempotencyKeysCalls,
+  // ---- query ----
+  query,
+  "query.dashboards": query.dashboards
 }
 
 /** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
@@ -202,7 +210,10 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "waitTokens.list": [{ limit: 1 }],
   "waitTokens.retrieve": ["waitpoint_surface"],
   "waitTokens.complete": ["waitpoint_surface", { ok: true }],
-  "idempotencyKeys.reset": ["surface-task", "surface-key"]
+  "idempotencyKeys.reset": ["surface-task", "surface-key"],
+  // ---- query ----
+  "query.execute": ["SELECT run_id FROM runs LIMIT 1"],
+  "query.dashboards.list": []
 })
 
 describe("every call × kind against the emulator", () => {

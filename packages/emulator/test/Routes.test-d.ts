@@ -79,7 +79,7 @@ describe("table", () => {
   })
 
   it("does not compile with a route left out", () => {
-    // @ts-expect-error missingHandlersFor: "packets.upload"
+    // @ts-expect-error missingHandlersFor: "packets.upload" | "packets.download"
     table([
       ...tasks,
       ...runs,
@@ -90,7 +90,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...queryRoutes
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type

@@ -210,6 +210,8 @@ const item = (cursor: Cursor): Item | string => {
  *
  * @example
  * ```ts
+ * import { parse } from "./query.js"
+ *
  * parse("SELECT status, count() AS runs FROM runs GROUP BY status")
  * ```
  */
@@ -309,8 +311,10 @@ const compare = (a: unknown, b: unknown): number => {
  *
  * @example
  * ```ts
+ * import { execute, parse } from "./query.js"
+ *
  * const parsed = parse("SELECT run_id FROM runs LIMIT 1")
- * if (typeof parsed !== "string") execute(parsed, rows)
+ * if (typeof parsed !== "string") execute(parsed, [{ run_id: "run_1" }])
  * ```
  */
 export const execute = (parsed: Parsed, rows: ReadonlyArray<Row>): ReadonlyArray<Row> | string => {

@@ -40,6 +40,8 @@ export const packets: readonly [
   // ---- query: packets.download ----
   handle(ManagementApi.packetsDownload, (context, { path }) =>
     withEnvironment(context, () => {
+      // the route declares no resource to check an additional key's limits against: the server refuses them
+      if (context.principal.kind === "SecretKey" && context.principal.scoped) return fail(403, "Unauthorized")
       const key = keyOf(context, path.filename)
       return key === undefined
         ? fail(400, ObjectStore.invalidPathMessage)

@@ -34,7 +34,7 @@ describe("the official SDK 4.8.3 against the emulator", () => {
     await Sdk.tasks.trigger("sdk-query", { n: 2 })
     const json = await Sdk.query.execute<{ task_identifier: string; runs: number }>(
       "SELECT task_identifier, count() AS runs FROM runs GROUP BY task_identifier",
-      { period: "1h", from: undefined }
+      { period: "1h" }
     )
     expect(json).toEqual({ format: "json", results: [{ task_identifier: "sdk-query", runs: 2 }] })
     const csv = await Sdk.query.execute("SELECT task_identifier FROM runs LIMIT 1", {

@@ -850,6 +850,48 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
         }
       }
     },
+    {
+      call: "batch.trigger",
+      label: "batch.trigger (items naming their task; batch key, item key, TTLs, a large item)",
+      run: (side) => {
+        const items = [
+          {
+            id: "send-email",
+            payload: { to: "a" },
+            options: { tags: ["multi"], idempotencyKey: "item-own" }
+          },
+          { id: "resize-image", payload: { blob: "m".repeat(130 * 1024) } },
+          { id: "send-email", payload: "text", options: { idempotencyKeyTTL: "5m" } }
+        ]
+        const options = { idempotencyKey: "multi-batch-1", idempotencyKeyTTL: "2h" }
+        return both(
+          side,
+          () => Sdk.batch.trigger(items, options),
+          () => Authctx.batch.trigger(items, options)
+        ).then((handle) => ({ batchId: handle.batchId, runCount: handle.runCount }))
+      }
+    },
+    {
+      call: "batch.triggerByTask",
+      label: "batch.triggerByTask (items carrying their task)",
+      run: (side) => {
+        const sendEmail = Sdk.task({ id: "send-email", run: async (_payload: { n: number }) => undefined })
+        const resize = Sdk.task({ id: "resize-image", run: async (_payload: { n: number }) => undefined })
+        return both(
+          side,
+          () =>
+            Sdk.batch.triggerByTask([
+              { task: resize, payload: { n: 1 } },
+              { task: sendEmail, payload: { n: 2 }, options: { delay: "1h" } }
+            ]),
+          () =>
+            Authctx.batch.triggerByTask([
+              { task: resize, payload: { n: 1 } },
+              { task: sendEmail, payload: { n: 2 }, options: { delay: "1h" } }
+            ])
+        ).then((handle) => ({ batchId: handle.batchId }))
+      }
+    },
     ...sampleSteps(keys, url)
   ]
 }

@@ -97,7 +97,10 @@ const nestedIn = (namespace: string): ReadonlyArray<string> =>
     .map((name) => name.slice(namespace.length + 1))
 /** Routes two calls own, as the SDK has them: the body's `action` makes `runs.bulk.cancel` or `.replay`. */
 const sharedRoutes: Readonly<Record<string, ReadonlyArray<string>>> = {
-  "bulkActions.create": ["runs.bulk.cancel", "runs.bulk.replay"]
+  "bulkActions.create": ["runs.bulk.cancel", "runs.bulk.replay"],
+  // ---- query: multi-task batch.trigger / batch.triggerByTask take the batch routes of tasks.batchTrigger ----
+  "tasks.createBatch": ["tasks.batchTrigger", "batch.trigger", "batch.triggerByTask"],
+  "tasks.streamBatchItems": ["tasks.batchTrigger", "batch.trigger", "batch.triggerByTask"]
 }
 const every = Object.entries(callObjects).flatMap(([namespace, calls]) =>
   Object.entries(calls as Calls.CallObject).map(([member, call]) => ({ namespace, member, call }))
@@ -213,7 +216,9 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "idempotencyKeys.reset": ["surface-task", "surface-key"],
   // ---- query ----
   "query.execute": ["SELECT run_id FROM runs LIMIT 1"],
-  "query.dashboards.list": []
+  "query.dashboards.list": [],
+  "batch.trigger": [[{ id: "surface-task", payload: 1 }]],
+  "batch.triggerByTask": [[{ task: { id: "surface-task" }, payload: 1 }]]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -79,7 +79,8 @@ describe("table", () => {
   })
 
   it("does not compile with a route left out", () => {
-    // @ts-expect-error missingHandlersFor: "packets.upload" | "packets.download"
+    // missingHandlersFor: the packets routes (packets.upload, packets.download)
+    // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([
       ...tasks,
       ...runs,

@@ -207,13 +207,6 @@ const item = (cursor: Cursor): Item | string => {
 
 /**
  * Parses a query of the subset, or says what it does not understand.
- *
- * @example
- * ```ts
- * import { parse } from "./query.js"
- *
- * parse("SELECT status, count() AS runs FROM runs GROUP BY status")
- * ```
  */
 export const parse = (text: string): Parsed | string => {
   if (text.length > maxQueryLength) return `The query is longer than ${maxQueryLength} characters`
@@ -308,14 +301,6 @@ const compare = (a: unknown, b: unknown): number => {
 
 /**
  * Runs a parsed query over rows (already limited to the scope and time range), or says why not.
- *
- * @example
- * ```ts
- * import { execute, parse } from "./query.js"
- *
- * const parsed = parse("SELECT run_id FROM runs LIMIT 1")
- * if (typeof parsed !== "string") execute(parsed, [{ run_id: "run_1" }])
- * ```
  */
 export const execute = (parsed: Parsed, rows: ReadonlyArray<Row>): ReadonlyArray<Row> | string => {
   const kept = rows.filter((row) => matches(row, parsed.where))

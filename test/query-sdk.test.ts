@@ -1,8 +1,9 @@
 /**
- * The official SDK 4.8.3 calls `query.execute`, `query.dashboards.list` and `packets.download` (through
- * `wait.retrieveToken` of a token whose output the server offloaded) against the emulator, and its own
- * response schemas accept the answers (authctx's side: packages/client/test/Query.e2e.test.ts and
- * packages/client/test/Packets.e2e.test.ts).
+ * The official SDK 4.8.3 calls `query.execute`, `query.dashboards.list`, `packets.download` (through
+ * `wait.retrieveToken` of a token whose output the server offloaded) and the multi-task `batch.trigger` /
+ * `batch.triggerByTask` against the emulator, and its own response schemas accept the answers (authctx's
+ * side: packages/client/test/Query.e2e.test.ts, Packets.e2e.test.ts and BatchTrigger.e2e.test.ts; the bodies
+ * compared with authctx's: test/wire-parity.test.ts).
  */
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
@@ -65,5 +66,24 @@ describe("the official SDK 4.8.3 against the emulator", () => {
       ["packets.download", 200],
       ["object store", 200]
     ])
+  })
+
+  it("batch.trigger and batch.triggerByTask: each item's run is of its own task", async () => {
+    Sdk.configure({ accessToken: key, baseURL: emulator.url })
+    const byId = await Sdk.batch.trigger([
+      { id: "sdk-b", payload: 1 },
+      { id: "sdk-a", payload: 2 }
+    ])
+    expect(byId.runCount).toBe(2)
+    const other = Sdk.task({ id: "sdk-c", run: async (_payload: { n: number }) => undefined })
+    const byTask = await Sdk.batch.triggerByTask([{ task: other, payload: { n: 1 } }])
+    for (const [batchId, tasks] of [
+      [byId.batchId, ["sdk-b", "sdk-a"]],
+      [byTask.batchId, ["sdk-c"]]
+    ] as const) {
+      const batch = await Sdk.batch.retrieve(batchId)
+      const runs = await Promise.all(batch.runs.map((id) => Sdk.runs.retrieve(id)))
+      expect(runs.map((run) => run.taskIdentifier)).toEqual(tasks)
+    }
   })
 })

@@ -21,7 +21,7 @@
 import { ManagementApi, type Schemas } from "@authctx/api"
 import * as Effect from "effect/Effect"
 import * as Calls from "./Calls.js"
-import { ApiSchemaError } from "./Errors.js"
+import { ApiSchemaError, InvalidArgumentsError } from "./Errors.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 
 /** Where and when a query reads, and how its results come back (the SDK's `QueryOptions`). */
@@ -49,8 +49,12 @@ export type QueryCsvResult = Schemas.QueryExecuteCSVResponseBody
 
 type ExecuteEffect<A> = Effect.Effect<A, CallError, CallContext<typeof ManagementApi.queryExecute>>
 
-const isoOf = (date: Date | number | undefined): string | undefined =>
-  date === undefined ? undefined : (date instanceof Date ? date : new Date(date)).toISOString()
+/** A date option as ISO 8601, `undefined` when absent, or the invalid option's name (`new Date(NaN)`). */
+const isoOf = (date: Date | number | undefined): string | undefined | { readonly invalid: true } => {
+  if (date === undefined) return undefined
+  const time = date instanceof Date ? date.getTime() : date
+  return Number.isFinite(time) ? new Date(time).toISOString() : { invalid: true }
+}
 
 /**
  * Executes a TRQL query (SecretKey only) and answers its rows as JSON records, or, with `format: "csv"`,
@@ -86,15 +90,17 @@ const executeAnyFormat = (
   options: QueryOptions | undefined
 ): ExecuteEffect<Schemas.QueryExecuteResponseBody> => {
   const format = options?.format ?? "json"
+  const from = isoOf(options?.from)
+  const to = isoOf(options?.to)
+  if (typeof from === "object" || typeof to === "object")
+    return Effect.fail(
+      new InvalidArgumentsError({
+        endpoint: ManagementApi.queryExecute.capability.name,
+        issue: `${typeof from === "object" ? "from" : "to"} is not a valid date`
+      })
+    )
   const sent: Call<typeof ManagementApi.queryExecute> = call(ManagementApi.queryExecute, {
-    payload: {
-      query,
-      scope: options?.scope ?? "environment",
-      period: options?.period,
-      from: isoOf(options?.from),
-      to: isoOf(options?.to),
-      format
-    }
+    payload: { query, scope: options?.scope ?? "environment", period: options?.period, from, to, format }
   })
   // The answer's format must be the one asked for: the overloads promise it.
   return Effect.flatMap(sent, (answer) =>

@@ -97,6 +97,11 @@ describe("query.execute (SecretKey only)", () => {
     expect(future.results).toEqual([{ n: 0 }])
     const both = await under(Query.execute("SELECT run_id FROM runs", { period: "1d", from: 0 }), key)
     expect(Either.isLeft(both) && both.left._tag).toBe("BadRequestError")
+    // an invalid date is refused before sending (the SDK throws a RangeError there)
+    const before = lastSeq()
+    const invalid = await under(Query.execute("SELECT run_id FROM runs", { to: new Date(Number.NaN) }), key)
+    expect(Either.isLeft(invalid) && invalid.left.message).toContain("to is not a valid date")
+    expect(lastSeq()).toBe(before)
   })
 
   it("format csv answers one CSV string, a header line first", async () => {

@@ -3,7 +3,7 @@
  * many tables; the emulator understands one small, documented subset over one table, `runs`, built from
  * the runs it holds (docs/reference/query.md):
  *
- * ```
+ * ```text
  * SELECT item [, item]* FROM runs
  *   [WHERE column = literal [AND column = literal]*]
  *   [GROUP BY column [, column]*]

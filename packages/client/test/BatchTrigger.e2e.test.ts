@@ -1,95 +1,67 @@
 /**
  * Multi-task `batch.trigger` and `batch.triggerByTask` end to end against the emulator: the Effect client
  * and the Promise API with a SecretKey (each item's run is of its own task; the batch lists every task once;
- * large items offloaded; the batch idempotency key), and a PAT refused before sending. The SDK sending the
+ * large items offloaded; the batch idempotency h.key), and a PAT refused before sending. The SDK sending the
  * same bodies: the wire-parity steps in test/wire-parity.test.ts and test/query-sdk.test.ts.
  */
-import { Batches, ManagementClient, Runs } from "@authctx/client"
+import { Batches, Runs } from "@authctx/client"
 import * as Promised from "@authctx/client/promise"
-import { Auth, CapabilityError } from "@authctx/core"
-import { type Emulator, startEmulator } from "@authctx/emulator"
-import { Effect, Either } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { CapabilityError } from "@authctx/core"
+import { type Effect, Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { harness, lastSeq, routesSince, under } from "./support/harness.js"
 
-let emulator: Emulator
-let key: string
-let pat: string
-
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: 34 })
-  const project = emulator.credentials.projects[0]
-  if (project === undefined) throw new Error("the emulator has a project")
-  key = project.environments.dev.secretKey
-  pat = emulator.credentials.users.find((user) => user.projectRefs.includes(project.ref))?.pat ?? ""
-})
-afterAll(() => emulator.stop())
-
-const client = ManagementClient.layerNode({ retry: false })
-
-const under = <A, E>(effect: Effect.Effect<A, E, unknown>, accessToken: string) =>
-  Effect.runPromise(
-    Effect.either(
-      (effect as Effect.Effect<A, E, never>).pipe(
-        Auth.withAuth({ accessToken, baseURL: emulator.url }),
-        Effect.provide(client)
-      )
-    )
-  )
-
-const lastSeq = () => emulator.requests().at(-1)?.seq ?? 0
-const bodiesSince = (seq: number) =>
-  emulator
-    .requests()
-    .filter((r) => r.seq > seq)
-    .map((r) => [r.route, r.status])
+const h = harness(34)
 
 /** The task of each run of a batch, in item order. */
 const tasksOf = async (batchId: string): Promise<ReadonlyArray<string>> => {
-  const batch = Either.getOrThrow(await under(Batches.retrieve(batchId), key))
+  const batch = Either.getOrThrow(await under(h, Batches.retrieve(batchId), h.key))
   const out: Array<string> = []
-  for (const id of batch.runs) out.push(Either.getOrThrow(await under(Runs.retrieve(id), key)).taskIdentifier)
+  for (const id of batch.runs)
+    out.push(Either.getOrThrow(await under(h, Runs.retrieve(id), h.key)).taskIdentifier)
   return out
 }
 
 describe("batch.trigger and batch.triggerByTask (SecretKey only)", () => {
   it("trigger: each item runs its own task, with its payload and options", async () => {
-    const before = lastSeq()
+    const before = lastSeq(h)
     const result = Either.getOrThrow(
       await under(
+        h,
         Batches.trigger([
           { id: "email", payload: { to: "a" } },
           { id: "resize", payload: "text", options: { tags: ["img"] } },
           { id: "email", payload: { to: "b" } }
         ]),
-        key
+        h.key
       )
     )
     expect(result).toMatchObject({ runCount: 3, isCached: false, sealed: true, itemsAccepted: 3 })
-    expect(bodiesSince(before)).toEqual([
+    expect(routesSince(h, before)).toEqual([
       ["tasks.createBatch", 200],
       ["tasks.streamBatchItems", 200]
     ])
     expect(await tasksOf(result.batchId)).toEqual(["email", "resize", "email"])
-    const batch = Either.getOrThrow(await under(Batches.retrieve(result.batchId), key))
-    const second = Either.getOrThrow(await under(Runs.retrieve(batch.runs[1] ?? ""), key))
+    const batch = Either.getOrThrow(await under(h, Batches.retrieve(result.batchId), h.key))
+    const second = Either.getOrThrow(await under(h, Runs.retrieve(batch.runs[1] ?? ""), h.key))
     expect(second.payload).toBe("text")
     expect(second.tags).toEqual(["img"])
   })
 
-  it("triggerByTask: the task is read from item.task; a large item is offloaded; the batch key dedupes", async () => {
+  it("triggerByTask: the task is read from item.task; a large item is offloaded; the batch h.key dedupes", async () => {
     const big = { blob: "b".repeat(130 * 1024) }
     const items = [
       { task: { id: "echo-by-task" }, payload: big },
       { task: { id: "other" }, payload: 1 }
     ]
     const first = Either.getOrThrow(
-      await under(Batches.triggerByTask(items, { idempotencyKey: "multi-1" }), key)
+      await under(h, Batches.triggerByTask(items, { idempotencyKey: "multi-1" }), h.key)
     )
     expect(await tasksOf(first.batchId)).toEqual(["echo-by-task", "other"])
-    const batch = Either.getOrThrow(await under(Batches.retrieve(first.batchId), key))
-    expect(Either.getOrThrow(await under(Runs.retrieve(batch.runs[0] ?? ""), key)).payload).toEqual(big)
+    const batch = Either.getOrThrow(await under(h, Batches.retrieve(first.batchId), h.key))
+    expect(Either.getOrThrow(await under(h, Runs.retrieve(batch.runs[0] ?? ""), h.key)).payload).toEqual(big)
     const again = Either.getOrThrow(
-      await under(Batches.triggerByTask(items, { idempotencyKey: "multi-1" }), key)
+      await under(h, Batches.triggerByTask(items, { idempotencyKey: "multi-1" }), h.key)
     )
     expect(again).toMatchObject({ batchId: first.batchId, isCached: true, itemsAccepted: 0 })
   })
@@ -100,16 +72,16 @@ describe("batch.trigger and batch.triggerByTask (SecretKey only)", () => {
       Batches.triggerByTask([{ task: { id: "email" }, payload: 1 }])
     ]
     for (const effect of calls) {
-      const before = lastSeq()
-      const result = await under(effect, pat)
+      const before = lastSeq(h)
+      const result = await under(h, effect, h.pat)
       expect(Either.isLeft(result) && result.left).toBeInstanceOf(CapabilityError)
-      expect(lastSeq()).toBe(before)
+      expect(lastSeq(h)).toBe(before)
     }
   })
 
   it("the Promise API: createClient and ambient; the handle's token is a string; a PAT is refused", async () => {
     const keyClient = Promised.createClient(
-      { accessToken: key as `tr_dev_${string}`, baseURL: emulator.url },
+      { accessToken: h.key as `tr_dev_${string}`, baseURL: h.emulator.url },
       { retry: false }
     )
     const handle = await keyClient.batch.trigger([
@@ -118,13 +90,13 @@ describe("batch.trigger and batch.triggerByTask (SecretKey only)", () => {
     ])
     expect(handle.runCount).toBe(2)
     expect(typeof handle.publicAccessToken).toBe("string")
-    const ambient = await Promised.auth.withAuth({ accessToken: key, baseURL: emulator.url }, () =>
+    const ambient = await Promised.auth.withAuth({ accessToken: h.key, baseURL: h.emulator.url }, () =>
       Promised.batch.triggerByTask([{ task: { id: "p3" }, payload: 3 }])
     )
     expect(await tasksOf(ambient.batchId)).toEqual(["p3"])
-    const before = lastSeq()
+    const before = lastSeq(h)
     const refused = await Promised.auth
-      .withAuth({ accessToken: pat, baseURL: emulator.url }, () =>
+      .withAuth({ accessToken: h.pat, baseURL: h.emulator.url }, () =>
         Promised.batch.trigger([{ id: "p1", payload: 1 }])
       )
       .then(
@@ -132,6 +104,6 @@ describe("batch.trigger and batch.triggerByTask (SecretKey only)", () => {
         (error: unknown) => error
       )
     expect(refused).toBeInstanceOf(CapabilityError)
-    expect(lastSeq()).toBe(before)
+    expect(lastSeq(h)).toBe(before)
   })
 })

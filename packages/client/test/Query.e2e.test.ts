@@ -7,44 +7,20 @@
 import { ManagementClient, Query, Tasks } from "@authctx/client"
 import * as Promised from "@authctx/client/promise"
 import { Auth, CapabilityError } from "@authctx/core"
-import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Effect, Either } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { beforeAll, describe, expect, it } from "vitest"
+import { harness, lastSeq, under } from "./support/harness.js"
 
-let emulator: Emulator
-let key: string
-let prodKey: string
-let pat: string
-
-beforeAll(async () => {
-  emulator = await startEmulator({ seed: 31 })
-  const project = emulator.credentials.projects[0]
-  if (project === undefined) throw new Error("the emulator has a project")
-  key = project.environments.dev.secretKey
-  prodKey = project.environments.prod.secretKey
-  pat = emulator.credentials.users.find((user) => user.projectRefs.includes(project.ref))?.pat ?? ""
-  // three runs in dev (two of one task), one in prod
-  await under(Tasks.trigger("query-a", { n: 1 }, { tags: ["vip"] }), key)
-  await under(Tasks.trigger("query-a", { n: 2 }), key)
-  await under(Tasks.trigger("query-b", { n: 3 }), key)
-  await under(Tasks.trigger("query-c", { n: 4 }), prodKey)
-})
-afterAll(() => emulator.stop())
-
+const h = harness(31)
 const client = ManagementClient.layerNode({ retry: false })
 
-/** Runs under a credential of statically unknown kind (to reach the run-time check on purpose). */
-const under = <A, E>(effect: Effect.Effect<A, E, unknown>, accessToken: string) =>
-  Effect.runPromise(
-    Effect.either(
-      (effect as Effect.Effect<A, E, never>).pipe(
-        Auth.withAuth({ accessToken, baseURL: emulator.url }),
-        Effect.provide(client)
-      )
-    )
-  )
-
-const lastSeq = () => emulator.requests().at(-1)?.seq ?? 0
+beforeAll(async () => {
+  // three runs in dev (two of one task), one in prod
+  await under(h, Tasks.trigger("query-a", { n: 1 }, { tags: ["vip"] }), h.key)
+  await under(h, Tasks.trigger("query-a", { n: 2 }), h.key)
+  await under(h, Tasks.trigger("query-b", { n: 3 }), h.key)
+  await under(h, Tasks.trigger("query-c", { n: 4 }), h.prodKey)
+})
 
 describe("query.execute (SecretKey only)", () => {
   it("answers JSON rows of the key's environment; the row type is the caller's", async () => {
@@ -52,7 +28,7 @@ describe("query.execute (SecretKey only)", () => {
       Query.execute<{ task_identifier: string; runs: number }>(
         "SELECT task_identifier, count() AS runs FROM runs GROUP BY task_identifier ORDER BY task_identifier"
       ).pipe(
-        Auth.withAuth({ secretKey: key as `tr_dev_${string}`, baseURL: emulator.url }),
+        Auth.withAuth({ secretKey: h.key as `tr_dev_${string}`, baseURL: h.emulator.url }),
         Effect.provide(client)
       )
     )
@@ -65,50 +41,58 @@ describe("query.execute (SecretKey only)", () => {
 
   it("WHERE, LIMIT, SELECT * and tags; the scope widens to the project", async () => {
     const vip = Either.getOrThrow(
-      await under(Query.execute("SELECT run_id, tags FROM runs WHERE tags = 'vip'"), key)
+      await under(h, Query.execute("SELECT run_id, tags FROM runs WHERE tags = 'vip'"), h.key)
     )
     expect(vip.results).toHaveLength(1)
     expect(vip.results[0]?.["tags"]).toEqual(["vip"])
-    const star = Either.getOrThrow(await under(Query.execute("select * from runs limit 1;"), key))
+    const star = Either.getOrThrow(await under(h, Query.execute("select * from runs limit 1;"), h.key))
     expect(Object.keys(star.results[0] ?? {})).toContain("triggered_at")
     expect(star.results[0]?.["environment"]).toBe("dev")
     const project = Either.getOrThrow(
-      await under(Query.execute("SELECT count() AS n FROM runs", { scope: "project" }), key)
+      await under(h, Query.execute("SELECT count() AS n FROM runs", { scope: "project" }), h.key)
     )
     expect(project.results).toEqual([{ n: 4 }])
-    const prod = Either.getOrThrow(await under(Query.execute("SELECT task_identifier FROM runs"), prodKey))
+    const prod = Either.getOrThrow(
+      await under(h, Query.execute("SELECT task_identifier FROM runs"), h.prodKey)
+    )
     expect(prod.results).toEqual([{ task_identifier: "query-c" }])
   })
 
   it("period and from/to limit the runs by trigger time; both at once is a 400", async () => {
     const recent = Either.getOrThrow(
-      await under(Query.execute("SELECT count() AS n FROM runs", { period: "1h" }), key)
+      await under(h, Query.execute("SELECT count() AS n FROM runs", { period: "1h" }), h.key)
     )
     expect(recent.results).toEqual([{ n: 3 }])
     const future = Either.getOrThrow(
       await under(
+        h,
         Query.execute("SELECT count() AS n FROM runs", {
           from: Date.now() + 3_600_000,
           to: new Date(Date.now() + 7_200_000)
         }),
-        key
+        h.key
       )
     )
     expect(future.results).toEqual([{ n: 0 }])
-    const both = await under(Query.execute("SELECT run_id FROM runs", { period: "1d", from: 0 }), key)
+    const both = await under(h, Query.execute("SELECT run_id FROM runs", { period: "1d", from: 0 }), h.key)
     expect(Either.isLeft(both) && both.left._tag).toBe("BadRequestError")
     // an invalid date is refused before sending (the SDK throws a RangeError there)
-    const before = lastSeq()
-    const invalid = await under(Query.execute("SELECT run_id FROM runs", { to: new Date(Number.NaN) }), key)
+    const before = lastSeq(h)
+    const invalid = await under(
+      h,
+      Query.execute("SELECT run_id FROM runs", { to: new Date(Number.NaN) }),
+      h.key
+    )
     expect(Either.isLeft(invalid) && invalid.left.message).toContain("to is not a valid date")
-    expect(lastSeq()).toBe(before)
+    expect(lastSeq(h)).toBe(before)
   })
 
   it("format csv answers one CSV string, a header line first", async () => {
     const csv = Either.getOrThrow(
       await under(
+        h,
         Query.execute("SELECT task_identifier, tags FROM runs WHERE tags = 'vip'", { format: "csv" }),
-        key
+        h.key
       )
     )
     expect(csv).toEqual({ format: "csv", results: 'task_identifier,tags\nquery-a,"[""vip""]"' })
@@ -121,10 +105,10 @@ describe("query.execute (SecretKey only)", () => {
       "SELECT nope FROM runs",
       "SELECT run_id, count() FROM runs"
     ]) {
-      const bad = await under(Query.execute(text), key)
+      const bad = await under(h, Query.execute(text), h.key)
       expect(Either.isLeft(bad) && bad.left._tag).toBe("BadRequestError")
     }
-    const unknownTable = await under(Query.execute("SELECT run_id FROM spans"), key)
+    const unknownTable = await under(h, Query.execute("SELECT run_id FROM spans"), h.key)
     expect(Either.isLeft(unknownTable) && unknownTable.left.message).toContain('Unknown table "spans"')
   })
 
@@ -134,20 +118,20 @@ describe("query.execute (SecretKey only)", () => {
       Query.listDashboards()
     ]
     for (const effect of calls) {
-      const before = lastSeq()
-      const result = await under(effect, pat)
+      const before = lastSeq(h)
+      const result = await under(h, effect, h.pat)
       expect(Either.isLeft(result) && result.left).toBeInstanceOf(CapabilityError)
-      expect(lastSeq()).toBe(before)
+      expect(lastSeq(h)).toBe(before)
     }
   })
 })
 
 describe("query.dashboards.list (SecretKey only)", () => {
   it("answers the built-in dashboards; every widget's query runs on the emulator", async () => {
-    const listed = Either.getOrThrow(await under(Query.listDashboards(), key))
+    const listed = Either.getOrThrow(await under(h, Query.listDashboards(), h.key))
     expect(listed.dashboards.map((d) => d.key)).toEqual(["overview", "llm"])
     for (const widget of listed.dashboards.flatMap((d) => d.widgets)) {
-      const ran = await under(Query.execute(widget.query), key)
+      const ran = await under(h, Query.execute(widget.query), h.key)
       expect(Either.isRight(ran)).toBe(true)
     }
   })
@@ -156,7 +140,7 @@ describe("query.dashboards.list (SecretKey only)", () => {
 describe("the Promise API", () => {
   it("createClient and ambient: query.execute (json and csv) and query.dashboards.list; a PAT is refused", async () => {
     const keyClient = Promised.createClient(
-      { accessToken: key as `tr_dev_${string}`, baseURL: emulator.url },
+      { accessToken: h.key as `tr_dev_${string}`, baseURL: h.emulator.url },
       { retry: false }
     )
     const json = await keyClient.query.execute<{ n: number }>("SELECT count() AS n FROM runs")
@@ -164,13 +148,13 @@ describe("the Promise API", () => {
     const csv = await keyClient.query.execute("SELECT count() AS n FROM runs", { format: "csv" })
     expect(csv.results).toBe("n\n3")
     expect((await keyClient.query.dashboards.list()).dashboards).toHaveLength(2)
-    const ambient = await Promised.auth.withAuth({ accessToken: key, baseURL: emulator.url }, () =>
+    const ambient = await Promised.auth.withAuth({ accessToken: h.key, baseURL: h.emulator.url }, () =>
       Promised.query.dashboards.list()
     )
     expect(ambient.dashboards[0]?.key).toBe("overview")
-    const before = lastSeq()
+    const before = lastSeq(h)
     const refused = await Promised.auth
-      .withAuth({ accessToken: pat, baseURL: emulator.url }, () =>
+      .withAuth({ accessToken: h.pat, baseURL: h.emulator.url }, () =>
         Promised.query.execute("SELECT run_id FROM runs")
       )
       .then(
@@ -178,6 +162,6 @@ describe("the Promise API", () => {
         (error: unknown) => error
       )
     expect(refused).toBeInstanceOf(CapabilityError)
-    expect(lastSeq()).toBe(before)
+    expect(lastSeq(h)).toBe(before)
   })
 })

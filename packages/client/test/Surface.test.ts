@@ -19,6 +19,7 @@ import {
   Queues,
   Runs,
   Schedules,
+  Sessions,
   Tasks,
   WaitTokens
 } from "@authctx/client"
@@ -34,6 +35,7 @@ import {
   queues,
   runs,
   schedules,
+  sessions,
   tasks,
   waitTokens
 } from "@authctx/client/promise"
@@ -58,6 +60,8 @@ const callObjects = {
   // ---- waits ----
   waitTokens: WaitTokens.calls,
   idempotencyKeys: IdempotencyKeys.calls,
+  // ---- sessions ----
+  sessions: Sessions.calls,
   // ---- query ----
   query: Query.calls,
   "query.dashboards": Query.dashboardsCalls
@@ -75,6 +79,8 @@ const ambients = {
   queues,
   waitTokens,
   idempotencyKeys: idempotencyKeysCalls,
+  // ---- sessions ----
+  sessions,
   // ---- query ----
   query,
   "query.dashboards": query.dashboards
@@ -214,6 +220,14 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "waitTokens.retrieve": ["waitpoint_surface"],
   "waitTokens.complete": ["waitpoint_surface", { ok: true }],
   "idempotencyKeys.reset": ["surface-task", "surface-key"],
+  // ---- sessions ----
+  "sessions.start": [
+    { type: "chat.agent", taskIdentifier: "surface-task", triggerConfig: { basePayload: { n: 1 } } }
+  ],
+  "sessions.retrieve": ["session_surface"],
+  "sessions.update": ["session_surface", { tags: ["surface"] }],
+  "sessions.close": ["session_surface", { reason: "surface" }],
+  "sessions.list": [{ limit: 1 }],
   // ---- query ----
   "query.execute": ["SELECT run_id FROM runs LIMIT 1"],
   "query.dashboards.list": [],

@@ -19,6 +19,7 @@ import { query as queryRoutes } from "../src/internal/routes/query.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
+import { sessions } from "../src/internal/routes/sessions.js"
 import { tasks } from "../src/internal/routes/tasks.js"
 import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
@@ -73,6 +74,7 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
+      ...sessions,
       // ---- query ----
       ...queryRoutes
     ])
@@ -92,6 +94,7 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
+      ...sessions,
       ...queryRoutes
     ])
     // missingHandlersFor: the runs routes
@@ -106,7 +109,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions
     ])
   })
 

@@ -15,6 +15,8 @@ import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
+// ---- query ----
+import { query as queryRoutes } from "../src/internal/routes/query.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
@@ -74,12 +76,15 @@ describe("table", () => {
       ...waitTokens,
       ...idempotencyKeys,
       ...sessions,
-      ...auth
+      ...auth,
+      // ---- query ----
+      ...queryRoutes
     ])
   })
 
   it("does not compile with a route left out", () => {
-    // @ts-expect-error missingHandlersFor: "packets.upload"
+    // missingHandlersFor: the packets routes (packets.upload, packets.download)
+    // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([
       ...tasks,
       ...runs,
@@ -92,7 +97,8 @@ describe("table", () => {
       ...waitTokens,
       ...idempotencyKeys,
       ...sessions,
-      ...auth
+      ...auth,
+      ...queryRoutes
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type

@@ -12,6 +12,8 @@ import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
+// ---- query ----
+import { query } from "./query.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
@@ -40,5 +42,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- sessions ----
   ...sessions,
   // ---- auth ----
-  ...auth
+  ...auth,
+  // ---- query ----
+  ...query
 ])

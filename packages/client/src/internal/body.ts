@@ -1,19 +1,25 @@
 /**
  * Response bodies in memory: collected against the limit, decoded as UTF-8, and — for large bodies —
  * parsed as JSON without a second copy of their long strings. Used by every transport in ../Transport.ts.
+ * Why this shape: docs/decisions/0028-freeing-read-buffers.md.
  *
- * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, Node's `http`,
- * peak RSS the call adds, measured in a child process; packages/client/test/ResponseMemory.test.ts):
- * - The socket's read buffers (64 KiB each) are garbage once copied and go back only at the next garbage
- *   collection: reading 50 MiB and keeping nothing already peaks at 40–69 MiB on Node 20–24.
- * - The bytes are kept in 1 MiB segments, each a resizable `ArrayBuffer` allocated at full length (so V8
- *   counts it as external memory at once, which brings its next collection of those read buffers forward:
- *   70–78 MiB for reading and decoding 50 MiB on Node 20–22 against 83–92 MiB for buffers grown from
- *   zero) and shrunk to zero as soon as it is decoded (its pages go back at once, not at the next
- *   collection). Decoding segment by segment costs one segment on top of the text, not the whole body.
- * - The text is the segments' strings joined (a rope: no copy), and a string that spans whole segments
- *   becomes, in the parsed value, those same segment strings joined: `JSON.parse` of the whole text would
- *   copy it (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
+ * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, peak RSS the
+ * call adds, measured in a child process under load: packages/client/test/ResponseMemory.test.ts):
+ * - Every byte arrives twice: Node's socket read (one buffer per read) and the HTTP parser's copy of the
+ *   body's part of it (the chunk given to `data`). Both are garbage once used, but only a collection frees
+ *   them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on Node 22–24.
+ * - Over the Node transport, on engines with `ArrayBuffer.prototype.transfer` (Node 22 and later), the
+ *   body is decoded while it is read, 1 MiB at a time through one scratch buffer, and each chunk and each
+ *   socket read is freed (detached) as soon as it is copied: the peak is the text plus about 7 MiB, 0.9–1.04×
+ *   a 50 MiB body, and an endless body over a 32 MiB limit adds the limit + under 1 MiB.
+ * - Elsewhere (other transports, whose bytes may be shared; Node 20) the bytes are kept in 1 MiB
+ *   segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it as
+ *   external memory at once, which brings its next collection of the read buffers forward) and shrunk to
+ *   zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit + 1–45 MiB
+ *   for an endless one.
+ * - The text is the pieces' strings joined (a rope: no copy), and a string that spans whole pieces
+ *   becomes, in the parsed value, those same strings joined: `JSON.parse` of the whole text would copy it
+ *   (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
  *
  * @internal
  */

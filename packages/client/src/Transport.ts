@@ -270,7 +270,7 @@ interface NodeIncoming {
   readonly readableLength: number
   readonly socket: NodeSocket | null
   on(event: "data", listener: (chunk: Uint8Array) => void): unknown
-  on(event: "end" | "aborted", listener: () => void): unknown
+  on(event: "end" | "aborted" | "close", listener: () => void): unknown
   on(event: "error", listener: (error: Error) => void): unknown
   destroy(): unknown
 }
@@ -341,7 +341,6 @@ export const node = (): Transport | undefined => {
           const status = response.statusCode ?? 0
           const limit = limitOf(request)
           const tooLarge = () => {
-            unwatch()
             if (settled) return
             // settled first: destroying emits the connection's own errors at once
             finish(Either.left(new ResponseTooLarge({ status, limitBytes: limit })))
@@ -363,18 +362,14 @@ export const node = (): Transport | undefined => {
             if (reader.copying && response.readableLength === 0) freeBytes(read)
           }
           socket?.on("data", freeRead)
+          // off when the response ends (its socket may serve the next request) or closes for any reason
           const unwatch = () => socket?.off("data", freeRead)
+          response.on("close", unwatch)
           response.on("data", (chunk) => {
             if (!settled && !reader.push(chunk)) tooLarge()
           })
-          response.on("aborted", () => {
-            unwatch()
-            fail("the connection closed before the response ended")
-          })
-          response.on("error", () => {
-            unwatch()
-            fail("the connection closed before the response ended")
-          })
+          response.on("aborted", () => fail("the connection closed before the response ended"))
+          response.on("error", () => fail("the connection closed before the response ended"))
           response.on("end", () => {
             unwatch()
             if (settled) return

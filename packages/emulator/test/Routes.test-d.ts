@@ -17,6 +17,7 @@ import { packets } from "../src/internal/routes/packets.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
+import { sessions } from "../src/internal/routes/sessions.js"
 import { tasks } from "../src/internal/routes/tasks.js"
 import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
@@ -70,7 +71,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions
     ])
   })
 
@@ -86,7 +88,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
@@ -100,7 +103,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions
     ])
   })
 

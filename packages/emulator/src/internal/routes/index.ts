@@ -14,6 +14,8 @@ import { packets } from "./packets.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
+// ---- sessions ----
+import { sessions } from "./sessions.js"
 import { tasks } from "./tasks.js"
 import { waitTokens } from "./waitTokens.js"
 
@@ -33,5 +35,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- queues ----
   ...queues,
   ...waitTokens,
-  ...idempotencyKeys
+  ...idempotencyKeys,
+  // ---- sessions ----
+  ...sessions
 ])

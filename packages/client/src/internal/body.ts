@@ -15,7 +15,7 @@
  * - Elsewhere (other transports, whose bytes may be shared; Node 20) the bytes are kept in 1 MiB
  *   segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it as
  *   external memory at once, which brings its next collection of the read buffers forward) and shrunk to
- *   zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit + 1–45 MiB
+ *   zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit + 1–40 MiB
  *   for an endless one.
  * - The text is the pieces' strings joined (a rope: no copy), and a string that spans whole pieces
  *   becomes, in the parsed value, those same strings joined: `JSON.parse` of the whole text would copy it

@@ -27,6 +27,7 @@ const bodyBytes = 50 * MiB
  * it) frees each read once copied, so its peak no longer waits for a collection.
  */
 const frees = "transfer" in ArrayBuffer.prototype
+const node24 = Number(process.versions.node.split(".")[0]) >= 24
 /** Transports whose reads are freed once copied (where `frees`). */
 const freeing = new Set(["node", "promise"])
 
@@ -110,7 +111,9 @@ describe("a 50 MiB answer under a 64 MiB limit", () => {
     // copied, a few MiB (scratch buffer, one read, noise): measured 0.89–1.04× on Node 22–24 under load.
     // Elsewhere, read buffers the collector has not freed yet: measured 1.05–1.9× (2.2–2.8× when the whole
     // text and a parsed copy of it coexisted; 3.3× for the original transport)
-    const factor = frees && freeing.has(transport) ? 1.25 : 2
+    // (the fetch stacks on Node 24 keep the 2.3× an idle CI run needed before this change, 2.0–2.2×: they
+    // do not free their reads, and Node 24 collects less while reading when idle; 1.44–1.86× under load)
+    const factor = frees && freeing.has(transport) ? 1.25 : node24 ? 2.3 : 2
     it(`through the ${transport} transport${chunked ? ", without a length" : ""}: at most ${factor}× its size`, async () => {
       hostile.answer((socket, request) =>
         request.path.endsWith("/big")

@@ -18,7 +18,7 @@
  * ])
  * ```
  */
-import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
+import { Auth, AuthScope, CapabilityError, type Credential } from "@authctx/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -31,6 +31,7 @@ import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+import * as Query from "./Query.js"
 import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
@@ -141,14 +142,18 @@ const namespaces = {
   waitTokens: WaitTokens.calls,
   idempotencyKeys: IdempotencyKeys.calls,
   // ---- sessions ----
-  sessions: Sessions.calls
+  sessions: Sessions.calls,
+  // ---- query ----
+  query: Query.calls
 } as const
 
 type Namespaces = typeof namespaces
 
 /** Call objects the SDK nests inside a namespace: `runs.bulk` (bulk actions). */
 const nested = {
-  runs: { bulk: BulkActions.calls }
+  runs: { bulk: BulkActions.calls },
+  // ---- query ----
+  query: { dashboards: Query.dashboardsCalls }
 } as const
 
 type Nested = typeof nested
@@ -415,6 +420,22 @@ export const waitTokens: Surface<"ambient">["waitTokens"] = ambient.waitTokens
  */
 export const sessions: Surface<"ambient">["sessions"] = ambient.sessions
 
+// ---- query ----
+/**
+ * Query, with the SDK's signatures: `query.execute(query, options?)` (JSON rows, or a CSV string with
+ * `format: "csv"`) and `query.dashboards.list()`.
+ *
+ * @example
+ * ```ts
+ * import { query } from "@authctx/client/promise"
+ *
+ * const { results } = await query.execute<{ status: string; runs: number }>(
+ *   "SELECT status, count() AS runs FROM runs GROUP BY status"
+ * )
+ * ```
+ */
+export const query: Surface<"ambient">["query"] = ambient.query
+
 // ---------------------------------------------------------------------------------------------------------
 // createClient: an explicit client, typed by its credential
 // ---------------------------------------------------------------------------------------------------------
@@ -471,10 +492,7 @@ export type Client<K extends Credential.Kind> = Surface<K> & {
    * Runs an Effect program under this client's auth. It compiles only when every endpoint it calls accepts
    * this client's kind.
    */
-  run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
-    effect: Effect.Effect<A, E, R>,
-    requestOptions?: Calls.RequestOptions
-  ): Promise<A>
+  run<A, E, R>(effect: Calls.Runnable<A, E, R, K>, requestOptions?: Calls.RequestOptions): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {

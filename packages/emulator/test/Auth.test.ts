@@ -239,7 +239,9 @@ const routeNotFound: Record<string, string> = {
 const refusesScopedKeys: ReadonlySet<string> = new Set([
   "waitTokens.create",
   "waitTokens.list",
-  "waitTokens.retrieve"
+  "waitTokens.retrieve",
+  // ---- query ----
+  "packets.download"
 ])
 
 type Expected = { readonly status: number; readonly error: string } | "success" | "keyNotFound"
@@ -304,7 +306,11 @@ const wholeApiRoutes =
   // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
   5 +
   // ---- sessions ----
-  5
+  5 +
+  // ---- auth: jwt claims, public tokens ----
+  2 +
+  // ---- query: query.execute, query.dashboardsList, the wire-only packets.download ----
+  3
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {

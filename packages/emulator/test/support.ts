@@ -320,7 +320,15 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
     params: { id: await createSession(url, target) },
     body: { reason: "fixture" }
   }),
-  "sessions.list": async () => ({ params: {} })
+  "sessions.list": async () => ({ params: {} }),
+  // ---- auth ----
+  "auth.jwtClaims": async () => ({ params: {} }),
+  "auth.createPublicToken": async () => ({ params: {}, body: { scopes: ["read:runs"] } }),
+  // ---- query ----
+  "query.execute": async () => ({ params: {}, body: { query: "SELECT run_id, status FROM runs LIMIT 5" } }),
+  "query.dashboardsList": async () => ({ params: {} }),
+  // the server presigns any path without looking: no packet needs to exist
+  "packets.download": async () => ({ params: { filename: `trigger/${fresh("packet")}/payload.json` } })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

@@ -85,7 +85,7 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
         return keys.get(req.get("x-tenant") ?? "")
       }
     })
-    fromMap.handler((req) => expectTypeOf(req.auth.kind).toEqualTypeOf<Credential.Kind>())
+    fromMap.handler((req) => expectTypeOf(req.auth.kind).toEqualTypeOf<Credential.KeyKind>())
     const both = authContext({ resolve: async (req) => keys.get(req.ip ?? ""), accept: ["SecretKey"] })
     both.handler((req) => expectTypeOf(req.auth.kind).toEqualTypeOf<"SecretKey">())
   })

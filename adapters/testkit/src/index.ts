@@ -105,7 +105,7 @@ export const tenantsOn = (emulator: Emulator, count: number): ReadonlyArray<Tena
       config,
       projectName: names.get(slot.projectRef) ?? slot.projectRef,
       keyKind:
-        credential._tag === "PersonalAccessToken" ? "PAT" : credential.scoped ? "scoped key" : "secret key"
+        credential._tag === "SecretKey" ? (credential.scoped ? "scoped key" : "secret key") : "PAT"
     })
   }
   return tenants

@@ -407,7 +407,7 @@ export type QueuesClient<K extends Credential.Kind> = Surface<K>["queues"]
 export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
-export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>
+export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.KeyKind : Auth.ScopeKind<C>
 
 /** The kind of `client.withAuth(config)`: the new credential's kind, else the client's own. */
 type OverKind<C, K extends Credential.Kind> = [Auth.KindOfConfig<C>] extends [Auth.Inherit]

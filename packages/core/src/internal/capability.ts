@@ -10,6 +10,7 @@ import type { Capability } from "../Capability.js"
 import type { Credential, OfKind } from "../Credential.js"
 import { CapabilityError, MissingCredential } from "../Errors.js"
 import type { Kind } from "./credentialFormat.js"
+import { allows } from "./publicScopes.js"
 
 const accepted = <Kinds extends Kind>(
   capability: Capability<string, Kinds>,
@@ -17,14 +18,38 @@ const accepted = <Kinds extends Kind>(
 ): credential is OfKind<Kinds> => (capability.accepts as ReadonlyArray<Kind>).includes(credential._tag)
 
 /** @internal */
+export const scopeRefusal = (
+  capability: Capability<string, Kind>,
+  credential: Credential,
+  path: Readonly<Record<string, string>> | undefined
+): CapabilityError | undefined => {
+  if (credential._tag !== "PublicAccessToken") return undefined
+  const abilities = capability.publicTokenScopes
+  if (abilities === undefined)
+    return new CapabilityError({ endpoint: capability.name, accepts: capability.accepts, actual: credential._tag })
+  const verdict = allows(abilities, credential.scopes, path)
+  return verdict._tag === "Allowed"
+    ? undefined
+    : new CapabilityError({
+        endpoint: capability.name,
+        accepts: capability.accepts,
+        actual: credential._tag,
+        missingScope: verdict.needed
+      })
+}
+
+/** @internal */
 export const check = <Name extends string, Kinds extends Kind>(
   capability: Capability<Name, Kinds>,
-  auth: Option.Option<AuthContext>
+  auth: Option.Option<AuthContext>,
+  path?: Readonly<Record<string, string>> | undefined
 ): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential> => {
   if (Option.isNone(auth)) {
     return Effect.fail(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
   }
   const { credential, baseURL, previewBranch, devBranch } = auth.value
+  const refused = accepted(capability, credential) ? scopeRefusal(capability, credential, path) : undefined
+  if (refused !== undefined) return Effect.fail(refused)
   return accepted(capability, credential)
     ? Effect.succeed({ credential, baseURL, previewBranch, devBranch })
     : Effect.fail(

@@ -226,15 +226,40 @@ type RefusedOverloads<V, K extends Credential.Kind> =
   V extends Variant<infer Name, infer Kinds, infer _F, infer Instead>
     ? [K] extends [Kinds]
       ? never
-      : (
-          refused: Refused<Name, K, Kinds, [Instead] extends [never] ? Hint<K, Kinds> : Instead>,
-          ...rest: ReadonlyArray<unknown>
-        ) => never
+      : (refused: RefusalOf<Name, K, Kinds, Instead>, ...rest: ReadonlyArray<unknown>) => never
     : never
 
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never
 
 type NeededOf<V> = V extends Variant<string, infer Kinds, infer _F, infer _Instead> ? Kinds : never
+
+/** What a public access token whose scopes cover none of `Abilities` is told. */
+export type ScopeHint<Abilities extends string> = [Abilities] extends [never]
+  ? "public access tokens may not call this endpoint: use a secret key"
+  : `the token's scopes include none of: ${Abilities}; mint it with one, or narrow it with PublicToken.narrow`
+
+/**
+ * The refusal of call `Name` (which needs `Needed`) for a client of kind `K`: the kind given and the key
+ * kinds needed, or for a public token the scopes it lacks.
+ */
+type RefusalOf<
+  Name extends string,
+  K extends Credential.Kind,
+  Needed extends Credential.Kind,
+  Instead extends string
+> = [K] extends ["PublicAccessToken"]
+  ? Refused<
+      Name,
+      "PublicAccessToken",
+      Capability.ShownKinds<Needed>,
+      ScopeHint<Capability.PublicAbilities<Needed>>
+    >
+  : Refused<
+      Name,
+      K,
+      Exclude<Needed, "PublicAccessToken">,
+      [Instead] extends [never] ? Hint<K, Exclude<Needed, "PublicAccessToken">> : Instead
+    >
 
 /**
  * The member a client of kind `K` has for call `C`: its signature when a route of the call accepts `K`
@@ -243,7 +268,7 @@ type NeededOf<V> = V extends Variant<string, infer Kinds, infer _F, infer _Inste
 export type Method<C, K extends Credential.Kind> =
   C extends Call<infer Name, infer V, infer _F>
     ? [Accepted<V, K>] extends [never]
-      ? Refused<Name, K, NeededOf<V>, Hint<K, NeededOf<V>>>
+      ? RefusalOf<Name, K, NeededOf<V>, never>
       : // the refused overloads first: `Parameters<…>` and hovers read the last, the accepted signature
         Intersect<RefusedOverloads<V, K>> & Intersect<Accepted<V, K>>
     : never

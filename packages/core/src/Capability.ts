@@ -141,11 +141,17 @@ export interface ScopeMissing<
 export type PublicAbilities<Accepts extends Kind> = Accepts extends Grants<infer A> ? A : never
 
 /** The kinds of a route's accepted kinds as a message shows them: its public alternatives as one name. */
-export type ShownKinds<Accepts extends Kind> = Accepts extends "PublicAccessToken" ? "PublicAccessToken" : Accepts
+export type ShownKinds<Accepts extends Kind> = Accepts extends "PublicAccessToken"
+  ? "PublicAccessToken"
+  : Accepts
 
 /** The refusal for a requirement `K` does not satisfy. */
 type Refusal<Endpoint extends string, K extends Kind, Accepts extends Kind> = [KeyKind] extends [K]
-  ? KindNotKnown<Endpoint, Exclude<Accepts, "PublicAccessToken">, NarrowHint<Exclude<Accepts, "PublicAccessToken">>>
+  ? KindNotKnown<
+      Endpoint,
+      Exclude<Accepts, "PublicAccessToken">,
+      NarrowHint<Exclude<Accepts, "PublicAccessToken">>
+    >
   : [K] extends ["PublicAccessToken"]
     ? [PublicAbilities<Accepts>] extends [never]
       ? NotAccepted<Endpoint, "PublicAccessToken", ShownKinds<Accepts>>
@@ -237,8 +243,9 @@ export const withPublicTokens = <
   capability: Capability<Name, Kinds>,
   scopes: Scopes
 ): Capability<Name, Kinds | PublicKinds<Scopes[number]>> => ({
+  // `accepts` keeps the key kinds (the tables of accepted kinds); `publicTokenScopes` admits tokens.
   name: capability.name,
-  accepts: [...capability.accepts, "PublicAccessToken"] as ReadonlyArray<Kind> as ReadonlyArray<never>,
+  accepts: capability.accepts,
   publicTokenScopes: scopes
 })
 
@@ -294,11 +301,16 @@ export const open = <const Name extends string>(name: Name): Capability<Name, ne
 export const needsCredential = (capability: Capability<string, Kind>): boolean =>
   capability.accepts.length > 0
 
-/** Whether an endpoint accepts a credential kind (the runtime half of the declaration). */
+/**
+ * Whether an endpoint accepts a credential kind (the runtime half of the declaration): a public access
+ * token where the endpoint has `publicTokenScopes` (its scopes are checked by {@link scopeRefusal}).
+ */
 export const accepts = <Kinds extends Kind>(
   capability: Capability<string, Kinds>,
   kind: Kind
-): kind is Kinds => (capability.accepts as ReadonlyArray<Kind>).includes(kind)
+): kind is Kinds =>
+  (capability.accepts as ReadonlyArray<Kind>).includes(kind) ||
+  (kind === "PublicAccessToken" && capability.publicTokenScopes !== undefined)
 
 /** Whether an endpoint accepts a credential (a type guard on the credential). */
 export const acceptsCredential = <Kinds extends Kind>(

@@ -18,10 +18,10 @@
  */
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import { decodeJwt } from "jose"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { decodeJwt } from "jose"
 import { CapabilityError, InvalidCredential, type InvalidCredentialReason } from "./Errors.js"
 import * as format from "./internal/credentialFormat.js"
 import type { Covers } from "./internal/publicScopes.js"
@@ -313,11 +313,11 @@ export type KindOf<S extends string> = S extends `${typeof personalAccessTokenPr
     : S extends `${typeof jwtPrefix}${string}`
       ? "PublicAccessToken"
       : // A finite set of literals makes `Record<S, 0>` a type with required keys; `string`, a template or a
-      // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
-      // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
-      {} extends Record<S, 0>
-      ? Kind
-      : never
+        // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
+        // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
+        {} extends Record<S, 0>
+        ? Kind
+        : never
 
 /** The credential type a string parses to, statically (see {@link KindOf}). */
 export type FromString<S extends string> = OfKind<KindOf<S>>

@@ -15,7 +15,9 @@ import { allows } from "./publicScopes.js"
 const accepted = <Kinds extends Kind>(
   capability: Capability<string, Kinds>,
   credential: Credential
-): credential is OfKind<Kinds> => (capability.accepts as ReadonlyArray<Kind>).includes(credential._tag)
+): credential is OfKind<Kinds> =>
+  (capability.accepts as ReadonlyArray<Kind>).includes(credential._tag) ||
+  (credential._tag === "PublicAccessToken" && capability.publicTokenScopes !== undefined)
 
 /** @internal */
 export const scopeRefusal = (
@@ -25,8 +27,7 @@ export const scopeRefusal = (
 ): CapabilityError | undefined => {
   if (credential._tag !== "PublicAccessToken") return undefined
   const abilities = capability.publicTokenScopes
-  if (abilities === undefined)
-    return new CapabilityError({ endpoint: capability.name, accepts: capability.accepts, actual: credential._tag })
+  if (abilities === undefined) return undefined // refused by kind: `accepted` is false
   const verdict = allows(abilities, credential.scopes, path)
   return verdict._tag === "Allowed"
     ? undefined
@@ -48,9 +49,10 @@ export const check = <Name extends string, Kinds extends Kind>(
     return Effect.fail(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
   }
   const { credential, baseURL, previewBranch, devBranch } = auth.value
-  const refused = accepted(capability, credential) ? scopeRefusal(capability, credential, path) : undefined
+  const isAccepted = accepted(capability, credential)
+  const refused = isAccepted ? scopeRefusal(capability, credential, path) : undefined
   if (refused !== undefined) return Effect.fail(refused)
-  return accepted(capability, credential)
+  return isAccepted
     ? Effect.succeed({ credential, baseURL, previewBranch, devBranch })
     : Effect.fail(
         new CapabilityError({

@@ -153,7 +153,7 @@ export const NdjsonBody = Schema.transform(Schema.Uint8ArrayFromSelf, Schema.Str
 }).pipe(HttpApiSchema.withEncoding({ kind: "Uint8Array", contentType: "application/x-ndjson" }))
 
 const secretKeyOnly = ["SecretKey"] as const
-const bothKinds = Credential.Kind.literals
+const bothKinds = Credential.keyKinds
 
 // ---------------------------------------------------------------------------------------------------------
 // tasks

@@ -424,10 +424,10 @@ const nonEmpty = <A>(config: Config.Config<Option.Option<A>>, isEmpty: (a: A) =>
  * ```
  */
 export const layerConfig = (): Layer.Layer<
-  CurrentAuth | Satisfies<Credential.Kind>,
+  CurrentAuth | Satisfies<Credential.KeyKind>,
   AuthError | ConfigError.ConfigError
 > =>
-  withSatisfied<Credential.Kind, AuthError | ConfigError.ConfigError>(
+  withSatisfied<Credential.KeyKind, AuthError | ConfigError.ConfigError>(
     Effect.gen(function* () {
       const names = environmentVariables
       const emptyRedacted = (r: Redacted.Redacted<string>) => Redacted.value(r).length === 0

@@ -74,7 +74,7 @@ export const kinds: ReadonlyArray<Kind> = format.kinds
 export type KeyKind = format.KeyKind
 
 /** The two key kinds, for runtime checks. */
-export const keyKinds: ReadonlyArray<KeyKind> = format.keyKinds
+export const keyKinds: typeof format.keyKinds = format.keyKinds
 
 /**
  * How each environment is spelled in its keys: `staging` keys start `tr_stg_`, the others with their slug.

@@ -38,7 +38,7 @@ export const kinds: ReadonlyArray<Kind> = Kind.literals
 export type KeyKind = Exclude<Kind, "PublicAccessToken">
 
 /** @internal */
-export const keyKinds: ReadonlyArray<KeyKind> = ["SecretKey", "PersonalAccessToken"]
+export const keyKinds = ["SecretKey", "PersonalAccessToken"] as const satisfies ReadonlyArray<KeyKind>
 
 /** @internal */
 export const environmentPrefix = {

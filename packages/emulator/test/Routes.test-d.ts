@@ -7,6 +7,7 @@ import { ManagementApi } from "@authctx/api"
 import { HttpApiEndpoint } from "@effect/platform"
 import { Schema } from "effect"
 import { describe, it } from "vitest"
+import { auth } from "../src/internal/routes/auth.js"
 import { batch } from "../src/internal/routes/batch.js"
 import { bulkActions } from "../src/internal/routes/bulkActions.js"
 import { deployments } from "../src/internal/routes/deployments.js"
@@ -70,7 +71,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...auth
     ])
   })
 
@@ -86,7 +88,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...auth
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type

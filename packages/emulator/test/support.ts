@@ -302,7 +302,10 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "idempotencyKeys.reset": async (url, target) => ({
     params: { key: await keyedRun(url, target) },
     body: { taskIdentifier: "hello" }
-  })
+  }),
+  // ---- auth ----
+  "auth.jwtClaims": async () => ({ params: {} }),
+  "auth.createPublicToken": async () => ({ params: {}, body: { scopes: ["read:runs"] } })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

@@ -27,6 +27,7 @@ export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
 // ---- queues ----
+export * as PublicTokens from "./PublicTokens.js"
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"

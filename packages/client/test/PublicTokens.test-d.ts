@@ -38,7 +38,9 @@ describe("the Effect API", () => {
     run(Effect.all([Runs.list(), Runs.retrieve("run_1")]).pipe(Auth.withAuth({ accessToken: readAll })))
     // @ts-expect-error ScopeMissing<"runs.cancel"
     run(Runs.cancel("run_1").pipe(Auth.withAuth({ accessToken: readAll })))
-    run(Effect.all([Runs.cancel("run_1"), Tasks.trigger("t", {})]).pipe(Auth.withAuth({ accessToken: admin })))
+    run(
+      Effect.all([Runs.cancel("run_1"), Tasks.trigger("t", {})]).pipe(Auth.withAuth({ accessToken: admin }))
+    )
     run(Effect.all([Runs.cancel("run_1"), Runs.list()]).pipe(Auth.withAuth({ accessToken: anyRuns })))
     // @ts-expect-error ScopeMissing<"tasks.trigger"
     run(Tasks.trigger("t", {}).pipe(Auth.withAuth({ accessToken: anyRuns })))

@@ -231,7 +231,8 @@ export const createPublicToken = <const S extends ReadonlyArray<string> | ScopeO
     realtime: options.realtime
   })
 
-type TaskScopes<
+/** The scopes of a trigger or batch-trigger token for task(s) `T`. */
+export type TaskScopes<
   Action extends string,
   T extends string | ReadonlyArray<string>
 > = ReadonlyArray<`${Action}:tasks:${T extends ReadonlyArray<infer I extends string> ? I : T & string}`>

@@ -5,6 +5,7 @@
  * sending; the emulator's verdicts (200 in scope, 422 on a reused one-time token); strings refused.
  */
 import { ManagementClient, PublicTokens, Runs, Tasks } from "@authctx/client"
+import { auth, createClient } from "@authctx/client/promise"
 import { Auth, CapabilityError, type Credential, InvalidAuthConfig, PublicToken } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Effect, Either, Redacted } from "effect"
@@ -124,5 +125,23 @@ describe("using a token", () => {
     const token = Either.getOrThrow(await run(PublicTokens.createPublicToken({ scopes: ["read:runs"] })))
     const result = await run(Runs.list(), Redacted.value(token.token))
     expect(Either.isLeft(result) && result.left).toBeInstanceOf(InvalidAuthConfig)
+  })
+})
+
+describe("the Promise API", () => {
+  it("a key's client mints; the token's client reads in scope and refuses out of scope", async () => {
+    const keyClient = createClient({ accessToken: key, baseURL: emulator.url }).requireSecretKey()
+    const handle = await keyClient.tasks.trigger("hello-world", { n: 3 })
+    const token = await keyClient.createPublicToken({ scopes: { read: { runs: [handle.id] } } })
+    const tokenClient = createClient({ accessToken: token, baseURL: emulator.url })
+    expect((await tokenClient.runs.retrieve(handle.id)).id).toBe(handle.id)
+    await expect(tokenClient.run(Runs.retrieve("run_other"))).rejects.toBeInstanceOf(CapabilityError)
+  })
+  it("the ambient auth mints under withAuth, for that scope's environment", async () => {
+    const token = await auth.withAuth({ accessToken: key, baseURL: emulator.url }, () =>
+      auth.createTriggerPublicToken("hello-world", { multipleUse: true })
+    )
+    expect(token.scopes).toEqual(["trigger:tasks:hello-world"])
+    expect(token.oneTimeUse).toBe(false)
   })
 })

@@ -4,7 +4,7 @@
  * missing scope, on the Effect API and on `createClient`; a token of statically unknown scopes must be
  * narrowed first. Each `@ts-expect-error` asserts a substring of the diagnostic.
  */
-import { Envvars, type ManagementClient, Runs, Tasks } from "@authctx/client"
+import { Envvars, type ManagementClient, PublicTokens, Runs, Tasks } from "@authctx/client"
 import { createClient } from "@authctx/client/promise"
 import { Auth, type Credential, PublicToken } from "@authctx/core"
 import { Effect } from "effect"
@@ -74,5 +74,46 @@ describe("createClient", () => {
     const client = createClient({ accessToken: unknown })
     // @ts-expect-error narrow it with PublicToken.narrow
     void client.runs.retrieve("run_1")
+  })
+})
+
+describe("minted tokens carry their scopes", () => {
+  it("the object form is flattened in the type", () => {
+    const minted = PublicTokens.createPublicToken({ scopes: { read: { runs: ["run_1"] } } })
+    type Token = Effect.Effect.Success<typeof minted>
+    expectTypeOf<Token["scopes"][number]>().toEqualTypeOf<"read:runs:run_1">()
+    const use = (token: Token) => {
+      run(Runs.retrieve("run_1").pipe(Auth.withAuth({ accessToken: token })))
+      // @ts-expect-error ScopeMissing<"runs.list (environment)"
+      run(Runs.list().pipe(Auth.withAuth({ accessToken: token })))
+    }
+    void use
+  })
+  it("a trigger token triggers its task only (the run-time check compares the task id)", () => {
+    const minted = PublicTokens.createTriggerPublicToken(["a", "b"])
+    type Token = Effect.Effect.Success<typeof minted>
+    expectTypeOf<Token["scopes"][number]>().toEqualTypeOf<"trigger:tasks:a" | "trigger:tasks:b">()
+    const use = (token: Token) => {
+      run(Tasks.trigger("a", {}).pipe(Auth.withAuth({ accessToken: token })))
+      // @ts-expect-error ScopeMissing<"runs.retrieve"
+      run(Runs.retrieve("run_1").pipe(Auth.withAuth({ accessToken: token })))
+    }
+    void use
+  })
+  it("minting needs a secret key", () => {
+    const mint = PublicTokens.createPublicToken({ scopes: ["read:runs"] })
+    const pat = "tr_pat_abcdefghijklmnopqrstuvwx"
+    // @ts-expect-error NotAccepted<"auth.jwtClaims", "PersonalAccessToken", "SecretKey">
+    run(mint.pipe(Auth.withAuth({ accessToken: pat })))
+    // @ts-expect-error NotAccepted<"auth.jwtClaims", "PublicAccessToken", "SecretKey">
+    run(mint.pipe(Auth.withAuth({ accessToken: admin })))
+  })
+  it("a SecretKey client mints; a PAT client has no minting members", async () => {
+    const client = createClient({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" })
+    const token = await client.createPublicToken({ scopes: ["read:runs:run_1"] })
+    expectTypeOf(token).toEqualTypeOf<Credential.PublicAccessToken<readonly ["read:runs:run_1"]>>()
+    const patClient = createClient({ accessToken: "tr_pat_abcdefghijklmnopqrstuvwx" })
+    // @ts-expect-error Property 'createPublicToken' does not exist
+    void patClient.createPublicToken
   })
 })

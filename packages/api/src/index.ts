@@ -18,4 +18,6 @@ export * as Headers from "./Headers.js"
 export * as ManagementApi from "./ManagementApi.js"
 export * as Packet from "./Packet.js"
 export * as Schemas from "./Schemas.js"
+// ---- sessions ----
+export * as SchemasSessions from "./SchemasSessions.js"
 export * as WaitTokenSchemas from "./WaitTokenSchemas.js"

@@ -205,9 +205,9 @@ export interface Refused<
 }
 
 /** What to do when kind `Given` may not call an endpoint that needs `Needed`. */
-export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> = [Credential.KeyKind] extends [
-  Given
-]
+export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> = [
+  Credential.KeyKind
+] extends [Given]
   ? [Credential.KeyKind] extends [Needed]
     ? "narrow first: requireSecretKey() or requirePersonalAccessToken()"
     : Needed extends "SecretKey"

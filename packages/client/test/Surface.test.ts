@@ -18,6 +18,7 @@ import {
   Queues,
   Runs,
   Schedules,
+  Sessions,
   Tasks,
   WaitTokens
 } from "@authctx/client"
@@ -32,6 +33,7 @@ import {
   queues,
   runs,
   schedules,
+  sessions,
   tasks,
   waitTokens
 } from "@authctx/client/promise"
@@ -55,7 +57,9 @@ const callObjects = {
   queues: Queues.calls,
   // ---- waits ----
   waitTokens: WaitTokens.calls,
-  idempotencyKeys: IdempotencyKeys.calls
+  idempotencyKeys: IdempotencyKeys.calls,
+  // ---- sessions ----
+  sessions: Sessions.calls
 }
 // the ambient `idempotencyKeys` also holds the local `create`, which sends nothing
 const { create: _create, ...idempotencyKeysCalls } = idempotencyKeys
@@ -69,7 +73,9 @@ const ambients = {
   "runs.bulk": runs.bulk,
   queues,
   waitTokens,
-  idempotencyKeys: idempotencyKeysCalls
+  idempotencyKeys: idempotencyKeysCalls,
+  // ---- sessions ----
+  sessions
 }
 
 /** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
@@ -204,7 +210,15 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "waitTokens.list": [{ limit: 1 }],
   "waitTokens.retrieve": ["waitpoint_surface"],
   "waitTokens.complete": ["waitpoint_surface", { ok: true }],
-  "idempotencyKeys.reset": ["surface-task", "surface-key"]
+  "idempotencyKeys.reset": ["surface-task", "surface-key"],
+  // ---- sessions ----
+  "sessions.start": [
+    { type: "chat.agent", taskIdentifier: "surface-task", triggerConfig: { basePayload: { n: 1 } } }
+  ],
+  "sessions.retrieve": ["session_surface"],
+  "sessions.update": ["session_surface", { tags: ["surface"] }],
+  "sessions.close": ["session_surface", { reason: "surface" }],
+  "sessions.list": [{ limit: 1 }]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -18,6 +18,7 @@ import { packets } from "../src/internal/routes/packets.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
+import { sessions } from "../src/internal/routes/sessions.js"
 import { tasks } from "../src/internal/routes/tasks.js"
 import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
@@ -72,7 +73,8 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
-      ...auth
+      ...auth,
+      ...sessions
     ])
   })
 
@@ -89,7 +91,8 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
-      ...auth
+      ...auth,
+      ...sessions
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
@@ -103,7 +106,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions
     ])
   })
 

@@ -15,6 +15,8 @@ import { packets } from "./packets.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
+// ---- sessions ----
+import { sessions } from "./sessions.js"
 import { tasks } from "./tasks.js"
 import { waitTokens } from "./waitTokens.js"
 
@@ -36,5 +38,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...waitTokens,
   ...idempotencyKeys,
   // ---- auth ----
-  ...auth
+  ...auth,
+  // ---- sessions ----
+  ...sessions
 ])

@@ -33,7 +33,7 @@ describe("c.var.auth after the middleware in a route", () => {
       expectTypeOf(c.var.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await c.var.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey" | PublicKind<
       await c.var.auth.run(Runs.retrieve("run_1"))
       return c.json(await c.var.auth.run(Runs.list(c.req.param("ref"))))
     })
@@ -46,7 +46,7 @@ describe("c.var.auth after the middleware in a route", () => {
       await auth.run(Envvars.list("proj_1", "dev"))
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey" | PublicKind<
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         // narrowing on kind narrows run too

@@ -49,7 +49,7 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
       expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await ctx.state.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey" | PublicKind<
       await ctx.state.auth.run(Runs.retrieve("run_1"))
       ctx.body = await ctx.state.auth.run(Runs.list("proj_1"))
     })

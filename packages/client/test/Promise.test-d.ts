@@ -55,7 +55,7 @@ describe("createClient", () => {
     const client = createClient({ accessToken: fromEnv })
     expectTypeOf(client.kind).toEqualTypeOf<"SecretKey" | "PersonalAccessToken">()
     client.envvars.list("proj_1", "dev")
-    // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: requireSecretKey()">
+    // @ts-expect-error Refused<"runs.retrieve", KeyKind, "SecretKey", "narrow first: requireSecretKey()">
     client.runs.retrieve("run_1")
     client.requireSecretKey().runs.retrieve("run_1")
     client.requirePersonalAccessToken().runs.list("proj_1")
@@ -72,7 +72,7 @@ describe("createClient", () => {
     const patClient = createClient({ accessToken: pat })
     key.run(Runs.retrieve("run_1"))
     patClient.run(Runs.list("proj_1"))
-    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey" | PublicKind<
     patClient.run(Runs.retrieve("run_1"))
     // @ts-expect-error Type 'RequiresKind<"runs.list (project)", "PersonalAccessToken">' is not assignable to type 'Satisfies<"SecretKey">'.
     key.run(Runs.list("proj_1"))

@@ -53,9 +53,9 @@ describe("a PAT client", () => {
     void client.run(WaitTokens.list())
     // @ts-expect-error RequiresKind<"waitTokens.retrieve", "SecretKey">
     void client.run(WaitTokens.retrieve("waitpoint_1"))
-    // @ts-expect-error RequiresKind<"waitTokens.complete", "SecretKey">
+    // @ts-expect-error RequiresKind<"waitTokens.complete", "SecretKey" | PublicKind<
     void client.run(WaitTokens.complete("waitpoint_1"))
-    // @ts-expect-error RequiresKind<"idempotencyKeys.reset", "SecretKey">
+    // @ts-expect-error RequiresKind<"idempotencyKeys.reset", "SecretKey" | PublicKind<
     void client.run(IdempotencyKeys.reset("task", "key"))
   })
 })

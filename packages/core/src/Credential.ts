@@ -227,6 +227,7 @@ export class PublicAccessTokenClass extends Schema.TaggedClass<PublicAccessToken
  * declare const jwt: string
  * const token = Credential.unsafeParse(jwt)
  * if (Credential.isPublicAccessToken(token)) console.log(token.scopes) // ["read:runs:run_1"]
+ * declare const runReader: Credential.PublicAccessToken<readonly ["read:runs:run_1"]>
  * ```
  */
 export type PublicAccessToken<Scopes extends ReadonlyArray<string> = ReadonlyArray<string>> =

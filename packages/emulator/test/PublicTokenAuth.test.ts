@@ -227,7 +227,13 @@ describe("every route with a public access token", () => {
         "batch.retrieve",
         "queues.retrieve",
         "waitTokens.complete",
-        "idempotencyKeys.reset"
+        "idempotencyKeys.reset",
+        // ---- sessions ----
+        "sessions.start",
+        "sessions.retrieve",
+        "sessions.update",
+        "sessions.close",
+        "sessions.list"
       ]
     )
   })

@@ -20,6 +20,8 @@ import { Catalog } from "@authctx/api"
 import * as Authctx from "@authctx/client/promise"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
+import { Redacted } from "effect"
+import { decodeJwt } from "jose"
 import SuperJSON from "superjson"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type Recorded, type Recorder, startRecorder } from "./support/recorder.js"
@@ -633,6 +635,45 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           () => Sdk.idempotencyKeys.reset("ship-order", idempotencyKey),
           () => Authctx.idempotencyKeys.reset("ship-order", idempotencyKey)
         )
+      }
+    },
+    // ---- auth: public tokens (#13) ----
+    {
+      call: "auth.jwtClaims",
+      label:
+        "auth.createPublicToken with a root key (claims, then signed locally; the object form of scopes)",
+      run: async (side) => {
+        asSecretKey(side, keys.current)
+        const scopes: { read: { runs: Array<string> }; write: { runs: true } } = {
+          read: { runs: ["run_a", "run_b"] },
+          write: { runs: true }
+        }
+        const token = await both(
+          side,
+          () => Sdk.auth.createPublicToken({ scopes, expirationTime: "1h" }),
+          async () =>
+            Redacted.value((await Authctx.auth.createPublicToken({ scopes, expirationTime: "1h" })).token)
+        )
+        // iat and exp are the second it was signed: compared by the claims that do not move
+        const { iat: _iat, exp: _exp, ...claims } = decodeJwt(token)
+        return claims
+      }
+    },
+    {
+      call: "auth.createPublicToken",
+      label: "auth.createTriggerPublicToken with an additional key (the server signs; one-time use)",
+      run: async (side) => {
+        asSecretKey(side, keys.scoped)
+        const token = await both(
+          side,
+          () => Sdk.auth.createTriggerPublicToken("parity-task", { expirationTime: "10m" }),
+          async () =>
+            Redacted.value(
+              (await Authctx.auth.createTriggerPublicToken("parity-task", { expirationTime: "10m" })).token
+            )
+        )
+        const { iat: _iat, exp: _exp, ...claims } = decodeJwt(token)
+        return claims
       }
     },
     // ---- sessions ----

@@ -25,7 +25,7 @@ import { Either, Schema } from "effect"
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
-export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
+export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
 
@@ -73,7 +73,7 @@ export class MissingAuthMiddleware extends Schema.TaggedError<MissingAuthMiddlew
  * ```
  */
 export interface Options<
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   R extends RequestAuth.Resolved = RequestAuth.Resolved
 > extends RequestAuth.Options<K, Request, R> {
   /**
@@ -106,7 +106,7 @@ export interface Options<
  * const environment = (req: RequestWithAuth<"SecretKey">) => req.auth.context.credential.environment
  * ```
  */
-export type RequestWithAuth<K extends Credential.Kind = Credential.Kind> = Request & {
+export type RequestWithAuth<K extends Credential.Kind = Credential.KeyKind> = Request & {
   readonly auth: Handle.AuthHandle<K>
 }
 
@@ -207,7 +207,7 @@ const defaultOnError = (error: RequestAuthError, _req: Request, _res: Response, 
  * ```
  */
 export const authContext = <
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
@@ -236,7 +236,9 @@ export const authContext = <
       return
     }
     const handle = Handle.make<Kind>(result.right)
-    req.auth = handle
+    // A public-token handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth`
+    // declares the key kinds every other route gets.
+    req.auth = handle as unknown as Handle.AuthHandle
     handles.set(req, handle)
     if (ambient) AuthScope.runWith(Auth.widen(result.right), () => next())
     else next()

@@ -28,7 +28,7 @@ describe("req.auth (the Express.Request augmentation)", () => {
       await auth.run(Envvars.list("proj_1", "dev"))
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
+      // @ts-expect-error Refused<"runs.retrieve", KeyKind, "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         expectTypeOf(auth.context.credential).toEqualTypeOf<Credential.SecretKey>()
@@ -85,7 +85,7 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
         return keys.get(req.get("x-tenant") ?? "")
       }
     })
-    fromMap.handler((req) => expectTypeOf(req.auth.kind).toEqualTypeOf<Credential.Kind>())
+    fromMap.handler((req) => expectTypeOf(req.auth.kind).toEqualTypeOf<Credential.KeyKind>())
     const both = authContext({ resolve: async (req) => keys.get(req.ip ?? ""), accept: ["SecretKey"] })
     both.handler((req) => expectTypeOf(req.auth.kind).toEqualTypeOf<"SecretKey">())
   })
@@ -106,7 +106,7 @@ describe("options", () => {
         sendProblem(res, error)
       }
     })
-    // @ts-expect-error TS2322: Type '"ApiKey"' is not assignable to type '"SecretKey" | "PersonalAccessToken"'.
+    // @ts-expect-error TS2322: Type '"ApiKey"' is not assignable to type '"SecretKey" | "PersonalAccessToken" | "PublicAccessToken"'.
     authContext({ accept: ["ApiKey"] })
   })
 })

@@ -29,7 +29,7 @@ import type { Context, MiddlewareHandler } from "hono"
 import { HTTPException } from "hono/http-exception"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
-export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
+export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
 
@@ -61,7 +61,7 @@ export { RequestAuthError }
  * ```
  */
 export type AuthEnv<
-  Middleware extends (c: never, next: never) => unknown = MiddlewareHandler<KindEnv<Credential.Kind>>
+  Middleware extends (c: never, next: never) => unknown = MiddlewareHandler<KindEnv<Credential.KeyKind>>
 > = Middleware extends MiddlewareHandler<infer E> ? E : never
 
 /**
@@ -75,7 +75,7 @@ export type AuthEnv<
  * ```
  */
 export interface Options<
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   R extends RequestAuth.Resolved = RequestAuth.Resolved
 > extends RequestAuth.Options<K, Context, R> {
   /**
@@ -143,7 +143,7 @@ export const problemResponse = (failure: RequestAuthError): Response =>
  * ```
  */
 export const authContext = <
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}

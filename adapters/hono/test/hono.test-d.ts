@@ -46,7 +46,7 @@ describe("c.var.auth after the middleware in a route", () => {
       await auth.run(Envvars.list("proj_1", "dev"))
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
+      // @ts-expect-error Refused<"runs.retrieve", KeyKind, "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         // narrowing on kind narrows run too
@@ -119,7 +119,7 @@ describe("an app typed Hono<AuthEnv<…>>: a kind only from a middleware that en
     chained.get("/", async (c) => {
       expectTypeOf(c.var.auth).toEqualTypeOf<AuthHandle>()
       expectTypeOf(c.var.origin).toEqualTypeOf<string>()
-      // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
+      // @ts-expect-error Refused<"runs.retrieve", KeyKind, "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
       await c.var.auth.run(Runs.retrieve("run_1"))
       return c.text("ok")
     })

@@ -22,7 +22,7 @@ import { Either } from "effect"
 import type { Context, Middleware, Next } from "koa"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
-export type AuthHandle<K extends Credential.Kind = Credential.Kind> = Handle.AuthHandle<K>
+export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
 /** The handle of one kind. */
 export type HandleOf<K extends Credential.Kind> = Handle.HandleOf<K>
 
@@ -60,7 +60,7 @@ interface KindState<K extends Credential.Kind> {
  * ```
  */
 export type AuthState<
-  M extends (ctx: never, next: never) => unknown = Middleware<KindState<Credential.Kind>>
+  M extends (ctx: never, next: never) => unknown = Middleware<KindState<Credential.KeyKind>>
 > = M extends Middleware<infer S> ? S : never
 
 /**
@@ -81,7 +81,7 @@ export { RequestAuthError }
  * ```
  */
 export interface Options<
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   R extends RequestAuth.Resolved = RequestAuth.Resolved
 > extends RequestAuth.Options<K, Context, R> {
   /**
@@ -148,7 +148,7 @@ export const sendProblem = (error: RequestAuthError, ctx: Context): void => {
  * ```
  */
 export const authContext = <
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   const R extends RequestAuth.Resolved = RequestAuth.Resolved
 >(
   options: Options<K, R> = {}
@@ -170,7 +170,8 @@ export const authContext = <
       return onError(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), ctx)
     }
     const context = Auth.widen(result.right)
-    ctx.state.auth = Handle.make(context)
+    // A public-token handle is typed by its route (accept: ["PublicAccessToken"]); the state declares keys.
+    ctx.state.auth = Handle.make(context) as unknown as Handle.AuthHandle
     return ambient ? AuthScope.runWith(context, () => next()) : next()
   }
   // Synchronous until downstream runs, unless resolve or verify is async.

@@ -104,8 +104,7 @@ export const tenantsOn = (emulator: Emulator, count: number): ReadonlyArray<Tena
       env: slot.env,
       config,
       projectName: names.get(slot.projectRef) ?? slot.projectRef,
-      keyKind:
-        credential._tag === "PersonalAccessToken" ? "PAT" : credential.scoped ? "scoped key" : "secret key"
+      keyKind: credential._tag === "SecretKey" ? (credential.scoped ? "scoped key" : "secret key") : "PAT"
     })
   }
   return tenants

@@ -56,18 +56,28 @@ export class RouteId extends Context.Tag("@authctx/api/RouteId")<RouteId, string
  * batch), on `tasks.createBatch` the body's `{taskIdentifiers}` and on `tasks.streamBatchItems` each NDJSON
  * item's `{task}` (every one must be granted, and a stream needs one item at least). Only the server (and
  * the emulator, from its state and the body) can check those. An empty list admits any valid token of the
- * environment. Routes without it refuse JWTs. A recorded fact of the server (docs/reference/public-tokens.md).
+ * environment. Routes without it refuse JWTs. A recorded fact of the server (docs/reference/public-tokens.md);
+ * the route's capability carries it too (`Capability.withPublicTokens`), for the client's type-level and
+ * run-time checks.
  */
 export class PublicTokenScopes extends Context.Tag("@authctx/api/PublicTokenScopes")<
   PublicTokenScopes,
   ReadonlyArray<string>
 >() {}
 
-/** The optional facts of a route: see {@link PartOf} and {@link PublicTokenScopes}. */
-export interface RouteOptions {
+/**
+ * The optional facts of a route: see {@link PartOf} and {@link PublicTokenScopes}. The scopes are kept as
+ * literal types, so that the route's capability admits exactly the public tokens whose scopes cover one.
+ */
+export interface RouteOptions<Scopes extends ReadonlyArray<string> = ReadonlyArray<string>> {
   readonly partOf?: ReadonlyArray<string>
-  readonly publicTokenScopes?: ReadonlyArray<string>
+  readonly publicTokenScopes?: Scopes
 }
+
+/** The kinds a route's public-token abilities add to its capability (none without `publicTokenScopes`). */
+type PublicRouteKinds<Scopes extends ReadonlyArray<string>> = [Scopes] extends [never]
+  ? never
+  : Credential.PublicKinds<Scopes[number]>
 
 /**
  * A route of the catalog: its id, the SDK call it serves, the HTTP endpoint (annotated) and its
@@ -98,14 +108,22 @@ const route = <
   const Call extends string,
   const Name extends string,
   const Kinds extends Credential.Kind,
-  E extends HttpApiEndpoint.HttpApiEndpoint.Any & Annotatable<E>
+  E extends HttpApiEndpoint.HttpApiEndpoint.Any & Annotatable<E>,
+  const Scopes extends ReadonlyArray<string> = never
 >(
   id: Id,
   call: Call,
-  capability: Capability.Capability<Name, Kinds>,
+  declared: Capability.Capability<Name, Kinds>,
   endpoint: E,
-  options: RouteOptions = {}
-): Route<Capability.Capability<Name, Kinds>, E, Id, Call> => {
+  options: RouteOptions<Scopes> = {}
+): Route<Capability.Capability<Name, Kinds | PublicRouteKinds<Scopes>>, E, Id, Call> => {
+  const capability =
+    options.publicTokenScopes === undefined
+      ? declared
+      : (Capability.withPublicTokens(declared, options.publicTokenScopes) as Capability.Capability<
+          Name,
+          Kinds | PublicRouteKinds<Scopes>
+        >)
   const annotated = endpoint.annotate(Accepts, capability).annotate(CallName, call).annotate(RouteId, id)
   const withPartOf = options.partOf === undefined ? annotated : annotated.annotate(PartOf, options.partOf)
   return {
@@ -140,7 +158,7 @@ export const NdjsonBody = Schema.transform(Schema.Uint8ArrayFromSelf, Schema.Str
 }).pipe(HttpApiSchema.withEncoding({ kind: "Uint8Array", contentType: "application/x-ndjson" }))
 
 const secretKeyOnly = ["SecretKey"] as const
-const bothKinds = Credential.Kind.literals
+const bothKinds = Credential.keyKinds
 
 // ---------------------------------------------------------------------------------------------------------
 // tasks

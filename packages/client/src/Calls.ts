@@ -205,10 +205,10 @@ export interface Refused<
 }
 
 /** What to do when kind `Given` may not call an endpoint that needs `Needed`. */
-export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> = [Credential.Kind] extends [
-  Given
-]
-  ? [Credential.Kind] extends [Needed]
+export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> = [
+  Credential.KeyKind
+] extends [Given]
+  ? [Credential.KeyKind] extends [Needed]
     ? "narrow first: requireSecretKey() or requirePersonalAccessToken()"
     : Needed extends "SecretKey"
       ? "narrow first: requireSecretKey()"
@@ -224,7 +224,7 @@ export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> 
  * needing `Needed` (the handle's kind comes from its middleware's `accept`).
  */
 export type HandleHint<Given extends Credential.Kind, Needed extends Credential.Kind> = [
-  Credential.Kind
+  Credential.KeyKind
 ] extends [Given]
   ? [Needed] extends ["SecretKey"]
     ? "narrow first: if (auth.kind === 'SecretKey')"
@@ -246,7 +246,16 @@ export type RunRefusals<R, K extends Credential.Kind, Where extends "client" | "
   R extends Capability.RequiresKind<infer Name, infer Kinds>
     ? R extends Capability.Satisfies<K>
       ? never
-      : Refused<Name, K, Kinds, Where extends "handle" ? HandleHint<K, Kinds> : Hint<K, Kinds>>
+      : Where extends "handle"
+        ? [K] extends ["PublicAccessToken"]
+          ? RefusalOf<Name, K, Kinds, never>
+          : Refused<
+              Name,
+              K,
+              Exclude<Kinds, "PublicAccessToken">,
+              HandleHint<K, Exclude<Kinds, "PublicAccessToken">>
+            >
+        : RefusalOf<Name, K, Kinds, never>
     : R extends ManagementClient | Auth.CurrentAuth
       ? never
       : R
@@ -272,15 +281,40 @@ type RefusedOverloads<V, K extends Credential.Kind> =
   V extends Variant<infer Name, infer Kinds, infer _F, infer Instead>
     ? [K] extends [Kinds]
       ? never
-      : (
-          refused: Refused<Name, K, Kinds, [Instead] extends [never] ? Hint<K, Kinds> : Instead>,
-          ...rest: ReadonlyArray<unknown>
-        ) => never
+      : (refused: RefusalOf<Name, K, Kinds, Instead>, ...rest: ReadonlyArray<unknown>) => never
     : never
 
 type Intersect<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never
 
 type NeededOf<V> = V extends Variant<string, infer Kinds, infer _F, infer _Instead> ? Kinds : never
+
+/** What a public access token whose scopes cover none of `Abilities` is told. */
+export type ScopeHint<Abilities extends string> = [Abilities] extends [never]
+  ? "public access tokens may not call this endpoint: use a secret key"
+  : `the token's scopes include none of: ${Abilities}; mint it with one, or narrow it with PublicToken.narrow`
+
+/**
+ * The refusal of call `Name` (which needs `Needed`) for a client of kind `K`: the kind given and the key
+ * kinds needed, or for a public token the scopes it lacks.
+ */
+type RefusalOf<
+  Name extends string,
+  K extends Credential.Kind,
+  Needed extends Credential.Kind,
+  Instead extends string
+> = [K] extends ["PublicAccessToken"]
+  ? Refused<
+      Name,
+      "PublicAccessToken",
+      Capability.ShownKinds<Needed>,
+      ScopeHint<Capability.PublicAbilities<Needed>>
+    >
+  : Refused<
+      Name,
+      K,
+      Exclude<Needed, "PublicAccessToken">,
+      [Instead] extends [never] ? Hint<K, Exclude<Needed, "PublicAccessToken">> : Instead
+    >
 
 /**
  * The member a client of kind `K` has for call `C`: its signature when a route of the call accepts `K`
@@ -289,7 +323,7 @@ type NeededOf<V> = V extends Variant<string, infer Kinds, infer _F, infer _Inste
 export type Method<C, K extends Credential.Kind> =
   C extends Call<infer Name, infer V, infer _F>
     ? [Accepted<V, K>] extends [never]
-      ? Refused<Name, K, NeededOf<V>, Hint<K, NeededOf<V>>>
+      ? RefusalOf<Name, K, NeededOf<V>, never>
       : // the refused overloads first: `Parameters<…>` and hovers read the last, the accepted signature
         Intersect<RefusedOverloads<V, K>> & Intersect<Accepted<V, K>>
     : never

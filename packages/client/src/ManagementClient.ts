@@ -644,7 +644,7 @@ const authorizedCall = (route: AnyRoute, input: CallInput): Effect.Effect<Answer
     // one fiber-runtime step reads the auth, the client, the clock and the tracer at once
     Effect.withFiberRuntime((fiber): Effect.Effect<Answered<unknown>, CallError> => {
       const context = fiber.currentContext
-      const auth = authorizeNow(route.capability, Context.getOption(context, Auth.CurrentAuth))
+      const auth = authorizeNow(route.capability, Context.getOption(context, Auth.CurrentAuth), input.path)
       if (Either.isLeft(auth)) return Effect.fail(auth.left)
       const client = Context.unsafeGet(context, ManagementClient)
       const clock = Context.get(fiber.currentDefaultServices, Clock.Clock)
@@ -707,16 +707,22 @@ const openBaseURL = (endpoint: string): Effect.Effect<string, Errors.InvalidArgu
 /** The capability check of `Capability.authorize` on the auth at hand, as plain code. */
 const authorizeNow = (
   capability: Capability.Capability<string, Credential.Kind>,
-  auth: Option.Option<Auth.AuthContext>
+  auth: Option.Option<Auth.AuthContext>,
+  path: Readonly<Record<string, string>> | undefined
 ): Either.Either<Auth.AuthContext, CapabilityError | MissingCredential> => {
   if (Option.isNone(auth))
     return Either.left(new MissingCredential({ searched: [`the auth scope of ${capability.name}`] }))
   const kind: Credential.Kind = auth.value.credential._tag
-  return Capability.accepts(capability, kind)
-    ? Either.right(auth.value)
-    : Either.left(
-        new CapabilityError({ endpoint: capability.name, accepts: capability.accepts, actual: kind })
-      )
+  if (!Capability.accepts(capability, kind))
+    return Either.left(
+      new CapabilityError({ endpoint: capability.name, accepts: capability.accepts, actual: kind })
+    )
+  // A public access token: its scopes against the route's abilities, path parameters filled in.
+  const refused =
+    kind === "PublicAccessToken"
+      ? Capability.scopeRefusal(capability, auth.value.credential, path)
+      : undefined
+  return refused === undefined ? Either.right(auth.value) : Either.left(refused)
 }
 
 /** The attempts of a call, its request built; or why it cannot be sent. */
@@ -892,7 +898,7 @@ export const runDirect = <A>(
   const client = directClient(runtime)
   const start = client?.transport.start
   if (client === undefined || start === undefined) return undefined
-  const authorized = authorizeNow(direct.route.capability, Option.some(auth))
+  const authorized = authorizeNow(direct.route.capability, Option.some(auth), direct.input.path)
   if (Either.isLeft(authorized)) return Promise.resolve(Exit.fail(authorized.left))
   const started = Date.now()
   const begun = begin(client, authorized.right, direct.route, direct.input, started)

@@ -26,9 +26,10 @@ export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
+// ---- queues ----
+export * as PublicTokens from "./PublicTokens.js"
 // ---- query ----
 export * as Query from "./Query.js"
-// ---- queues ----
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"

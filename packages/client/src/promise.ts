@@ -31,6 +31,7 @@ import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+import * as PublicTokens from "./PublicTokens.js"
 import * as Query from "./Query.js"
 import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
@@ -258,9 +259,42 @@ const bindToScope: <Args extends Array<unknown>, R, This = unknown>(
 export { bindToScope as bind }
 
 /** The SDK's `auth` namespace. */
+/**
+ * Minting public access tokens with a runner's auth (docs/public-tokens.md): the SDK's three functions,
+ * answering the parsed token (its type carries its scopes; `Redacted.value(token.token)` is the JWT to
+ * hand to a browser).
+ */
+export interface Minting {
+  /** `auth.createPublicToken`: a token with `scopes` (an array or the SDK's object form). */
+  createPublicToken<const S extends ReadonlyArray<string> | PublicTokens.ScopeObject = readonly []>(
+    options?: PublicTokens.CreatePublicTokenOptions<S>
+  ): Promise<Credential.PublicAccessToken<PublicTokens.ScopesOf<S>>>
+  /** `auth.createTriggerPublicToken`: triggers the task(s), one-time use unless `multipleUse`. */
+  createTriggerPublicToken<const T extends string | ReadonlyArray<string>>(
+    task: T,
+    options?: PublicTokens.CreateTriggerPublicTokenOptions
+  ): Promise<Credential.PublicAccessToken<PublicTokens.TaskScopes<"trigger", T>>>
+  /** `auth.createBatchTriggerPublicToken`: batch-triggers the task(s), one-time use unless `multipleUse`. */
+  createBatchTriggerPublicToken<const T extends string | ReadonlyArray<string>>(
+    task: T,
+    options?: PublicTokens.CreateTriggerPublicTokenOptions
+  ): Promise<Credential.PublicAccessToken<PublicTokens.TaskScopes<"batchTrigger", T>>>
+}
+
+const minting = (runner: Calls.Runner): Minting => {
+  const run = <A>(effect: Effect.Effect<A, unknown, unknown>): Promise<A> => runner(undefined, true)(effect)
+  return {
+    createPublicToken: (options) => run(PublicTokens.createPublicToken(options)),
+    createTriggerPublicToken: (task, options) => run(PublicTokens.createTriggerPublicToken(task, options)),
+    createBatchTriggerPublicToken: (task, options) =>
+      run(PublicTokens.createBatchTriggerPublicToken(task, options))
+  }
+}
+
 export const auth = {
   configure,
   withAuth,
+  ...minting(ambientRunner),
   /** The auth a call made here would use (credential kind, base URL, branch), or `undefined`. */
   current: (): Auth.AuthContext | undefined => Either.getOrUndefined(AuthScope.resolve())
 }
@@ -459,7 +493,7 @@ export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens
 export type SessionsClient<K extends Credential.Kind> = Surface<K>["sessions"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
-export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>
+export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.KeyKind : Auth.ScopeKind<C>
 
 /** The kind of `client.withAuth(config)`: the new credential's kind, else the client's own. */
 type OverKind<C, K extends Credential.Kind> = [Auth.KindOfConfig<C>] extends [Auth.Inherit]
@@ -493,7 +527,7 @@ export type Client<K extends Credential.Kind> = Surface<K> & {
    * this client's kind.
    */
   run<A, E, R>(effect: Calls.Runnable<A, E, R, K>, requestOptions?: Calls.RequestOptions): Promise<A>
-} & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
+} & ([K] extends ["SecretKey"] ? Minting : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {
   const runner = clientRunner(runtime, context)
@@ -514,6 +548,7 @@ const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Run
       ),
     run: <A>(effect: Effect.Effect<A, unknown, unknown>, requestOptions?: Calls.RequestOptions) =>
       runner(requestOptions)(effect),
+    ...minting(runner),
     requireSecretKey: () => narrow("SecretKey", "requireSecretKey"),
     requirePersonalAccessToken: () => narrow("PersonalAccessToken", "requirePersonalAccessToken")
   }

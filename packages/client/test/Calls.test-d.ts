@@ -147,7 +147,7 @@ describe("an environment-derived credential", () => {
     Effect.runPromise(
       Envvars.list("p", "dev").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client))
     )
-    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'never'.
+    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey" | PublicKind<
     Effect.runPromise(Runs.retrieve("r").pipe(Effect.provide(Auth.layerConfig()), Effect.provide(client)))
     Effect.runPromise(
       Runs.retrieve("r").pipe(

@@ -55,7 +55,7 @@ describe("createClient", () => {
     const client = createClient({ accessToken: fromEnv })
     expectTypeOf(client.kind).toEqualTypeOf<"SecretKey" | "PersonalAccessToken">()
     client.envvars.list("proj_1", "dev")
-    // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: requireSecretKey()">
+    // @ts-expect-error Refused<"runs.retrieve", KeyKind, "SecretKey", "narrow first: requireSecretKey()">
     client.runs.retrieve("run_1")
     client.requireSecretKey().runs.retrieve("run_1")
     client.requirePersonalAccessToken().runs.list("proj_1")

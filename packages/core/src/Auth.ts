@@ -84,12 +84,14 @@ export type Inherit = "inherit"
  * has an unknown kind: both.
  */
 export type KindOfInput<I> = I extends string
-  ? Credential.KindOf<I>
-  : I extends Credential.Credential
-    ? I["_tag"]
-    : I extends undefined
-      ? Inherit
-      : Credential.Kind
+  ? Exclude<Credential.KindOf<I>, "PublicAccessToken">
+  : I extends Credential.PublicAccessTokenClass
+    ? Credential.PublicKindOf<I["scopes"]>
+    : I extends Credential.Credential
+      ? I["_tag"]
+      : I extends undefined
+        ? Inherit
+        : Credential.KeyKind
 
 type FieldKind<C, F extends "accessToken" | "secretKey", Else> = F extends keyof C
   ? undefined extends C[F]
@@ -111,7 +113,7 @@ export type ScopeKind<C> = Extract<
   Inherit extends KindOfConfig<C>
     ? [Exclude<KindOfConfig<C>, Inherit>] extends [never]
       ? never
-      : Credential.Kind
+      : Credential.KeyKind
     : KindOfConfig<C>,
   Credential.Kind
 >
@@ -227,9 +229,22 @@ export const branchFor = (
 
 const branchPattern = /^[A-Za-z0-9._/-]+$/
 
-const toCredential = (input: CredentialInput): Either.Either<Credential.Credential, InvalidCredential> => {
+const toCredential = (
+  input: CredentialInput
+): Either.Either<Credential.Credential, InvalidCredential | InvalidAuthConfig> => {
   if (Credential.isCredential(input)) return Either.right(input)
-  return Credential.parseEither(Redacted.isRedacted(input) ? Redacted.value(input) : input)
+  const parsed = Credential.parseEither(Redacted.isRedacted(input) ? Redacted.value(input) : input)
+  // A string is statically a secret key or a PAT; a public token's scopes are part of its type, so it is
+  // passed parsed (docs/public-tokens.md), never as a string the types cannot see into.
+  return Either.isRight(parsed) && parsed.right._tag === "PublicAccessToken"
+    ? Either.left(
+        new InvalidAuthConfig({
+          field: "credential",
+          reason:
+            "a public access token is passed parsed, so that its scopes are part of its type: pass PublicToken.parse(token) (or a token from createPublicToken) instead of the string"
+        })
+      )
+    : parsed
 }
 
 const sameInput = (a: CredentialInput, b: CredentialInput): boolean => {
@@ -409,10 +424,10 @@ const nonEmpty = <A>(config: Config.Config<Option.Option<A>>, isEmpty: (a: A) =>
  * ```
  */
 export const layerConfig = (): Layer.Layer<
-  CurrentAuth | Satisfies<Credential.Kind>,
+  CurrentAuth | Satisfies<Credential.KeyKind>,
   AuthError | ConfigError.ConfigError
 > =>
-  withSatisfied<Credential.Kind, AuthError | ConfigError.ConfigError>(
+  withSatisfied<Credential.KeyKind, AuthError | ConfigError.ConfigError>(
     Effect.gen(function* () {
       const names = environmentVariables
       const emptyRedacted = (r: Redacted.Redacted<string>) => Redacted.value(r).length === 0

@@ -26,9 +26,9 @@
  */
 import * as Effect from "effect/Effect"
 import { type AuthContext, CurrentAuth } from "./Auth.js"
-import type { Credential, Kind, OfKind } from "./Credential.js"
+import type { Credential, Grants, KeyKind, Kind, OfKind, PublicKinds } from "./Credential.js"
 import type { CapabilityError, MissingCredential } from "./Errors.js"
-import { check } from "./internal/capability.js"
+import { check, scopeRefusal as internalScopeRefusal } from "./internal/capability.js"
 
 declare const SatisfiesTypeId: unique symbol
 declare const EndpointTypeId: unique symbol
@@ -119,10 +119,44 @@ export interface ProvidedInside<
   readonly [NotAcceptedTypeId]: { readonly endpoint: Endpoint; readonly hint: Hint }
 }
 
+/**
+ * What `withAuth` leaves in `R` for a call to `Endpoint` under a public access token whose scopes cover
+ * none of the route's abilities `Needed` (`"trigger:tasks:{taskId}"`; `{param}` is the call's path
+ * parameter). Nothing provides it; `Hint` says what to do.
+ */
+export interface ScopeMissing<
+  out Endpoint extends string,
+  out Needed extends string,
+  out Hint extends
+    string = "mint the token with one of these scopes, or narrow it with PublicToken.narrow(token, scopes)"
+> {
+  readonly [NotAcceptedTypeId]: {
+    readonly endpoint: Endpoint
+    readonly missingScope: Needed
+    readonly hint: Hint
+  }
+}
+
+/** The abilities of a route's public-token alternatives (`never` when the route refuses public tokens). */
+export type PublicAbilities<Accepts extends Kind> = Accepts extends Grants<infer A> ? A : never
+
+/** The kinds of a route's accepted kinds as a message shows them: its public alternatives as one name. */
+export type ShownKinds<Accepts extends Kind> = Accepts extends "PublicAccessToken"
+  ? "PublicAccessToken"
+  : Accepts
+
 /** The refusal for a requirement `K` does not satisfy. */
-type Refusal<Endpoint extends string, K extends Kind, Accepts extends Kind> = [Kind] extends [K]
-  ? KindNotKnown<Endpoint, Accepts, NarrowHint<Accepts>>
-  : NotAccepted<Endpoint, K, Accepts>
+type Refusal<Endpoint extends string, K extends Kind, Accepts extends Kind> = [KeyKind] extends [K]
+  ? KindNotKnown<
+      Endpoint,
+      Exclude<Accepts, "PublicAccessToken">,
+      NarrowHint<Exclude<Accepts, "PublicAccessToken">>
+    >
+  : [K] extends ["PublicAccessToken"]
+    ? [PublicAbilities<Accepts>] extends [never]
+      ? NotAccepted<Endpoint, "PublicAccessToken", ShownKinds<Accepts>>
+      : ScopeMissing<Endpoint, PublicAbilities<Accepts>>
+    : NotAccepted<Endpoint, K, Exclude<Accepts, "PublicAccessToken">>
 
 /**
  * The `R` of an effect after a scope with a credential of kind `K` is provided around it (`All` is the
@@ -157,6 +191,11 @@ export type Discharge<R, K extends Kind, All = R> =
 export interface Capability<out Name extends string, out Kinds extends Kind> {
   readonly name: Name
   readonly accepts: ReadonlyArray<Kinds>
+  /**
+   * On an endpoint public access tokens may call: the abilities any one of which admits a token
+   * (`read:runs:{runId}`, `{param}` a path parameter). See {@link withPublicTokens}.
+   */
+  readonly publicTokenScopes?: ReadonlyArray<string> | undefined
 }
 
 /** The `R` requirement of a call to the endpoint a capability declares. */
@@ -181,6 +220,55 @@ export const make = <const Name extends string, const Kinds extends Kind>(
   name: Name,
   accepts: readonly [Kinds, ...Array<Kinds>]
 ): Capability<Name, Kinds> => ({ name, accepts })
+
+/**
+ * Lets public access tokens call an endpoint: any one of `scopes` admits a token (the server's grammar:
+ * `read:runs:{runId}` needs `read:runs:<the runId>`, `read:runs`, `read:all`, `*:runs` or `admin`). Each
+ * ability is kept as a literal type, so a token whose scopes cover none of them does not compile
+ * ({@link ScopeMissing}); the run-time pre-check ({@link scopeRefusal}) fills in the path parameters. An
+ * empty list admits any token of the environment.
+ *
+ * @example
+ * ```ts
+ * import { Capability } from "@authctx/core"
+ *
+ * const Retrieve = Capability.withPublicTokens(Capability.make("runs.retrieve", ["SecretKey"]), ["read:runs:{runId}"])
+ * ```
+ */
+export const withPublicTokens = <
+  Name extends string,
+  Kinds extends Kind,
+  const Scopes extends ReadonlyArray<string>
+>(
+  capability: Capability<Name, Kinds>,
+  scopes: Scopes
+): Capability<Name, Kinds | PublicKinds<Scopes[number]>> => ({
+  // `accepts` keeps the key kinds (the tables of accepted kinds); `publicTokenScopes` admits tokens.
+  name: capability.name,
+  accepts: capability.accepts,
+  publicTokenScopes: scopes
+})
+
+/**
+ * The run-time pre-check of a public access token's scopes against an endpoint (with the call's path
+ * parameters): a `CapabilityError` naming the scopes it lacks, or `undefined` when the call may be sent
+ * (or the credential is not a public token). An ability on a property of the resource only the server can
+ * look up (`read:tasks:{task}` on `runs.retrieve`) passes when the token has that action on that type.
+ *
+ * @example
+ * ```ts
+ * import { Capability, Credential } from "@authctx/core"
+ *
+ * declare const token: Credential.PublicAccessToken
+ * const Retrieve = Capability.withPublicTokens(Capability.make("runs.retrieve", ["SecretKey"]), ["read:runs:{runId}"])
+ * Capability.scopeRefusal(Retrieve, token, { runId: "run_1" }) // undefined when the token may read run_1
+ * ```
+ */
+export const scopeRefusal: (
+  capability: Capability<string, Kind>,
+  credential: Credential,
+  path?: Readonly<Record<string, string>> | undefined
+) => CapabilityError | undefined = internalScopeRefusal
 
 /**
  * Declares an endpoint that needs no credential (the server authenticates nothing there, as on
@@ -213,11 +301,16 @@ export const open = <const Name extends string>(name: Name): Capability<Name, ne
 export const needsCredential = (capability: Capability<string, Kind>): boolean =>
   capability.accepts.length > 0
 
-/** Whether an endpoint accepts a credential kind (the runtime half of the declaration). */
+/**
+ * Whether an endpoint accepts a credential kind (the runtime half of the declaration): a public access
+ * token where the endpoint has `publicTokenScopes` (its scopes are checked by {@link scopeRefusal}).
+ */
 export const accepts = <Kinds extends Kind>(
   capability: Capability<string, Kinds>,
   kind: Kind
-): kind is Kinds => (capability.accepts as ReadonlyArray<Kind>).includes(kind)
+): kind is Kinds =>
+  (capability.accepts as ReadonlyArray<Kind>).includes(kind) ||
+  (kind === "PublicAccessToken" && capability.publicTokenScopes !== undefined)
 
 /** Whether an endpoint accepts a credential (a type guard on the credential). */
 export const acceptsCredential = <Kinds extends Kind>(
@@ -243,6 +336,7 @@ export const acceptsCredential = <Kinds extends Kind>(
  * ```
  */
 export const authorize = <Name extends string, Kinds extends Kind>(
-  capability: Capability<Name, Kinds>
+  capability: Capability<Name, Kinds>,
+  path?: Readonly<Record<string, string>> | undefined
 ): Effect.Effect<AuthContext<Kinds>, CapabilityError | MissingCredential, Requires<Name, Kinds>> =>
-  Effect.flatMap(Effect.serviceOption(CurrentAuth), (auth) => check(capability, auth))
+  Effect.flatMap(Effect.serviceOption(CurrentAuth), (auth) => check(capability, auth, path))

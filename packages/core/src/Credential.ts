@@ -21,8 +21,10 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import { decodeJwt } from "jose"
 import { CapabilityError, InvalidCredential, type InvalidCredentialReason } from "./Errors.js"
 import * as format from "./internal/credentialFormat.js"
+import type { Covers } from "./internal/publicScopes.js"
 
 /**
  * The environments a SecretKey can belong to, as the API spells them in paths (`/envvars/staging`). The one
@@ -56,13 +58,23 @@ export const environments: typeof format.environments = format.environments
  */
 export const isEnvironment: (value: unknown) => value is Environment = format.isEnvironment
 
-/** The two credential kinds, by tag: the one definition every package imports. */
+/** The three credential kinds, by tag: the one definition every package imports. */
 export const Kind: typeof format.Kind = format.Kind
 /** @see Kind */
 export type Kind = format.Kind
 
 /** Every kind, for runtime checks that need the full list. */
 export const kinds: ReadonlyArray<Kind> = format.kinds
+
+/**
+ * The kinds a key string can be: `SecretKey` or `PersonalAccessToken`. A `PublicAccessToken` is minted from
+ * a secret key and used as a parsed value (see {@link PublicAccessToken}), so a configured string or
+ * `Redacted` is one of these two.
+ */
+export type KeyKind = format.KeyKind
+
+/** The two key kinds, for runtime checks. */
+export const keyKinds: typeof format.keyKinds = format.keyKinds
 
 /**
  * How each environment is spelled in its keys: `staging` keys start `tr_stg_`, the others with their slug.
@@ -170,13 +182,102 @@ export class PersonalAccessToken extends Schema.TaggedClass<PersonalAccessToken>
   token: Schema.Redacted(Schema.String)
 }) {}
 
-/** Either kind of credential, as a schema of the tagged values. */
-export const Credential = Schema.Union(SecretKey, PersonalAccessToken)
+/**
+ * The claims of a public access token the client reads (it never verifies them: the server does, with
+ * the environment's key): `pub: true`, the environment id `sub`, `scopes`, one-time use `otu`, expiry `exp`.
+ */
+export const PublicTokenClaims = Schema.Struct({
+  pub: Schema.Literal(true),
+  sub: Schema.optional(Schema.String),
+  scopes: Schema.optionalWith(Schema.Array(Schema.String), { default: () => [] }),
+  otu: Schema.optional(Schema.Boolean),
+  exp: Schema.optional(Schema.Number)
+})
+/** @see PublicTokenClaims */
+export type PublicTokenClaims = typeof PublicTokenClaims.Type
+
+/** The class behind {@link PublicAccessToken}; use that name. */
+export class PublicAccessTokenClass extends Schema.TaggedClass<PublicAccessTokenClass>(
+  "@authctx/core/PublicAccessToken"
+)("PublicAccessToken", {
+  /** The JWT, never shown. */
+  token: Schema.Redacted(Schema.String),
+  /** The environment id (`sub`) the server verifies the token for. */
+  environmentId: Schema.optional(Schema.String),
+  /** The scopes its claims say; the server's ability grammar (docs/public-tokens.md). */
+  scopes: Schema.Array(Schema.String),
+  /** Whether the server accepts it for one trigger or batch only (`otu`). */
+  oneTimeUse: Schema.Boolean,
+  /** Expiry, epoch seconds (`exp`), when the claims have one. */
+  expiresAt: Schema.optional(Schema.Number)
+}) {}
+
+/**
+ * A public access token: a short-lived JWT (three `.`-separated parts whose claims say `pub: true`)
+ * minted from an environment's secret key for a browser or an edge function. Parsed without verifying (the
+ * server verifies); the JWT is `Redacted`. Its scopes are part of its type, so a call its scopes do not
+ * allow does not compile: `PublicAccessToken<readonly ["read:runs:run_1"]>` may retrieve a run but not
+ * trigger a task. A token whose scopes are not known statically (`PublicAccessToken`, the default) calls
+ * only what needs no scope until it is narrowed (`PublicToken.narrow`).
+ *
+ * @example
+ * ```ts
+ * import { Credential } from "@authctx/core"
+ *
+ * declare const jwt: string
+ * const token = Credential.unsafeParse(jwt)
+ * if (Credential.isPublicAccessToken(token)) console.log(token.scopes) // ["read:runs:run_1"]
+ * declare const runReader: Credential.PublicAccessToken<readonly ["read:runs:run_1"]>
+ * ```
+ */
+export type PublicAccessToken<Scopes extends ReadonlyArray<string> = ReadonlyArray<string>> =
+  PublicAccessTokenClass & { readonly scopes: Scopes }
+/** @see PublicAccessToken */
+export const PublicAccessToken: typeof PublicAccessTokenClass = PublicAccessTokenClass
+
+/** Any kind of credential, as a schema of the tagged values. */
+export const Credential = Schema.Union(SecretKey, PersonalAccessToken, PublicAccessTokenClass)
 /** @see Credential */
-export type Credential = SecretKey | PersonalAccessToken
+export type Credential = SecretKey | PersonalAccessToken | PublicAccessToken
+
+declare const GrantsTypeId: unique symbol
+
+/**
+ * The scope half of a public token's kind, in the types only. On a token, `A` is every route ability its
+ * scopes cover; on a route, the one ability an alternative needs. `A` is contravariant, so a token's kind
+ * is a subtype of a route's alternative exactly when that ability is among those the token covers.
+ */
+export interface Grants<in A extends string> {
+  readonly [GrantsTypeId]: (ability: A) => void
+}
+
+/**
+ * The static kind of a public token or of one alternative of a route: `"PublicAccessToken"` branded with
+ * the abilities (see {@link Grants}). It is a `Kind`, so the capability types treat it as one.
+ */
+export type PublicKind<A extends string> = "PublicAccessToken" & Grants<A>
+
+/**
+ * A route's public-token alternatives, one kind each: any one of them admits a token. No abilities (a
+ * route any valid token may call) is every public token.
+ */
+export type PublicKinds<A extends string> = [A] extends [never]
+  ? "PublicAccessToken"
+  : A extends string
+    ? PublicKind<A>
+    : never
+
+/**
+ * The static kind of a public token with scopes `Scopes`: the route abilities its scopes cover (the
+ * server's grammar: `admin`, `<action>:all`, `*:<type>`, `<action>:<type>[:<id>]`). Scopes not known
+ * statically cover nothing.
+ */
+export type PublicKindOf<Scopes extends ReadonlyArray<string>> = PublicKind<Covers<Scopes[number]>>
 
 /** The credential type of one kind: `OfKind<"SecretKey">` is `SecretKey`. */
-export type OfKind<K extends Kind> = Extract<Credential, { readonly _tag: K }>
+export type OfKind<K extends Kind> = K extends "PublicAccessToken"
+  ? PublicAccessToken
+  : Extract<Credential, { readonly _tag: K }>
 
 /** Longest credential accepted (see docs/reference/credentials.md). */
 export const maxLength: 512 = format.maxLength
@@ -210,15 +311,23 @@ export type KindOf<S extends string> = S extends `${typeof personalAccessTokenPr
   ? "PersonalAccessToken"
   : S extends `${SecretKeyPrefix}${string}`
     ? "SecretKey"
-    : // A finite set of literals makes `Record<S, 0>` a type with required keys; `string`, a template or a
-      // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
-      // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
-      {} extends Record<S, 0>
-      ? Kind
-      : never
+    : S extends `${typeof jwtPrefix}${string}`
+      ? "PublicAccessToken"
+      : // A finite set of literals makes `Record<S, 0>` a type with required keys; `string`, a template or a
+        // branded string make it an index signature, which `{}` satisfies: their prefix is unknown.
+        // biome-ignore lint/complexity/noBannedTypes: the empty object type is the test
+        {} extends Record<S, 0>
+        ? Kind
+        : never
 
 /** The credential type a string parses to, statically (see {@link KindOf}). */
 export type FromString<S extends string> = OfKind<KindOf<S>>
+
+/**
+ * How every JWT starts: the base64url of `{"`, the opening of its JSON header. A literal that starts so is
+ * statically a `PublicAccessToken` (see {@link KindOf}); at run time the claims decide.
+ */
+export const jwtPrefix = "eyJ" as const
 
 /** The prefix of a credential string that is safe to show (never any of the secret part). */
 export const safePrefix = (input: string): string => format.safePrefixPattern.exec(input)?.[0] ?? ""
@@ -259,7 +368,8 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
     return Either.left(new InvalidCredential({ reason: "NotAString", prefix: "", length: 0 }))
   }
   if (input.length === 0) return fail("Empty", input)
-  if (input.length > maxLength) return fail("TooLong", input)
+  if (input.length > (input.startsWith(jwtPrefix) ? format.maxPublicTokenLength : maxLength))
+    return fail("TooLong", input)
   if (input.trim().length === 0) return fail("Blank", input)
   if (/[\r\n]/.test(input)) return fail("LineBreak", input)
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we reject
@@ -289,7 +399,37 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
       ? fail(problem, input)
       : Either.right(SecretKey.make({ environment, scoped, token: Redacted.make(input) }, validated))
   }
+  if (input.split(".").length === 3) return decodePublicToken(input)
   return fail("UnknownPrefix", input)
+}
+
+const decodeClaims = Schema.decodeUnknownEither(PublicTokenClaims)
+
+/**
+ * A three-part JWT: its claims, decoded with `jose` (base64url, JSON object) and the claims schema; never
+ * verified (the server holds the key).
+ */
+const decodePublicToken = (input: string): Either.Either<Credential, InvalidCredential> => {
+  let payload: unknown
+  try {
+    payload = decodeJwt(input)
+  } catch {
+    return fail("MalformedPublicToken", input)
+  }
+  if (typeof payload !== "object" || payload === null || (payload as { pub?: unknown }).pub !== true)
+    return fail("NotPublicToken", input)
+  const claims = decodeClaims(payload)
+  if (Either.isLeft(claims)) return fail("MalformedPublicToken", input)
+  const { sub, scopes, otu, exp } = claims.right
+  return Either.right(
+    PublicAccessTokenClass.make({
+      token: Redacted.make(input),
+      environmentId: sub,
+      scopes,
+      oneTimeUse: otu === true,
+      expiresAt: exp
+    })
+  )
 }
 
 /**
@@ -357,8 +497,12 @@ export const isSecretKey = (u: unknown): u is SecretKey => u instanceof SecretKe
 export const isPersonalAccessToken = (u: unknown): u is PersonalAccessToken =>
   u instanceof PersonalAccessToken
 
-/** Whether a value is a parsed credential of either kind. */
-export const isCredential = (u: unknown): u is Credential => isSecretKey(u) || isPersonalAccessToken(u)
+/** Whether a value is a parsed public access token. */
+export const isPublicAccessToken = (u: unknown): u is PublicAccessToken => u instanceof PublicAccessTokenClass
+
+/** Whether a value is a parsed credential of any kind. */
+export const isCredential = (u: unknown): u is Credential =>
+  isSecretKey(u) || isPersonalAccessToken(u) || isPublicAccessToken(u)
 
 /**
  * Narrows a credential to one kind at run time, failing with `CapabilityError` otherwise.

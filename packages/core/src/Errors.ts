@@ -19,7 +19,9 @@ export const InvalidCredentialReason = Schema.Literal(
   "NonAscii",
   "InvalidCharacters",
   "UnknownPrefix",
-  "TooShort"
+  "TooShort",
+  "MalformedPublicToken",
+  "NotPublicToken"
 )
 /** @see InvalidCredentialReason */
 export type InvalidCredentialReason = typeof InvalidCredentialReason.Type
@@ -38,7 +40,11 @@ const advice: Record<InvalidCredentialReason, string> = {
   UnknownPrefix:
     "a credential starts with tr_dev_, tr_stg_, tr_prod_ or tr_preview_ (a secret key) or tr_pat_ (a personal access token)",
   TooShort:
-    "the credential is too short: at least 20 letters or digits follow tr_<env>_ or tr_pat_, and 24 follow tr_<env>_sk_"
+    "the credential is too short: at least 20 letters or digits follow tr_<env>_ or tr_pat_, and 24 follow tr_<env>_sk_",
+  MalformedPublicToken:
+    "the credential has three dot-separated parts like a public access token (a JWT), but its claims do not decode (a JSON object with pub, sub, scopes)",
+  NotPublicToken:
+    "the credential is a JWT whose claims do not say pub: true; only public access tokens are accepted"
 }
 
 /**
@@ -122,10 +128,17 @@ export class CapabilityError extends Schema.TaggedError<CapabilityError>("@authc
   {
     endpoint: Schema.String,
     accepts: Schema.Array(Kind),
-    actual: Kind
+    actual: Kind,
+    /**
+     * For a public access token the route admits whose scopes do not: the abilities any one of which the
+     * token needs (`read:runs:run_1`). Scope strings only: never the token.
+     */
+    missingScope: Schema.optional(Schema.Array(Schema.String))
   }
 ) {
   override get message(): string {
+    if (this.missingScope !== undefined)
+      return `${this.endpoint} needs a public access token with one of the scopes ${this.missingScope.join(", ")}, but the current token's scopes include none of them. Mint a token with that scope (createPublicToken({ scopes })) or use a secret key.`
     return `${this.endpoint} accepts ${this.accepts.join(" or ")}, but the current credential is a ${this.actual}. Run it under withAuth with an accepted credential.`
   }
 }

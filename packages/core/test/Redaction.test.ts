@@ -265,6 +265,12 @@ const badInputs = ({
     { reason: "UnknownPrefix", input: `${prefix.toUpperCase()}${body}` },
     // one short of the floor for the prefix's shape: 24 after `_sk_`, 20 otherwise
     { reason: "TooShort", input: `${prefix}${body.slice(0, tooShortLength(prefix))}` },
+    // JWT-shaped: three dot-separated parts whose claims do not decode, or do not say pub: true
+    { reason: "MalformedPublicToken", input: `eyJ${body}.${body}.${body}` },
+    {
+      reason: "NotPublicToken",
+      input: `eyJhbGciOiJIUzI1NiJ9.${Buffer.from(JSON.stringify({ sub: body })).toString("base64url")}.${body}`
+    },
     { reason: "NotAString", input: { token: key } },
     { reason: "NotAString", input: [key] },
     // these two cannot carry a secret; they are here so every reason's rendering is checked

@@ -64,12 +64,12 @@ export type Run<K extends Credential.Kind> = <A, E, R>(
  *   auth.kind === "SecretKey" ? auth.client.runs.list({ limit: 10 }) : auth.client.runs.list("proj_1234")
  * ```
  */
-export type AuthHandle<K extends Credential.Kind = Credential.Kind> = (K extends Credential.Kind
+export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = (K extends Credential.Kind
   ? // A `run` of each member's kind, so that narrowing on `kind` narrows it too; for an unknown kind, each
     // member's `run` is also an overload of `Run<K>`, through which TypeScript calls the union.
     HandleOf<K> & { readonly run: Run<K> }
   : never) &
-  ([Exclude<Credential.Kind, K>] extends [never] ? { readonly run: Run<K> } : unknown) & {
+  ([Exclude<Credential.KeyKind, K>] extends [never] ? { readonly run: Run<K> } : unknown) & {
     /**
      * `fn` bound to this request's auth: wherever and whenever it is called — a body stream's `data` event,
      * an emitter another request fires, a pool's callback — its ambient calls use this request's

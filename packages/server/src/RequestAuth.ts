@@ -56,7 +56,7 @@ export type Resolved = Auth.CredentialInput | Auth.AuthConfig | undefined
  * ```
  */
 export interface Options<
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   Req = unknown,
   R extends Resolved = Resolved
 > {
@@ -202,7 +202,7 @@ export interface Authenticator<K extends Credential.Kind, Req> {
  * ```
  */
 export const make: <
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   Req = unknown,
   const R extends Resolved = Resolved
 >(

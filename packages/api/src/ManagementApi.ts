@@ -20,7 +20,9 @@ import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import * as AuthSchemas from "./AuthSchemas.js"
 import * as Schemas from "./Schemas.js"
+import * as SchemasSessions from "./SchemasSessions.js"
 import * as WaitTokenSchemas from "./WaitTokenSchemas.js"
 
 /** The endpoint annotation holding the capability (call name and accepted kinds). */
@@ -49,11 +51,12 @@ export class RouteId extends Context.Tag("@authctx/api/RouteId")<RouteId, string
 /**
  * On a route the server lets a public access token (a JWT with `pub: true`) call: the abilities any one of
  * which admits the token, with `{param}` for a path parameter (`["read:runs:{runId}", "read:tasks"]`) and
- * `{name}` for a property of the resource the server looks up (`read:tasks:{task}` on `runs.retrieve`: the
- * run's task, its tags, its batch; only the server can check those). An empty list admits any valid token
- * of the environment. Routes without it refuse JWTs. A recorded fact of
- * the server (docs/research/whole-api.md, docs/research/public-tokens.md); the client has no public-token
- * kind yet, so nothing reads it but the catalog and its docs.
+ * `{name}` for something else the server reads: on runs routes a property of the run it looks up
+ * (`read:tasks:{task}`, `read:tags:{tag}`, `read:batch:{batch}`: the run's task, any one of its tags, its
+ * batch), on `tasks.createBatch` the body's `{taskIdentifiers}` and on `tasks.streamBatchItems` each NDJSON
+ * item's `{task}` (every one must be granted, and a stream needs one item at least). Only the server (and
+ * the emulator, from its state and the body) can check those. An empty list admits any valid token of the
+ * environment. Routes without it refuse JWTs. A recorded fact of the server (docs/reference/public-tokens.md).
  */
 export class PublicTokenScopes extends Context.Tag("@authctx/api/PublicTokenScopes")<
   PublicTokenScopes,
@@ -162,7 +165,8 @@ export const tasksCreateBatch = route(
   Capability.make("tasks.batchTrigger", secretKeyOnly),
   HttpApiEndpoint.post("createBatch", "/api/v3/batches")
     .setPayload(Schemas.CreateBatchRequestBody)
-    .addSuccess(Schemas.CreateBatchResponse)
+    .addSuccess(Schemas.CreateBatchResponse),
+  { publicTokenScopes: ["batchTrigger:tasks:{taskIdentifiers}", "batchTrigger:batch"] }
 )
 
 /** `tasks.batchTrigger`, phase 2: `POST /api/v3/batches/{batchId}/items`, an NDJSON body. */
@@ -173,7 +177,8 @@ export const tasksStreamBatchItems = route(
   HttpApiEndpoint.post("streamBatchItems", "/api/v3/batches/:batchId/items")
     .setPath(Schema.Struct({ batchId: PathSegment }))
     .setPayload(NdjsonBody)
-    .addSuccess(Schemas.StreamBatchItemsResponse)
+    .addSuccess(Schemas.StreamBatchItemsResponse),
+  { publicTokenScopes: ["write:batch:{batchId}", "batchTrigger:tasks:{task}"] }
 )
 
 /**
@@ -761,6 +766,185 @@ export const idempotencyKeysReset = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- sessions ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The `sessions.list` query as it is on the wire (lists comma-joined as the SDK sends them, dates as epoch
+ * milliseconds). The server reads each key once, so a comma-joined list is one value to it
+ * (docs/reference/sessions.md).
+ */
+export const ListSessionsUrlParams = Schema.Struct({
+  "filter[type]": optionalString,
+  "filter[tags]": optionalString,
+  "filter[taskIdentifier]": optionalString,
+  "filter[externalId]": optionalString,
+  "filter[status]": optionalString,
+  "filter[createdAt][period]": optionalString,
+  "filter[createdAt][from]": optionalString,
+  "filter[createdAt][to]": optionalString,
+  "page[size]": optionalString,
+  "page[after]": optionalString,
+  "page[before]": optionalString
+})
+
+/** A session in the path: its id (`session_…`) or its external id (the server tells them by the prefix). */
+const SessionPath = Schema.Struct({ id: PathSegment })
+
+/**
+ * `sessions.start`: `POST /api/v1/sessions`, a session and its first run. Idempotent on the `externalId`:
+ * the same one answers the existing session (`isCached: true`, status 200 instead of 201), with its live
+ * run (or a new one when it ended); a closed or expired one is a 409. A public access token with
+ * `write:tasks:{taskIdentifier}` (the body's task) or `write:sessions` may call it.
+ */
+export const sessionsStart = route(
+  "sessions.start",
+  "sessions.start",
+  Capability.make("sessions.start", secretKeyOnly),
+  HttpApiEndpoint.post("start", "/api/v1/sessions")
+    .setPayload(SchemasSessions.CreateSessionRequestBody)
+    .addSuccess(SchemasSessions.CreatedSessionResponseBody, { status: 201 }),
+  { publicTokenScopes: ["write:tasks:{taskIdentifier}", "write:sessions"] }
+)
+
+/**
+ * `sessions.retrieve`: `GET /api/v1/sessions/{id}` by id or external id. A public access token scoped to
+ * either of the session's ids (`{friendlyId}`, `{externalId}`: the server checks both, whichever the path
+ * names) may read it.
+ */
+export const sessionsRetrieve = route(
+  "sessions.retrieve",
+  "sessions.retrieve",
+  Capability.make("sessions.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v1/sessions/:id")
+    .setPath(SessionPath)
+    .addSuccess(SchemasSessions.RetrieveSessionResponseBody),
+  { publicTokenScopes: ["read:sessions:{id}", "read:sessions:{friendlyId}", "read:sessions:{externalId}"] }
+)
+
+/**
+ * `sessions.update`: `PATCH /api/v1/sessions/{id}`, tags and metadata. A public access token needs
+ * `admin:sessions:{id}`, the id exactly as the path names it.
+ */
+export const sessionsUpdate = route(
+  "sessions.update",
+  "sessions.update",
+  Capability.make("sessions.update", secretKeyOnly),
+  HttpApiEndpoint.patch("update", "/api/v1/sessions/:id")
+    .setPath(SessionPath)
+    .setPayload(SchemasSessions.UpdateSessionRequestBody)
+    .addSuccess(SchemasSessions.RetrieveSessionResponseBody),
+  { publicTokenScopes: ["admin:sessions:{id}"] }
+)
+
+/**
+ * `sessions.close`: `POST /api/v1/sessions/{id}/close`. Closing is one-way; closing a closed session answers
+ * it unchanged (the first reason and time kept). A public access token needs `admin:sessions:{id}`.
+ */
+export const sessionsClose = route(
+  "sessions.close",
+  "sessions.close",
+  Capability.make("sessions.close", secretKeyOnly),
+  HttpApiEndpoint.post("close", "/api/v1/sessions/:id/close")
+    .setPath(SessionPath)
+    .setPayload(SchemasSessions.CloseSessionRequestBody)
+    .addSuccess(SchemasSessions.RetrieveSessionResponseBody),
+  { publicTokenScopes: ["admin:sessions:{id}"] }
+)
+
+/**
+ * `sessions.list`: `GET /api/v1/sessions`, the key's environment, newest first, cursor pages. A public access
+ * token with `read:sessions` or `read:tasks` may list (with `filter[taskIdentifier]`, `read:tasks:<id>` of
+ * the task filtered on also does).
+ */
+export const sessionsList = route(
+  "sessions.list",
+  "sessions.list",
+  Capability.make("sessions.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/sessions")
+    .setUrlParams(ListSessionsUrlParams)
+    .addSuccess(SchemasSessions.ListSessionsResponseBody),
+  { publicTokenScopes: ["read:sessions", "read:tasks"] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// ---- auth ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * `auth.jwtClaims`: `POST /api/v1/auth/jwt/claims`, no body. Answers `{ sub, pub: true }` for the
+ * environment the secret key acts on; the SDK's `auth.createPublicToken`, `createTriggerPublicToken` and
+ * `createBatchTriggerPublicToken` call it with a root key, add the scopes and sign the claims HS256 with
+ * that key (docs/reference/public-tokens.md).
+ */
+export const authJwtClaims = route(
+  "auth.jwtClaims",
+  "auth.jwtClaims",
+  Capability.make("auth.jwtClaims", secretKeyOnly),
+  HttpApiEndpoint.post("jwtClaims", "/api/v1/auth/jwt/claims").addSuccess(AuthSchemas.JwtClaimsResponse)
+)
+
+/**
+ * `auth.createPublicToken`: `POST /api/v1/auth/public-tokens`, the server signs the token (for keys that
+ * cannot sign themselves: additional `tr_<env>_sk_` keys; root keys may call it too). Public access
+ * tokens and PATs cannot mint.
+ */
+export const authCreatePublicToken = route(
+  "auth.createPublicToken",
+  "auth.createPublicToken",
+  Capability.make("auth.createPublicToken", secretKeyOnly),
+  HttpApiEndpoint.post("createPublicToken", "/api/v1/auth/public-tokens")
+    .setPayload(AuthSchemas.CreatePublicTokenRequestBody)
+    .addSuccess(AuthSchemas.CreatePublicTokenResponseBody)
+)
+
+// ---------------------------------------------------------------------------------------------------------
+// ---- query ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * `query.execute`: `POST /api/v1/query`, a TRQL query over the environment's (project's, organization's)
+ * runs, answered as JSON rows or CSV. A public access token needs `read:query:{table}` for every table the
+ * query reads (or `read:query`); the server finds the tables in the query text (docs/reference/query.md).
+ */
+export const queryExecute = route(
+  "query.execute",
+  "query.execute",
+  Capability.make("query.execute", secretKeyOnly),
+  HttpApiEndpoint.post("execute", "/api/v1/query")
+    .setPayload(Schemas.QueryExecuteRequestBody)
+    .addSuccess(Schemas.QueryExecuteResponseBody),
+  { publicTokenScopes: ["read:query:{table}", "read:query"] }
+)
+
+/** `query.dashboards.list`: `GET /api/v1/query/dashboards`, the built-in dashboards and their widgets. */
+export const queryDashboardsList = route(
+  "query.dashboardsList",
+  "query.dashboards.list",
+  Capability.make("query.dashboards.list", secretKeyOnly),
+  HttpApiEndpoint.get("dashboardsList", "/api/v1/query/dashboards").addSuccess(
+    Schemas.ListDashboardsResponseBody
+  ),
+  { publicTokenScopes: ["read:query:dashboards", "read:query"] }
+)
+
+/**
+ * `packets.download`: `GET /api/v1/packets/{filename}`, where to `GET` a packet stored under `filename`
+ * (`{ presignedUrl }`). The SDK calls it to read an `application/store` packet it meets in an answer: a
+ * wait token's output (`wait.retrieveToken`), and in tasks a child run's output. Any public access token
+ * of the environment may call it (docs/reference/payloads.md).
+ */
+export const packetsDownload = route(
+  "packets.download",
+  "packets.download",
+  Capability.make("packets.download", secretKeyOnly),
+  HttpApiEndpoint.get("download", "/api/v1/packets/:filename")
+    .setPath(Schema.Struct({ filename: PathSegment }))
+    .addSuccess(Schemas.CreateUploadPayloadUrlResponseBody),
+  { partOf: ["waitTokens.retrieve"], publicTokenScopes: [] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------------------
 
@@ -775,7 +959,12 @@ export const api = HttpApi.make("management")
       .add(tasksCreateBatch.endpoint)
       .add(tasksStreamBatchItems.endpoint)
   )
-  .add(HttpApiGroup.make("packets").add(packetsUpload.endpoint))
+  .add(
+    HttpApiGroup.make("packets")
+      .add(packetsUpload.endpoint)
+      // ---- query: packets.download ----
+      .add(packetsDownload.endpoint)
+  )
   .add(
     HttpApiGroup.make("runs")
       .add(runsList.endpoint)
@@ -841,6 +1030,19 @@ export const api = HttpApi.make("management")
       .add(waitTokensComplete.endpoint)
   )
   .add(HttpApiGroup.make("idempotencyKeys").add(idempotencyKeysReset.endpoint))
+  // ---- sessions ----
+  .add(
+    HttpApiGroup.make("sessions")
+      .add(sessionsStart.endpoint)
+      .add(sessionsRetrieve.endpoint)
+      .add(sessionsUpdate.endpoint)
+      .add(sessionsClose.endpoint)
+      .add(sessionsList.endpoint)
+  )
+  // ---- auth ----
+  .add(HttpApiGroup.make("auth").add(authJwtClaims.endpoint).add(authCreatePublicToken.endpoint))
+  // ---- query ----
+  .add(HttpApiGroup.make("query").add(queryExecute.endpoint).add(queryDashboardsList.endpoint))
 
 /**
  * Every route of the catalog as its `Route` object, in the order of the API (the emulator's handler table
@@ -858,6 +1060,8 @@ export const routes = [
   tasksCreateBatch,
   tasksStreamBatchItems,
   packetsUpload,
+  // ---- query: packets.download ----
+  packetsDownload,
   runsList,
   runsListProject,
   runsRetrieve,
@@ -903,7 +1107,19 @@ export const routes = [
   waitTokensList,
   waitTokensRetrieve,
   waitTokensComplete,
-  idempotencyKeysReset
+  idempotencyKeysReset,
+  // ---- sessions ----
+  sessionsStart,
+  sessionsRetrieve,
+  sessionsUpdate,
+  sessionsClose,
+  sessionsList,
+  // ---- auth ----
+  authJwtClaims,
+  authCreatePublicToken,
+  // ---- query ----
+  queryExecute,
+  queryDashboardsList
 ] as const
 
 /** Any route of the catalog. */

@@ -12,9 +12,12 @@
  * const branchHeader = Headers.branch // "x-trigger-branch"
  * ```
  */
+export * as AuthSchemas from "./AuthSchemas.js"
 export * as Catalog from "./Catalog.js"
 export * as Headers from "./Headers.js"
 export * as ManagementApi from "./ManagementApi.js"
 export * as Packet from "./Packet.js"
 export * as Schemas from "./Schemas.js"
+// ---- sessions ----
+export * as SchemasSessions from "./SchemasSessions.js"
 export * as WaitTokenSchemas from "./WaitTokenSchemas.js"

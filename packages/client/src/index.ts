@@ -26,10 +26,14 @@ export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
+// ---- query ----
+export * as Query from "./Query.js"
 // ---- queues ----
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"
+// ---- sessions ----
+export * as Sessions from "./Sessions.js"
 export * as Tasks from "./Tasks.js"
 export * as Transport from "./Transport.js"
 export * as WaitTokens from "./WaitTokens.js"

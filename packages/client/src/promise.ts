@@ -18,7 +18,7 @@
  * ])
  * ```
  */
-import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
+import { Auth, AuthScope, CapabilityError, type Credential } from "@authctx/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -31,9 +31,12 @@ import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+import * as Query from "./Query.js"
 import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
+// ---- sessions ----
+import * as Sessions from "./Sessions.js"
 import * as Tasks from "./Tasks.js"
 import * as WaitTokens from "./WaitTokens.js"
 
@@ -52,6 +55,8 @@ export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
 export type { RunsListParams, RunsPage } from "./Runs.js"
 export type { SchedulesPage } from "./Schedules.js"
+// ---- sessions ----
+export type { ListSessionsParams, SessionsPage, StartSessionInput } from "./Sessions.js"
 export type { BatchHandle, TriggerHandle } from "./Tasks.js"
 export type { ListWaitTokensParams, RetrievedWaitToken, WaitTokensPage } from "./WaitTokens.js"
 
@@ -135,14 +140,20 @@ const namespaces = {
   // ---- queues ----
   queues: Queues.calls,
   waitTokens: WaitTokens.calls,
-  idempotencyKeys: IdempotencyKeys.calls
+  idempotencyKeys: IdempotencyKeys.calls,
+  // ---- sessions ----
+  sessions: Sessions.calls,
+  // ---- query ----
+  query: Query.calls
 } as const
 
 type Namespaces = typeof namespaces
 
 /** Call objects the SDK nests inside a namespace: `runs.bulk` (bulk actions). */
 const nested = {
-  runs: { bulk: BulkActions.calls }
+  runs: { bulk: BulkActions.calls },
+  // ---- query ----
+  query: { dashboards: Query.dashboardsCalls }
 } as const
 
 type Nested = typeof nested
@@ -388,6 +399,43 @@ export const idempotencyKeys = {
  */
 export const waitTokens: Surface<"ambient">["waitTokens"] = ambient.waitTokens
 
+// ---- sessions ----
+
+/**
+ * Sessions, with the SDK's call signatures: `sessions.start`, `.retrieve`, `.update`, `.close` and `.list`
+ * (a page like `runs.list`). The SDK's `sessions.open` (realtime channels) is not here.
+ *
+ * @example
+ * ```ts
+ * import { sessions } from "@authctx/client/promise"
+ *
+ * const session = await sessions.start({
+ *   type: "chat.agent",
+ *   taskIdentifier: "support-agent",
+ *   externalId: "chat-1234",
+ *   triggerConfig: { basePayload: { chatId: "chat-1234" } }
+ * })
+ * await sessions.close(session.id, { reason: "resolved" })
+ * ```
+ */
+export const sessions: Surface<"ambient">["sessions"] = ambient.sessions
+
+// ---- query ----
+/**
+ * Query, with the SDK's signatures: `query.execute(query, options?)` (JSON rows, or a CSV string with
+ * `format: "csv"`) and `query.dashboards.list()`.
+ *
+ * @example
+ * ```ts
+ * import { query } from "@authctx/client/promise"
+ *
+ * const { results } = await query.execute<{ status: string; runs: number }>(
+ *   "SELECT status, count() AS runs FROM runs GROUP BY status"
+ * )
+ * ```
+ */
+export const query: Surface<"ambient">["query"] = ambient.query
+
 // ---------------------------------------------------------------------------------------------------------
 // createClient: an explicit client, typed by its credential
 // ---------------------------------------------------------------------------------------------------------
@@ -405,6 +453,10 @@ export type QueuesClient<K extends Credential.Kind> = Surface<K>["queues"]
 
 /** The `waitTokens` members of a client of kind `K`. */
 export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens"]
+
+// ---- sessions ----
+/** The `sessions` members of a client of kind `K`. */
+export type SessionsClient<K extends Credential.Kind> = Surface<K>["sessions"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
 export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>
@@ -440,10 +492,7 @@ export type Client<K extends Credential.Kind> = Surface<K> & {
    * Runs an Effect program under this client's auth. It compiles only when every endpoint it calls accepts
    * this client's kind.
    */
-  run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
-    effect: Effect.Effect<A, E, R>,
-    requestOptions?: Calls.RequestOptions
-  ): Promise<A>
+  run<A, E, R>(effect: Calls.Runnable<A, E, R, K>, requestOptions?: Calls.RequestOptions): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {

@@ -47,15 +47,15 @@ describe("a PAT client", () => {
 
   it("does not run an Effect program that calls them", () => {
     const client = createClient({ accessToken: pat })
-    // @ts-expect-error RequiresKind<"waitTokens.create", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.create", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.create())
-    // @ts-expect-error RequiresKind<"waitTokens.list", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.list())
-    // @ts-expect-error RequiresKind<"waitTokens.retrieve", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.retrieve", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.retrieve("waitpoint_1"))
-    // @ts-expect-error RequiresKind<"waitTokens.complete", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.complete", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.complete("waitpoint_1"))
-    // @ts-expect-error RequiresKind<"idempotencyKeys.reset", "SecretKey">
+    // @ts-expect-error Refused<"idempotencyKeys.reset", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(IdempotencyKeys.reset("task", "key"))
   })
 })

@@ -228,14 +228,20 @@ const resourceNotFound: Record<string, string> = {
 
 /** Routes whose server file words its not-found answer its own way (docs/research/whole-api.md). */
 const routeNotFound: Record<string, string> = {
-  "runs.updateMetadata": "Task Run not found"
+  "runs.updateMetadata": "Task Run not found",
+  // ---- sessions ---- (retrieve: the route builder's answer; update and close: their handler's)
+  "sessions.retrieve": "Not found",
+  "sessions.update": "Session not found",
+  "sessions.close": "Session not found"
 }
 
 /** Routes whose server handler refuses additional (`tr_<env>_sk_`) keys with 403 (no resource to check them against). */
 const refusesScopedKeys: ReadonlySet<string> = new Set([
   "waitTokens.create",
   "waitTokens.list",
-  "waitTokens.retrieve"
+  "waitTokens.retrieve",
+  // ---- query ----
+  "packets.download"
 ])
 
 type Expected = { readonly status: number; readonly error: string } | "success" | "keyNotFound"
@@ -298,7 +304,13 @@ const wholeApiRoutes =
   // ---- queues ----
   5 +
   // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
-  5
+  5 +
+  // ---- sessions ----
+  5 +
+  // ---- auth: jwt claims, public tokens ----
+  2 +
+  // ---- query: query.execute, query.dashboardsList, the wire-only packets.download ----
+  3
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {

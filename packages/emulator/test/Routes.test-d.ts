@@ -7,6 +7,7 @@ import { ManagementApi } from "@authctx/api"
 import { HttpApiEndpoint } from "@effect/platform"
 import { Schema } from "effect"
 import { describe, it } from "vitest"
+import { auth } from "../src/internal/routes/auth.js"
 import { batch } from "../src/internal/routes/batch.js"
 import { bulkActions } from "../src/internal/routes/bulkActions.js"
 import { deployments } from "../src/internal/routes/deployments.js"
@@ -14,9 +15,12 @@ import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
+// ---- query ----
+import { query as queryRoutes } from "../src/internal/routes/query.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
+import { sessions } from "../src/internal/routes/sessions.js"
 import { tasks } from "../src/internal/routes/tasks.js"
 import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
@@ -70,12 +74,17 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions,
+      ...auth,
+      // ---- query ----
+      ...queryRoutes
     ])
   })
 
   it("does not compile with a route left out", () => {
-    // @ts-expect-error missingHandlersFor: "packets.upload"
+    // missingHandlersFor: the packets routes (packets.upload, packets.download)
+    // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([
       ...tasks,
       ...runs,
@@ -86,7 +95,10 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions,
+      ...auth,
+      ...queryRoutes
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
@@ -100,7 +112,8 @@ describe("table", () => {
       ...bulkActions,
       ...queues,
       ...waitTokens,
-      ...idempotencyKeys
+      ...idempotencyKeys,
+      ...sessions
     ])
   })
 

@@ -181,6 +181,12 @@ const keyedRun = async (url: string, target: Target): Promise<string> => {
   return key
 }
 
+// ---- sessions ----
+const sessionBody = { type: "chat.agent", taskIdentifier: "hello", triggerConfig: { basePayload: { n: 1 } } }
+
+const createSession = async (url: string, target: Target): Promise<string> =>
+  field(await asOwner(url, target, { method: "POST", path: "/api/v1/sessions", body: sessionBody }), "id")
+
 const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
 
 /**
@@ -302,7 +308,27 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "idempotencyKeys.reset": async (url, target) => ({
     params: { key: await keyedRun(url, target) },
     body: { taskIdentifier: "hello" }
-  })
+  }),
+  // ---- sessions ----
+  "sessions.start": async () => ({ params: {}, body: sessionBody }),
+  "sessions.retrieve": async (url, target) => ({ params: { id: await createSession(url, target) } }),
+  "sessions.update": async (url, target) => ({
+    params: { id: await createSession(url, target) },
+    body: { tags: ["fixture"] }
+  }),
+  "sessions.close": async (url, target) => ({
+    params: { id: await createSession(url, target) },
+    body: { reason: "fixture" }
+  }),
+  "sessions.list": async () => ({ params: {} }),
+  // ---- auth ----
+  "auth.jwtClaims": async () => ({ params: {} }),
+  "auth.createPublicToken": async () => ({ params: {}, body: { scopes: ["read:runs"] } }),
+  // ---- query ----
+  "query.execute": async () => ({ params: {}, body: { query: "SELECT run_id, status FROM runs LIMIT 5" } }),
+  "query.dashboardsList": async () => ({ params: {} }),
+  // the server presigns any path without looking: no packet needs to exist
+  "packets.download": async () => ({ params: { filename: `trigger/${fresh("packet")}/payload.json` } })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

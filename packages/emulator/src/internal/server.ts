@@ -43,7 +43,7 @@ const headerValue = (value: string | ReadonlyArray<string> | undefined): string 
 
 /** Client text as the log keeps it: anything shaped like a credential is masked. */
 const masked = <S extends string | undefined>(text: S): S =>
-  (text?.includes("tr_") ? RequestLog.redactTokens(text) : text) as S
+  (text !== undefined && RequestLog.mayHoldToken(text) ? RequestLog.redactTokens(text) : text) as S
 
 /** The headers every request is read for. */
 interface Wanted {
@@ -131,7 +131,18 @@ class Exchange {
     return true
   }
 
-  respond(answer: Answer, close = false): void {
+  respond(answer: Answer | Promise<Answer>, close = false): void {
+    if (answer instanceof Promise) {
+      // an answer after an asynchronous step (a token verified or signed): write it once it settles
+      answer.then(
+        (settled) => this.respond(settled, close),
+        (error: unknown) => {
+          this.shared.onDefect(this.record.route ?? this.record.path, error)
+          this.respond(internalError, close)
+        }
+      )
+      return
+    }
     if (answer.headers instanceof Promise) {
       // a signed header (x-trigger-jwt): write the answer once it is signed
       answer.headers.then(
@@ -263,7 +274,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     identity: Identity,
     branch: string | undefined,
     contentLength: number | undefined
-  ): Answer => {
+  ): Answer | Promise<Answer> => {
     try {
       return dispatch(
         state,
@@ -295,10 +306,22 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   ): void => {
     const { req, record } = ex
     const method = record.method
+    /** Hands on the answer once it is there (a verified or signed token may take a moment). */
+    const settled = (answer: Answer | Promise<Answer>, then: (answer: Answer | undefined) => void): void => {
+      if (!(answer instanceof Promise)) {
+        then(answer)
+        return
+      }
+      ex.watchClose()
+      answer.then(then, (error: unknown) => {
+        onDefect(route.id, error)
+        then(internalError)
+      })
+    }
     /** Produces the answer: at once when the route has no body, after reading it otherwise. */
     const produce = (then: (answer: Answer | undefined) => void): void => {
       if (route.payload === undefined) {
-        then(run(ex, route, params, query, undefined, identity, branch, contentLength))
+        settled(run(ex, route, params, query, undefined, identity, branch, contentLength), then)
         return
       }
       ex.watchClose()
@@ -307,7 +330,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           then(undefined)
           ex.respond(tooLarge, true)
         } else if (body === "aborted") then(undefined)
-        else then(run(ex, route, params, query, body, identity, branch, contentLength))
+        else settled(run(ex, route, params, query, body, identity, branch, contentLength), then)
       })
     }
     const deliver = (answer: Answer | undefined): void => {
@@ -390,7 +413,13 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       route: undefined,
       status: 0,
       credentialKind:
-        principal !== undefined ? principal.kind : identity.kind === "none" ? "none" : "invalid",
+        principal !== undefined
+          ? principal.kind
+          : identity.kind === "publicToken"
+            ? "PublicAccessToken"
+            : identity.kind === "none"
+              ? "none"
+              : "invalid",
       credential:
         identity.kind === "known"
           ? identity.principal.fingerprint

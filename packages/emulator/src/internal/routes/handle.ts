@@ -11,6 +11,7 @@
 import type { ManagementApi } from "@authctx/api"
 import type { HttpApiEndpoint } from "@effect/platform"
 import type { Environment, Principal, Project, State } from "../model.js"
+import type { PublicTokenPrincipal } from "../publicTokenAuth.js"
 
 /**
  * Response headers: at once, or once a promise settles (a public access token is signed asynchronously,
@@ -36,22 +37,54 @@ export type Result<A> =
       readonly value: A
       readonly headers: ResponseHeaders | undefined
       readonly memo?: undefined
+      readonly status?: undefined
+    }
+  | {
+      readonly ok: true
+      /** A value known only once a promise settles (a body holding a token signed asynchronously). */
+      readonly later: Promise<A>
+      readonly status: number | undefined
+      readonly headers: undefined
+      readonly memo?: undefined
     }
   | {
       readonly ok: true
       readonly memo: Memo
       readonly build: () => A
       readonly headers: ResponseHeaders | undefined
+      readonly status?: undefined
     }
   | { readonly ok: false; readonly status: number; readonly error: string }
+  | {
+      /** The answer once an asynchronous step settles (signing a token with `jose`). */
+      readonly ok: "later"
+      readonly later: Promise<Result<A>>
+    }
 
 const noHeaders = undefined
+
+/**
+ * An answer that needs an asynchronous step first (signing a public access token with `jose`): the
+ * dispatcher answers once `later` settles; a rejection is a 500 reported as a defect.
+ */
+export const later = <A>(result: Promise<Result<A>>): Result<A> => ({ ok: "later", later: result })
 
 /** A success. */
 export const ok = <A>(value: A, headers?: ResponseHeaders): Result<A> => ({
   ok: true,
   value,
   headers: headers ?? noHeaders
+})
+
+/**
+ * A success whose value is known once `later` settles (a token in the body, signed asynchronously), with
+ * `status` instead of the route's when given. A rejection is a 500 reported as a defect.
+ */
+export const okLater = <A>(later: Promise<A>, status?: number): Result<A> => ({
+  ok: true,
+  later,
+  status,
+  headers: noHeaders
 })
 
 /** A success whose encoded body is kept in `memo` (use only for values that no longer change). */
@@ -65,10 +98,13 @@ export const okMemo = <A>(memo: Memo, build: () => A): Result<A> => ({
 /** A refusal with a status and an `error` message. */
 export const fail = (status: number, error: string): Result<never> => ({ ok: false, status, error })
 
+/** Who sent a request: a key or PAT the emulator issued, or a verified public access token. */
+export type Caller = Principal | PublicTokenPrincipal
+
 /** Where the request acts and who sent it. */
 export interface Context {
   readonly state: State
-  readonly principal: Principal
+  readonly principal: Caller
   readonly project: Project
   /** Absent on project-wide routes (`runs.listProject`). */
   readonly environment: Environment | undefined

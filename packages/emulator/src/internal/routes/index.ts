@@ -4,6 +4,7 @@
  * not in the catalog, or one whose types do not match its route, a compile error.
  */
 import type { ManagementApi } from "@authctx/api"
+import { auth } from "./auth.js"
 import { batch } from "./batch.js"
 import { bulkActions } from "./bulkActions.js"
 import { deployments } from "./deployments.js"
@@ -11,9 +12,13 @@ import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
+// ---- query ----
+import { query } from "./query.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
+// ---- sessions ----
+import { sessions } from "./sessions.js"
 import { tasks } from "./tasks.js"
 import { waitTokens } from "./waitTokens.js"
 
@@ -33,5 +38,11 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- queues ----
   ...queues,
   ...waitTokens,
-  ...idempotencyKeys
+  ...idempotencyKeys,
+  // ---- sessions ----
+  ...sessions,
+  // ---- auth ----
+  ...auth,
+  // ---- query ----
+  ...query
 ])

@@ -219,6 +219,7 @@ describe("every route with a public access token", () => {
         "tasks.trigger",
         "tasks.createBatch",
         "tasks.streamBatchItems",
+        "packets.download",
         "runs.listEnvironment",
         "runs.retrieve",
         "runs.cancel",
@@ -233,7 +234,10 @@ describe("every route with a public access token", () => {
         "sessions.retrieve",
         "sessions.update",
         "sessions.close",
-        "sessions.list"
+        "sessions.list",
+        // ---- query ----
+        "query.execute",
+        "query.dashboardsList"
       ]
     )
   })

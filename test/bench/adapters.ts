@@ -193,7 +193,7 @@ export const runAdapterBench = async (
 ): Promise<AdapterBenchResult> => {
   const sizes = {
     connections: options.connections ?? 64,
-    durationSeconds: options.durationSeconds ?? 1.5,
+    durationSeconds: options.durationSeconds ?? 1,
     rounds: options.rounds ?? 3
   }
   build()

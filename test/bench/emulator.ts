@@ -1,14 +1,16 @@
 /**
- * The emulator against a bare `node:http` server: requests per second for `runs.retrieve` at 64
- * keep-alive connections. Each server runs in a child process of its own (`servers.mjs`, on `dist/`); the
- * load generator (autocannon) runs in a worker thread of this process. The bare server answers every GET
- * with the emulator's own `runs.retrieve` body, so the difference is the emulator's routing, auth check,
- * request log and encoding. The servers take turns in rounds; the ratio is reported per round (spread).
+ * The emulator against a bare `node:http` server: `runs.retrieve` at 32 keep-alive connections. Each
+ * server runs in a child process of its own (`servers.mjs`, on `dist/`), and so does the load generator
+ * (`load.mjs`, plain node:http): no two of them share a thread, and the benchmark's own process only asks
+ * and waits. The bare server answers every GET with the emulator's own `runs.retrieve` body and gets the
+ * same request headers, so the difference is the emulator's routing, auth check, request log and
+ * encoding. The servers take turns in rounds; the ratios (req/s, and each server's own CPU per request)
+ * are reported per round (spread).
  */
 import { rmSync, writeFileSync } from "node:fs"
 import * as os from "node:os"
 import { join } from "node:path"
-import autocannon from "autocannon"
+import type autocannon from "autocannon"
 import { build, type Child, round2, type Spread, spreadOf, startChild } from "./child.js"
 
 /** One measured server. */
@@ -22,6 +24,12 @@ export interface Measurement {
   readonly non2xx: number
 }
 
+/** One measured server, with its own CPU. */
+export interface ServerMeasurement extends Measurement {
+  /** The server process's CPU (user + system) per request, µs, over its measured windows. */
+  readonly cpuUsPerRequest: number
+}
+
 /** The benchmark's result. */
 export interface BenchResult {
   readonly name: string
@@ -30,11 +38,15 @@ export interface BenchResult {
   readonly durationSeconds: number
   readonly bodyBytes: number
   /** `runs.retrieve` of a finished run. */
-  readonly emulator: Measurement
+  readonly emulator: ServerMeasurement
   /** `runs.retrieve` of a run still executing (its body is encoded on every request). */
-  readonly emulatorExecuting: Measurement
-  /** A bare `node:http` server answering the finished run's body. */
-  readonly baseline: Measurement
+  readonly emulatorExecuting: ServerMeasurement
+  /** A bare `node:http` server answering the finished run's body (to the same request headers). */
+  readonly baseline: ServerMeasurement
+  /** A second bare server, measured like the others: bare ÷ bare shows the method's own noise. */
+  readonly control: ServerMeasurement
+  /** The control's req/s ÷ the bare server's, per round (1.00 with no noise at all). */
+  readonly controlSpread: Spread
   /** emulator (finished run) req/s ÷ bare node:http req/s, over all rounds. */
   readonly ratio: number
   /** The same ratio per round: lowest, median, highest. */
@@ -42,17 +54,52 @@ export interface BenchResult {
   readonly rounds: number
   /** emulator (executing run) req/s ÷ bare node:http req/s. */
   readonly ratioExecuting: number
+  /** Server CPU per request, bare ÷ emulator (finished run), per round: how much more the emulator spends. */
+  readonly cpuRatioSpread: Spread
+  /** The 1-minute load average at the end (the machine's other work). */
+  readonly loadAverage: number
   readonly machine: { readonly node: string; readonly cpus: number; readonly cpuModel: string }
   readonly at: string
 }
 
+interface LoadAnswer {
+  readonly requests: number
+  readonly requestsPerSecond: number
+  readonly p50Ms: number
+  readonly p99Ms: number
+  readonly errors: number
+  readonly non2xx: number
+}
+
+interface Taken {
+  readonly m: Measurement
+  readonly cpuUs: number
+}
+
+/** One window of `load` against `server`, with the server's CPU over it. */
 const measure = async (
-  url: string,
-  headers: Record<string, string>,
+  load: Child<unknown>,
+  server: Child<unknown>,
+  target: { readonly url: string; readonly headers: Record<string, string> },
   connections: number,
-  duration: number
-): Promise<Measurement> =>
-  toMeasurement(await autocannon({ url, headers, connections, duration, workers: 1 }))
+  seconds: number
+): Promise<Taken> => {
+  const before = await server.ask<{ cpuUs: number }>("cpu")
+  const answer = await load.ask<LoadAnswer>(JSON.stringify({ ...target, connections, seconds }))
+  const after = await server.ask<{ cpuUs: number }>("cpu")
+  return {
+    m: {
+      requestsPerSecond: Math.round(answer.requestsPerSecond),
+      p50Ms: Math.round(answer.p50Ms * 100) / 100,
+      p99Ms: Math.round(answer.p99Ms * 100) / 100,
+      requests: answer.requests,
+      errors: answer.errors,
+      timeouts: 0,
+      non2xx: answer.non2xx
+    },
+    cpuUs: after.cpuUs - before.cpuUs
+  }
+}
 
 /** An autocannon result as a `Measurement` (shared by the benches that load a server with autocannon). */
 export const toMeasurement = (result: autocannon.Result): Measurement => ({
@@ -72,19 +119,28 @@ interface EmulatorReady {
   readonly body: string
 }
 
-/** Sums measurements of one server over rounds (req/s averaged, latencies of the median round). */
-const combine = (ms: ReadonlyArray<Measurement>): Measurement => {
-  const byRps = [...ms].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond)
-  const mid = byRps[Math.floor(byRps.length / 2)] ?? ms[0]
-  const sum = (f: (m: Measurement) => number) => ms.reduce((a, m) => a + f(m), 0)
+/** One server's windows combined: req/s averaged, latencies of the median round, CPU over all windows. */
+const combine = (ts: ReadonlyArray<Taken>): ServerMeasurement => {
+  const byRps = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)
+  const mid = (byRps[Math.floor(byRps.length / 2)] ?? ts[0])?.m
+  const sum = (f: (t: Taken) => number) => ts.reduce((a, t) => a + f(t), 0)
   return {
-    requestsPerSecond: Math.round(sum((m) => m.requestsPerSecond) / ms.length),
+    requestsPerSecond: Math.round(sum((t) => t.m.requestsPerSecond) / ts.length),
     p50Ms: mid?.p50Ms ?? Number.NaN,
     p99Ms: mid?.p99Ms ?? Number.NaN,
-    requests: sum((m) => m.requests),
-    errors: sum((m) => m.errors),
-    timeouts: sum((m) => m.timeouts),
-    non2xx: sum((m) => m.non2xx)
+    requests: sum((t) => t.m.requests),
+    errors: sum((t) => t.m.errors),
+    timeouts: sum((t) => t.m.timeouts),
+    non2xx: sum((t) => t.m.non2xx),
+    cpuUsPerRequest:
+      Math.round(
+        (sum((t) => t.cpuUs) /
+          Math.max(
+            1,
+            sum((t) => t.m.requests)
+          )) *
+          10
+      ) / 10
   }
 }
 
@@ -96,9 +152,9 @@ const combine = (ms: ReadonlyArray<Measurement>): Measurement => {
 export const runEmulatorBench = async (
   options: { readonly connections?: number; readonly durationSeconds?: number; readonly rounds?: number } = {}
 ): Promise<BenchResult> => {
-  const connections = options.connections ?? 64
+  const connections = options.connections ?? 32
   const durationSeconds = options.durationSeconds ?? 2
-  const rounds = options.rounds ?? 3
+  const rounds = options.rounds ?? 4
   build()
   const children: Array<Child<unknown>> = []
   const bodyFile = join(os.tmpdir(), `authctx-bench-body-${process.pid}.json`)
@@ -110,33 +166,59 @@ export const runEmulatorBench = async (
     writeFileSync(bodyFile, finished.ready.body)
     const bare = await startChild<{ port: number }>("servers.mjs", ["bare", bodyFile])
     children.push(bare)
-    const target = (ready: EmulatorReady) => ({
-      url: `http://127.0.0.1:${ready.port}/api/v3/runs/${ready.runId}`,
-      headers: { authorization: `Bearer ${ready.key}`, "content-type": "application/json" }
+    const control = await startChild<{ port: number }>("servers.mjs", ["bare", bodyFile])
+    children.push(control)
+    const load = await startChild<unknown>("load.mjs", [])
+    children.push(load)
+    const headers = (ready: EmulatorReady) => ({
+      authorization: `Bearer ${ready.key}`,
+      "content-type": "application/json"
     })
     const servers = {
-      finished: target(finished.ready),
-      executing: target(executing.ready),
-      bare: { url: `http://127.0.0.1:${bare.ready.port}/api/v3/runs/x`, headers: {} }
+      finished: {
+        child: finished,
+        url: `http://127.0.0.1:${finished.ready.port}/api/v3/runs/${finished.ready.runId}`,
+        headers: headers(finished.ready)
+      },
+      executing: {
+        child: executing,
+        url: `http://127.0.0.1:${executing.ready.port}/api/v3/runs/${executing.ready.runId}`,
+        headers: headers(executing.ready)
+      },
+      // the same request as the emulator's (path shape and headers), answered with its body
+      bare: {
+        child: bare,
+        url: `http://127.0.0.1:${bare.ready.port}/api/v3/runs/${finished.ready.runId}`,
+        headers: headers(finished.ready)
+      },
+      control: {
+        child: control,
+        url: `http://127.0.0.1:${control.ready.port}/api/v3/runs/${finished.ready.runId}`,
+        headers: headers(finished.ready)
+      }
     }
-    const names = ["finished", "executing", "bare"] as const
-    for (const name of names) await measure(servers[name].url, servers[name].headers, connections, 1)
-    const taken: Record<(typeof names)[number], Array<Measurement>> = {
+    const names = ["finished", "executing", "bare", "control"] as const
+    for (const name of names) {
+      const s = servers[name]
+      await measure(load, s.child, s, connections, 1)
+    }
+    const taken: Record<(typeof names)[number], Array<Taken>> = {
       finished: [],
       executing: [],
-      bare: []
+      bare: [],
+      control: []
     }
     for (let r = 0; r < rounds; r++) {
       for (const name of r % 2 === 0 ? names : [...names].reverse()) {
         const s = servers[name]
-        taken[name].push(await measure(s.url, s.headers, connections, durationSeconds))
+        taken[name].push(await measure(load, s.child, s, connections, durationSeconds))
       }
     }
     const emulator = combine(taken.finished)
     const emulatorExecuting = combine(taken.executing)
     const baseline = combine(taken.bare)
     return {
-      name: "emulator runs.retrieve, servers in child processes",
+      name: "emulator runs.retrieve, servers and load generator in child processes",
       route: "GET /api/v3/runs/{runId}",
       connections,
       durationSeconds,
@@ -145,11 +227,28 @@ export const runEmulatorBench = async (
       emulator,
       emulatorExecuting,
       baseline,
+      control: combine(taken.control),
+      controlSpread: spreadOf(
+        taken.control.map(
+          (t, i) => t.m.requestsPerSecond / (taken.bare[i]?.m.requestsPerSecond ?? Number.NaN)
+        )
+      ),
       ratio: round2(emulator.requestsPerSecond / baseline.requestsPerSecond),
       ratioSpread: spreadOf(
-        taken.finished.map((m, i) => m.requestsPerSecond / (taken.bare[i]?.requestsPerSecond ?? Number.NaN))
+        taken.finished.map(
+          (t, i) => t.m.requestsPerSecond / (taken.bare[i]?.m.requestsPerSecond ?? Number.NaN)
+        )
       ),
       ratioExecuting: round2(emulatorExecuting.requestsPerSecond / baseline.requestsPerSecond),
+      cpuRatioSpread: spreadOf(
+        taken.finished.map(
+          (t, i) =>
+            (taken.bare[i]?.cpuUs ?? Number.NaN) /
+            Math.max(1, taken.bare[i]?.m.requests ?? 1) /
+            (t.cpuUs / Math.max(1, t.m.requests))
+        )
+      ),
+      loadAverage: round2(os.loadavg()[0] ?? Number.NaN),
       machine: { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "unknown" },
       at: new Date().toISOString()
     }

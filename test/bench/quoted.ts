@@ -94,10 +94,13 @@ export interface Results {
   readonly promise: { readonly crossTalk: ReadonlyArray<CrossTalk> }
   readonly scoping: { readonly effect: Record<string, OpCost>; readonly promise: Record<string, OpCost> }
   readonly emulator: {
-    readonly emulator: Rps
-    readonly emulatorExecuting: Rps
-    readonly baseline: Rps
+    readonly emulator: Server
+    readonly emulatorExecuting: Server
+    readonly baseline: Server
     readonly ratioSpread: Spread
+    readonly cpuRatioSpread: Spread
+    readonly control: Server
+    readonly controlSpread: Spread
     readonly connections: number
     readonly rounds: number
     readonly durationSeconds: number
@@ -293,32 +296,24 @@ export const regions: Record<string, (r: Results) => string> = {
   "bench-scoping-effect": (r) => opTable(r.scoping.effect),
   "bench-scoping-promise": (r) => opTable(r.scoping.promise),
 
-  "bench-emulator": (r) =>
-    [
-      row(["server (own process)", "req/s", "p50 ms", "p99 ms"]),
-      "|---|--:|--:|--:|",
-      row([
-        "emulator, finished run",
-        r.emulator.emulator.requestsPerSecond,
-        r.emulator.emulator.p50Ms,
-        r.emulator.emulator.p99Ms
-      ]),
-      row([
-        "emulator, executing run",
-        r.emulator.emulatorExecuting.requestsPerSecond,
-        r.emulator.emulatorExecuting.p50Ms,
-        r.emulator.emulatorExecuting.p99Ms
-      ]),
-      row([
-        "bare node:http",
-        r.emulator.baseline.requestsPerSecond,
-        r.emulator.baseline.p50Ms,
-        r.emulator.baseline.p99Ms
-      ]),
+  "bench-emulator": (r) => {
+    const e = r.emulator
+    const line = (name: string, m: Server) =>
+      row([name, m.requestsPerSecond, m.p50Ms, m.p99Ms, fixed(m.cpuUsPerRequest, 1)])
+    return [
+      row(["server (own process)", "req/s", "p50 ms", "p99 ms", "server CPU µs/req"]),
+      "|---|--:|--:|--:|--:|",
+      line("emulator, finished run", e.emulator),
+      line("emulator, executing run", e.emulatorExecuting),
+      line("bare node:http", e.baseline),
+      line("bare node:http, a second one (control)", e.control),
       "",
-      `Emulator (finished run) ÷ bare node:http per round: ${withSpread(r.emulator.ratioSpread)} ` +
-        `(${r.emulator.rounds} rounds of ${r.emulator.durationSeconds} s, ${r.emulator.connections} connections).`
-    ].join("\n"),
+      `Emulator (finished run) ÷ bare node:http per round: req/s ${withSpread(e.ratioSpread)}; ` +
+        `by server CPU per request (bare's ÷ the emulator's) ${withSpread(e.cpuRatioSpread)} ` +
+        `(${e.rounds} rounds of ${e.durationSeconds} s, ${e.connections} connections). ` +
+        `The method's own noise, the second bare server ÷ the first: ${withSpread(e.controlSpread)}.`
+    ].join("\n")
+  },
 
   "adapters-cost": (r) =>
     r.adapters.runs.map((run) => `Node ${run.node}:\n\n${adapterTable(run)}`).join("\n\n"),

@@ -26,10 +26,17 @@ const emulator = read("emulator")
 if (emulator) {
   row(
     "emulator",
-    "runs.retrieve req/s, emulator ÷ bare node:http, both in own processes (64 conns)",
+    `runs.retrieve req/s, emulator ÷ bare node:http, servers and load generator in own processes (${emulator.connections} conns)`,
     spread(emulator.ratioSpread),
     `${emulator.emulator.requestsPerSecond} vs ${emulator.baseline.requestsPerSecond} req/s`
   )
+  if (emulator.cpuRatioSpread)
+    row(
+      "emulator",
+      "runs.retrieve server CPU per request, bare node:http's ÷ the emulator's",
+      spread(emulator.cpuRatioSpread),
+      `${emulator.emulator.cpuUsPerRequest} vs ${emulator.baseline.cpuUsPerRequest} µs/req`
+    )
 }
 
 const client = read("client")

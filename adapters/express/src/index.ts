@@ -217,7 +217,10 @@ export const authContext = <
   const onError = options.onError ?? defaultOnError
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
-  const handles = new WeakMap<Request, Handle.AuthHandle<Kind>>()
+  // The handle this middleware gave a request, under a key of its own (a property, not a WeakMap: a
+  // WeakMap entry per request cost more than the rest of the middleware's own work).
+  const own: unique symbol = Symbol("authctx.handle")
+  type Marked = Request & { [own]?: Handle.AuthHandle<Kind> }
 
   const settle = (
     result: Either.Either<Auth.AuthContext<Kind>, RequestAuthError>,
@@ -239,7 +242,7 @@ export const authContext = <
     // A public-token handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth`
     // declares the key kinds every other route gets.
     req.auth = handle as unknown as Handle.AuthHandle
-    handles.set(req, handle)
+    ;(req as Marked)[own] = handle
     if (ambient) AuthScope.runWith(Auth.widen(result.right), () => next())
     else next()
   }
@@ -256,7 +259,7 @@ export const authContext = <
 
   const handler = (fn: AuthRequestHandler<Kind>): RequestHandler => {
     return (req, res, next) => {
-      const handle = handles.get(req)
+      const handle = (req as Marked)[own]
       if (handle === undefined || !carries(req, handle)) return next(new MissingAuthMiddleware())
       return fn(req, res, next)
     }

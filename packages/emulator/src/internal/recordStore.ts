@@ -2,7 +2,7 @@
  * The request log's records, kept column by column. A record object kept for every request is promoted
  * to the old generation and marked by every major GC; here each request appends its fields to arrays
  * (the strings are mostly shared: method, route id, fingerprint) and `list()` builds the record objects
- * when someone asks for them. One profile each of `runs.retrieve` at 32 concurrent (bench/run.mjs, a
+ * when someone asks for them. One profile each of `runs.retrieve` at 32 concurrent (test/bench/emulator.ts, a
  * loaded 2-core machine, so only indicative): GC ~660 ms per ~100,000 requests with record objects kept,
  * ~290 ms keeping nothing, ~450 ms with these columns.
  */

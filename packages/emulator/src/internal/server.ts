@@ -45,6 +45,45 @@ const headerValue = (value: string | ReadonlyArray<string> | undefined): string 
 const masked = <S extends string | undefined>(text: S): S =>
   (text !== undefined && RequestLog.mayHoldToken(text) ? RequestLog.redactTokens(text) : text) as S
 
+/** The headers every request is read for. */
+interface Wanted {
+  readonly authorization: string | undefined
+  readonly branch: string | undefined
+  readonly idempotencyKey: string | undefined
+  readonly contentLength: string | undefined
+}
+
+const sameName = (raw: string, name: string): boolean =>
+  raw.length === name.length && (raw === name || raw.toLowerCase() === name)
+
+const contentLengthHeader = "content-length"
+
+/**
+ * The headers the dispatcher reads, from `rawHeaders` in one pass, as `req.headers` would give them: the
+ * first `authorization` and `content-length` (node:http drops their duplicates), the branch and the
+ * idempotency key joined with ", " when sent twice. Reading `req.headers` builds an object of every
+ * header (each name lower-cased and classified), which a bare server never pays for.
+ */
+const readWanted = (raw: ReadonlyArray<string>): Wanted => {
+  let authorization: string | undefined
+  let branch: string | undefined
+  let idempotencyKey: string | undefined
+  let contentLength: string | undefined
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string
+    const value = raw[i + 1] as string
+    if (sameName(name, Headers.authorization)) authorization ??= value
+    else if (sameName(name, contentLengthHeader)) contentLength ??= value
+    else if (sameName(name, Headers.branch)) branch = branch === undefined ? value : `${branch}, ${value}`
+    else if (sameName(name, Headers.requestIdempotencyKey))
+      idempotencyKey = idempotencyKey === undefined ? value : `${idempotencyKey}, ${value}`
+  }
+  return { authorization, branch, idempotencyKey, contentLength }
+}
+
+/** How many GET paths keep their catalog match (a test suite polls a few runs again and again). */
+const matchMemoSize = 1024
+
 const notFound = errorAnswer(404, "Not found")
 const methodNotAllowed = errorAnswer(405, "Method not allowed")
 const tooLarge = errorAnswer(413, `Request body too large (the limit is ${maxBodyBytes} bytes)`)
@@ -116,12 +155,17 @@ class Exchange {
       return
     }
     if (!this.finish(answer.status)) return
-    const out: Record<string, string | number> = {
-      "content-type": "application/json",
-      "content-length": Buffer.byteLength(answer.body)
-    }
-    if (answer.headers !== undefined) Object.assign(out, answer.headers)
-    if (close) out["connection"] = "close"
+    // The headers as one flat [name, value, …] array: node:http takes it as is, where an object is walked
+    // key by key (writeHead was ~1 µs of the emulator's request against ~0.3 µs in a bare server).
+    const out: Array<string> = [
+      "content-type",
+      "application/json",
+      "content-length",
+      String(Buffer.byteLength(answer.body))
+    ]
+    if (answer.headers !== undefined)
+      for (const name of Object.keys(answer.headers)) out.push(name, answer.headers[name] ?? "")
+    if (close) out.push("connection", "close")
     this.res.writeHead(answer.status, out)
     this.res.end(answer.body)
   }
@@ -146,6 +190,20 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   /** This server's own origin, set once listening (before any request arrives): presigned URLs point here. */
   let origin = ""
   const identifyHeader = cachedIdentify(state)
+  // GET paths' matches (frozen: handlers share them): matching is a pure function of the path.
+  const getMatches = new Map<string, Catalog.Match>()
+  const matchOf = (method: string, pathname: string): Catalog.Match | undefined => {
+    if (method !== "GET") return Catalog.match(method, pathname)
+    let found = getMatches.get(pathname)
+    if (found === undefined) {
+      found = Catalog.match(method, pathname)
+      if (found === undefined) return undefined
+      Object.freeze(found.params)
+      if (getMatches.size >= matchMemoSize) getMatches.clear()
+      getMatches.set(pathname, found)
+    }
+    return found
+  }
 
   const emit = (line: string) => {
     if (log === undefined) return
@@ -341,10 +399,10 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     const url = req.url ?? "/"
     const q = url.indexOf("?")
     const pathname = q === -1 ? url : url.slice(0, q)
-    const headers = req.headers
-    const identity = identifyHeader(headerValue(headers[Headers.authorization]))
-    const branch = headerValue(headers[Headers.branch])
-    const idempotencyKey = headerValue(headers[Headers.requestIdempotencyKey])
+    const wanted = readWanted(req.rawHeaders)
+    const identity = identifyHeader(wanted.authorization)
+    const branch = wanted.branch
+    const idempotencyKey = wanted.idempotencyKey
     const principal = identity.kind === "known" ? identity.principal : undefined
     const ownEnvironment = principal?.kind === "SecretKey" ? principal.environment : undefined
     const record: MutableRecord = {
@@ -383,7 +441,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         serveObject(ex, method, pathname, q === -1 ? "" : url.slice(q + 1))
         return
       }
-      const match = Catalog.match(method, pathname)
+      const match = matchOf(method, pathname)
       if (match === undefined) {
         ex.respond(Catalog.pathExists(pathname) ? methodNotAllowed : notFound)
         return
@@ -394,7 +452,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         return
       }
       record.route = route.id
-      const declaredLength = Number(headers["content-length"])
+      const declaredLength = Number(wanted.contentLength)
       if (declaredLength > maxBodyBytes) {
         ex.respond(tooLarge, true)
         return

@@ -1,5 +1,5 @@
 /**
- * The parse cache of one authenticator.
+ * The parse cache of one authenticator, and the bounded memo it is built on.
  *
  * @internal
  */
@@ -9,32 +9,57 @@ import { Either } from "effect"
 /** A credential parser: a token to its credential, or why it is not one. */
 export type Parser = (token: string) => Either.Either<Credential.Credential, InvalidCredential>
 
-/** How many parsed credentials one authenticator keeps. */
+/** How many parsed credentials one authenticator keeps (at most; at least half as many). */
 export const parsedCacheSize = 1024
 
 /**
- * A credential parser that remembers its last successful parses (least recently used first out). Parsing
- * validates the credential's schema, which costs far more than the request it guards; a server sees the
- * same few credentials again and again. Only the parse is remembered — never whether a credential is
- * accepted — and only inside one authenticator (no module state).
+ * A bounded string-keyed memo in two generations: entries go into the young map; when it holds `size / 2`
+ * it becomes the old map (the previous old one is dropped) and a new young map starts. A hit in the young
+ * map is one `Map.get` and changes nothing; a hit in the old map moves the entry to the young one. So it
+ * keeps at most `size` entries and at least the `size / 2` most recently used, like an LRU, without the
+ * LRU's delete-and-reinsert on every hit (that was ~1.1 µs of a ~4.8 µs Hono middleware per request,
+ * measured for issue #16).
+ */
+export class Memo<V> {
+  private young = new Map<string, V>()
+  private old = new Map<string, V>()
+  private readonly half: number
+  constructor(size: number) {
+    this.half = Math.max(1, Math.floor(size / 2))
+  }
+  get(key: string): V | undefined {
+    const hit = this.young.get(key)
+    if (hit !== undefined) return hit
+    const aged = this.old.get(key)
+    if (aged !== undefined) this.set(key, aged)
+    return aged
+  }
+  set(key: string, value: V): void {
+    if (this.young.size >= this.half) {
+      this.old = this.young
+      this.young = new Map()
+    }
+    this.young.set(key, value)
+  }
+  /** How many entries are kept now (both generations; a key in both counts twice). */
+  get size(): number {
+    return this.young.size + this.old.size
+  }
+}
+
+/**
+ * A credential parser that remembers its recent successful parses ({@link Memo}). Parsing validates the
+ * credential's schema, which costs far more than the request it guards; a server sees the same few
+ * credentials again and again. Only the parse is remembered — never whether a credential is accepted —
+ * and only inside one authenticator (no module state).
  */
 export const cachedParser = (): Parser => {
-  const parsed = new Map<string, Credential.Credential>()
+  const parsed = new Memo<Either.Either<Credential.Credential, InvalidCredential>>(parsedCacheSize)
   return (token) => {
     const hit = parsed.get(token)
-    if (hit !== undefined) {
-      parsed.delete(token)
-      parsed.set(token, hit)
-      return Either.right(hit)
-    }
+    if (hit !== undefined) return hit
     const result = Credential.parseEither(token)
-    if (Either.isRight(result)) {
-      if (parsed.size >= parsedCacheSize) {
-        const oldest = parsed.keys().next()
-        if (oldest.done !== true) parsed.delete(oldest.value)
-      }
-      parsed.set(token, result.right)
-    }
+    if (Either.isRight(result)) parsed.set(token, result)
     return result
   }
 }

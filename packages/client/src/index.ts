@@ -26,6 +26,8 @@ export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
+// ---- prompts ----
+export * as Prompts from "./Prompts.js"
 // ---- queues ----
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"

@@ -31,6 +31,8 @@ import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+// ---- prompts ----
+import * as Prompts from "./Prompts.js"
 import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
@@ -50,6 +52,8 @@ export type { Refused, RequestOptions } from "./Calls.js"
 export type { DeploymentsPage } from "./Deployments.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
+// ---- prompts ----
+export type { AISDKTelemetry, ResolvedPrompt, ResolveOptions, ResolvePromiseOptions } from "./Prompts.js"
 export type { RunsListParams, RunsPage } from "./Runs.js"
 export type { SchedulesPage } from "./Schedules.js"
 export type { BatchHandle, TriggerHandle } from "./Tasks.js"
@@ -135,7 +139,9 @@ const namespaces = {
   // ---- queues ----
   queues: Queues.calls,
   waitTokens: WaitTokens.calls,
-  idempotencyKeys: IdempotencyKeys.calls
+  idempotencyKeys: IdempotencyKeys.calls,
+  // ---- prompts ----
+  prompts: Prompts.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -388,6 +394,22 @@ export const idempotencyKeys = {
  */
 export const waitTokens: Surface<"ambient">["waitTokens"] = ambient.waitTokens
 
+// ---- prompts ----
+
+/**
+ * Prompts, with the SDK's call signatures (SecretKey only): resolve a prompt's text, list prompts and
+ * versions, promote a deployed version, and create, edit, remove or reactivate an override.
+ *
+ * @example
+ * ```ts
+ * import { prompts } from "@authctx/client/promise"
+ *
+ * const prompt = await prompts.resolve("greeting", { name: "Ada" })
+ * console.log(prompt.text, prompt.model)
+ * ```
+ */
+export const prompts: Surface<"ambient">["prompts"] = ambient.prompts
+
 // ---------------------------------------------------------------------------------------------------------
 // createClient: an explicit client, typed by its credential
 // ---------------------------------------------------------------------------------------------------------
@@ -405,6 +427,10 @@ export type QueuesClient<K extends Credential.Kind> = Surface<K>["queues"]
 
 /** The `waitTokens` members of a client of kind `K`. */
 export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens"]
+
+// ---- prompts ----
+/** The `prompts` members of a client of kind `K`. */
+export type PromptsClient<K extends Credential.Kind> = Surface<K>["prompts"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
 export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.Kind : Auth.ScopeKind<C>

@@ -11,6 +11,8 @@ import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
+// ---- prompts ----
+import { prompts } from "./prompts.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
@@ -33,5 +35,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- queues ----
   ...queues,
   ...waitTokens,
-  ...idempotencyKeys
+  ...idempotencyKeys,
+  // ---- prompts ----
+  ...prompts
 ])

@@ -120,6 +120,8 @@ describe("prompts.list and prompts.versions", () => {
     const listed = await ok(Prompts.list(), stagingKey)
     expect(listed.data.map((p) => [p.slug, p.currentVersion, p.hasOverride, p.defaultModel])).toEqual([
       ["greeting", 2, false, "gpt-4o"],
+      // its active override's model wins over the prompt's default
+      ["support-reply", 1, true, "gpt-4o-mini"],
       ["summarize", 1, false, null]
     ])
     expect(Number.isNaN(Date.parse(listed.data[0]?.updatedAt ?? ""))).toBe(false)
@@ -131,6 +133,22 @@ describe("prompts.list and prompts.versions", () => {
     expect(history.data[0]?.contentHash).toMatch(/^[0-9a-f]{16}$/)
     const unknown = await failure(Prompts.versions("no-such-prompt"), stagingKey)
     expect([unknown._tag, unknown.error]).toEqual(["NotFoundError", "Not found"])
+    const support = await ok(Prompts.versions("support-reply"), stagingKey)
+    expect(support.data.map((v) => [v.version, v.source, v.labels, v.commitMessage])).toEqual([
+      [3, "dashboard", ["override"], "shorter"],
+      [2, "dashboard", [], "kinder"],
+      [1, "code", ["latest", "current"], null]
+    ])
+    // the active override answers, whatever the label
+    const reply = await ok(
+      Prompts.resolve("support-reply", { customer: "Ada", ticket: "refund" }),
+      stagingKey
+    )
+    expect([reply.version, reply.text, reply.model]).toEqual([
+      3,
+      "Reply briefly to Ada about: refund",
+      "gpt-4o-mini"
+    ])
   })
 
   it("each environment has its own prompts: an override in one is not seen in another", async () => {
@@ -263,7 +281,7 @@ describe("overrides and promotion", () => {
 
 describe("who may call", () => {
   it("an additional (scoped) key may call every prompts route (each declares its authorization)", async () => {
-    expect((await ok(Prompts.list(), scopedKey)).data).toHaveLength(2)
+    expect((await ok(Prompts.list(), scopedKey)).data).toHaveLength(3)
     expect((await ok(Prompts.resolve("greeting", { name: "S" }), scopedKey)).text).toBe("Hello S!")
     expect((await ok(Prompts.createOverride("summarize", { textContent: "s" }), scopedKey)).version).toBe(2)
     expect(await ok(Prompts.removeOverride("summarize"), scopedKey)).toEqual({ ok: true })
@@ -313,7 +331,11 @@ describe("the Promise API", () => {
   it("ambient and on a client, with requestOptions last or inside resolve's options (the SDK's place)", async () => {
     await auth.withAuth({ accessToken: stagingKey, baseURL: emulator.url }, async () => {
       expect((await prompts.resolve("greeting", { name: "Amb" })).text).toBe("Hello Amb!")
-      expect((await prompts.list()).data.map((p) => p.slug)).toEqual(["greeting", "summarize"])
+      expect((await prompts.list()).data.map((p) => p.slug)).toEqual([
+        "greeting",
+        "support-reply",
+        "summarize"
+      ])
       expect((await prompts.versions("summarize")).data).toHaveLength(1)
     })
     const client = createClient({ accessToken: stagingKey, baseURL: emulator.url }).requireSecretKey()

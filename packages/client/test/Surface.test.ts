@@ -15,6 +15,8 @@ import {
   Deployments,
   Envvars,
   IdempotencyKeys,
+  // ---- prompts ----
+  Prompts,
   Queues,
   Runs,
   Schedules,
@@ -29,6 +31,8 @@ import {
   deployments,
   envvars,
   idempotencyKeys,
+  // ---- prompts ----
+  prompts,
   queues,
   runs,
   schedules,
@@ -55,7 +59,9 @@ const callObjects = {
   queues: Queues.calls,
   // ---- waits ----
   waitTokens: WaitTokens.calls,
-  idempotencyKeys: IdempotencyKeys.calls
+  idempotencyKeys: IdempotencyKeys.calls,
+  // ---- prompts ----
+  prompts: Prompts.calls
 }
 // the ambient `idempotencyKeys` also holds the local `create`, which sends nothing
 const { create: _create, ...idempotencyKeysCalls } = idempotencyKeys
@@ -69,7 +75,9 @@ const ambients = {
   "runs.bulk": runs.bulk,
   queues,
   waitTokens,
-  idempotencyKeys: idempotencyKeysCalls
+  idempotencyKeys: idempotencyKeysCalls,
+  // ---- prompts ----
+  prompts
 }
 
 /** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
@@ -202,7 +210,16 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "waitTokens.list": [{ limit: 1 }],
   "waitTokens.retrieve": ["waitpoint_surface"],
   "waitTokens.complete": ["waitpoint_surface", { ok: true }],
-  "idempotencyKeys.reset": ["surface-task", "surface-key"]
+  "idempotencyKeys.reset": ["surface-task", "surface-key"],
+  // ---- prompts ----
+  "prompts.resolve": ["greeting", { name: "Surface" }, { label: "current" }],
+  "prompts.list": [],
+  "prompts.versions": ["greeting"],
+  "prompts.promote": ["greeting", 2],
+  "prompts.createOverride": ["greeting", { textContent: "Surface {{name}}" }],
+  "prompts.updateOverride": ["greeting", { model: "surface-model" }],
+  "prompts.removeOverride": ["greeting"],
+  "prompts.reactivateOverride": ["greeting", 3]
 })
 
 describe("every call × kind against the emulator", () => {

@@ -298,7 +298,9 @@ const wholeApiRoutes =
   // ---- queues ----
   5 +
   // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
-  5
+  5 +
+  // ---- prompts ----
+  8
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {

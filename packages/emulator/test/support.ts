@@ -302,7 +302,24 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "idempotencyKeys.reset": async (url, target) => ({
     params: { key: await keyedRun(url, target) },
     body: { taskIdentifier: "hello" }
-  })
+  }),
+  // ---- prompts ----
+  "prompts.resolve": async () => ({ params: { slug: "greeting" }, body: { variables: { name: "Ada" } } }),
+  "prompts.list": async () => ({ params: {} }),
+  "prompts.versions": async () => ({ params: { slug: "greeting" } }),
+  "prompts.promote": async () => ({ params: { slug: "greeting" }, body: { version: 2 } }),
+  "prompts.createOverride": async () => ({
+    params: { slug: "greeting" },
+    body: { textContent: "Hi {{name}}" }
+  }),
+  // every environment's demo `support-reply` has an active override (3) and a removed one (2), and no
+  // fixture removes its override: these succeed with any key, in whichever environment it acts
+  "prompts.updateOverride": async () => ({
+    params: { slug: "support-reply" },
+    body: { model: "fixture-model" }
+  }),
+  "prompts.removeOverride": async () => ({ params: { slug: "greeting" } }),
+  "prompts.reactivateOverride": async () => ({ params: { slug: "support-reply" }, body: { version: 2 } })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

@@ -1,8 +1,9 @@
 /**
  * Prompts as the emulator keeps them, per environment (docs/reference/prompts.md). The emulator deploys
- * nothing, so each environment starts with two deployed demo prompts, made on first use: `greeting`
- * (versions 1 and 2, `current` on 2, a default model and config) and `summarize` (version 1, no model).
- * Overrides, promotions and reactivations then move the `current` and `override` labels as the server does.
+ * nothing, so each environment starts with three demo prompts, made on first use: `greeting` (deployed
+ * versions 1 and 2, `current` on 2, a default model and config), `summarize` (version 1, no model) and
+ * `support-reply` (deployed version 1, then two overrides: version 2 removed, version 3 active). Overrides,
+ * promotions and reactivations then move the `current` and `override` labels as the server does.
  */
 import { createHash } from "node:crypto"
 import { type Environment, newId, type State } from "./model.js"
@@ -63,6 +64,27 @@ const deployed = (
   createdAt
 })
 
+const override = (
+  state: State,
+  version: number,
+  textContent: string,
+  model: string | null,
+  commitMessage: string,
+  labels: Array<string>,
+  createdAt: number
+): PromptVersion => ({
+  id: newId(state, "", 25),
+  version,
+  source: "dashboard",
+  textContent,
+  model,
+  config: null,
+  commitMessage,
+  contentHash: contentHash(textContent),
+  labels,
+  createdAt
+})
+
 const demoPrompts = (state: State, now: number): ReadonlyArray<Prompt> => [
   {
     friendlyId: newId(state, "prompt_"),
@@ -95,6 +117,36 @@ const demoPrompts = (state: State, now: number): ReadonlyArray<Prompt> => [
     updatedAt: now - 60_000,
     versions: [
       deployed(state, 1, "Summarize in {{ words }} words:\n{{text}}", null, null, ["latest", "current"], now)
+    ]
+  },
+  {
+    friendlyId: newId(state, "prompt_"),
+    slug: "support-reply",
+    description: "Drafts a reply to a support ticket",
+    tags: ["support"],
+    defaultModel: "claude-sonnet-4",
+    defaultConfig: null,
+    updatedAt: now - 30_000,
+    versions: [
+      deployed(
+        state,
+        1,
+        "Reply to {{customer}} about: {{ticket}}",
+        null,
+        null,
+        ["latest", "current"],
+        now - 90_000
+      ),
+      override(state, 2, "Reply kindly to {{customer}} about: {{ticket}}", null, "kinder", [], now - 60_000),
+      override(
+        state,
+        3,
+        "Reply briefly to {{customer}} about: {{ticket}}",
+        "gpt-4o-mini",
+        "shorter",
+        ["override"],
+        now - 30_000
+      )
     ]
   }
 ]

@@ -30,11 +30,11 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 
 /** Runs a program under a credential (the kind is checked at run time: tests pass refused kinds on purpose). */
-const run = <A, E>(effect: Effect.Effect<A, E, unknown>, token = key) =>
+const run = <A, E>(effect: Effect.Effect<A, E, unknown>, token = key, url = emulator.url) =>
   Effect.runPromise(
     Effect.either(
       (effect as Effect.Effect<A, E, never>).pipe(
-        Auth.withAuth({ accessToken: token, baseURL: emulator.url }),
+        Auth.withAuth({ accessToken: token, baseURL: url }),
         Effect.provide(ManagementClient.layerNode({ retry: false }))
       )
     )
@@ -158,16 +158,7 @@ describe("prompts.list and prompts.versions", () => {
       const dev = project?.environments.dev.secretKey ?? ""
       const prod = project?.environments.prod.secretKey ?? ""
       const on = async <A, E>(effect: Effect.Effect<A, E, unknown>, token: string) =>
-        Either.getOrThrow(
-          await Effect.runPromise(
-            Effect.either(
-              (effect as Effect.Effect<A, E, never>).pipe(
-                Auth.withAuth({ accessToken: token, baseURL: emu.url }),
-                Effect.provide(ManagementClient.layerNode({ retry: false }))
-              )
-            )
-          )
-        )
+        Either.getOrThrow(await run(effect, token, emu.url))
       await on(Prompts.createOverride("greeting", { textContent: "dev only" }), dev)
       expect((await on(Prompts.resolve("greeting"), dev)).text).toBe("dev only")
       expect((await on(Prompts.resolve("greeting", { name: "P" }), prod)).text).toBe("Hello P!")

@@ -17,17 +17,14 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
-import { ApiSchemaError } from "./Errors.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
+import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
 
 /**
  * The runs a bulk action acts on: exactly one of `filter` (the filters of `runs.list`, at least one set)
@@ -158,24 +155,9 @@ export const list = (params: ListBulkActionsParams = {}): Call<typeof Management
 export const stream = (
   params: ListBulkActionsParams = {}
 ): Stream.Stream<Schemas.BulkActionObject, CallError, CallContext<typeof ManagementApi.bulkActionsList>> =>
-  Stream.suspend(() => {
-    const seen = new Set<string>()
-    return Stream.paginateChunkEffect(undefined as string | undefined, (cursor: string | undefined) => {
-      if (cursor !== undefined && seen.has(cursor))
-        return Effect.fail(
-          new ApiSchemaError({
-            endpoint: ManagementApi.bulkActionsList.capability.name,
-            status: 200,
-            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
-          })
-        )
-      if (cursor !== undefined) seen.add(cursor)
-      return Effect.map(
-        cursor === undefined ? list(params) : list({ ...params, after: cursor, before: undefined }),
-        (p) => [Chunk.fromIterable(p.data), Option.fromNullable(p.pagination.next || undefined)] as const
-      )
-    })
-  })
+  cursorStream(ManagementApi.bulkActionsList.capability.name, (cursor) =>
+    cursor === undefined ? list(params) : list({ ...params, after: cursor, before: undefined })
+  )
 
 /**
  * Retrieves a bulk action: its type, status and counts (SecretKey only); 404 `NotFoundError` for an id

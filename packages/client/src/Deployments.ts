@@ -15,14 +15,10 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
-import { ApiSchemaError } from "./Errors.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
+import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
 
 /** Filters and paging of `deployments.list`, as the SDK's `ApiDeploymentListOptions`. */
 export interface ListDeploymentsParams {
@@ -77,25 +73,11 @@ export const list = (params: ListDeploymentsParams = {}): Call<typeof Management
 export const stream = (
   params: ListDeploymentsParams = {}
 ): Stream.Stream<Schemas.DeploymentItem, CallError, CallContext<typeof ManagementApi.deploymentsList>> =>
-  Stream.suspend(() => {
-    const seen = new Set<string>()
-    return Stream.paginateChunkEffect(params.cursor, (cursor: string | undefined) => {
-      if (cursor !== undefined && seen.has(cursor))
-        return Effect.fail(
-          new ApiSchemaError({
-            endpoint: ManagementApi.deploymentsList.capability.name,
-            status: 200,
-            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
-          })
-        )
-      if (cursor !== undefined) seen.add(cursor)
-      return Effect.map(
-        list({ ...params, cursor }),
-        (page) =>
-          [Chunk.fromIterable(page.data), Option.fromNullable(page.pagination.next || undefined)] as const
-      )
-    })
-  })
+  cursorStream(
+    ManagementApi.deploymentsList.capability.name,
+    (cursor) => list({ ...params, cursor }),
+    params.cursor
+  )
 
 /**
  * The environment's current (promoted) deployment; `NotFoundError` (404) when it has none.

@@ -21,7 +21,11 @@
  * ```
  */
 import type { Schemas } from "@authctx/api"
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
 import { ApiSchemaError } from "./Errors.js"
 
 /**
@@ -229,3 +233,40 @@ export class OffsetLimitPage<T> extends Page<
     }
   }
 }
+
+/** What {@link cursorStream} needs of a cursor page: its items and the cursor of the next page, if any. */
+export interface CursorPageData<T> {
+  readonly data: ReadonlyArray<T>
+  readonly pagination: { readonly next?: string | null | undefined }
+}
+
+/**
+ * The Effect API's `stream` of a cursor-paged list (`Runs.stream`, `Deployments.stream`, …): the page at
+ * `start` (the caller's own cursor, or the first page), then every `pagination.next` until the server names
+ * none. A cursor named twice would loop forever, so the stream fails with `ApiSchemaError` instead. Each run
+ * of the stream starts over. Internal to the namespaces (not exported from the package).
+ */
+export const cursorStream = <T, E, R>(
+  endpoint: string,
+  fetchPage: (cursor: string | undefined) => Effect.Effect<CursorPageData<T>, E, R>,
+  start?: string
+): Stream.Stream<T, E | ApiSchemaError, R> =>
+  Stream.suspend(() => {
+    const seen = new Set<string>()
+    return Stream.paginateChunkEffect(start, (cursor: string | undefined) => {
+      if (cursor !== undefined && seen.has(cursor))
+        return Effect.fail<E | ApiSchemaError>(
+          new ApiSchemaError({
+            endpoint,
+            status: 200,
+            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
+          })
+        )
+      if (cursor !== undefined) seen.add(cursor)
+      return Effect.map(
+        fetchPage(cursor),
+        (page) =>
+          [Chunk.fromIterable(page.data), Option.fromNullable(page.pagination.next || undefined)] as const
+      )
+    })
+  })

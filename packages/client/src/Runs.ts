@@ -16,17 +16,15 @@
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type { Capability, Credential } from "@authctx/core"
-import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
-import { ApiSchemaError, InvalidArgumentsError, PollExhaustedError } from "./Errors.js"
+import { InvalidArgumentsError, PollExhaustedError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
 import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, type PagePromise, pagePromise } from "./Page.js"
+import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -140,36 +138,6 @@ export function list(
 }
 
 /**
- * Pages from the first (with the caller's own `after` or `before`) through every `pagination.next`, as a
- * stream of runs. Stops when the server names no next page; a cursor named twice would loop forever, so it
- * fails with `ApiSchemaError` instead.
- */
-const pages = <R>(
-  endpoint: string,
-  first: Effect.Effect<Schemas.ListRunResponse, CallError, R>,
-  after: (cursor: string) => Effect.Effect<Schemas.ListRunResponse, CallError, R>
-): Stream.Stream<Schemas.ListRunResponseItem, CallError, R> =>
-  Stream.suspend(() => {
-    // per run of the stream: running it twice starts over
-    const seen = new Set<string>()
-    return Stream.paginateChunkEffect(undefined as string | undefined, (cursor: string | undefined) => {
-      if (cursor !== undefined && seen.has(cursor))
-        return Effect.fail(
-          new ApiSchemaError({
-            endpoint,
-            status: 200,
-            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
-          })
-        )
-      if (cursor !== undefined) seen.add(cursor)
-      return Effect.map(
-        cursor === undefined ? first : after(cursor),
-        (p) => [Chunk.fromIterable(p.data), Option.fromNullable(p.pagination.next || undefined)] as const
-      )
-    })
-  })
-
-/**
  * Every run matching the filters, page after page, as a `Stream`: the first page as `list` would fetch it
  * (from the given `after` or `before` cursor, if any), then every `pagination.next` until there is none.
  *
@@ -197,12 +165,12 @@ export function stream(
   ManagementClient | EnvironmentListRequirement | ProjectListRequirement
 > {
   if (typeof first === "string") {
-    return pages("runs.list (project)", list(first, second), (after) =>
-      list(first, { ...second, after, before: undefined })
+    return cursorStream("runs.list (project)", (after) =>
+      after === undefined ? list(first, second) : list(first, { ...second, after, before: undefined })
     )
   }
-  return pages("runs.list (environment)", list(first), (after) =>
-    list({ ...first, after, before: undefined })
+  return cursorStream("runs.list (environment)", (after) =>
+    after === undefined ? list(first) : list({ ...first, after, before: undefined })
   )
 }
 

@@ -635,6 +635,105 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
         )
       }
     },
+    // ---- sessions ----
+    {
+      call: "sessions.start",
+      label: "sessions.start (every field, a pinned deployment)",
+      run: async (side) => {
+        asSecretKey(side, keys.current)
+        const input = {
+          type: "chat.agent",
+          taskIdentifier: "support-agent",
+          externalId: "parity-chat",
+          triggerConfig: {
+            basePayload: { chatId: "parity-chat" },
+            machine: "small-2x" as const,
+            queue: "chats",
+            tags: ["parity"],
+            maxAttempts: 2,
+            idleTimeoutInSeconds: 60,
+            externalDeploymentId: " sha-parity "
+          },
+          tags: ["parity"],
+          metadata: { plan: "pro" },
+          expiresAt: new Date("2030-01-01T00:00:00.000Z")
+        }
+        const started = await both(
+          side,
+          () => Sdk.sessions.start(input),
+          () => Authctx.sessions.start(input)
+        )
+        // the token's iat is the second it was signed: compared by its scopes' key, not its text
+        const { publicAccessToken: _token, ...rest } = started
+        return rest
+      }
+    },
+    {
+      call: "sessions.start",
+      label: "sessions.start (the same externalId: isCached; no deployment pin)",
+      run: async (side) => {
+        const input = {
+          type: "chat.agent",
+          taskIdentifier: "support-agent",
+          externalId: "parity-chat",
+          triggerConfig: { basePayload: { chatId: "parity-chat" }, externalDeploymentId: null }
+        }
+        const started = await both(
+          side,
+          () => Sdk.sessions.start(input),
+          () => Authctx.sessions.start(input)
+        )
+        return { id: started.id, isCached: started.isCached, runId: started.runId }
+      }
+    },
+    {
+      call: "sessions.retrieve",
+      label: "sessions.retrieve (by externalId)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.sessions.retrieve("parity-chat"),
+          () => Authctx.sessions.retrieve("parity-chat")
+        )
+    },
+    {
+      call: "sessions.update",
+      label: "sessions.update (tags, metadata cleared)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.sessions.update("parity-chat", { tags: ["parity", "vip"], metadata: null }),
+          () => Authctx.sessions.update("parity-chat", { tags: ["parity", "vip"], metadata: null })
+        )
+    },
+    {
+      call: "sessions.list",
+      label: "sessions.list (filters and a page size)",
+      run: (side) =>
+        both(
+          side,
+          () =>
+            Sdk.sessions.list({ type: "chat.agent", tag: "vip", status: "ACTIVE", period: "1h", limit: 5 }),
+          () =>
+            Authctx.sessions.list({
+              type: "chat.agent",
+              tag: "vip",
+              status: "ACTIVE",
+              period: "1h",
+              limit: 5
+            })
+        )
+    },
+    {
+      call: "sessions.close",
+      label: "sessions.close (no body)",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.sessions.close("parity-chat"),
+          () => Authctx.sessions.close("parity-chat")
+        )
+    },
     {
       call: "runs.list",
       label: "runs.list (current 24-character key)",

@@ -22,6 +22,7 @@ import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as Schemas from "./Schemas.js"
 import * as SchemasPrompts from "./SchemasPrompts.js"
+import * as SchemasSessions from "./SchemasSessions.js"
 import * as WaitTokenSchemas from "./WaitTokenSchemas.js"
 
 /** The endpoint annotation holding the capability (call name and accepted kinds). */
@@ -762,6 +763,108 @@ export const idempotencyKeysReset = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- sessions ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * The `sessions.list` query as it is on the wire (lists comma-joined as the SDK sends them, dates as epoch
+ * milliseconds). The server reads each key once, so a comma-joined list is one value to it
+ * (docs/reference/sessions.md).
+ */
+export const ListSessionsUrlParams = Schema.Struct({
+  "filter[type]": optionalString,
+  "filter[tags]": optionalString,
+  "filter[taskIdentifier]": optionalString,
+  "filter[externalId]": optionalString,
+  "filter[status]": optionalString,
+  "filter[createdAt][period]": optionalString,
+  "filter[createdAt][from]": optionalString,
+  "filter[createdAt][to]": optionalString,
+  "page[size]": optionalString,
+  "page[after]": optionalString,
+  "page[before]": optionalString
+})
+
+/** A session in the path: its id (`session_…`) or its external id (the server tells them by the prefix). */
+const SessionPath = Schema.Struct({ id: PathSegment })
+
+/**
+ * `sessions.start`: `POST /api/v1/sessions`, a session and its first run. Idempotent on the `externalId`:
+ * the same one answers the existing session (`isCached: true`, status 200 instead of 201), with its live
+ * run (or a new one when it ended); a closed or expired one is a 409. A public access token with
+ * `write:tasks:{taskIdentifier}` (the body's task) or `write:sessions` may call it.
+ */
+export const sessionsStart = route(
+  "sessions.start",
+  "sessions.start",
+  Capability.make("sessions.start", secretKeyOnly),
+  HttpApiEndpoint.post("start", "/api/v1/sessions")
+    .setPayload(SchemasSessions.CreateSessionRequestBody)
+    .addSuccess(SchemasSessions.CreatedSessionResponseBody, { status: 201 }),
+  { publicTokenScopes: ["write:tasks:{taskIdentifier}", "write:sessions"] }
+)
+
+/**
+ * `sessions.retrieve`: `GET /api/v1/sessions/{id}` by id or external id. A public access token scoped to
+ * either of the session's ids (`{friendlyId}`, `{externalId}`: the server checks both, whichever the path
+ * names) may read it.
+ */
+export const sessionsRetrieve = route(
+  "sessions.retrieve",
+  "sessions.retrieve",
+  Capability.make("sessions.retrieve", secretKeyOnly),
+  HttpApiEndpoint.get("retrieve", "/api/v1/sessions/:id")
+    .setPath(SessionPath)
+    .addSuccess(SchemasSessions.RetrieveSessionResponseBody),
+  { publicTokenScopes: ["read:sessions:{id}", "read:sessions:{friendlyId}", "read:sessions:{externalId}"] }
+)
+
+/**
+ * `sessions.update`: `PATCH /api/v1/sessions/{id}`, tags and metadata. A public access token needs
+ * `admin:sessions:{id}`, the id exactly as the path names it.
+ */
+export const sessionsUpdate = route(
+  "sessions.update",
+  "sessions.update",
+  Capability.make("sessions.update", secretKeyOnly),
+  HttpApiEndpoint.patch("update", "/api/v1/sessions/:id")
+    .setPath(SessionPath)
+    .setPayload(SchemasSessions.UpdateSessionRequestBody)
+    .addSuccess(SchemasSessions.RetrieveSessionResponseBody),
+  { publicTokenScopes: ["admin:sessions:{id}"] }
+)
+
+/**
+ * `sessions.close`: `POST /api/v1/sessions/{id}/close`. Closing is one-way; closing a closed session answers
+ * it unchanged (the first reason and time kept). A public access token needs `admin:sessions:{id}`.
+ */
+export const sessionsClose = route(
+  "sessions.close",
+  "sessions.close",
+  Capability.make("sessions.close", secretKeyOnly),
+  HttpApiEndpoint.post("close", "/api/v1/sessions/:id/close")
+    .setPath(SessionPath)
+    .setPayload(SchemasSessions.CloseSessionRequestBody)
+    .addSuccess(SchemasSessions.RetrieveSessionResponseBody),
+  { publicTokenScopes: ["admin:sessions:{id}"] }
+)
+
+/**
+ * `sessions.list`: `GET /api/v1/sessions`, the key's environment, newest first, cursor pages. A public access
+ * token with `read:sessions` or `read:tasks` may list (with `filter[taskIdentifier]`, `read:tasks:<id>` of
+ * the task filtered on also does).
+ */
+export const sessionsList = route(
+  "sessions.list",
+  "sessions.list",
+  Capability.make("sessions.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/sessions")
+    .setUrlParams(ListSessionsUrlParams)
+    .addSuccess(SchemasSessions.ListSessionsResponseBody),
+  { publicTokenScopes: ["read:sessions", "read:tasks"] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // ---- prompts ----
 // ---------------------------------------------------------------------------------------------------------
 
@@ -944,6 +1047,15 @@ export const api = HttpApi.make("management")
       .add(waitTokensComplete.endpoint)
   )
   .add(HttpApiGroup.make("idempotencyKeys").add(idempotencyKeysReset.endpoint))
+  // ---- sessions ----
+  .add(
+    HttpApiGroup.make("sessions")
+      .add(sessionsStart.endpoint)
+      .add(sessionsRetrieve.endpoint)
+      .add(sessionsUpdate.endpoint)
+      .add(sessionsClose.endpoint)
+      .add(sessionsList.endpoint)
+  )
   // ---- prompts ----
   .add(
     HttpApiGroup.make("prompts")
@@ -1019,6 +1131,12 @@ export const routes = [
   waitTokensRetrieve,
   waitTokensComplete,
   idempotencyKeysReset,
+  // ---- sessions ----
+  sessionsStart,
+  sessionsRetrieve,
+  sessionsUpdate,
+  sessionsClose,
+  sessionsList,
   // ---- prompts ----
   promptsResolve,
   promptsList,

@@ -19,4 +19,6 @@ export * as Packet from "./Packet.js"
 export * as Schemas from "./Schemas.js"
 // ---- prompts ----
 export * as SchemasPrompts from "./SchemasPrompts.js"
+// ---- sessions ----
+export * as SchemasSessions from "./SchemasSessions.js"
 export * as WaitTokenSchemas from "./WaitTokenSchemas.js"

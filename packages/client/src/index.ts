@@ -32,6 +32,8 @@ export * as Prompts from "./Prompts.js"
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"
+// ---- sessions ----
+export * as Sessions from "./Sessions.js"
 export * as Tasks from "./Tasks.js"
 export * as Transport from "./Transport.js"
 export * as WaitTokens from "./WaitTokens.js"

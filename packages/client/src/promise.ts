@@ -36,6 +36,8 @@ import * as Prompts from "./Prompts.js"
 import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
+// ---- sessions ----
+import * as Sessions from "./Sessions.js"
 import * as Tasks from "./Tasks.js"
 import * as WaitTokens from "./WaitTokens.js"
 
@@ -56,6 +58,8 @@ export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Pag
 export type { AISDKTelemetry, ResolvedPrompt, ResolveOptions, ResolvePromiseOptions } from "./Prompts.js"
 export type { RunsListParams, RunsPage } from "./Runs.js"
 export type { SchedulesPage } from "./Schedules.js"
+// ---- sessions ----
+export type { ListSessionsParams, SessionsPage, StartSessionInput } from "./Sessions.js"
 export type { BatchHandle, TriggerHandle } from "./Tasks.js"
 export type { ListWaitTokensParams, RetrievedWaitToken, WaitTokensPage } from "./WaitTokens.js"
 
@@ -140,6 +144,8 @@ const namespaces = {
   queues: Queues.calls,
   waitTokens: WaitTokens.calls,
   idempotencyKeys: IdempotencyKeys.calls,
+  // ---- sessions ----
+  sessions: Sessions.calls,
   // ---- prompts ----
   prompts: Prompts.calls
 } as const
@@ -394,6 +400,27 @@ export const idempotencyKeys = {
  */
 export const waitTokens: Surface<"ambient">["waitTokens"] = ambient.waitTokens
 
+// ---- sessions ----
+
+/**
+ * Sessions, with the SDK's call signatures: `sessions.start`, `.retrieve`, `.update`, `.close` and `.list`
+ * (a page like `runs.list`). The SDK's `sessions.open` (realtime channels) is not here.
+ *
+ * @example
+ * ```ts
+ * import { sessions } from "@authctx/client/promise"
+ *
+ * const session = await sessions.start({
+ *   type: "chat.agent",
+ *   taskIdentifier: "support-agent",
+ *   externalId: "chat-1234",
+ *   triggerConfig: { basePayload: { chatId: "chat-1234" } }
+ * })
+ * await sessions.close(session.id, { reason: "resolved" })
+ * ```
+ */
+export const sessions: Surface<"ambient">["sessions"] = ambient.sessions
+
 // ---- prompts ----
 
 /**
@@ -427,6 +454,10 @@ export type QueuesClient<K extends Credential.Kind> = Surface<K>["queues"]
 
 /** The `waitTokens` members of a client of kind `K`. */
 export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens"]
+
+// ---- sessions ----
+/** The `sessions` members of a client of kind `K`. */
+export type SessionsClient<K extends Credential.Kind> = Surface<K>["sessions"]
 
 // ---- prompts ----
 /** The `prompts` members of a client of kind `K`. */

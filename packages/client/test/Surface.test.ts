@@ -20,6 +20,7 @@ import {
   Queues,
   Runs,
   Schedules,
+  Sessions,
   Tasks,
   WaitTokens
 } from "@authctx/client"
@@ -36,6 +37,7 @@ import {
   queues,
   runs,
   schedules,
+  sessions,
   tasks,
   waitTokens
 } from "@authctx/client/promise"
@@ -60,6 +62,8 @@ const callObjects = {
   // ---- waits ----
   waitTokens: WaitTokens.calls,
   idempotencyKeys: IdempotencyKeys.calls,
+  // ---- sessions ----
+  sessions: Sessions.calls,
   // ---- prompts ----
   prompts: Prompts.calls
 }
@@ -76,6 +80,8 @@ const ambients = {
   queues,
   waitTokens,
   idempotencyKeys: idempotencyKeysCalls,
+  // ---- sessions ----
+  sessions,
   // ---- prompts ----
   prompts
 }
@@ -211,6 +217,14 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "waitTokens.retrieve": ["waitpoint_surface"],
   "waitTokens.complete": ["waitpoint_surface", { ok: true }],
   "idempotencyKeys.reset": ["surface-task", "surface-key"],
+  // ---- sessions ----
+  "sessions.start": [
+    { type: "chat.agent", taskIdentifier: "surface-task", triggerConfig: { basePayload: { n: 1 } } }
+  ],
+  "sessions.retrieve": ["session_surface"],
+  "sessions.update": ["session_surface", { tags: ["surface"] }],
+  "sessions.close": ["session_surface", { reason: "surface" }],
+  "sessions.list": [{ limit: 1 }],
   // ---- prompts ----
   "prompts.resolve": ["greeting", { name: "Surface" }, { label: "current" }],
   "prompts.list": [],

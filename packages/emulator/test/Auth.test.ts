@@ -228,7 +228,11 @@ const resourceNotFound: Record<string, string> = {
 
 /** Routes whose server file words its not-found answer its own way (docs/research/whole-api.md). */
 const routeNotFound: Record<string, string> = {
-  "runs.updateMetadata": "Task Run not found"
+  "runs.updateMetadata": "Task Run not found",
+  // ---- sessions ---- (retrieve: the route builder's answer; update and close: their handler's)
+  "sessions.retrieve": "Not found",
+  "sessions.update": "Session not found",
+  "sessions.close": "Session not found"
 }
 
 /** Routes whose server handler refuses additional (`tr_<env>_sk_`) keys with 403 (no resource to check them against). */
@@ -298,6 +302,8 @@ const wholeApiRoutes =
   // ---- queues ----
   5 +
   // ---- waits: wait tokens ×4, idempotencyKeys.reset ----
+  5 +
+  // ---- sessions ----
   5 +
   // ---- prompts ----
   8

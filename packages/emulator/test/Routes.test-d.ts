@@ -19,6 +19,7 @@ import { prompts } from "../src/internal/routes/prompts.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
+import { sessions } from "../src/internal/routes/sessions.js"
 import { tasks } from "../src/internal/routes/tasks.js"
 import { waitTokens } from "../src/internal/routes/waitTokens.js"
 
@@ -73,6 +74,7 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
+      ...sessions,
       // ---- prompts ----
       ...prompts
     ])
@@ -91,6 +93,7 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
+      ...sessions,
       // ---- prompts ----
       ...prompts
     ])
@@ -107,6 +110,7 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
+      ...sessions,
       // ---- prompts ----
       ...prompts
     ])

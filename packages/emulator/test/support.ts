@@ -181,6 +181,12 @@ const keyedRun = async (url: string, target: Target): Promise<string> => {
   return key
 }
 
+// ---- sessions ----
+const sessionBody = { type: "chat.agent", taskIdentifier: "hello", triggerConfig: { basePayload: { n: 1 } } }
+
+const createSession = async (url: string, target: Target): Promise<string> =>
+  field(await asOwner(url, target, { method: "POST", path: "/api/v1/sessions", body: sessionBody }), "id")
+
 const envParams = (target: Target) => ({ projectRef: target.projectRef, env: target.env })
 
 /**
@@ -303,6 +309,18 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
     params: { key: await keyedRun(url, target) },
     body: { taskIdentifier: "hello" }
   }),
+  // ---- sessions ----
+  "sessions.start": async () => ({ params: {}, body: sessionBody }),
+  "sessions.retrieve": async (url, target) => ({ params: { id: await createSession(url, target) } }),
+  "sessions.update": async (url, target) => ({
+    params: { id: await createSession(url, target) },
+    body: { tags: ["fixture"] }
+  }),
+  "sessions.close": async (url, target) => ({
+    params: { id: await createSession(url, target) },
+    body: { reason: "fixture" }
+  }),
+  "sessions.list": async () => ({ params: {} }),
   // ---- prompts ----
   "prompts.resolve": async () => ({ params: { slug: "greeting" }, body: { variables: { name: "Ada" } } }),
   "prompts.list": async () => ({ params: {} }),

@@ -161,6 +161,8 @@ export interface Answer {
   readonly status: number
   readonly body: string
   readonly headers: ResponseHeaders | undefined
+  /** The answer is this one once it settles (a handler's `okLater`); the fields above are placeholders. */
+  readonly later?: Promise<Answer> | undefined
 }
 
 /** An `{"error": …}` answer (client text in a message, such as a path value, never shows a credential). */
@@ -329,6 +331,23 @@ const answer = (
   try {
     const result = run()
     if (!result.ok) return errorAnswer(result.status, result.error)
+    if ("later" in result) {
+      const status = result.status ?? route.successStatus
+      const later = result.later.then(
+        (value): Answer => {
+          const encoded = route.encodeSuccess(value)
+          if (Either.isRight(encoded))
+            return { status, body: JSON.stringify(encoded.right), headers: undefined }
+          onDefect(route.id, encoded.left)
+          return internalError
+        },
+        (error: unknown): Answer => {
+          onDefect(route.id, error)
+          return internalError
+        }
+      )
+      return { status, body: "", headers: undefined, later }
+    }
     const memo = result.memo
     if (memo?.body !== undefined)
       return { status: route.successStatus, body: memo.body, headers: result.headers }

@@ -80,3 +80,20 @@ export const forRun = (state: State, environment: Environment, runId: string): P
 /** The headers of a batch creation answer: a token scoped to read the batch; the claims header has no scopes. */
 export const forBatch = (state: State, environment: Environment, batchId: string): Promise<Headers> =>
   headersFor(state, environment, [`read:batch:${batchId}`], { sub: environment.id, pub: true })
+
+// ---- sessions ----
+
+/**
+ * The token `sessions.start` answers in its body: scoped to read and write the session's channels, keyed by
+ * the session's external id if it has one, else its id. `undefined` where the environment has no key.
+ */
+export const forSession = async (
+  state: State,
+  environment: Environment,
+  addressingKey: string
+): Promise<string | undefined> => {
+  const key = signingKeyOf(state, environment)
+  if (key === undefined) return undefined
+  const scopes = [`read:sessions:${addressingKey}`, `write:sessions:${addressingKey}`]
+  return sign(key, { sub: environment.id, pub: true, scopes })
+}

@@ -93,6 +93,11 @@ class Exchange {
   }
 
   respond(answer: Answer, close = false): void {
+    if (answer.later !== undefined) {
+      // a body with a signed token in it (sessions.start): write the answer once it is signed (never rejects)
+      answer.later.then((settled) => this.respond(settled, close))
+      return
+    }
     if (answer.headers instanceof Promise) {
       // a signed header (x-trigger-jwt): write the answer once it is signed
       answer.headers.then(

@@ -36,12 +36,22 @@ export type Result<A> =
       readonly value: A
       readonly headers: ResponseHeaders | undefined
       readonly memo?: undefined
+      readonly status?: undefined
+    }
+  | {
+      readonly ok: true
+      /** A value known only once a promise settles (a body holding a token signed asynchronously). */
+      readonly later: Promise<A>
+      readonly status: number | undefined
+      readonly headers: undefined
+      readonly memo?: undefined
     }
   | {
       readonly ok: true
       readonly memo: Memo
       readonly build: () => A
       readonly headers: ResponseHeaders | undefined
+      readonly status?: undefined
     }
   | { readonly ok: false; readonly status: number; readonly error: string }
 
@@ -52,6 +62,17 @@ export const ok = <A>(value: A, headers?: ResponseHeaders): Result<A> => ({
   ok: true,
   value,
   headers: headers ?? noHeaders
+})
+
+/**
+ * A success whose value is known once `later` settles (a token in the body, signed asynchronously), with
+ * `status` instead of the route's when given. A rejection is a 500 reported as a defect.
+ */
+export const okLater = <A>(later: Promise<A>, status?: number): Result<A> => ({
+  ok: true,
+  later,
+  status,
+  headers: noHeaders
 })
 
 /** A success whose encoded body is kept in `memo` (use only for values that no longer change). */

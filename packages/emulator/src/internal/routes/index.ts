@@ -16,6 +16,8 @@ import { prompts } from "./prompts.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
+// ---- sessions ----
+import { sessions } from "./sessions.js"
 import { tasks } from "./tasks.js"
 import { waitTokens } from "./waitTokens.js"
 
@@ -36,6 +38,8 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...queues,
   ...waitTokens,
   ...idempotencyKeys,
+  // ---- sessions ----
+  ...sessions,
   // ---- prompts ----
   ...prompts
 ])

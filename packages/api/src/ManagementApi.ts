@@ -20,6 +20,7 @@ import * as HttpApiGroup from "@effect/platform/HttpApiGroup"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
+import * as AuthSchemas from "./AuthSchemas.js"
 import * as Schemas from "./Schemas.js"
 import * as SchemasPrompts from "./SchemasPrompts.js"
 import * as SchemasSessions from "./SchemasSessions.js"
@@ -51,11 +52,12 @@ export class RouteId extends Context.Tag("@authctx/api/RouteId")<RouteId, string
 /**
  * On a route the server lets a public access token (a JWT with `pub: true`) call: the abilities any one of
  * which admits the token, with `{param}` for a path parameter (`["read:runs:{runId}", "read:tasks"]`) and
- * `{name}` for a property of the resource the server looks up (`read:tasks:{task}` on `runs.retrieve`: the
- * run's task, its tags, its batch; only the server can check those). An empty list admits any valid token
- * of the environment. Routes without it refuse JWTs. A recorded fact of
- * the server (docs/research/whole-api.md, docs/research/public-tokens.md); the client has no public-token
- * kind yet, so nothing reads it but the catalog and its docs.
+ * `{name}` for something else the server reads: on runs routes a property of the run it looks up
+ * (`read:tasks:{task}`, `read:tags:{tag}`, `read:batch:{batch}`: the run's task, any one of its tags, its
+ * batch), on `tasks.createBatch` the body's `{taskIdentifiers}` and on `tasks.streamBatchItems` each NDJSON
+ * item's `{task}` (every one must be granted, and a stream needs one item at least). Only the server (and
+ * the emulator, from its state and the body) can check those. An empty list admits any valid token of the
+ * environment. Routes without it refuse JWTs. A recorded fact of the server (docs/reference/public-tokens.md).
  */
 export class PublicTokenScopes extends Context.Tag("@authctx/api/PublicTokenScopes")<
   PublicTokenScopes,
@@ -164,7 +166,8 @@ export const tasksCreateBatch = route(
   Capability.make("tasks.batchTrigger", secretKeyOnly),
   HttpApiEndpoint.post("createBatch", "/api/v3/batches")
     .setPayload(Schemas.CreateBatchRequestBody)
-    .addSuccess(Schemas.CreateBatchResponse)
+    .addSuccess(Schemas.CreateBatchResponse),
+  { publicTokenScopes: ["batchTrigger:tasks:{taskIdentifiers}", "batchTrigger:batch"] }
 )
 
 /** `tasks.batchTrigger`, phase 2: `POST /api/v3/batches/{batchId}/items`, an NDJSON body. */
@@ -175,7 +178,8 @@ export const tasksStreamBatchItems = route(
   HttpApiEndpoint.post("streamBatchItems", "/api/v3/batches/:batchId/items")
     .setPath(Schema.Struct({ batchId: PathSegment }))
     .setPayload(NdjsonBody)
-    .addSuccess(Schemas.StreamBatchItemsResponse)
+    .addSuccess(Schemas.StreamBatchItemsResponse),
+  { publicTokenScopes: ["write:batch:{batchId}", "batchTrigger:tasks:{task}"] }
 )
 
 /**
@@ -865,6 +869,37 @@ export const sessionsList = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- auth ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * `auth.jwtClaims`: `POST /api/v1/auth/jwt/claims`, no body. Answers `{ sub, pub: true }` for the
+ * environment the secret key acts on; the SDK's `auth.createPublicToken`, `createTriggerPublicToken` and
+ * `createBatchTriggerPublicToken` call it with a root key, add the scopes and sign the claims HS256 with
+ * that key (docs/reference/public-tokens.md).
+ */
+export const authJwtClaims = route(
+  "auth.jwtClaims",
+  "auth.jwtClaims",
+  Capability.make("auth.jwtClaims", secretKeyOnly),
+  HttpApiEndpoint.post("jwtClaims", "/api/v1/auth/jwt/claims").addSuccess(AuthSchemas.JwtClaimsResponse)
+)
+
+/**
+ * `auth.createPublicToken`: `POST /api/v1/auth/public-tokens`, the server signs the token (for keys that
+ * cannot sign themselves: additional `tr_<env>_sk_` keys; root keys may call it too). Public access
+ * tokens and PATs cannot mint.
+ */
+export const authCreatePublicToken = route(
+  "auth.createPublicToken",
+  "auth.createPublicToken",
+  Capability.make("auth.createPublicToken", secretKeyOnly),
+  HttpApiEndpoint.post("createPublicToken", "/api/v1/auth/public-tokens")
+    .setPayload(AuthSchemas.CreatePublicTokenRequestBody)
+    .addSuccess(AuthSchemas.CreatePublicTokenResponseBody)
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // ---- prompts ----
 // ---------------------------------------------------------------------------------------------------------
 
@@ -1056,6 +1091,8 @@ export const api = HttpApi.make("management")
       .add(sessionsClose.endpoint)
       .add(sessionsList.endpoint)
   )
+  // ---- auth ----
+  .add(HttpApiGroup.make("auth").add(authJwtClaims.endpoint).add(authCreatePublicToken.endpoint))
   // ---- prompts ----
   .add(
     HttpApiGroup.make("prompts")
@@ -1137,6 +1174,9 @@ export const routes = [
   sessionsUpdate,
   sessionsClose,
   sessionsList,
+  // ---- auth ----
+  authJwtClaims,
+  authCreatePublicToken,
   // ---- prompts ----
   promptsResolve,
   promptsList,

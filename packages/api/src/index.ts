@@ -12,6 +12,7 @@
  * const branchHeader = Headers.branch // "x-trigger-branch"
  * ```
  */
+export * as AuthSchemas from "./AuthSchemas.js"
 export * as Catalog from "./Catalog.js"
 export * as Headers from "./Headers.js"
 export * as ManagementApi from "./ManagementApi.js"

@@ -190,7 +190,7 @@ describe("the catalog", () => {
     const table = Catalog.markdownTable()
     // the page's 20 calls and the whole-API calls (#12): runs reschedule, addTags, metadata ×2, batch.retrieve;
     // bulk actions: runs.bulk.create, .list, .retrieve, .abort; schedules.timezones, deployments ×2
-    // + queues ×5, wait tokens ×4 and idempotencyKeys.reset, sessions ×5
+    // + queues ×5, wait tokens ×4 and idempotencyKeys.reset, sessions ×5; auth.jwtClaims and auth.createPublicToken (#13)
     expect(table.split("\n")).toHaveLength(
       2 +
         20 +
@@ -200,6 +200,7 @@ describe("the catalog", () => {
         5 +
         5 +
         5 +
+        2 +
         // ---- prompts ----
         8
     )

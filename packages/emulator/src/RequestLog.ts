@@ -25,7 +25,7 @@ import { Credential } from "@authctx/core"
  * emulator.requests().filter((r) => r.credentialKind === refused)
  * ```
  */
-export type CredentialKind = Credential.Kind | "none" | "invalid"
+export type CredentialKind = Credential.Kind | "PublicAccessToken" | "none" | "invalid"
 
 /**
  * One HTTP request the emulator received.
@@ -74,9 +74,25 @@ export interface RequestRecord {
 /** A credential's shape: 16+ characters after the prefix (a fingerprint has 12, a real token 20 or more). */
 const tokenMinBody = 16
 
+/** A JWT: a base64url JSON header (`eyJ…`), a payload and a signature, separated by dots. */
+const jwtShape = /eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*/g
+
 /**
- * Replaces anything shaped like a credential with its safe prefix and `…`, as a last line of defence for
- * text that may hold a path or a message from a client.
+ * Whether text may hold a credential (a `tr_` key or PAT, or a JWT): the cheap test before
+ * {@link redactTokens}.
+ *
+ * @example
+ * ```ts
+ * import { RequestLog } from "@authctx/emulator"
+ *
+ * RequestLog.mayHoldToken("/api/v3/runs/run_1") // false
+ * ```
+ */
+export const mayHoldToken = (text: string): boolean => text.includes("tr_") || text.includes("eyJ")
+
+/**
+ * Replaces anything shaped like a credential with its safe prefix and `…` (a JWT, such as a public access
+ * token, with `eyJ…`), as a last line of defence for text that may hold a path or a message from a client.
  *
  * @example
  * ```ts
@@ -85,7 +101,8 @@ const tokenMinBody = 16
  * RequestLog.redactTokens("key tr_dev_abcdefghijklmnopqrstuvwx") // "key tr_dev_…"
  * ```
  */
-export const redactTokens = (text: string): string => Credential.redactTokens(text, "…", tokenMinBody)
+export const redactTokens = (text: string): string =>
+  Credential.redactTokens(text.includes("eyJ") ? text.replace(jwtShape, "eyJ…") : text, "…", tokenMinBody)
 
 /**
  * One line for a record: time, method, path, status, route, credential kind and fingerprint, and the

@@ -305,6 +305,8 @@ const wholeApiRoutes =
   5 +
   // ---- sessions ----
   5 +
+  // ---- auth: jwt claims, public tokens ----
+  2 +
   // ---- prompts ----
   8
 

@@ -7,6 +7,7 @@ import { ManagementApi } from "@authctx/api"
 import { HttpApiEndpoint } from "@effect/platform"
 import { Schema } from "effect"
 import { describe, it } from "vitest"
+import { auth } from "../src/internal/routes/auth.js"
 import { batch } from "../src/internal/routes/batch.js"
 import { bulkActions } from "../src/internal/routes/bulkActions.js"
 import { deployments } from "../src/internal/routes/deployments.js"
@@ -75,6 +76,7 @@ describe("table", () => {
       ...waitTokens,
       ...idempotencyKeys,
       ...sessions,
+      ...auth,
       // ---- prompts ----
       ...prompts
     ])
@@ -94,6 +96,7 @@ describe("table", () => {
       ...waitTokens,
       ...idempotencyKeys,
       ...sessions,
+      ...auth,
       // ---- prompts ----
       ...prompts
     ])

@@ -32,7 +32,7 @@ describe("the handler table", () => {
     expect(() => compile(Catalog.entries, handlers)).not.toThrow()
   })
 
-  it("answers a handler exception with 500 Internal error and reports it by route id, without the request", () => {
+  it("answers a handler exception with 500 Internal error and reports it by route id, without the request", async () => {
     const throwing = new Map(handlers)
     throwing.set(
       ManagementApi.runsList,
@@ -47,7 +47,7 @@ describe("the handler table", () => {
     if (route === undefined) throw new Error("no runs.listEnvironment route")
     const token = world.projectKeys[0]?.environments.dev.secretKey ?? ""
     const defects: Array<[string, unknown]> = []
-    const answer = dispatch(
+    const answer = await dispatch(
       world.state,
       {
         route,

@@ -5,6 +5,7 @@
  */
 import { Catalog } from "@authctx/api"
 import { Cli, type Emulator, RequestLog } from "@authctx/emulator"
+import { SignJWT } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { call, prepare, roles, start } from "./support.js"
 
@@ -12,7 +13,34 @@ let emulator: Emulator
 const lines: Array<string> = []
 const bodies: Array<string> = []
 
-/** Every token the suite sends: all demo keys and PATs, and unknown or malformed ones. */
+/** Public access tokens of p1's dev environment (valid, expired, signed with a key not its own). */
+const jwts: Array<string> = []
+
+const mintJwts = async (e: Emulator): Promise<void> => {
+  const { p1, p2 } = roles(e)
+  const key = p1.environments.dev.secretKey
+  const claims = (await (
+    await fetch(`${e.url}/api/v1/auth/jwt/claims`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}` }
+    })
+  ).json()) as Record<string, unknown>
+  const sign = (secret: string, expiresAt: string | number) =>
+    new SignJWT({ ...claims, scopes: ["admin"] })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer("https://id.trigger.dev")
+      .setAudience("https://api.trigger.dev")
+      .setIssuedAt()
+      .setExpirationTime(expiresAt)
+      .sign(new TextEncoder().encode(secret))
+  jwts.push(
+    await sign(key, "10m"),
+    await sign(key, Math.floor(Date.now() / 1000) - 60),
+    await sign(p2.environments.dev.secretKey, "10m")
+  )
+}
+
+/** Every token the suite sends: all demo keys and PATs, public tokens, and unknown or malformed ones. */
 const tokensOf = (e: Emulator): Array<string> => [
   ...e.credentials.projects.flatMap((p) =>
     Object.values(p.environments).flatMap((keys) => [keys.secretKey, keys.legacySecretKey, keys.scopedKey])
@@ -21,11 +49,13 @@ const tokensOf = (e: Emulator): Array<string> => [
   `tr_dev_${"U".repeat(30)}unknown`,
   `tr_pat_${"W".repeat(30)}unknownpat`,
   `tr_prod_short${"X".repeat(3)}`,
-  "sk_live_notatriggerkey0123456789"
+  "sk_live_notatriggerkey0123456789",
+  ...jwts
 ]
 
-/** The secret part of a token: what follows its prefix. */
-const secretPart = (token: string): string => token.replace(/^tr_[a-z]+_(?:sk_)?/, "")
+/** The secret part of a token: what follows its prefix; a JWT's signature. */
+const secretPart = (token: string): string =>
+  token.startsWith("eyJ") ? (token.split(".")[2] ?? token) : token.replace(/^tr_[a-z]+_(?:sk_)?/, "")
 
 const expectNoToken = (text: string, tokens: ReadonlyArray<string>) => {
   for (const token of tokens)
@@ -34,6 +64,7 @@ const expectNoToken = (text: string, tokens: ReadonlyArray<string>) => {
 
 beforeAll(async () => {
   emulator = await start({ log: (line) => lines.push(line) })
+  await mintJwts(emulator)
   const { p1, branch } = roles(emulator)
   const tokens = tokensOf(emulator)
   emulator.faults.inject({ route: "runs.list", status: 503, shouldRetry: true, times: 3 })
@@ -51,14 +82,15 @@ beforeAll(async () => {
       }
     }
     // a token where it does not belong: in the path, the branch and the idempotency key
-    const leaked = tokens[0] ?? ""
-    const reply = await call(emulator.url, {
-      path: `/api/v3/runs/${leaked}`,
-      token: leaked,
-      branch: leaked,
-      idempotencyKey: leaked
-    }).catch(() => undefined)
-    if (reply !== undefined) bodies.push(reply.text)
+    for (const leaked of [tokens[0] ?? "", jwts[0] ?? ""]) {
+      const reply = await call(emulator.url, {
+        path: `/api/v3/runs/${leaked}`,
+        token: leaked,
+        branch: leaked,
+        idempotencyKey: leaked
+      }).catch(() => undefined)
+      if (reply !== undefined) bodies.push(reply.text)
+    }
   }
 })
 afterAll(() => emulator.stop())
@@ -69,6 +101,8 @@ describe("no raw token", () => {
     expect(records.length).toBeGreaterThan(1000)
     expect(records.some((r) => r.credentialKind === "SecretKey" && r.credential !== undefined)).toBe(true)
     expect(records.some((r) => r.credentialKind === "invalid")).toBe(true)
+    expect(records.some((r) => r.credentialKind === "PublicAccessToken" && r.status === 200)).toBe(true)
+    expect(records.some((r) => r.credentialKind === "PublicAccessToken" && r.status === 401)).toBe(true)
     expectNoToken(JSON.stringify(records), tokensOf(emulator))
   })
 

@@ -321,6 +321,9 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
     body: { reason: "fixture" }
   }),
   "sessions.list": async () => ({ params: {} }),
+  // ---- auth ----
+  "auth.jwtClaims": async () => ({ params: {} }),
+  "auth.createPublicToken": async () => ({ params: {}, body: { scopes: ["read:runs"] } }),
   // ---- prompts ----
   "prompts.resolve": async () => ({ params: { slug: "greeting" }, body: { variables: { name: "Ada" } } }),
   "prompts.list": async () => ({ params: {} }),

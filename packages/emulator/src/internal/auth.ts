@@ -12,11 +12,14 @@ import { Credential } from "@authctx/core"
 import { Either } from "effect"
 import type { Environment, Principal, Project, State } from "./model.js"
 import { isSlug } from "./model.js"
+import { isPublicToken } from "./publicTokenAuth.js"
 
 /** The token's owner, or why there is none. */
 export type Identity =
   | { readonly kind: "none" }
   | { readonly kind: "invalid"; readonly fingerprint: string | undefined; readonly token: string }
+  /** A JWT whose payload says `pub: true`: verified (asynchronously) on the routes that take one. */
+  | { readonly kind: "publicToken"; readonly token: string }
   | {
       readonly kind: "known"
       readonly principal: Principal
@@ -44,6 +47,7 @@ export const identify = (state: State, header: string | undefined): Identity => 
   if (token === undefined) return none
   const principal = state.tokens.get(token)
   if (principal !== undefined) return { kind: "known", principal, token, exact: header === `Bearer ${token}` }
+  if (isPublicToken(token)) return { kind: "publicToken", token }
   const parsed = Credential.parseEither(token)
   return {
     kind: "invalid",
@@ -147,6 +151,7 @@ export const authorizeKind = (route: RouteAuth, identity: Identity): Principal |
   switch (identity.kind) {
     case "none":
       return patOnly ? refusals.missingPat : refusals.missingKey
+    case "publicToken":
     case "invalid":
       if (!patOnly) return refusals.invalidKey
       return identity.token.startsWith(Credential.personalAccessTokenPrefix)

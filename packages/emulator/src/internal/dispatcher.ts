@@ -7,19 +7,30 @@ import { type Catalog, ManagementApi } from "@authctx/api"
 import { HttpApiSchema } from "@effect/platform"
 import { Either, Option, type ParseResult, Schema, SchemaAST } from "effect"
 import { MissingHandlers } from "../Errors.js"
-import { redactTokens } from "../RequestLog.js"
+import { mayHoldToken, redactTokens } from "../RequestLog.js"
 import {
   authorizeKind,
   type Identity,
   isRefusal,
   type Refusal,
   type RouteAuth,
-  resolveScope
+  refusals,
+  resolveScope,
+  type Scope
 } from "./auth.js"
 import * as Idempotency from "./idempotency.js"
-import type { State } from "./model.js"
+import type { Environment, State } from "./model.js"
+import * as PublicTokenAuth from "./publicTokenAuth.js"
 import { formatIssues } from "./routes/common.js"
-import type { Context, OpenContext, ResponseHeaders, Result, RouteHandler, Run } from "./routes/handle.js"
+import type {
+  Caller,
+  Context,
+  OpenContext,
+  ResponseHeaders,
+  Result,
+  RouteHandler,
+  Run
+} from "./routes/handle.js"
 
 type Decoder = (input: unknown) => Either.Either<unknown, ParseResult.ParseError>
 
@@ -44,6 +55,8 @@ export interface Route extends RouteAuth {
   readonly open: boolean
   /** The server's body limit on this route (413 after auth), if it has one. */
   readonly maxContentLength: number | undefined
+  /** The abilities that admit a public access token (`Catalog.Entry.publicTokenScopes`); none: refused. */
+  readonly publicTokenScopes: ReadonlyArray<string> | undefined
   readonly handler: Run
 }
 
@@ -149,6 +162,7 @@ export const compile = (
       encodeSuccess: Schema.encodeUnknownEither(success),
       successStatus: HttpApiSchema.getStatusSuccess(success),
       maxContentLength: handler.maxContentLength,
+      publicTokenScopes: entry.publicTokenScopes,
       open,
       handler: handler.run
     })
@@ -161,14 +175,12 @@ export interface Answer {
   readonly status: number
   readonly body: string
   readonly headers: ResponseHeaders | undefined
-  /** The answer is this one once it settles (a handler's `okLater`); the fields above are placeholders. */
-  readonly later?: Promise<Answer> | undefined
 }
 
 /** An `{"error": …}` answer (client text in a message, such as a path value, never shows a credential). */
 export const errorAnswer = (status: number, error: string): Answer => ({
   status,
-  body: JSON.stringify({ error: error.includes("tr_") ? redactTokens(error) : error }),
+  body: JSON.stringify({ error: mayHoldToken(error) ? redactTokens(error) : error }),
   headers: undefined
 })
 
@@ -247,12 +259,85 @@ export const dispatch = (
   request: Request,
   scoped: Scoped,
   onDefect: (route: string, error: unknown) => void
-): Answer => {
+): Answer | Promise<Answer> => {
   const route = request.route
   if (route.open) return dispatchOpen(state, request, onDefect)
-  const principal = authorizeKind(route, request.identity)
+  const identity = request.identity
+  if (identity.kind === "publicToken") {
+    // a route that takes no JWT reads it as an API key, which it is not
+    if (route.publicTokenScopes === undefined) return refused(refusals.invalidKey)
+    return PublicTokenAuth.verify(state, identity.token, request.now).then((verified) =>
+      "status" in verified ? tokenRefused(verified) : dispatchAs(state, request, scoped, onDefect, verified)
+    )
+  }
+  const principal = authorizeKind(route, identity)
   if (isRefusal(principal)) return refused(principal)
+  return dispatchAs(state, request, scoped, onDefect, principal)
+}
 
+const tokenRefused = (refusal: PublicTokenAuth.TokenRefusal): Answer => ({
+  status: refusal.status,
+  body: JSON.stringify(refusal.body),
+  headers: undefined
+})
+
+/**
+ * What the `{name}` placeholders of a route's public-token abilities stand for in this request: the path
+ * parameters; on a route naming a run of the token's environment, the run's task, tags and batch; the
+ * batch's task identifiers (every one) on `tasks.createBatch`; every NDJSON item's task on
+ * `tasks.streamBatchItems`. `undefined` when the run the path names is not in the token's environment:
+ * the handler answers 404 then, as the server looks the run up before it checks the token.
+ */
+const bindingsOf = (
+  state: State,
+  route: Route,
+  environment: Environment,
+  path: unknown,
+  payload: unknown
+): PublicTokenAuth.Bindings | undefined => {
+  const bindings: Record<string, PublicTokenAuth.Binding> = {}
+  if (typeof path === "object" && path !== null)
+    for (const [name, value] of Object.entries(path))
+      if (typeof value === "string") bindings[name] = { values: [value], every: false }
+  const runId = bindings["runId"]?.values[0]
+  if (runId !== undefined) {
+    const run = state.runs.get(runId)
+    if (run === undefined || run.environment !== environment) return undefined
+    bindings["task"] = { values: [run.taskIdentifier], every: false }
+    bindings["tag"] = { values: run.tags, every: false }
+    if (run.batchId !== undefined) bindings["batch"] = { values: [run.batchId], every: false }
+  }
+  if (route.id === "tasks.createBatch") {
+    const identifiers = (payload as { readonly taskIdentifiers?: ReadonlyArray<string> }).taskIdentifiers
+    bindings["taskIdentifiers"] = { values: identifiers ?? [], every: true }
+  }
+  if (route.id === "tasks.streamBatchItems" && typeof payload === "string") {
+    const tasks: Array<string> = []
+    for (const line of payload.split("\n")) {
+      if (line.trim().length === 0) continue
+      let task: unknown
+      try {
+        task = (JSON.parse(line) as { readonly task?: unknown } | null)?.task
+      } catch {
+        task = undefined
+      }
+      // an item without a task is refused, as the server refuses it
+      tasks.push(typeof task === "string" ? task : "")
+    }
+    if (tasks.length > 0) bindings["task"] = { values: tasks, every: true }
+  }
+  return bindings
+}
+
+/** Answers a request whose credential is accepted: path, scope, body limit, query, body, abilities, handler. */
+const dispatchAs = (
+  state: State,
+  request: Request,
+  scoped: Scoped,
+  onDefect: (route: string, error: unknown) => void,
+  principal: Caller
+): Answer | Promise<Answer> => {
+  const route = request.route
   let path: unknown
   if (route.decodePath !== undefined) {
     const decoded = route.decodePath(request.params)
@@ -260,7 +345,11 @@ export const dispatch = (
     path = decoded.right
   }
   const pathRecord = (path ?? {}) as { readonly projectRef?: unknown; readonly env?: unknown }
-  const scope = resolveScope(state, route, principal, pathRecord, request.branch)
+  // a public token acts on the environment it names (a branch's own id for a branch)
+  const scope: Scope | Refusal =
+    principal.kind === "PublicAccessToken"
+      ? { environment: principal.environment, project: principal.environment.project }
+      : resolveScope(state, route, principal, pathRecord, request.branch)
   if (isRefusal(scope)) return refused(scope)
   scoped.projectRef = scope.project.ref
   scoped.environment = scope.environment?.slug
@@ -286,6 +375,19 @@ export const dispatch = (
     payload = decoded.right
   }
 
+  if (principal.kind === "PublicAccessToken") {
+    const bindings = bindingsOf(state, route, principal.environment, path, payload)
+    if (
+      bindings !== undefined &&
+      !PublicTokenAuth.allows(principal.scopes, route.publicTokenScopes ?? [], bindings)
+    )
+      return tokenRefused(
+        route.id === "tasks.streamBatchItems"
+          ? PublicTokenAuth.tokenRefusals.forbiddenItems
+          : PublicTokenAuth.tokenRefusals.forbidden
+      )
+  }
+
   const context: Context = {
     state,
     principal,
@@ -305,7 +407,7 @@ const dispatchOpen = (
   state: State,
   request: Request,
   onDefect: (route: string, error: unknown) => void
-): Answer => {
+): Answer | Promise<Answer> => {
   const route = request.route
   let query: unknown
   if (route.decodeQuery !== undefined) {
@@ -322,18 +424,29 @@ const dispatchOpen = (
   )
 }
 
-/** The handler's result as an answer: its refusal, or its value encoded with the success schema. */
+/**
+ * The handler's result as an answer: its refusal, or its value encoded with the success schema; a
+ * result that settles later (`later`) gives a promise of the answer.
+ */
 const answer = (
   route: Route,
   run: () => Result<unknown>,
   onDefect: (route: string, error: unknown) => void
-): Answer => {
+): Answer | Promise<Answer> => {
   try {
     const result = run()
+    if (result.ok === "later")
+      return result.later.then(
+        (settled) => answer(route, () => settled, onDefect),
+        (error: unknown) => {
+          onDefect(route.id, error)
+          return internalError
+        }
+      )
     if (!result.ok) return errorAnswer(result.status, result.error)
     if ("later" in result) {
       const status = result.status ?? route.successStatus
-      const later = result.later.then(
+      return result.later.then(
         (value): Answer => {
           const encoded = route.encodeSuccess(value)
           if (Either.isRight(encoded))
@@ -346,7 +459,6 @@ const answer = (
           return internalError
         }
       )
-      return { status, body: "", headers: undefined, later }
     }
     const memo = result.memo
     if (memo?.body !== undefined)

@@ -46,25 +46,44 @@ const hmacKey = (key: SigningKey): Promise<CryptoKey> => {
 const signingKeyOf = (state: State, environment: Environment): SigningKey | undefined =>
   state.signingKeys.get(environment.parent ?? environment)
 
-const sign = async (key: SigningKey, claims: Readonly<Record<string, unknown>>): Promise<string> =>
+const sign = async (
+  key: SigningKey,
+  claims: Readonly<Record<string, unknown>>,
+  expirationTime: string | number = lifetime
+): Promise<string> =>
   new SignJWT({ ...claims })
     .setIssuer(issuer)
     .setAudience(audience)
     .setProtectedHeader({ alg: "HS256" })
-    .setExpirationTime(lifetime)
+    .setExpirationTime(expirationTime)
     .setIssuedAt()
     .sign(await hmacKey(key))
+
+/**
+ * Signs `claims` (`sub`, `pub`, `scopes`, …) as the server signs the tokens it mints for `environment`:
+ * with its signing key (the parent's for a branch), issuer and audience set, issued now, expiring at
+ * `expiresAt` (epoch seconds). `undefined` when the environment has no key to sign with.
+ */
+export const signFor = (
+  state: State,
+  environment: Environment,
+  claims: Readonly<Record<string, unknown>>,
+  expiresAt: number
+): Promise<string> | undefined => {
+  const key = signingKeyOf(state, environment)
+  return key === undefined ? undefined : sign(key, claims, expiresAt)
+}
 
 const headersFor = async (
   state: State,
   environment: Environment,
-  scopes: ReadonlyArray<string>,
+  claims: Readonly<Record<string, unknown>>,
   claimsHeader: Readonly<Record<string, unknown>>
 ): Promise<Headers> => {
   const key = signingKeyOf(state, environment)
   // Every environment the model builds has a root key; without one there is nothing to sign with.
   if (key === undefined) return { [HeaderNames.jwtClaims]: JSON.stringify(claimsHeader) }
-  const jwt = await sign(key, { sub: environment.id, pub: true, scopes })
+  const jwt = await sign(key, claims)
   return { [HeaderNames.jwtClaims]: JSON.stringify(claimsHeader), [HeaderNames.jwt]: jwt }
 }
 
@@ -72,14 +91,25 @@ const headersFor = async (
  * The headers of a trigger answer: a token scoped to read the run and write its input streams; the claims
  * header repeats the claims.
  */
-export const forRun = (state: State, environment: Environment, runId: string): Promise<Headers> => {
+export const forRun = (
+  state: State,
+  environment: Environment,
+  runId: string,
+  realtime?: unknown
+): Promise<Headers> => {
   const scopes = [`read:runs:${runId}`, `write:inputStreams:${runId}`]
-  return headersFor(state, environment, scopes, { sub: environment.id, pub: true, scopes })
+  const claims = { sub: environment.id, pub: true, scopes, ...(realtime === undefined ? {} : { realtime }) }
+  return headersFor(state, environment, claims, claims)
 }
 
 /** The headers of a batch creation answer: a token scoped to read the batch; the claims header has no scopes. */
 export const forBatch = (state: State, environment: Environment, batchId: string): Promise<Headers> =>
-  headersFor(state, environment, [`read:batch:${batchId}`], { sub: environment.id, pub: true })
+  headersFor(
+    state,
+    environment,
+    { sub: environment.id, pub: true, scopes: [`read:batch:${batchId}`] },
+    { sub: environment.id, pub: true }
+  )
 
 // ---- sessions ----
 

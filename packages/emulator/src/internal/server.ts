@@ -43,7 +43,7 @@ const headerValue = (value: string | ReadonlyArray<string> | undefined): string 
 
 /** Client text as the log keeps it: anything shaped like a credential is masked. */
 const masked = <S extends string | undefined>(text: S): S =>
-  (text?.includes("tr_") ? RequestLog.redactTokens(text) : text) as S
+  (text !== undefined && RequestLog.mayHoldToken(text) ? RequestLog.redactTokens(text) : text) as S
 
 const notFound = errorAnswer(404, "Not found")
 const methodNotAllowed = errorAnswer(405, "Method not allowed")
@@ -92,10 +92,16 @@ class Exchange {
     return true
   }
 
-  respond(answer: Answer, close = false): void {
-    if (answer.later !== undefined) {
-      // a body with a signed token in it (sessions.start): write the answer once it is signed (never rejects)
-      answer.later.then((settled) => this.respond(settled, close))
+  respond(answer: Answer | Promise<Answer>, close = false): void {
+    if (answer instanceof Promise) {
+      // an answer after an asynchronous step (a token verified or signed): write it once it settles
+      answer.then(
+        (settled) => this.respond(settled, close),
+        (error: unknown) => {
+          this.shared.onDefect(this.record.route ?? this.record.path, error)
+          this.respond(internalError, close)
+        }
+      )
       return
     }
     if (answer.headers instanceof Promise) {
@@ -210,7 +216,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     identity: Identity,
     branch: string | undefined,
     contentLength: number | undefined
-  ): Answer => {
+  ): Answer | Promise<Answer> => {
     try {
       return dispatch(
         state,
@@ -242,10 +248,22 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   ): void => {
     const { req, record } = ex
     const method = record.method
+    /** Hands on the answer once it is there (a verified or signed token may take a moment). */
+    const settled = (answer: Answer | Promise<Answer>, then: (answer: Answer | undefined) => void): void => {
+      if (!(answer instanceof Promise)) {
+        then(answer)
+        return
+      }
+      ex.watchClose()
+      answer.then(then, (error: unknown) => {
+        onDefect(route.id, error)
+        then(internalError)
+      })
+    }
     /** Produces the answer: at once when the route has no body, after reading it otherwise. */
     const produce = (then: (answer: Answer | undefined) => void): void => {
       if (route.payload === undefined) {
-        then(run(ex, route, params, query, undefined, identity, branch, contentLength))
+        settled(run(ex, route, params, query, undefined, identity, branch, contentLength), then)
         return
       }
       ex.watchClose()
@@ -254,7 +272,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           then(undefined)
           ex.respond(tooLarge, true)
         } else if (body === "aborted") then(undefined)
-        else then(run(ex, route, params, query, body, identity, branch, contentLength))
+        else settled(run(ex, route, params, query, body, identity, branch, contentLength), then)
       })
     }
     const deliver = (answer: Answer | undefined): void => {
@@ -337,7 +355,13 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       route: undefined,
       status: 0,
       credentialKind:
-        principal !== undefined ? principal.kind : identity.kind === "none" ? "none" : "invalid",
+        principal !== undefined
+          ? principal.kind
+          : identity.kind === "publicToken"
+            ? "PublicAccessToken"
+            : identity.kind === "none"
+              ? "none"
+              : "invalid",
       credential:
         identity.kind === "known"
           ? identity.principal.fingerprint

@@ -11,6 +11,7 @@
 import type { ManagementApi } from "@authctx/api"
 import type { HttpApiEndpoint } from "@effect/platform"
 import type { Environment, Principal, Project, State } from "../model.js"
+import type { PublicTokenPrincipal } from "../publicTokenAuth.js"
 
 /**
  * Response headers: at once, or once a promise settles (a public access token is signed asynchronously,
@@ -54,8 +55,19 @@ export type Result<A> =
       readonly status?: undefined
     }
   | { readonly ok: false; readonly status: number; readonly error: string }
+  | {
+      /** The answer once an asynchronous step settles (signing a token with `jose`). */
+      readonly ok: "later"
+      readonly later: Promise<Result<A>>
+    }
 
 const noHeaders = undefined
+
+/**
+ * An answer that needs an asynchronous step first (signing a public access token with `jose`): the
+ * dispatcher answers once `later` settles; a rejection is a 500 reported as a defect.
+ */
+export const later = <A>(result: Promise<Result<A>>): Result<A> => ({ ok: "later", later: result })
 
 /** A success. */
 export const ok = <A>(value: A, headers?: ResponseHeaders): Result<A> => ({
@@ -86,10 +98,13 @@ export const okMemo = <A>(memo: Memo, build: () => A): Result<A> => ({
 /** A refusal with a status and an `error` message. */
 export const fail = (status: number, error: string): Result<never> => ({ ok: false, status, error })
 
+/** Who sent a request: a key or PAT the emulator issued, or a verified public access token. */
+export type Caller = Principal | PublicTokenPrincipal
+
 /** Where the request acts and who sent it. */
 export interface Context {
   readonly state: State
-  readonly principal: Principal
+  readonly principal: Caller
   readonly project: Project
   /** Absent on project-wide routes (`runs.listProject`). */
   readonly environment: Environment | undefined

@@ -4,6 +4,7 @@
  * not in the catalog, or one whose types do not match its route, a compile error.
  */
 import type { ManagementApi } from "@authctx/api"
+import { auth } from "./auth.js"
 import { batch } from "./batch.js"
 import { bulkActions } from "./bulkActions.js"
 import { deployments } from "./deployments.js"
@@ -40,6 +41,8 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...idempotencyKeys,
   // ---- sessions ----
   ...sessions,
+  // ---- auth ----
+  ...auth,
   // ---- prompts ----
   ...prompts
 ])

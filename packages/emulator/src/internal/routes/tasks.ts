@@ -5,6 +5,7 @@ import { ManagementApi, Schemas } from "@authctx/api"
 import { Either, Schema } from "effect"
 import { type Batch, createRun, type Environment, type NewRun, newId } from "../model.js"
 import * as PublicToken from "../publicToken.js"
+import * as PublicTokenAuth from "../publicTokenAuth.js"
 import { formatIssues, notFound, triggerRun } from "./common.js"
 import { type Context, fail, handle, ok, type Result, type RouteHandler, withEnvironment } from "./handle.js"
 
@@ -72,6 +73,15 @@ const streamItems = (
   })
 }
 
+/**
+ * Whether the request may go on as far as one-time use goes: always for a key or a token without `otu`;
+ * for a one-time token only its first trigger or batch (the server records its digest on what it creates).
+ */
+const usedOnce = (context: Context): boolean =>
+  context.principal.kind !== "PublicAccessToken" ||
+  !context.principal.oneTimeUse ||
+  PublicTokenAuth.claimOnce(context.state, context.principal, context.now)
+
 /** The tasks handlers, one per route of the `tasks` group. */
 export const tasks: readonly [
   RouteHandler<typeof ManagementApi.tasksTrigger>,
@@ -84,10 +94,21 @@ export const tasks: readonly [
       withEnvironment(context, (environment) => {
         const run = triggerRun(context, environment, path.taskId, payload.payload, payload.options, undefined)
         if (typeof run === "string") return fail(400, run)
+        if (!usedOnce(context))
+          return fail(
+            422,
+            `Cannot trigger ${path.taskId} with a one-time use token as it has already been used.`
+          )
         const created = createRun(context.state, run, context.now)
+        const principal = context.principal
         return ok(
           { id: created.run.id, isCached: created.cached },
-          PublicToken.forRun(context.state, environment, created.run.id)
+          PublicToken.forRun(
+            context.state,
+            environment,
+            created.run.id,
+            principal.kind === "PublicAccessToken" ? principal.realtime : undefined
+          )
         )
       }),
     { maxContentLength: triggerMaxBytes }
@@ -97,6 +118,8 @@ export const tasks: readonly [
     ManagementApi.tasksCreateBatch,
     (context, { payload }) =>
       withEnvironment(context, (environment) => {
+        if (!usedOnce(context))
+          return fail(422, "Cannot create batch with a one-time use token as it has already been used.")
         const key = payload.idempotencyKey
         const existing = key === undefined ? undefined : environment.batchesByIdempotencyKey.get(key)
         const batch: Batch = existing ?? {

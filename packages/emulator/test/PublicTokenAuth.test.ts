@@ -227,7 +227,22 @@ describe("every route with a public access token", () => {
         "batch.retrieve",
         "queues.retrieve",
         "waitTokens.complete",
-        "idempotencyKeys.reset"
+        "idempotencyKeys.reset",
+        // ---- sessions ----
+        "sessions.start",
+        "sessions.retrieve",
+        "sessions.update",
+        "sessions.close",
+        "sessions.list",
+        // ---- prompts ----
+        "prompts.resolve",
+        "prompts.list",
+        "prompts.versions",
+        "prompts.promote",
+        "prompts.createOverride",
+        "prompts.updateOverride",
+        "prompts.removeOverride",
+        "prompts.reactivateOverride"
       ]
     )
   })

@@ -890,6 +890,107 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
         )
       }
     },
+    // ---- query ----
+    {
+      call: "query.execute",
+      label: "query.execute (json with scope and period; csv with from/to)",
+      run: async (side) => {
+        asSecretKey(side, keys.current)
+        const text =
+          "SELECT task_identifier, count() AS runs FROM runs GROUP BY task_identifier ORDER BY task_identifier"
+        const json = await both(
+          side,
+          () => Sdk.query.execute(text, { scope: "project", period: "1d" }),
+          () => Authctx.query.execute(text, { scope: "project", period: "1d" })
+        )
+        const range = { format: "csv", from: new Date("2026-01-01"), to: Date.parse("2100-01-01") } as const
+        const csv = await both(
+          side,
+          () => Sdk.query.execute("SELECT run_id FROM runs ORDER BY run_id LIMIT 2", range),
+          () => Authctx.query.execute("SELECT run_id FROM runs ORDER BY run_id LIMIT 2", range)
+        )
+        return { json: json.results, csv: csv.results }
+      }
+    },
+    {
+      call: "query.dashboards.list",
+      label: "query.dashboards.list",
+      run: (side) =>
+        both(
+          side,
+          () => Sdk.query.dashboards.list(),
+          () => Authctx.query.dashboards.list()
+        )
+    },
+    {
+      call: "waitTokens.retrieve",
+      label: "waitTokens.retrieve (an output of 512 KiB or more: packets.download)",
+      run: async (side) => {
+        const { id } = await both(
+          side,
+          () => Sdk.wait.createToken({ tags: ["large"] }),
+          () => Authctx.waitTokens.create({ tags: ["large"] })
+        )
+        const data = { blob: "w".repeat(600 * 1024) }
+        await both(
+          side,
+          () => Sdk.wait.completeToken(id, data),
+          () => Authctx.waitTokens.complete(id, data)
+        )
+        const token = await both(
+          side,
+          () => Sdk.wait.retrieveToken(id),
+          () => Authctx.waitTokens.retrieve(id)
+        )
+        return {
+          id: token.id,
+          status: token.status,
+          same: JSON.stringify(token.output) === JSON.stringify(data)
+        }
+      }
+    },
+    {
+      call: "batch.trigger",
+      label: "batch.trigger (items naming their task; batch key, item key, TTLs, a large item)",
+      run: (side) => {
+        const items = [
+          {
+            id: "send-email",
+            payload: { to: "a" },
+            options: { tags: ["multi"], idempotencyKey: "item-own" }
+          },
+          { id: "resize-image", payload: { blob: "m".repeat(130 * 1024) } },
+          { id: "send-email", payload: "text", options: { idempotencyKeyTTL: "5m" } }
+        ]
+        const options = { idempotencyKey: "multi-batch-1", idempotencyKeyTTL: "2h" }
+        return both(
+          side,
+          () => Sdk.batch.trigger(items, options),
+          () => Authctx.batch.trigger(items, options)
+        ).then((handle) => ({ batchId: handle.batchId, runCount: handle.runCount }))
+      }
+    },
+    {
+      call: "batch.triggerByTask",
+      label: "batch.triggerByTask (items carrying their task)",
+      run: (side) => {
+        const sendEmail = Sdk.task({ id: "send-email", run: async (_payload: { n: number }) => undefined })
+        const resize = Sdk.task({ id: "resize-image", run: async (_payload: { n: number }) => undefined })
+        return both(
+          side,
+          () =>
+            Sdk.batch.triggerByTask([
+              { task: resize, payload: { n: 1 } },
+              { task: sendEmail, payload: { n: 2 }, options: { delay: "1h" } }
+            ]),
+          () =>
+            Authctx.batch.triggerByTask([
+              { task: resize, payload: { n: 1 } },
+              { task: sendEmail, payload: { n: 2 }, options: { delay: "1h" } }
+            ])
+        ).then((handle) => ({ batchId: handle.batchId }))
+      }
+    },
     // ---- prompts ----
     {
       call: "prompts.resolve",

@@ -71,7 +71,7 @@ export const sdkCalls: ReadonlyArray<SdkCall> = [
     kinds: SK
   },
   {
-    sdk: "packets download (runs.retrieve payload/output)",
+    sdk: "packets download (wait.retrieveToken offloaded output)",
     method: "GET",
     path: "/api/v1/packets/{filename}",
     status: "counted",

@@ -28,7 +28,7 @@ describe("req.auth (the Express.Request augmentation)", () => {
       await auth.run(Envvars.list("proj_1", "dev"))
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         expectTypeOf(auth.context.credential).toEqualTypeOf<Credential.SecretKey>()
@@ -69,7 +69,7 @@ describe("middleware.handler(fn): req.auth typed by the middleware", () => {
         expectTypeOf(req.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
         // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
         await req.auth.client.runs.retrieve("run_1")
-        // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+        // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "accept only SecretKeys in the middleware: accept: ['SecretKey']">
         await req.auth.run(Runs.retrieve("run_1"))
         res.json(await req.auth.run(Runs.list("proj_1")))
       })

@@ -33,7 +33,7 @@ describe("c.var.auth after the middleware in a route", () => {
       expectTypeOf(c.var.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await c.var.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "accept only SecretKeys in the middleware: accept: ['SecretKey']">
       await c.var.auth.run(Runs.retrieve("run_1"))
       return c.json(await c.var.auth.run(Runs.list(c.req.param("ref"))))
     })
@@ -46,7 +46,7 @@ describe("c.var.auth after the middleware in a route", () => {
       await auth.run(Envvars.list("proj_1", "dev"))
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"SecretKey" | "PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
       await auth.run(Runs.retrieve("run_1"))
       if (auth.kind === "SecretKey") {
         // narrowing on kind narrows run too
@@ -94,6 +94,35 @@ describe("an app typed Hono<AuthEnv<…>>: a kind only from a middleware that en
       .use(authContext())
       .use(authContext({ accept: ["SecretKey"] }))
       .get("/", async (c) => c.json(await c.var.auth.run(Runs.retrieve("run_1"))))
+  })
+
+  it("other middlewares before and after do not change the kind (#14)", () => {
+    const logger: MiddlewareHandler = async (_c, next) => {
+      await next()
+    }
+    const cors: MiddlewareHandler<{ Variables: { origin: string } }> = async (c, next) => {
+      c.set("origin", "*")
+      await next()
+    }
+    const auth = authContext({ accept: ["PersonalAccessToken"] })
+    const app = new Hono<AuthEnv<typeof auth>>()
+    app.use(logger)
+    app.use(auth)
+    app.use(cors)
+    app.get("/", async (c) => {
+      expectTypeOf(c.var.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "accept only SecretKeys in the middleware: accept: ['SecretKey']">
+      await c.var.auth.run(Runs.retrieve("run_1"))
+      return c.json(await c.var.auth.run(Runs.list(c.req.param("ref") ?? "proj_1")))
+    })
+    const chained = new Hono().use(logger).use(authContext()).use(cors)
+    chained.get("/", async (c) => {
+      expectTypeOf(c.var.auth).toEqualTypeOf<AuthHandle>()
+      expectTypeOf(c.var.origin).toEqualTypeOf<string>()
+      // @ts-expect-error Refused<"runs.retrieve", "SecretKey" | "PersonalAccessToken", "SecretKey", "narrow first: if (auth.kind === 'SecretKey')">
+      await c.var.auth.run(Runs.retrieve("run_1"))
+      return c.text("ok")
+    })
   })
 
   it("the middleware's type carries its kind; resolve gets Hono's Context", () => {

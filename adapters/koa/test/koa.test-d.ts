@@ -49,7 +49,7 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
       expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"PersonalAccessToken">()
       // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
       await ctx.state.auth.client.runs.retrieve("run_1")
-      // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+      // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "accept only SecretKeys in the middleware: accept: ['SecretKey']">
       await ctx.state.auth.run(Runs.retrieve("run_1"))
       ctx.body = await ctx.state.auth.run(Runs.list("proj_1"))
     })
@@ -68,6 +68,32 @@ describe("app.use(authContext(…)): the state is typed by the middleware", () =
     })
     expectTypeOf<AuthState<typeof fromMap>["auth"]>().toEqualTypeOf<AuthHandle>()
     expectTypeOf<AuthState["auth"]>().toEqualTypeOf<AuthHandle>()
+  })
+
+  it("other middlewares before and after do not change the kind (#14)", () => {
+    const logger: Middleware = async (_ctx, next) => {
+      await next()
+    }
+    const withOrigin: Middleware<{ origin: string }> = async (ctx, next) => {
+      ctx.state.origin = "*"
+      await next()
+    }
+    new Koa()
+      .use(logger)
+      .use(authContext({ accept: ["SecretKey"] }))
+      .use(withOrigin)
+      .use(async (ctx) => {
+        expectTypeOf(ctx.state.auth.kind).toEqualTypeOf<"SecretKey">()
+        ctx.body = await ctx.state.auth.run(Runs.retrieve("run_1"))
+      })
+    new Koa()
+      .use(logger)
+      .use(authContext({ accept: ["PersonalAccessToken"] }))
+      .use(withOrigin)
+      .use(async (ctx) => {
+        // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "accept only SecretKeys in the middleware: accept: ['SecretKey']">
+        ctx.body = await ctx.state.auth.run(Runs.retrieve("run_1"))
+      })
   })
 
   it("a kind written by hand does not compile (H5)", () => {

@@ -900,6 +900,52 @@ export const authCreatePublicToken = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- query ----
+// ---------------------------------------------------------------------------------------------------------
+
+/**
+ * `query.execute`: `POST /api/v1/query`, a TRQL query over the environment's (project's, organization's)
+ * runs, answered as JSON rows or CSV. A public access token needs `read:query:{table}` for every table the
+ * query reads (or `read:query`); the server finds the tables in the query text (docs/reference/query.md).
+ */
+export const queryExecute = route(
+  "query.execute",
+  "query.execute",
+  Capability.make("query.execute", secretKeyOnly),
+  HttpApiEndpoint.post("execute", "/api/v1/query")
+    .setPayload(Schemas.QueryExecuteRequestBody)
+    .addSuccess(Schemas.QueryExecuteResponseBody),
+  { publicTokenScopes: ["read:query:{table}", "read:query"] }
+)
+
+/** `query.dashboards.list`: `GET /api/v1/query/dashboards`, the built-in dashboards and their widgets. */
+export const queryDashboardsList = route(
+  "query.dashboardsList",
+  "query.dashboards.list",
+  Capability.make("query.dashboards.list", secretKeyOnly),
+  HttpApiEndpoint.get("dashboardsList", "/api/v1/query/dashboards").addSuccess(
+    Schemas.ListDashboardsResponseBody
+  ),
+  { publicTokenScopes: ["read:query:dashboards", "read:query"] }
+)
+
+/**
+ * `packets.download`: `GET /api/v1/packets/{filename}`, where to `GET` a packet stored under `filename`
+ * (`{ presignedUrl }`). The SDK calls it to read an `application/store` packet it meets in an answer: a
+ * wait token's output (`wait.retrieveToken`), and in tasks a child run's output. Any public access token
+ * of the environment may call it (docs/reference/payloads.md).
+ */
+export const packetsDownload = route(
+  "packets.download",
+  "packets.download",
+  Capability.make("packets.download", secretKeyOnly),
+  HttpApiEndpoint.get("download", "/api/v1/packets/:filename")
+    .setPath(Schema.Struct({ filename: PathSegment }))
+    .addSuccess(Schemas.CreateUploadPayloadUrlResponseBody),
+  { partOf: ["waitTokens.retrieve"], publicTokenScopes: [] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // ---- prompts ----
 // ---------------------------------------------------------------------------------------------------------
 
@@ -1016,7 +1062,12 @@ export const api = HttpApi.make("management")
       .add(tasksCreateBatch.endpoint)
       .add(tasksStreamBatchItems.endpoint)
   )
-  .add(HttpApiGroup.make("packets").add(packetsUpload.endpoint))
+  .add(
+    HttpApiGroup.make("packets")
+      .add(packetsUpload.endpoint)
+      // ---- query: packets.download ----
+      .add(packetsDownload.endpoint)
+  )
   .add(
     HttpApiGroup.make("runs")
       .add(runsList.endpoint)
@@ -1093,6 +1144,8 @@ export const api = HttpApi.make("management")
   )
   // ---- auth ----
   .add(HttpApiGroup.make("auth").add(authJwtClaims.endpoint).add(authCreatePublicToken.endpoint))
+  // ---- query ----
+  .add(HttpApiGroup.make("query").add(queryExecute.endpoint).add(queryDashboardsList.endpoint))
   // ---- prompts ----
   .add(
     HttpApiGroup.make("prompts")
@@ -1122,6 +1175,8 @@ export const routes = [
   tasksCreateBatch,
   tasksStreamBatchItems,
   packetsUpload,
+  // ---- query: packets.download ----
+  packetsDownload,
   runsList,
   runsListProject,
   runsRetrieve,
@@ -1177,6 +1232,9 @@ export const routes = [
   // ---- auth ----
   authJwtClaims,
   authCreatePublicToken,
+  // ---- query ----
+  queryExecute,
+  queryDashboardsList,
   // ---- prompts ----
   promptsResolve,
   promptsList,

@@ -19,6 +19,8 @@
 import * as Schema from "effect/Schema"
 
 export * from "./SchemasDeployments.js"
+// ---- query ----
+export * from "./SchemasQuery.js"
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared building blocks

@@ -78,6 +78,14 @@ const wireOnly: ReadonlyArray<SpecRoute & { readonly partOf: ReadonlyArray<strin
     path: "/api/v2/packets/{filename}",
     kinds: ["SecretKey"],
     partOf: ["tasks.trigger", "tasks.batchTrigger"]
+  },
+  // ---- query ----
+  {
+    call: "packets.download",
+    method: "GET",
+    path: "/api/v1/packets/{filename}",
+    kinds: ["SecretKey"],
+    partOf: ["waitTokens.retrieve"]
   }
 ]
 
@@ -91,14 +99,18 @@ describe("the catalog", () => {
     expect(byKey(catalogRoutes())).toEqual(byKey(spec))
   })
 
-  it("has no route beyond the table's but the named wire-only ones, each a step of a call of the table", () => {
+  it("has no route beyond the table's but the named wire-only ones, each a step of a call of the catalog", () => {
     const spec = parseTable(copy)
     const others = Catalog.entries
       .filter((entry) => entry.partOf !== undefined)
       .map((entry) => ({ ...toRoute(entry), partOf: entry.partOf }))
     expect(byKey(others)).toEqual(byKey(wireOnly))
     expect(Catalog.entries).toHaveLength(spec.length + wireOnly.length + wholeApiRoutes().length)
-    const calls = new Set(spec.map((route) => route.call))
+    // a step of a call of the page's table, or of a whole-API call (#12: packets.download of waitTokens.retrieve)
+    const calls = new Set([
+      ...spec.map((route) => route.call),
+      ...wholeApiRoutes().map((entry) => entry.call)
+    ])
     for (const route of wireOnly) for (const call of route.partOf) expect(calls.has(call)).toBe(true)
   })
 
@@ -190,7 +202,7 @@ describe("the catalog", () => {
     const table = Catalog.markdownTable()
     // the page's 20 calls and the whole-API calls (#12): runs reschedule, addTags, metadata ×2, batch.retrieve;
     // bulk actions: runs.bulk.create, .list, .retrieve, .abort; schedules.timezones, deployments ×2
-    // + queues ×5, wait tokens ×4 and idempotencyKeys.reset, sessions ×5; auth.jwtClaims and auth.createPublicToken (#13)
+    // + queues ×5, wait tokens ×4 and idempotencyKeys.reset, sessions ×5; auth.jwtClaims and auth.createPublicToken (#13); query.execute, query.dashboards.list
     expect(table.split("\n")).toHaveLength(
       2 +
         20 +
@@ -200,6 +212,7 @@ describe("the catalog", () => {
         5 +
         5 +
         5 +
+        2 +
         2 +
         // ---- prompts ----
         8

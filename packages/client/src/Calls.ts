@@ -16,9 +16,9 @@
  * type PatRuns = Calls.Methods<typeof Runs.calls, "PersonalAccessToken"> // `retrieve` is a Refused<…>
  * ```
  */
-import { Capability, type Credential } from "@authctx/core"
+import { type Auth, Capability, type Credential } from "@authctx/core"
 import type * as Effect from "effect/Effect"
-import { type AnyRoute, map } from "./ManagementClient.js"
+import { type AnyRoute, type ManagementClient, map } from "./ManagementClient.js"
 
 /**
  * Options of one Promise API call, the last argument of every call (as the SDK's `requestOptions`).
@@ -218,6 +218,52 @@ export type Hint<Given extends Credential.Kind, Needed extends Credential.Kind> 
     : [Needed] extends ["PersonalAccessToken"]
       ? "create the client with a PersonalAccessToken"
       : "create the client with a SecretKey or a PersonalAccessToken"
+
+/**
+ * What to do when a request's auth handle of kind `Given` may not run a program that calls an endpoint
+ * needing `Needed` (the handle's kind comes from its middleware's `accept`).
+ */
+export type HandleHint<Given extends Credential.Kind, Needed extends Credential.Kind> = [
+  Credential.Kind
+] extends [Given]
+  ? [Needed] extends ["SecretKey"]
+    ? "narrow first: if (auth.kind === 'SecretKey')"
+    : [Needed] extends ["PersonalAccessToken"]
+      ? "narrow first: if (auth.kind === 'PersonalAccessToken')"
+      : "narrow first on auth.kind"
+  : [Needed] extends ["SecretKey"]
+    ? "accept only SecretKeys in the middleware: accept: ['SecretKey']"
+    : [Needed] extends ["PersonalAccessToken"]
+      ? "accept only personal access tokens in the middleware: accept: ['PersonalAccessToken']"
+      : "accept a kind it takes in the middleware"
+
+/**
+ * What `run(effect)` of a client (or, with `Where = "handle"`, a request's auth handle) of kind `K` refuses in
+ * the program's `R`: each endpoint that does not accept `K` as a {@link Refused} (as a client's methods name
+ * it), and any service other than the client and the auth `run` provides. `never` when the program may run.
+ */
+export type RunRefusals<R, K extends Credential.Kind, Where extends "client" | "handle" = "client"> =
+  R extends Capability.RequiresKind<infer Name, infer Kinds>
+    ? R extends Capability.Satisfies<K>
+      ? never
+      : Refused<Name, K, Kinds, Where extends "handle" ? HandleHint<K, Kinds> : Hint<K, Kinds>>
+    : R extends ManagementClient | Auth.CurrentAuth
+      ? never
+      : R
+
+/**
+ * The parameter type of `run` for a program with requirements `R`: the program itself when kind `K` may
+ * run it, else the program and its refusals, so the compiler's message ends with them (`Property
+ * '[RefusedTypeId]' is missing in type 'Effect<…>' but required in type 'Refused<"runs.retrieve",
+ * "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">'`).
+ */
+export type Runnable<
+  A,
+  E,
+  R,
+  K extends Credential.Kind,
+  Where extends "client" | "handle" = "client"
+> = Effect.Effect<A, E, R> & ([RunRefusals<R, K, Where>] extends [never] ? unknown : RunRefusals<R, K, Where>)
 
 type Accepted<V, K extends Credential.Kind> =
   V extends Variant<string, infer Kinds, infer F, infer _Instead> ? ([K] extends [Kinds] ? F : never) : never

@@ -18,10 +18,11 @@ import { ManagementApi, type Schemas } from "@authctx/api"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Calls from "./Calls.js"
+import * as Batch from "./internal/batch.js"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
 import { publicAccessTokenOf, type SdkShaped, toWireOptions } from "./internal/sdkShapes.js"
-import { type CallContext, type CallError, call, callWithHeaders } from "./ManagementClient.js"
+import { type CallContext, type CallError, callWithHeaders } from "./ManagementClient.js"
 
 /**
  * Trigger options: the public API's `options`, all optional, with the SDK's shapes accepted too:
@@ -69,18 +70,12 @@ export const trigger = (
         path: { taskId },
         payload: {
           ...(wire.payload === undefined ? {} : { payload: wire.payload }),
-          options: { ...Idempotency.triggerOptions(toWireOptions(options)), ...payloadOptions(wire) }
+          options: { ...Idempotency.triggerOptions(toWireOptions(options)), ...Payload.optionsOf(wire) }
         }
       }),
       ({ value, headers }) => ({ ...value, publicAccessToken: publicAccessTokenOf(headers) })
     )
   )
-
-/** The options a prepared payload sets (they replace any `payloadType`/`payloadSize` given in options). */
-const payloadOptions = (wire: Payload.WirePayload) => ({
-  payloadType: wire.payloadType,
-  ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
-})
 
 /** The options of one batch item, with the SDK's `queue: "name"`, `version` and `idempotencyKey` accepted. */
 export type BatchItemOptions = Idempotency.AcceptKey<SdkShaped<Schemas.BatchItemOptions>>
@@ -122,34 +117,6 @@ export interface BatchResult {
   readonly publicAccessToken: Redacted.Redacted<string> | undefined
 }
 
-const toNdjson = (
-  taskId: string,
-  items: ReadonlyArray<BatchItem>,
-  payloads: ReadonlyArray<Payload.WirePayload>,
-  batch: BatchOptions | undefined
-): string =>
-  items
-    .map((item, index) => {
-      const wire = payloads[index]
-      return JSON.stringify({
-        index,
-        task: taskId,
-        ...(wire?.payload === undefined ? {} : { payload: wire.payload }),
-        options: {
-          ...Idempotency.itemOptions(toWireOptions(item.options), batch, index),
-          ...(wire === undefined ? {} : payloadOptions(wire))
-        }
-      })
-    })
-    .join("\n")
-    .concat("\n")
-
-/** Concurrent packet uploads of one batch at most, as the SDK's `offloadBatchItemPayloads`. */
-const uploadConcurrency = 10
-
-/** How many times the item stream is sent at most while the server says it is not sealed. */
-const maxStreamSends = 3
-
 /**
  * Triggers one task for many payloads, in two phases: `POST /api/v3/batches`, then
  * `POST /api/v3/batches/{batchId}/items` with one NDJSON line per item (resent, deduplicated by index on
@@ -172,57 +139,11 @@ export const batchTrigger = (
   CallError,
   CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
 > =>
-  Effect.gen(function* () {
-    // Items are serialized (and large ones offloaded) before the batch exists, as the SDK does.
-    const payloads = yield* Effect.forEach(
-      items,
-      (item) => Payload.prepare(ManagementApi.tasksCreateBatch.capability, item.payload, "batchItem"),
-      { concurrency: uploadConcurrency }
-    )
-    const { value: created, headers } = yield* callWithHeaders(ManagementApi.tasksCreateBatch, {
-      payload: {
-        runCount: items.length,
-        taskIdentifiers: [taskId],
-        ...Idempotency.toSend(options?.idempotencyKey)
-      }
-    })
-    const publicAccessToken = publicAccessTokenOf(headers)
-    const body = toNdjson(taskId, items, payloads, options)
-    let accepted = 0
-    let deduplicated = 0
-    for (let send = 1; ; send++) {
-      // A refusal because the batch is sealed means it holds every item: the answer to an earlier send was
-      // lost, or the batch is a cached one that got its items before (the SDK fails on the first and sends
-      // nothing for the second, which leaves a batch whose items were lost empty; docs/reference/idempotency.md)
-      const streamed = yield* call(ManagementApi.tasksStreamBatchItems, {
-        path: { batchId: created.id },
-        payload: body
-      }).pipe(Effect.catchIf(Idempotency.isSealedRefusal, () => Effect.succeed(undefined)))
-      if (streamed === undefined)
-        return {
-          batchId: created.id,
-          runCount: created.runCount,
-          isCached: created.isCached,
-          sealed: true,
-          itemsAccepted: accepted,
-          itemsDeduplicated: deduplicated,
-          publicAccessToken
-        } satisfies BatchResult
-      accepted += streamed.itemsAccepted
-      deduplicated += streamed.itemsDeduplicated
-      if (streamed.sealed || send >= maxStreamSends) {
-        return {
-          batchId: created.id,
-          runCount: created.runCount,
-          isCached: created.isCached,
-          sealed: streamed.sealed,
-          itemsAccepted: accepted,
-          itemsDeduplicated: deduplicated,
-          publicAccessToken
-        } satisfies BatchResult
-      }
-    }
-  })
+  Batch.trigger(
+    items.map((item) => ({ ...item, task: taskId })),
+    options,
+    "withKeyOptions"
+  )
 
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `tasks` is derived from it
@@ -250,11 +171,6 @@ const triggerHandle = (result: TriggerResult): TriggerHandle => ({
   publicAccessToken: reveal(result.publicAccessToken)
 })
 
-const batchHandle = (result: BatchResult): BatchHandle => ({
-  ...result,
-  publicAccessToken: reveal(result.publicAccessToken)
-})
-
 /**
  * The task calls, as one object: what the Promise API's `tasks` (ambient and per client) is derived from.
  * Their Promise forms answer the SDK's handles, whose `publicAccessToken` is a plain string.
@@ -270,5 +186,5 @@ export const calls = {
   /** Triggers a task; the handle carries the run's id and a public access token that reads it. */
   trigger: Calls.make(ManagementApi.tasksTrigger, trigger, 3, triggerHandle),
   /** Triggers a batch of one task; the handle carries the batch's id and counts. */
-  batchTrigger: Calls.make(ManagementApi.tasksCreateBatch, batchTrigger, 3, batchHandle)
+  batchTrigger: Calls.make(ManagementApi.tasksCreateBatch, batchTrigger, 3, Batch.handle)
 }

@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { ApiSchemaError } from "./Errors.js"
+import * as Payload from "./internal/payload.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
 
@@ -153,13 +154,38 @@ const decodeOutput = (
  */
 export const retrieve = (
   token: string | { readonly id: string }
-): Effect.Effect<RetrievedWaitToken, CallError, CallContext<typeof ManagementApi.waitTokensRetrieve>> =>
+): Effect.Effect<
+  RetrievedWaitToken,
+  CallError,
+  CallContext<typeof ManagementApi.waitTokensRetrieve> | CallContext<typeof ManagementApi.packetsDownload>
+> =>
   Effect.flatMap(
     call(ManagementApi.waitTokensRetrieve, {
       path: { waitpointId: typeof token === "string" ? token : token.id }
     }),
-    decodeOutput
+    (answer) => (answer.outputType === "application/store" ? downloadOutput(answer) : decodeOutput(answer))
   )
+
+// ---- query: packets.download ----
+/**
+ * An output the server offloaded (`application/store`, completion data of 512 KiB or more): where to read it
+ * is asked of `packets.download` with its storage path, then the packet is downloaded and parsed by its
+ * `content-type`, as the SDK's `wait.retrieveToken` does (docs/reference/payloads.md).
+ */
+const downloadOutput = (
+  token: WaitTokenSchemas.WaitpointRetrieveTokenResponse
+): Effect.Effect<RetrievedWaitToken, CallError, CallContext<typeof ManagementApi.packetsDownload>> => {
+  const path = token.output
+  if (path === undefined) return Effect.succeed({ ...token, output: undefined })
+  return Effect.flatMap(
+    call(ManagementApi.packetsDownload, { path: { filename: path } }),
+    ({ presignedUrl }) =>
+      Effect.map(
+        Payload.download(`${ManagementApi.waitTokensRetrieve.capability.name} (output)`, presignedUrl),
+        (output): RetrievedWaitToken => ({ ...token, output })
+      )
+  )
+}
 
 /**
  * Completes a wait token with `data`, resuming the runs waiting for it. Completing a completed token

@@ -28,6 +28,8 @@ export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
 // ---- prompts ----
 export * as Prompts from "./Prompts.js"
+// ---- query ----
+export * as Query from "./Query.js"
 // ---- queues ----
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"

@@ -18,7 +18,7 @@
  * ])
  * ```
  */
-import { Auth, AuthScope, type Capability, CapabilityError, type Credential } from "@authctx/core"
+import { Auth, AuthScope, CapabilityError, type Credential } from "@authctx/core"
 import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -33,6 +33,7 @@ import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
 // ---- prompts ----
 import * as Prompts from "./Prompts.js"
+import * as Query from "./Query.js"
 import * as Queues from "./Queues.js"
 import * as Runs from "./Runs.js"
 import * as Schedules from "./Schedules.js"
@@ -146,6 +147,8 @@ const namespaces = {
   idempotencyKeys: IdempotencyKeys.calls,
   // ---- sessions ----
   sessions: Sessions.calls,
+  // ---- query ----
+  query: Query.calls,
   // ---- prompts ----
   prompts: Prompts.calls
 } as const
@@ -154,7 +157,9 @@ type Namespaces = typeof namespaces
 
 /** Call objects the SDK nests inside a namespace: `runs.bulk` (bulk actions). */
 const nested = {
-  runs: { bulk: BulkActions.calls }
+  runs: { bulk: BulkActions.calls },
+  // ---- query ----
+  query: { dashboards: Query.dashboardsCalls }
 } as const
 
 type Nested = typeof nested
@@ -421,6 +426,22 @@ export const waitTokens: Surface<"ambient">["waitTokens"] = ambient.waitTokens
  */
 export const sessions: Surface<"ambient">["sessions"] = ambient.sessions
 
+// ---- query ----
+/**
+ * Query, with the SDK's signatures: `query.execute(query, options?)` (JSON rows, or a CSV string with
+ * `format: "csv"`) and `query.dashboards.list()`.
+ *
+ * @example
+ * ```ts
+ * import { query } from "@authctx/client/promise"
+ *
+ * const { results } = await query.execute<{ status: string; runs: number }>(
+ *   "SELECT status, count() AS runs FROM runs GROUP BY status"
+ * )
+ * ```
+ */
+export const query: Surface<"ambient">["query"] = ambient.query
+
 // ---- prompts ----
 
 /**
@@ -497,10 +518,7 @@ export type Client<K extends Credential.Kind> = Surface<K> & {
    * Runs an Effect program under this client's auth. It compiles only when every endpoint it calls accepts
    * this client's kind.
    */
-  run<A, E, R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>>(
-    effect: Effect.Effect<A, E, R>,
-    requestOptions?: Calls.RequestOptions
-  ): Promise<A>
+  run<A, E, R>(effect: Calls.Runnable<A, E, R, K>, requestOptions?: Calls.RequestOptions): Promise<A>
 } & ([K] extends ["SecretKey"] ? unknown : [K] extends ["PersonalAccessToken"] ? unknown : Narrowing)
 
 const bind = <K extends Credential.Kind>(context: Auth.AuthContext, runtime: Runtime): Client<K> => {

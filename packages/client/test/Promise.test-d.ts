@@ -72,9 +72,9 @@ describe("createClient", () => {
     const patClient = createClient({ accessToken: pat })
     key.run(Runs.retrieve("run_1"))
     patClient.run(Runs.list("proj_1"))
-    // @ts-expect-error Type 'RequiresKind<"runs.retrieve", "SecretKey">' is not assignable to type 'Satisfies<"PersonalAccessToken">'.
+    // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     patClient.run(Runs.retrieve("run_1"))
-    // @ts-expect-error Type 'RequiresKind<"runs.list (project)", "PersonalAccessToken">' is not assignable to type 'Satisfies<"SecretKey">'.
+    // @ts-expect-error Refused<"runs.list (project)", "SecretKey", "PersonalAccessToken", "create the client with a PersonalAccessToken">
     key.run(Runs.list("proj_1"))
     expectTypeOf(key.run(Effect.succeed(1))).toEqualTypeOf<Promise<number>>()
   })

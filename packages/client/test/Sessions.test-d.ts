@@ -112,9 +112,9 @@ describe("the Promise API", () => {
     void client.sessions.close("chat-1")
     // @ts-expect-error Refused<"sessions.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.sessions.list()
-    // @ts-expect-error RequiresKind<"sessions.start", "SecretKey">
+    // @ts-expect-error Refused<"sessions.start", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Sessions.start(input))
-    // @ts-expect-error RequiresKind<"sessions.list", "SecretKey">
+    // @ts-expect-error Refused<"sessions.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Sessions.list())
   })
 

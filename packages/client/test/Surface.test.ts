@@ -17,6 +17,7 @@ import {
   IdempotencyKeys,
   // ---- prompts ----
   Prompts,
+  Query,
   Queues,
   Runs,
   Schedules,
@@ -34,6 +35,7 @@ import {
   idempotencyKeys,
   // ---- prompts ----
   prompts,
+  query,
   queues,
   runs,
   schedules,
@@ -64,6 +66,9 @@ const callObjects = {
   idempotencyKeys: IdempotencyKeys.calls,
   // ---- sessions ----
   sessions: Sessions.calls,
+  // ---- query ----
+  query: Query.calls,
+  "query.dashboards": Query.dashboardsCalls,
   // ---- prompts ----
   prompts: Prompts.calls
 }
@@ -82,6 +87,9 @@ const ambients = {
   idempotencyKeys: idempotencyKeysCalls,
   // ---- sessions ----
   sessions,
+  // ---- query ----
+  query,
+  "query.dashboards": query.dashboards,
   // ---- prompts ----
   prompts
 }
@@ -103,7 +111,10 @@ const nestedIn = (namespace: string): ReadonlyArray<string> =>
     .map((name) => name.slice(namespace.length + 1))
 /** Routes two calls own, as the SDK has them: the body's `action` makes `runs.bulk.cancel` or `.replay`. */
 const sharedRoutes: Readonly<Record<string, ReadonlyArray<string>>> = {
-  "bulkActions.create": ["runs.bulk.cancel", "runs.bulk.replay"]
+  "bulkActions.create": ["runs.bulk.cancel", "runs.bulk.replay"],
+  // ---- query: multi-task batch.trigger / batch.triggerByTask take the batch routes of tasks.batchTrigger ----
+  "tasks.createBatch": ["tasks.batchTrigger", "batch.trigger", "batch.triggerByTask"],
+  "tasks.streamBatchItems": ["tasks.batchTrigger", "batch.trigger", "batch.triggerByTask"]
 }
 const every = Object.entries(callObjects).flatMap(([namespace, calls]) =>
   Object.entries(calls as Calls.CallObject).map(([member, call]) => ({ namespace, member, call }))
@@ -227,6 +238,11 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "sessions.update": ["session_surface", { tags: ["surface"] }],
   "sessions.close": ["session_surface", { reason: "surface" }],
   "sessions.list": [{ limit: 1 }],
+  // ---- query ----
+  "query.execute": ["SELECT run_id FROM runs LIMIT 1"],
+  "query.dashboards.list": [],
+  "batch.trigger": [[{ id: "surface-task", payload: 1 }]],
+  "batch.triggerByTask": [[{ task: { id: "surface-task" }, payload: 1 }]],
   // ---- prompts ----
   "prompts.resolve": ["greeting", { name: "Surface" }, { label: "current" }],
   "prompts.list": [],

@@ -37,7 +37,8 @@ describe("a PAT client", () => {
     void client.waitTokens.create()
     // @ts-expect-error Refused<"waitTokens.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.waitTokens.list()
-    // @ts-expect-error Refused<"waitTokens.retrieve", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
+    // retrieve may also download an offloaded output (packets.download): the refusal names that step
+    // @ts-expect-error Refused<"packets.download", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.waitTokens.retrieve("waitpoint_1")
     // @ts-expect-error Refused<"waitTokens.complete", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.waitTokens.complete("waitpoint_1")
@@ -47,15 +48,16 @@ describe("a PAT client", () => {
 
   it("does not run an Effect program that calls them", () => {
     const client = createClient({ accessToken: pat })
-    // @ts-expect-error RequiresKind<"waitTokens.create", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.create", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.create())
-    // @ts-expect-error RequiresKind<"waitTokens.list", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.list())
-    // @ts-expect-error RequiresKind<"waitTokens.retrieve", "SecretKey">
+    // retrieve may also download an offloaded output (packets.download): the refusal names that step
+    // @ts-expect-error Refused<"packets.download", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.retrieve("waitpoint_1"))
-    // @ts-expect-error RequiresKind<"waitTokens.complete", "SecretKey">
+    // @ts-expect-error Refused<"waitTokens.complete", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(WaitTokens.complete("waitpoint_1"))
-    // @ts-expect-error RequiresKind<"idempotencyKeys.reset", "SecretKey">
+    // @ts-expect-error Refused<"idempotencyKeys.reset", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(IdempotencyKeys.reset("task", "key"))
   })
 })

@@ -361,6 +361,24 @@ describe("Auth.provide, provideStream, provideLayer, provideContext (the withAut
       expect(yield* Effect.flip(program)).toBeInstanceOf(CapabilityError)
     })
   )
+  it.effect(
+    "the two nestings the types cannot follow are refused at run time, before the call (decision 0030)",
+    () =>
+      Effect.gen(function* () {
+        const patLayer = Auth.layer({ accessToken: pat })
+        const devLayer = Auth.layer({ accessToken: devKey })
+        // both compile (Adversarial.test-d.ts): no cast here
+        const nested = retrieveRun.pipe(Effect.provide(patLayer), Effect.provide(devLayer))
+        const insideAndOutside = Effect.all([retrieveRun.pipe(Effect.provide(patLayer)), retrieveRun]).pipe(
+          Auth.withAuth({ accessToken: devKey })
+        )
+        for (const program of [Effect.asVoid(nested), Effect.asVoid(insideAndOutside)]) {
+          const error = yield* Effect.flip(program)
+          expect(error).toBeInstanceOf(CapabilityError)
+          expect(error).toMatchObject({ endpoint: "runs.retrieve", actual: "PersonalAccessToken" })
+        }
+      })
+  )
   it.effect("Auth.provide fails with the layer's error", () =>
     Effect.gen(function* () {
       const error = yield* Effect.flip(

@@ -239,7 +239,9 @@ const routeNotFound: Record<string, string> = {
 const refusesScopedKeys: ReadonlySet<string> = new Set([
   "waitTokens.create",
   "waitTokens.list",
-  "waitTokens.retrieve"
+  "waitTokens.retrieve",
+  // ---- query ----
+  "packets.download"
 ])
 
 type Expected = { readonly status: number; readonly error: string } | "success" | "keyNotFound"
@@ -307,6 +309,8 @@ const wholeApiRoutes =
   5 +
   // ---- auth: jwt claims, public tokens ----
   2 +
+  // ---- query: query.execute, query.dashboardsList, the wire-only packets.download ----
+  3 +
   // ---- prompts ----
   8
 

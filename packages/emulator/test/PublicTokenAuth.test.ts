@@ -219,6 +219,7 @@ describe("every route with a public access token", () => {
         "tasks.trigger",
         "tasks.createBatch",
         "tasks.streamBatchItems",
+        "packets.download",
         "runs.listEnvironment",
         "runs.retrieve",
         "runs.cancel",
@@ -234,6 +235,9 @@ describe("every route with a public access token", () => {
         "sessions.update",
         "sessions.close",
         "sessions.list",
+        // ---- query ----
+        "query.execute",
+        "query.dashboardsList",
         // ---- prompts ----
         "prompts.resolve",
         "prompts.list",

@@ -17,6 +17,8 @@ import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
 // ---- prompts ----
 import { prompts } from "../src/internal/routes/prompts.js"
+// ---- query ----
+import { query as queryRoutes } from "../src/internal/routes/query.js"
 import { queues } from "../src/internal/routes/queues.js"
 import { runs } from "../src/internal/routes/runs.js"
 import { schedules } from "../src/internal/routes/schedules.js"
@@ -77,13 +79,16 @@ describe("table", () => {
       ...idempotencyKeys,
       ...sessions,
       ...auth,
+      // ---- query ----
+      ...queryRoutes,
       // ---- prompts ----
       ...prompts
     ])
   })
 
   it("does not compile with a route left out", () => {
-    // @ts-expect-error missingHandlersFor: "packets.upload"
+    // missingHandlersFor: the packets routes (packets.upload, packets.download)
+    // @ts-expect-error Property 'missingHandlersFor' is missing in type
     table([
       ...tasks,
       ...runs,
@@ -97,6 +102,7 @@ describe("table", () => {
       ...idempotencyKeys,
       ...sessions,
       ...auth,
+      ...queryRoutes,
       // ---- prompts ----
       ...prompts
     ])

@@ -324,6 +324,11 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   // ---- auth ----
   "auth.jwtClaims": async () => ({ params: {} }),
   "auth.createPublicToken": async () => ({ params: {}, body: { scopes: ["read:runs"] } }),
+  // ---- query ----
+  "query.execute": async () => ({ params: {}, body: { query: "SELECT run_id, status FROM runs LIMIT 5" } }),
+  "query.dashboardsList": async () => ({ params: {} }),
+  // the server presigns any path without looking: no packet needs to exist
+  "packets.download": async () => ({ params: { filename: `trigger/${fresh("packet")}/payload.json` } }),
   // ---- prompts ----
   "prompts.resolve": async () => ({ params: { slug: "greeting" }, body: { variables: { name: "Ada" } } }),
   "prompts.list": async () => ({ params: {} }),

@@ -10,10 +10,9 @@
  * const environment = (auth: AuthHandle.AuthHandle<"SecretKey">) => auth.context.credential.environment
  * ```
  */
-import type { ManagementClient } from "@authctx/client"
+import type { Calls } from "@authctx/client"
 import type { Client } from "@authctx/client/promise"
-import type { Auth, Capability, Credential } from "@authctx/core"
-import type { Effect } from "effect"
+import type { Auth, Credential } from "@authctx/core"
 import * as internal from "./internal/authHandle.js"
 
 /**
@@ -47,12 +46,8 @@ export interface HandleOf<K extends Credential.Kind> {
  * const latest = (run: AuthHandle.Run<"SecretKey">) => run(Runs.list({ limit: 1 }))
  * ```
  */
-export type Run<K extends Credential.Kind> = <
-  A,
-  E,
-  R extends ManagementClient.ManagementClient | Auth.CurrentAuth | Capability.Satisfies<K>
->(
-  effect: Effect.Effect<A, E, R>
+export type Run<K extends Credential.Kind> = <A, E, R>(
+  effect: Calls.Runnable<A, E, R, K, "handle">
 ) => Promise<A>
 
 /**

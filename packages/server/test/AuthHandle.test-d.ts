@@ -33,7 +33,7 @@ describe("AuthHandle", () => {
     expectTypeOf(secret.run(Runs.list({ limit: 1 }))).resolves.not.toBeNever()
     const pat = {} as AuthHandle.AuthHandle<"PersonalAccessToken">
     // runs.list (environment) does not accept a personal access token
-    // @ts-expect-error Type '"PersonalAccessToken"' is not assignable to type '"SecretKey"'
+    // @ts-expect-error Refused<"runs.list (environment)", "PersonalAccessToken", "SecretKey", "accept only SecretKeys in the middleware: accept: ['SecretKey']">
     pat.run(Runs.list({ limit: 1 }))
   })
 

@@ -167,6 +167,14 @@ export interface WirePayload {
   readonly payloadSize: number | undefined
 }
 
+/** The options a prepared payload sets (they replace any `payloadType`/`payloadSize` given in options). */
+export const optionsOf = (
+  wire: WirePayload
+): { readonly payloadType: string; readonly payloadSize?: number } => ({
+  payloadType: wire.payloadType,
+  ...(wire.payloadSize === undefined ? {} : { payloadSize: wire.payloadSize })
+})
+
 /**
  * Prepares a payload as the SDK does: serialized, sized and offloaded at 128 KiB or more. A trigger
  * (`prepareTriggerPayload`) always carries `payloadSize` (0 without data); a batch item

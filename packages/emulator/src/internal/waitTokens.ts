@@ -17,8 +17,12 @@ export interface WaitToken {
   idempotencyKey: string | undefined
   idempotencyKeyExpiresAt: number | undefined
   completedAt: number | undefined
-  /** The completion `data` as the server stores it: JSON text of `application/json`. */
+  /**
+   * The completion `data` as the server stores it: JSON text (`application/json`), or, from 512 KiB, the
+   * object-store path it was offloaded to (`application/store`, read back through `packets.download`).
+   */
   output: string | undefined
+  outputType: "application/json" | "application/store"
 }
 
 /** One environment's tokens: by id in creation order, and by live idempotency key. */

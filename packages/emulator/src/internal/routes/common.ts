@@ -34,7 +34,7 @@ export const formatIssues = (error: ParseResult.ParseError): string =>
     .join("; ")
 
 /** Inline packets of this many bytes or more are offloaded by the server itself (`TASK_PAYLOAD_OFFLOAD_THRESHOLD`, 512 KiB). */
-const serverOffloadBytes = 524_288
+export const serverOffloadBytes = 524_288
 
 /**
  * The payload packet the server stores for a trigger (its `DefaultPayloadProcessor`): with

@@ -14,6 +14,8 @@ import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
 // ---- prompts ----
 import { prompts } from "./prompts.js"
+// ---- query ----
+import { query } from "./query.js"
 import { queues } from "./queues.js"
 import { runs } from "./runs.js"
 import { schedules } from "./schedules.js"
@@ -43,6 +45,8 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   ...sessions,
   // ---- auth ----
   ...auth,
+  // ---- query ----
+  ...query,
   // ---- prompts ----
   ...prompts
 ])

@@ -5,8 +5,9 @@
 import { ManagementApi, type WaitTokenSchemas } from "@authctx/api"
 import * as Idempotency from "../idempotency.js"
 import { newId, parseDelay } from "../model.js"
+import * as ObjectStore from "../objectStore.js"
 import { statusOf, storeOf, type WaitToken } from "../waitTokens.js"
-import { toTags } from "./common.js"
+import { serverOffloadBytes, toTags } from "./common.js"
 import { type Context, fail, handle, ok, type Result, type RouteHandler, withEnvironment } from "./handle.js"
 
 /**
@@ -128,7 +129,8 @@ export const waitTokens: readonly [
         idempotencyKeyExpiresAt:
           key === undefined ? undefined : Idempotency.runKeyExpiresAt(payload.idempotencyKeyTTL, context.now),
         completedAt: undefined,
-        output: undefined
+        output: undefined,
+        outputType: "application/json"
       }
       store.tokens.set(id, token)
       if (key !== undefined) store.byIdempotencyKey.set(key, token)
@@ -193,7 +195,7 @@ export const waitTokens: readonly [
       if (token === undefined) return notFound
       return ok({
         ...shown(token, context.now),
-        ...(token.output === undefined ? {} : { output: token.output, outputType: "application/json" }),
+        ...(token.output === undefined ? {} : { output: token.output, outputType: token.outputType }),
         ...(token.completedAt === undefined ? {} : { outputIsError: false })
       })
     })
@@ -205,7 +207,18 @@ export const waitTokens: readonly [
       if (token === undefined) return notFound
       if (token.completedAt === undefined) {
         token.completedAt = context.now
-        token.output = payload.data === undefined ? undefined : JSON.stringify(payload.data)
+        const output = payload.data === undefined ? undefined : JSON.stringify(payload.data)
+        // ---- query: packets.download ---- the server offloads completion data of 512 KiB or more
+        // (`processWaitpointCompletionPacket`) to `{waitpointId}/token.json`: docs/reference/payloads.md
+        if (output !== undefined && Buffer.byteLength(output) >= serverOffloadBytes) {
+          const storagePath = `${token.id}/token.json`
+          context.state.objects.objects.set(
+            ObjectStore.keyOf(environment.project.ref, environment.slug, storagePath),
+            { data: output, contentType: "application/json" }
+          )
+          token.output = storagePath
+          token.outputType = "application/store"
+        } else token.output = output
       }
       return ok({ success: true as const })
     })

@@ -67,21 +67,21 @@ describe("a PAT client", () => {
 
   it("does not run an Effect program that calls them", () => {
     const client = createClient({ accessToken: pat })
-    // @ts-expect-error RequiresKind<"prompts.resolve", "SecretKey">
+    // @ts-expect-error Refused<"prompts.resolve", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.resolve("greeting"))
-    // @ts-expect-error RequiresKind<"prompts.list", "SecretKey">
+    // @ts-expect-error Refused<"prompts.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.list())
-    // @ts-expect-error RequiresKind<"prompts.versions", "SecretKey">
+    // @ts-expect-error Refused<"prompts.versions", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.versions("greeting"))
-    // @ts-expect-error RequiresKind<"prompts.promote", "SecretKey">
+    // @ts-expect-error Refused<"prompts.promote", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.promote("greeting", 1))
-    // @ts-expect-error RequiresKind<"prompts.createOverride", "SecretKey">
+    // @ts-expect-error Refused<"prompts.createOverride", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.createOverride("greeting", { textContent: "Hi" }))
-    // @ts-expect-error RequiresKind<"prompts.updateOverride", "SecretKey">
+    // @ts-expect-error Refused<"prompts.updateOverride", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.updateOverride("greeting", {}))
-    // @ts-expect-error RequiresKind<"prompts.removeOverride", "SecretKey">
+    // @ts-expect-error Refused<"prompts.removeOverride", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.removeOverride("greeting"))
-    // @ts-expect-error RequiresKind<"prompts.reactivateOverride", "SecretKey">
+    // @ts-expect-error Refused<"prompts.reactivateOverride", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.run(Prompts.reactivateOverride("greeting", 3))
   })
 })

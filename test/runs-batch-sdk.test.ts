@@ -28,7 +28,7 @@ let emulator: Emulator
 let secretKey: string
 
 beforeAll(async () => {
-  emulator = await startEmulator({ seed: 21, timings: { queuedMs: 20, executingMs: 40 } })
+  emulator = await startEmulator({ seed: 21, timings: { queuedMs: 100, executingMs: 900 } })
   secretKey = emulator.credentials.projects[0]?.environments.dev.secretKey ?? ""
   Sdk.configure({ baseURL: emulator.url, accessToken: secretKey })
 })
@@ -55,6 +55,7 @@ describe("the official SDK against the emulator", () => {
   it("runs.poll: retrieves until the run has completed", async () => {
     const handle = await Sdk.tasks.trigger("hello", { n: 1 })
     const seq = lastSeq()
+    // the run takes 1 s (timings above): long enough that a loaded machine still polls it more than once
     const run = await Sdk.runs.poll(handle.id, { pollIntervalMs: 20 })
     expect(run.isCompleted).toBe(true)
     const routes = routesSince(seq)

@@ -6,7 +6,7 @@
  * UTF-8, a byte-order mark, `__proto__` keys, deep nesting and broken JSON around long strings.
  */
 import { describe, expect, it } from "vitest"
-import { BodyReader, jsonOf, segmentBytes } from "../src/internal/body.js"
+import { BodyReader, freeBytes, jsonOf, segmentBytes } from "../src/internal/body.js"
 
 const encoder = new TextEncoder()
 const MiB = 1024 * 1024
@@ -22,11 +22,24 @@ const plain = (bytes: Uint8Array): { text: string; value: unknown } => {
   return { text, value }
 }
 
-/** Feeds `bytes` in chunks of `chunk` bytes and reads the response back. */
-const viaReader = (bytes: Uint8Array, chunk: number) => {
-  const reader = new BodyReader(64 * MiB)
+/** `ArrayBuffer.prototype.transfer` exists here (Node 22 and later): owned chunks are freed once copied. */
+const canFree = "transfer" in ArrayBuffer.prototype
+
+/**
+ * Feeds `bytes` in chunks of `chunk` bytes and reads the response back. `owned`: each chunk a copy of its
+ * own, as Node's HTTP parser gives them, which the reader frees once copied (checked where it can).
+ */
+const viaReader = (bytes: Uint8Array, chunk: number, owned = false) => {
+  const reader = new BodyReader(64 * MiB, { owned })
+  const given: Array<Uint8Array> = []
   for (let offset = 0; offset < bytes.byteLength; offset += chunk) {
-    expect(reader.push(bytes.subarray(offset, offset + chunk))).toBe(true)
+    const piece = owned ? bytes.slice(offset, offset + chunk) : bytes.subarray(offset, offset + chunk)
+    given.push(piece)
+    expect(reader.push(piece)).toBe(true)
+  }
+  if (owned && canFree && bytes.byteLength > segmentBytes) {
+    // every chunk but those the reader still holds (none once past the small size) is freed
+    expect(given.every((piece) => piece.byteLength === 0)).toBe(true)
   }
   const response = reader.response(200, {})
   return { text: response.text, value: jsonOf(response) }
@@ -117,8 +130,14 @@ describe("a large body read in segments", () => {
   for (const [name, bytes] of Object.entries(cases)) {
     it(`${name}: the same text and value as decoding and parsing it whole`, () => {
       const expected = plain(bytes)
-      for (const chunk of [64 * 1024, 65_537, segmentBytes + 1]) {
-        const actual = viaReader(bytes, chunk)
+      for (const [chunk, owned] of [
+        [64 * 1024, false],
+        [65_537, false],
+        [segmentBytes + 1, false],
+        [65_537, true],
+        [segmentBytes + 1, true]
+      ] as const) {
+        const actual = viaReader(bytes, chunk, owned)
         expect(actual.text === expected.text).toBe(true)
         // compared as JSON: vitest's deep equality recurses (2,000 levels overflow it) and reads
         // `__proto__` keys as prototypes; both values are plain JSON data
@@ -135,6 +154,37 @@ describe("a large body read in segments", () => {
     )
     expect(Object.getPrototypeOf(value)).toBe(Object.prototype)
     expect(Object.getOwnPropertyNames(value)).toEqual(["__proto__", "constructor"])
+  })
+
+  it("never frees memory a chunk shares with other bytes, nor a chunk it was not given to own", () => {
+    const shared = new Uint8Array(4 * MiB).fill(0x61)
+    const owned = new BodyReader(64 * MiB, { owned: true })
+    for (let offset = 0; offset < shared.byteLength; offset += 64 * 1024) {
+      owned.push(shared.subarray(offset, offset + 64 * 1024))
+    }
+    expect(owned.response(200, {}).text.length).toBe(4 * MiB)
+    expect(shared.byteLength).toBe(4 * MiB)
+    expect(shared.every((byte) => byte === 0x61)).toBe(true)
+
+    const whole = Array.from({ length: 64 }, () => new Uint8Array(64 * 1024).fill(0x62))
+    const notOwned = new BodyReader(64 * MiB)
+    for (const chunk of whole) notOwned.push(chunk)
+    expect(notOwned.response(200, {}).text.length).toBe(4 * MiB)
+    expect(whole.every((chunk) => chunk.byteLength === 64 * 1024)).toBe(true)
+  })
+
+  it("freeBytes frees only memory the view covers whole", () => {
+    const part = new Uint8Array(1024)
+    freeBytes(part.subarray(1))
+    freeBytes(part.subarray(0, 1023))
+    expect(part.byteLength).toBe(1024)
+    const whole = new Uint8Array(1024)
+    freeBytes(whole)
+    expect(whole.byteLength).toBe(canFree ? 0 : 1024)
+    // a pooled Buffer shares its memory with other Buffers: never touched
+    const pooled = Buffer.from("pooled")
+    freeBytes(pooled)
+    expect(pooled.toString()).toBe("pooled")
   })
 
   it("passing the limit keeps nothing and answers false", () => {

@@ -37,8 +37,7 @@ describe("a PAT client", () => {
     void client.waitTokens.create()
     // @ts-expect-error Refused<"waitTokens.list", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.waitTokens.list()
-    // retrieve may also download an offloaded output (packets.download): the refusal names that step
-    // @ts-expect-error Refused<"packets.download", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
+    // @ts-expect-error Refused<"waitTokens.retrieve", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.waitTokens.retrieve("waitpoint_1")
     // @ts-expect-error Refused<"waitTokens.complete", "PersonalAccessToken", "SecretKey", "create the client with a SecretKey">
     void client.waitTokens.complete("waitpoint_1")

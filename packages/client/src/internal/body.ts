@@ -1,19 +1,25 @@
 /**
  * Response bodies in memory: collected against the limit, decoded as UTF-8, and — for large bodies —
  * parsed as JSON without a second copy of their long strings. Used by every transport in ../Transport.ts.
+ * Why this shape: docs/decisions/0028-freeing-read-buffers.md.
  *
- * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, Node's `http`,
- * peak RSS the call adds, measured in a child process; packages/client/test/ResponseMemory.test.ts):
- * - The socket's read buffers (64 KiB each) are garbage once copied and go back only at the next garbage
- *   collection: reading 50 MiB and keeping nothing already peaks at 40–69 MiB on Node 20–24.
- * - The bytes are kept in 1 MiB segments, each a resizable `ArrayBuffer` allocated at full length (so V8
- *   counts it as external memory at once, which brings its next collection of those read buffers forward:
- *   70–78 MiB for reading and decoding 50 MiB on Node 20–22 against 83–92 MiB for buffers grown from
- *   zero) and shrunk to zero as soon as it is decoded (its pages go back at once, not at the next
- *   collection). Decoding segment by segment costs one segment on top of the text, not the whole body.
- * - The text is the segments' strings joined (a rope: no copy), and a string that spans whole segments
- *   becomes, in the parsed value, those same segment strings joined: `JSON.parse` of the whole text would
- *   copy it (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
+ * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, peak RSS the
+ * call adds, measured in a child process under load: packages/client/test/ResponseMemory.test.ts):
+ * - Every byte arrives twice: Node's socket read (one buffer per read) and the HTTP parser's copy of the
+ *   body's part of it (the chunk given to `data`). Both are garbage once used, but only a collection frees
+ *   them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on Node 22–24.
+ * - Over the Node transport, on engines with `ArrayBuffer.prototype.transfer` (Node 22 and later), the
+ *   body is decoded while it is read, 1 MiB at a time through one scratch buffer, and each chunk and each
+ *   socket read is freed (detached) as soon as it is copied: the peak is the text plus about 7 MiB, 0.9–1.04×
+ *   a 50 MiB body, and an endless body over a 32 MiB limit adds the limit + under 1 MiB.
+ * - Elsewhere (other transports, whose bytes may be shared; Node 20) the bytes are kept in 1 MiB
+ *   segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it as
+ *   external memory at once, which brings its next collection of the read buffers forward) and shrunk to
+ *   zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit + 1–40 MiB
+ *   for an endless one.
+ * - The text is the pieces' strings joined (a rope: no copy), and a string that spans whole pieces
+ *   becomes, in the parsed value, those same strings joined: `JSON.parse` of the whole text would copy it
+ *   (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
  *
  * @internal
  */
@@ -32,9 +38,9 @@ const decoder = new TextDecoder()
 /** Decodes the pieces after the first: a byte-order mark there is content, not a mark. */
 const innerDecoder = new TextDecoder("utf-8", { ignoreBOM: true })
 
-/** Bodies up to this size are kept as their chunks; larger ones in segments. */
+/** Bodies up to this size are decoded at once; larger ones piece by piece. */
 export const smallBodyBytes = 1024 * 1024
-/** The size of one segment of a large body. */
+/** The size of one decoded piece of a large body (give or take the 3 bytes of a character cut at its end). */
 export const segmentBytes = 1024 * 1024
 
 /** The JSON value the transport already parsed for a large response, by response. */
@@ -57,20 +63,70 @@ export const jsonOf = (response: WireResponse): unknown => {
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80
 
+/** `ArrayBuffer.prototype.transfer` exists (ES2024; Node 22 and later): memory can be freed at once. */
+const canFree = "transfer" in ArrayBuffer.prototype
+
+/**
+ * Frees the memory under `view` at once, by detaching its `ArrayBuffer` (`transfer(0)`: Node 22 and later;
+ * elsewhere a no-op, leaving it to the garbage collector). Only memory the view covers whole is touched:
+ * memory shared with other data (a pool, a read cut into several slices) never is, and memory its owner
+ * made non-detachable is left alone. For bytes nothing else will read: see {@link BodyReaderOptions.owned}.
+ */
+export const freeBytes = (view: Uint8Array): void => {
+  const buffer = view.buffer
+  if (!canFree || view.byteOffset !== 0 || view.byteLength === 0 || view.byteLength !== buffer.byteLength) {
+    return
+  }
+  try {
+    ;(buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
+  } catch {
+    // not detachable (a SharedArrayBuffer, a WebAssembly memory, or marked so by its owner)
+  }
+}
+
+/** How a {@link BodyReader} may treat the chunks it is given. */
+export interface BodyReaderOptions {
+  /**
+   * Each chunk is the reader's alone once given (Node's HTTP parser copies each piece of a body into a
+   * buffer of its own): the reader frees a chunk's memory as soon as it has copied it, instead of leaving
+   * it to the garbage collector. Not for a caller's `HttpClient` or `fetch`, which may hand out bytes
+   * something else still reads.
+   */
+  readonly owned?: boolean | undefined
+}
+
 /**
  * Collects a body's bytes against a limit and turns them into a {@link WireResponse}.
  *
- * Small bodies stay as the chunks received and are decoded at once. Past {@link smallBodyBytes} the bytes
- * go into segments (see the module comment for the numbers); past the limit everything is released and
- * `push` answers `false`.
+ * Up to {@link smallBodyBytes} the chunks are kept and decoded at the end. Past it the bytes are decoded
+ * while they arrive, {@link segmentBytes} at a time through one scratch buffer, so that what the reader
+ * holds is the text so far and at most one segment of bytes (see the module comment for the numbers);
+ * past the limit everything is released and `push` answers `false`.
  */
 export class BodyReader {
   private chunks: Array<Uint8Array> = []
-  private segments: Array<Resizable> = []
-  /** Bytes used in the last segment. */
-  private filled = 0
   private bytes = 0
-  constructor(readonly limit: number) {}
+  private scratch: Uint8Array | undefined
+  private filled = 0
+  private pieces: Array<string> = []
+  /** Bytes of a body not owned, kept until its end (see {@link BodyReader.store}), and those used in the last. */
+  private segments: Array<Resizable> = []
+  private segmentFilled = 0
+  private readonly owned: boolean
+  constructor(
+    readonly limit: number,
+    options: BodyReaderOptions = {}
+  ) {
+    this.owned = options.owned === true
+  }
+
+  /**
+   * Whether every byte given so far has been copied (the body is past {@link smallBodyBytes}): from then
+   * on, memory the transport read the chunks from is no longer viewed by anything the reader keeps.
+   */
+  get copying(): boolean {
+    return this.scratch !== undefined
+  }
 
   /** Adds a chunk; `false` when the body has passed the limit (then nothing is kept). */
   push(chunk: Uint8Array): boolean {
@@ -79,22 +135,66 @@ export class BodyReader {
       this.release()
       return false
     }
-    if (this.segments.length > 0) {
-      this.append(chunk)
-    } else if (this.bytes > smallBodyBytes && resizable !== undefined) {
-      for (const piece of this.chunks) this.append(piece)
+    if (this.scratch === undefined) {
+      if (this.bytes <= smallBodyBytes) {
+        // a chunk cut from much larger memory (a head, chunk extensions, a shared pool) is copied, so that
+        // a few kept bytes cannot keep that whole memory alive
+        this.chunks.push(chunk.byteLength * 2 < chunk.buffer.byteLength ? chunk.slice() : chunk)
+        return true
+      }
+      this.scratch = new Uint8Array(segmentBytes + 4)
+      const kept = this.chunks
       this.chunks = []
-      this.append(chunk)
-    } else {
-      this.chunks.push(chunk)
+      for (const piece of kept) this.take(piece)
     }
+    this.take(chunk)
     return true
+  }
+
+  private take(chunk: Uint8Array): void {
+    if ((this.owned && canFree) || resizable === undefined) this.feed(chunk)
+    else this.store(chunk)
+  }
+
+  /**
+   * Keeps the bytes of a body the reader does not own, to decode at its end: in 1 MiB segments, each a
+   * resizable `ArrayBuffer` allocated at full length (V8 counts it as external memory at once, which
+   * brings forward the collection of the transport's garbage read buffers; decoding while reading, whose
+   * strings do not, measured 1.4–2.1× a 50 MiB body through `fetch` against 1.3–1.8× this way) and shrunk
+   * to nothing as soon as it is decoded (its pages go back at once, not at the next collection).
+   */
+  private store(chunk: Uint8Array): void {
+    let offset = 0
+    while (offset < chunk.byteLength) {
+      let segment = this.segments[this.segments.length - 1]
+      if (segment === undefined || this.segmentFilled === segmentBytes) {
+        segment = new (resizable as ResizableConstructor)(segmentBytes, { maxByteLength: segmentBytes })
+        this.segments.push(segment)
+        this.segmentFilled = 0
+      }
+      const take = Math.min(segmentBytes - this.segmentFilled, chunk.byteLength - offset)
+      new Uint8Array(segment, this.segmentFilled, take).set(chunk.subarray(offset, offset + take))
+      this.segmentFilled += take
+      offset += take
+    }
   }
 
   /** The response, with its body decoded (and, when large, parsed). Releases the bytes. */
   response(status: number, headers: WireResponse["headers"]): WireResponse {
-    if (this.segments.length === 0) return { status, headers, text: this.smallText() }
-    const pieces = this.pieces()
+    if (this.scratch === undefined) {
+      const text = this.smallText()
+      this.release()
+      return { status, headers, text }
+    }
+    const segments = this.segments
+    this.segments = []
+    segments.forEach((segment, i) => {
+      this.feed(new Uint8Array(segment, 0, i === segments.length - 1 ? this.segmentFilled : segmentBytes))
+      segment.resize(0)
+    })
+    this.flush(true)
+    const pieces = this.pieces
+    this.release()
     const response: WireResponse = { status, headers, text: join(pieces, 0, pieces.length) }
     parsedBodies.set(response, parsePieces(pieces))
     return response
@@ -102,7 +202,6 @@ export class BodyReader {
 
   private smallText(): string {
     const chunks = this.chunks
-    this.chunks = []
     if (chunks.length === 1) return decoder.decode(chunks[0])
     const whole = new Uint8Array(this.bytes)
     let offset = 0
@@ -113,72 +212,50 @@ export class BodyReader {
     return decoder.decode(whole)
   }
 
-  private append(chunk: Uint8Array): void {
+  /** Copies a chunk into the scratch buffer, decoding it whenever full; frees an owned chunk once copied. */
+  private feed(chunk: Uint8Array): void {
+    const scratch = this.scratch as Uint8Array
     let offset = 0
     while (offset < chunk.byteLength) {
-      let segment = this.segments[this.segments.length - 1]
-      if (segment === undefined || this.filled === segmentBytes) {
-        // resizable only so that `resize(0)` can give its pages back before the next collection;
-        // `resizable` is defined whenever segments are used
-        segment = new (resizable as ResizableConstructor)(segmentBytes, { maxByteLength: segmentBytes })
-        this.segments.push(segment)
-        this.filled = 0
-      }
-      const take = Math.min(segmentBytes - this.filled, chunk.byteLength - offset)
-      new Uint8Array(segment, this.filled, take).set(chunk.subarray(offset, offset + take))
+      const take = Math.min(scratch.byteLength - this.filled, chunk.byteLength - offset)
+      scratch.set(chunk.subarray(offset, offset + take), this.filled)
       this.filled += take
       offset += take
+      if (this.filled === scratch.byteLength) this.flush(false)
     }
+    if (this.owned) freeBytes(chunk)
   }
 
   /**
-   * The segments decoded, in order, each released once decoded. Pieces are cut only where the UTF-8
-   * decoder holds no partial character (before a byte that does not continue one, or after three that do),
-   * so decoding them apart gives the same text as decoding the body at once; the at most 6 bytes around a
-   * segment boundary that straddle a character are decoded as their own piece.
+   * Decodes the scratch buffer into the next piece. A piece ends only where the UTF-8 decoder holds no
+   * partial character (before a byte that does not continue one, or after three that do), so decoding
+   * them apart gives the same text as decoding the body at once; the at most 3 bytes after the cut start
+   * the next piece.
    */
-  private pieces(): Array<string> {
-    const segments = this.segments
-    this.segments = []
-    const pieces: Array<string> = []
-    let start = 0
-    let carry: Uint8Array | undefined
-    for (let i = 0; i < segments.length; i++) {
-      const segment = segments[i] as Resizable
-      const end = i === segments.length - 1 ? this.filled : segmentBytes
-      const view = new Uint8Array(segment, 0, end)
-      const following = segments[i + 1]
-      const next =
-        following === undefined
-          ? undefined
-          : new Uint8Array(
-              following,
-              0,
-              Math.min(3, i + 1 === segments.length - 1 ? this.filled : segmentBytes)
-            )
-      // the last safe cut at or before the segment's end (the last segment ends the body)
-      const cut = next === undefined ? end : lastSafeCut(view, end, next, start)
-      if (carry !== undefined) pieces.push(decode(carry, false))
-      if (cut > start) pieces.push(decode(view.subarray(start, cut), pieces.length === 0))
-      if (next !== undefined) {
-        const into = firstSafeCut(next, view, end)
-        const straddle = new Uint8Array(end - cut + into)
-        straddle.set(view.subarray(cut, end))
-        straddle.set(next.subarray(0, into), end - cut)
-        carry = straddle.byteLength > 0 ? straddle : undefined
-        start = into
-      }
-      segment.resize(0)
+  private flush(last: boolean): void {
+    const scratch = this.scratch as Uint8Array
+    const filled = this.filled
+    let cut = filled
+    if (!last) {
+      const byteAt = (i: number) => scratch[i]
+      // found within 4 positions: if the last three bytes are continuations and none of them follows
+      // three more, the byte before them is not one
+      cut = filled - 1
+      while (cut > filled - 4 && !safeAt(byteAt, cut)) cut--
     }
-    this.filled = 0
-    return pieces
+    if (cut > 0) this.pieces.push(decode(scratch.subarray(0, cut), this.pieces.length === 0))
+    scratch.copyWithin(0, cut, filled)
+    this.filled = filled - cut
   }
 
   private release(): void {
     for (const segment of this.segments) segment.resize(0)
     this.segments = []
+    this.segmentFilled = 0
     this.chunks = []
+    this.scratch = undefined
     this.filled = 0
+    this.pieces = []
   }
 }
 
@@ -188,22 +265,6 @@ const decode = (bytes: Uint8Array, first: boolean) => (first ? decoder : innerDe
 const safeAt = (byteAt: (i: number) => number | undefined, at: number) =>
   !isContinuation(byteAt(at)) ||
   (isContinuation(byteAt(at - 1)) && isContinuation(byteAt(at - 2)) && isContinuation(byteAt(at - 3)))
-
-/** The last safe cut in `view` at or before `end` (and after `start`, else `start`). */
-const lastSafeCut = (view: Uint8Array, end: number, next: Uint8Array, start: number): number => {
-  const byteAt = (i: number) => (i < end ? view[i] : next[i - end])
-  // always found within 4 positions: either a byte there starts a character, or `end` follows three
-  // continuation bytes
-  for (let at = end; at > start && at > end - 4; at--) if (safeAt(byteAt, at)) return at
-  return start
-}
-
-/** The first safe cut in `next` (0–3 bytes in), counting the bytes of `view` before it. */
-const firstSafeCut = (next: Uint8Array, view: Uint8Array, end: number): number => {
-  const byteAt = (i: number) => (i >= 0 ? next[i] : view[end + i])
-  for (let at = 0; at < 3; at++) if (at >= next.byteLength || safeAt(byteAt, at)) return at
-  return Math.min(3, next.byteLength)
-}
 
 /** `pieces[from] + … + pieces[to - 1]` as a balanced rope (no copy; a deep one-sided rope is slower to flatten). */
 const join = (pieces: ReadonlyArray<string>, from: number, to: number): string => {

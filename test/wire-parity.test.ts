@@ -1032,6 +1032,79 @@ const scenario = (keys: Keys, url: string, sdkKey: string): ReadonlyArray<Step> 
         ).then((handle) => ({ batchId: handle.batchId }))
       }
     },
+    // ---- prompts ----
+    {
+      call: "prompts.resolve",
+      label: "prompts.resolve (variables and a label; then a version)",
+      run: async (side) => {
+        asSecretKey(side, keys.legacy)
+        const variables = { name: "Ada", company: "Acme" }
+        const current = await both(
+          side,
+          () => Sdk.prompts.resolve("greeting", variables, { label: "current" }),
+          () => Authctx.prompts.resolve("greeting", variables, { label: "current" })
+        )
+        const first = await both(
+          side,
+          () => Sdk.prompts.resolve("greeting", {}, { version: 1 }),
+          () => Authctx.prompts.resolve("greeting", {}, { version: 1 })
+        )
+        return [current.text, first.text]
+      }
+    },
+    {
+      call: "prompts.list",
+      label: "prompts.list and prompts.versions",
+      run: async (side) => {
+        await both(
+          side,
+          () => Sdk.prompts.list(),
+          () => Authctx.prompts.list()
+        )
+        return both(
+          side,
+          () => Sdk.prompts.versions("greeting"),
+          () => Authctx.prompts.versions("greeting")
+        )
+      }
+    },
+    {
+      call: "prompts.createOverride",
+      label: "prompts override create, update, remove, reactivate; promote",
+      run: async (side) => {
+        const override = {
+          textContent: "Hi {{name}}",
+          model: "gpt-4.1",
+          commitMessage: "parity",
+          source: "api"
+        }
+        const { version } = await both(
+          side,
+          () => Sdk.prompts.createOverride("greeting", override),
+          () => Authctx.prompts.createOverride("greeting", override)
+        )
+        await both(
+          side,
+          () => Sdk.prompts.updateOverride("greeting", { textContent: "Hey {{name}}" }),
+          () => Authctx.prompts.updateOverride("greeting", { textContent: "Hey {{name}}" })
+        )
+        await both(
+          side,
+          () => Sdk.prompts.removeOverride("greeting"),
+          () => Authctx.prompts.removeOverride("greeting")
+        )
+        await both(
+          side,
+          () => Sdk.prompts.reactivateOverride("greeting", version),
+          () => Authctx.prompts.reactivateOverride("greeting", version)
+        )
+        return both(
+          side,
+          () => Sdk.prompts.promote("greeting", 1),
+          () => Authctx.prompts.promote("greeting", 1)
+        )
+      }
+    },
     ...sampleSteps(keys, url)
   ]
 }

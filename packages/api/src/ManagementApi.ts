@@ -22,6 +22,7 @@ import * as Context from "effect/Context"
 import * as Schema from "effect/Schema"
 import * as AuthSchemas from "./AuthSchemas.js"
 import * as Schemas from "./Schemas.js"
+import * as SchemasPrompts from "./SchemasPrompts.js"
 import * as SchemasSessions from "./SchemasSessions.js"
 import * as WaitTokenSchemas from "./WaitTokenSchemas.js"
 
@@ -963,6 +964,108 @@ export const packetsDownload = route(
 )
 
 // ---------------------------------------------------------------------------------------------------------
+// ---- prompts ----
+// ---------------------------------------------------------------------------------------------------------
+
+/** A prompt in the path: its slug (the `id` it was defined with), one percent-encoded segment. */
+const PromptPath = Schema.Struct({ slug: PathSegment })
+
+/**
+ * `prompts.resolve`: `POST /api/v1/prompts/{slug}`, the version asked for (a number, else an active
+ * override, else a label, `current` by default) with the variables put into its template
+ * (docs/reference/prompts.md).
+ */
+export const promptsResolve = route(
+  "prompts.resolve",
+  "prompts.resolve",
+  Capability.make("prompts.resolve", secretKeyOnly),
+  HttpApiEndpoint.post("resolve", "/api/v1/prompts/:slug")
+    .setPath(PromptPath)
+    .setPayload(SchemasPrompts.ResolvePromptRequestBody)
+    .addSuccess(SchemasPrompts.ResolvePromptResponseBody),
+  { publicTokenScopes: ["read:prompts:{slug}"] }
+)
+
+/** `prompts.list`: `GET /api/v1/prompts`, every prompt of the environment (no pages). */
+export const promptsList = route(
+  "prompts.list",
+  "prompts.list",
+  Capability.make("prompts.list", secretKeyOnly),
+  HttpApiEndpoint.get("list", "/api/v1/prompts").addSuccess(SchemasPrompts.ListPromptsResponseBody),
+  { publicTokenScopes: ["read:prompts"] }
+)
+
+/** `prompts.versions`: `GET /api/v1/prompts/{slug}/versions`, the newest 50 versions, newest first. */
+export const promptsVersions = route(
+  "prompts.versions",
+  "prompts.versions",
+  Capability.make("prompts.versions", secretKeyOnly),
+  HttpApiEndpoint.get("versions", "/api/v1/prompts/:slug/versions")
+    .setPath(PromptPath)
+    .addSuccess(SchemasPrompts.ListPromptVersionsResponseBody),
+  { publicTokenScopes: ["read:prompts:{slug}"] }
+)
+
+/** `prompts.promote`: `POST /api/v1/prompts/{slug}/promote`, a deployed (`code`) version becomes `current`. */
+export const promptsPromote = route(
+  "prompts.promote",
+  "prompts.promote",
+  Capability.make("prompts.promote", secretKeyOnly),
+  HttpApiEndpoint.post("promote", "/api/v1/prompts/:slug/promote")
+    .setPath(PromptPath)
+    .setPayload(SchemasPrompts.PromotePromptVersionRequestBody)
+    .addSuccess(SchemasPrompts.PromptOkResponseBody),
+  { publicTokenScopes: ["update:prompts:{slug}"] }
+)
+
+/** `prompts.createOverride`: `POST /api/v1/prompts/{slug}/override`, a new version labelled `override`. */
+export const promptsCreateOverride = route(
+  "prompts.createOverride",
+  "prompts.createOverride",
+  Capability.make("prompts.createOverride", secretKeyOnly),
+  HttpApiEndpoint.post("createOverride", "/api/v1/prompts/:slug/override")
+    .setPath(PromptPath)
+    .setPayload(SchemasPrompts.CreatePromptOverrideRequestBody)
+    .addSuccess(SchemasPrompts.PromptOverrideCreatedResponseBody),
+  { publicTokenScopes: ["update:prompts:{slug}"] }
+)
+
+/** `prompts.updateOverride`: `PUT /api/v1/prompts/{slug}/override`, edits the active override in place. */
+export const promptsUpdateOverride = route(
+  "prompts.updateOverride",
+  "prompts.updateOverride",
+  Capability.make("prompts.updateOverride", secretKeyOnly),
+  HttpApiEndpoint.put("updateOverride", "/api/v1/prompts/:slug/override")
+    .setPath(PromptPath)
+    .setPayload(SchemasPrompts.UpdatePromptOverrideRequestBody)
+    .addSuccess(SchemasPrompts.PromptOkResponseBody),
+  { publicTokenScopes: ["update:prompts:{slug}"] }
+)
+
+/** `prompts.removeOverride`: `DELETE /api/v1/prompts/{slug}/override`; the deployed version serves again. */
+export const promptsRemoveOverride = route(
+  "prompts.removeOverride",
+  "prompts.removeOverride",
+  Capability.make("prompts.removeOverride", secretKeyOnly),
+  HttpApiEndpoint.del("removeOverride", "/api/v1/prompts/:slug/override")
+    .setPath(PromptPath)
+    .addSuccess(SchemasPrompts.PromptOkResponseBody),
+  { publicTokenScopes: ["update:prompts:{slug}"] }
+)
+
+/** `prompts.reactivateOverride`: `POST /api/v1/prompts/{slug}/override/reactivate`, an earlier override again. */
+export const promptsReactivateOverride = route(
+  "prompts.reactivateOverride",
+  "prompts.reactivateOverride",
+  Capability.make("prompts.reactivateOverride", secretKeyOnly),
+  HttpApiEndpoint.post("reactivateOverride", "/api/v1/prompts/:slug/override/reactivate")
+    .setPath(PromptPath)
+    .setPayload(SchemasPrompts.ReactivatePromptOverrideRequestBody)
+    .addSuccess(SchemasPrompts.PromptOkResponseBody),
+  { publicTokenScopes: ["update:prompts:{slug}"] }
+)
+
+// ---------------------------------------------------------------------------------------------------------
 // The API
 // ---------------------------------------------------------------------------------------------------------
 
@@ -1061,6 +1164,18 @@ export const api = HttpApi.make("management")
   .add(HttpApiGroup.make("auth").add(authJwtClaims.endpoint).add(authCreatePublicToken.endpoint))
   // ---- query ----
   .add(HttpApiGroup.make("query").add(queryExecute.endpoint).add(queryDashboardsList.endpoint))
+  // ---- prompts ----
+  .add(
+    HttpApiGroup.make("prompts")
+      .add(promptsResolve.endpoint)
+      .add(promptsList.endpoint)
+      .add(promptsVersions.endpoint)
+      .add(promptsPromote.endpoint)
+      .add(promptsCreateOverride.endpoint)
+      .add(promptsUpdateOverride.endpoint)
+      .add(promptsRemoveOverride.endpoint)
+      .add(promptsReactivateOverride.endpoint)
+  )
 
 /**
  * Every route of the catalog as its `Route` object, in the order of the API (the emulator's handler table
@@ -1137,7 +1252,16 @@ export const routes = [
   authCreatePublicToken,
   // ---- query ----
   queryExecute,
-  queryDashboardsList
+  queryDashboardsList,
+  // ---- prompts ----
+  promptsResolve,
+  promptsList,
+  promptsVersions,
+  promptsPromote,
+  promptsCreateOverride,
+  promptsUpdateOverride,
+  promptsRemoveOverride,
+  promptsReactivateOverride
 ] as const
 
 /** Any route of the catalog. */

@@ -18,6 +18,8 @@ export * as Headers from "./Headers.js"
 export * as ManagementApi from "./ManagementApi.js"
 export * as Packet from "./Packet.js"
 export * as Schemas from "./Schemas.js"
+// ---- prompts ----
+export * as SchemasPrompts from "./SchemasPrompts.js"
 // ---- sessions ----
 export * as SchemasSessions from "./SchemasSessions.js"
 export * as WaitTokenSchemas from "./WaitTokenSchemas.js"

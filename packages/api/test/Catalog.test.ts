@@ -203,7 +203,20 @@ describe("the catalog", () => {
     // the page's 20 calls and the whole-API calls (#12): runs reschedule, addTags, metadata ×2, batch.retrieve;
     // bulk actions: runs.bulk.create, .list, .retrieve, .abort; schedules.timezones, deployments ×2
     // + queues ×5, wait tokens ×4 and idempotencyKeys.reset, sessions ×5; auth.jwtClaims and auth.createPublicToken (#13); query.execute, query.dashboards.list
-    expect(table.split("\n")).toHaveLength(2 + 20 + 5 + 4 + 3 + 5 + 5 + 5 + 2 + 2)
+    expect(table.split("\n")).toHaveLength(
+      2 +
+        20 +
+        5 +
+        4 +
+        3 +
+        5 +
+        5 +
+        5 +
+        2 +
+        2 +
+        // ---- prompts ----
+        8
+    )
     expect(table).toContain("| `runs.list (project)` | `GET /api/v1/projects/{projectRef}/runs` |  | ✅ |")
   })
 })

@@ -15,10 +15,8 @@
  * ```
  */
 
-// ---- batch ----
 export * as Batches from "./Batches.js"
 
-// ---- bulk actions ----
 export * as BulkActions from "./BulkActions.js"
 export * as Calls from "./Calls.js"
 export * as Deployments from "./Deployments.js"
@@ -26,14 +24,12 @@ export * as Envvars from "./Envvars.js"
 export * from "./Errors.js"
 export * as IdempotencyKeys from "./IdempotencyKeys.js"
 export * as ManagementClient from "./ManagementClient.js"
-// ---- queues ----
+export * as Prompts from "./Prompts.js"
 export * as PublicTokens from "./PublicTokens.js"
-// ---- query ----
 export * as Query from "./Query.js"
 export * as Queues from "./Queues.js"
 export * as Runs from "./Runs.js"
 export * as Schedules from "./Schedules.js"
-// ---- sessions ----
 export * as Sessions from "./Sessions.js"
 export * as Tasks from "./Tasks.js"
 export * as Transport from "./Transport.js"

@@ -31,6 +31,8 @@ import * as Deployments from "./Deployments.js"
 import * as Envvars from "./Envvars.js"
 import * as IdempotencyKeys from "./IdempotencyKeys.js"
 import * as ManagementClient from "./ManagementClient.js"
+// ---- prompts ----
+import * as Prompts from "./Prompts.js"
 import * as PublicTokens from "./PublicTokens.js"
 import * as Query from "./Query.js"
 import * as Queues from "./Queues.js"
@@ -54,6 +56,8 @@ export type { Refused, RequestOptions } from "./Calls.js"
 export type { DeploymentsPage } from "./Deployments.js"
 export * from "./Errors.js"
 export { CursorPage, NoSuchPage, OffsetLimitPage, type PagePromise } from "./Page.js"
+// ---- prompts ----
+export type { AISDKTelemetry, ResolvedPrompt, ResolveOptions, ResolvePromiseOptions } from "./Prompts.js"
 export type { RunsListParams, RunsPage } from "./Runs.js"
 export type { SchedulesPage } from "./Schedules.js"
 // ---- sessions ----
@@ -145,7 +149,9 @@ const namespaces = {
   // ---- sessions ----
   sessions: Sessions.calls,
   // ---- query ----
-  query: Query.calls
+  query: Query.calls,
+  // ---- prompts ----
+  prompts: Prompts.calls
 } as const
 
 type Namespaces = typeof namespaces
@@ -470,6 +476,22 @@ export const sessions: Surface<"ambient">["sessions"] = ambient.sessions
  */
 export const query: Surface<"ambient">["query"] = ambient.query
 
+// ---- prompts ----
+
+/**
+ * Prompts, with the SDK's call signatures (SecretKey only): resolve a prompt's text, list prompts and
+ * versions, promote a deployed version, and create, edit, remove or reactivate an override.
+ *
+ * @example
+ * ```ts
+ * import { prompts } from "@authctx/client/promise"
+ *
+ * const prompt = await prompts.resolve("greeting", { name: "Ada" })
+ * console.log(prompt.text, prompt.model)
+ * ```
+ */
+export const prompts: Surface<"ambient">["prompts"] = ambient.prompts
+
 // ---------------------------------------------------------------------------------------------------------
 // createClient: an explicit client, typed by its credential
 // ---------------------------------------------------------------------------------------------------------
@@ -491,6 +513,10 @@ export type WaitTokensClient<K extends Credential.Kind> = Surface<K>["waitTokens
 // ---- sessions ----
 /** The `sessions` members of a client of kind `K`. */
 export type SessionsClient<K extends Credential.Kind> = Surface<K>["sessions"]
+
+// ---- prompts ----
+/** The `prompts` members of a client of kind `K`. */
+export type PromptsClient<K extends Credential.Kind> = Surface<K>["prompts"]
 
 /** The kind of client `createClient(config)` gives: the credential's kind, or unknown (both) when not literal. */
 export type ClientKind<C> = [Auth.ScopeKind<C>] extends [never] ? Credential.KeyKind : Auth.ScopeKind<C>

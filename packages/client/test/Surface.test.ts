@@ -15,6 +15,8 @@ import {
   Deployments,
   Envvars,
   IdempotencyKeys,
+  // ---- prompts ----
+  Prompts,
   Query,
   Queues,
   Runs,
@@ -31,6 +33,8 @@ import {
   deployments,
   envvars,
   idempotencyKeys,
+  // ---- prompts ----
+  prompts,
   query,
   queues,
   runs,
@@ -64,7 +68,9 @@ const callObjects = {
   sessions: Sessions.calls,
   // ---- query ----
   query: Query.calls,
-  "query.dashboards": Query.dashboardsCalls
+  "query.dashboards": Query.dashboardsCalls,
+  // ---- prompts ----
+  prompts: Prompts.calls
 }
 // the ambient `idempotencyKeys` also holds the local `create`, which sends nothing
 const { create: _create, ...idempotencyKeysCalls } = idempotencyKeys
@@ -83,7 +89,9 @@ const ambients = {
   sessions,
   // ---- query ----
   query,
-  "query.dashboards": query.dashboards
+  "query.dashboards": query.dashboards,
+  // ---- prompts ----
+  prompts
 }
 
 /** Calls that are helpers over another call's route (as the SDK's): they take its route, and own none. */
@@ -234,7 +242,16 @@ const argumentsOf = (projectRef: string, unique = ""): Record<string, ReadonlyAr
   "query.execute": ["SELECT run_id FROM runs LIMIT 1"],
   "query.dashboards.list": [],
   "batch.trigger": [[{ id: "surface-task", payload: 1 }]],
-  "batch.triggerByTask": [[{ task: { id: "surface-task" }, payload: 1 }]]
+  "batch.triggerByTask": [[{ task: { id: "surface-task" }, payload: 1 }]],
+  // ---- prompts ----
+  "prompts.resolve": ["greeting", { name: "Surface" }, { label: "current" }],
+  "prompts.list": [],
+  "prompts.versions": ["greeting"],
+  "prompts.promote": ["greeting", 2],
+  "prompts.createOverride": ["greeting", { textContent: "Surface {{name}}" }],
+  "prompts.updateOverride": ["greeting", { model: "surface-model" }],
+  "prompts.removeOverride": ["greeting"],
+  "prompts.reactivateOverride": ["greeting", 3]
 })
 
 describe("every call × kind against the emulator", () => {

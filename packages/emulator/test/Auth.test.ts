@@ -310,7 +310,9 @@ const wholeApiRoutes =
   // ---- auth: jwt claims, public tokens ----
   2 +
   // ---- query: query.execute, query.dashboardsList, the wire-only packets.download ----
-  3
+  3 +
+  // ---- prompts ----
+  8
 
 describe("server auth rules, every route × every credential case", () => {
   it("covers every catalog route", () => {

@@ -237,7 +237,16 @@ describe("every route with a public access token", () => {
         "sessions.list",
         // ---- query ----
         "query.execute",
-        "query.dashboardsList"
+        "query.dashboardsList",
+        // ---- prompts ----
+        "prompts.resolve",
+        "prompts.list",
+        "prompts.versions",
+        "prompts.promote",
+        "prompts.createOverride",
+        "prompts.updateOverride",
+        "prompts.removeOverride",
+        "prompts.reactivateOverride"
       ]
     )
   })

@@ -15,6 +15,8 @@ import { envvars } from "../src/internal/routes/envvars.js"
 import { fail, handle, ok, table } from "../src/internal/routes/handle.js"
 import { idempotencyKeys } from "../src/internal/routes/idempotencyKeys.js"
 import { packets } from "../src/internal/routes/packets.js"
+// ---- prompts ----
+import { prompts } from "../src/internal/routes/prompts.js"
 // ---- query ----
 import { query as queryRoutes } from "../src/internal/routes/query.js"
 import { queues } from "../src/internal/routes/queues.js"
@@ -78,7 +80,9 @@ describe("table", () => {
       ...sessions,
       ...auth,
       // ---- query ----
-      ...queryRoutes
+      ...queryRoutes,
+      // ---- prompts ----
+      ...prompts
     ])
   })
 
@@ -98,7 +102,9 @@ describe("table", () => {
       ...idempotencyKeys,
       ...sessions,
       ...auth,
-      ...queryRoutes
+      ...queryRoutes,
+      // ---- prompts ----
+      ...prompts
     ])
     // missingHandlersFor: the runs routes
     // @ts-expect-error Property 'missingHandlersFor' is missing in type
@@ -113,7 +119,9 @@ describe("table", () => {
       ...queues,
       ...waitTokens,
       ...idempotencyKeys,
-      ...sessions
+      ...sessions,
+      // ---- prompts ----
+      ...prompts
     ])
   })
 

@@ -328,7 +328,24 @@ export const fixtures: Readonly<Record<string, Fixture>> = {
   "query.execute": async () => ({ params: {}, body: { query: "SELECT run_id, status FROM runs LIMIT 5" } }),
   "query.dashboardsList": async () => ({ params: {} }),
   // the server presigns any path without looking: no packet needs to exist
-  "packets.download": async () => ({ params: { filename: `trigger/${fresh("packet")}/payload.json` } })
+  "packets.download": async () => ({ params: { filename: `trigger/${fresh("packet")}/payload.json` } }),
+  // ---- prompts ----
+  "prompts.resolve": async () => ({ params: { slug: "greeting" }, body: { variables: { name: "Ada" } } }),
+  "prompts.list": async () => ({ params: {} }),
+  "prompts.versions": async () => ({ params: { slug: "greeting" } }),
+  "prompts.promote": async () => ({ params: { slug: "greeting" }, body: { version: 2 } }),
+  "prompts.createOverride": async () => ({
+    params: { slug: "greeting" },
+    body: { textContent: "Hi {{name}}" }
+  }),
+  // every environment's demo `support-reply` has an active override (3) and a removed one (2), and no
+  // fixture removes its override: these succeed with any key, in whichever environment it acts
+  "prompts.updateOverride": async () => ({
+    params: { slug: "support-reply" },
+    body: { model: "fixture-model" }
+  }),
+  "prompts.removeOverride": async () => ({ params: { slug: "greeting" } }),
+  "prompts.reactivateOverride": async () => ({ params: { slug: "support-reply" }, body: { version: 2 } })
 }
 
 /** The status a route answers on success: 200, or the one its success schema names (202 for bulkActions.create). */

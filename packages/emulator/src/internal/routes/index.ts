@@ -12,6 +12,8 @@ import { envvars } from "./envvars.js"
 import { type RouteHandler, table } from "./handle.js"
 import { idempotencyKeys } from "./idempotencyKeys.js"
 import { packets } from "./packets.js"
+// ---- prompts ----
+import { prompts } from "./prompts.js"
 // ---- query ----
 import { query } from "./query.js"
 import { queues } from "./queues.js"
@@ -44,5 +46,7 @@ export const handlers: ReadonlyMap<ManagementApi.AnyRoute, RouteHandler> = table
   // ---- auth ----
   ...auth,
   // ---- query ----
-  ...query
+  ...query,
+  // ---- prompts ----
+  ...prompts
 ])

@@ -1542,9 +1542,7 @@ const render = (d: Difference) => `${d.step} | ${d.field} | sdk ${show(d.sdk)} |
 describe("wire parity with @trigger.dev/sdk 4.8.3", () => {
   it("covers every route of the catalog, through authctx and through the SDK", () => {
     const { sdk, authctx } = sides()
-    // the minting routes (#13): their client calls, and the steps here for both sides, come with h/pubcore
-    const minting = new Set(["auth.jwtClaims", "auth.createPublicToken"])
-    const all = Catalog.entries.map((entry) => entry.id).filter((id) => !minting.has(id))
+    const all = Catalog.entries.map((entry) => entry.id)
     const seen = (steps: ReadonlyArray<StepResult>) => new Set(steps.flatMap((step) => step.routes))
     expect(all.filter((route) => !seen(authctx).has(route))).toEqual([])
     // the SDK cannot make envvars.update (listed in byDesign as its defect)

@@ -129,8 +129,12 @@ describe("the call objects cover the catalog", () => {
           !helpers.has(call.name) &&
           call.capabilities.some((capability) => capability.name === entry.capability.name)
       )
-      // the minting routes' client calls are being written on h/pubcore (issue #13); that branch removes this
-      if (entry.group === "auth" && owners.length === 0) continue
+      // the minting routes are steps of PublicTokens.create*PublicToken (functions of their own, not call
+      // objects: a root key signs locally after the claims call); PublicTokens.e2e.test.ts drives them
+      if (entry.group === "auth") {
+        expect(owners).toEqual([])
+        continue
+      }
       if (entry.partOf !== undefined) {
         // a wire-only step (packets.upload) belongs to the calls it is part of, not to a call of its own
         expect(owners).toEqual([])

@@ -35,11 +35,11 @@ beforeAll(async () => {
 afterAll(() => emulator.stop())
 
 /** Runs `f` with the SDK configured with `accessToken` (a key to mint with, or a public token to use). */
-const sdkAs = <A>(accessToken: string, f: () => Promise<A>): Promise<A> =>
-  Sdk.auth.withAuth({ baseURL: emulator.url, accessToken }, f)
+const sdkAs = async <A>(accessToken: string, f: () => Promise<A>): Promise<A> =>
+  await Sdk.auth.withAuth({ baseURL: emulator.url, accessToken }, f)
 
 /** Runs an authctx program under a credential (kinds and scopes typed by the caller's token). */
-const effectAs = <A, E>(effect: Effect.Effect<A, E, never>) =>
+const effectAs = <A, E>(effect: Effect.Effect<A, E, ManagementClient.ManagementClient>) =>
   Effect.runPromise(Effect.either(effect.pipe(Effect.provide(ManagementClient.layerNode({ retry: false })))))
 
 const triggerWithKey = (task: string) => sdkAs(key, () => Sdk.tasks.trigger(task, { n: 1 }))
@@ -178,32 +178,30 @@ describe("a token minted by the official SDK, used by authctx", () => {
 })
 
 describe("a token minted by authctx, used by the official SDK", () => {
-  const mint = <A, E>(effect: Effect.Effect<A, E, never>) => effectAs(effect).then(Either.getOrThrow)
+  const keyClient = () => createClient({ accessToken: key, baseURL: emulator.url }).requireSecretKey()
 
   it("createPublicToken: 200 in scope, 403 out of scope, 401 expired", async () => {
     const run = await triggerWithKey("hello")
     const other = await triggerWithKey("hello")
-    const token = await mint(
-      PublicTokens.createPublicToken({ scopes: { read: { runs: [run.id] } } }).pipe(
-        Auth.withAuth({ accessToken: key, baseURL: emulator.url })
-      )
-    )
+    const token = await keyClient().createPublicToken({ scopes: { read: { runs: [run.id] } } })
     const jwt = Redacted.value(token.token)
     expect((await sdkAs(jwt, () => Sdk.runs.retrieve(run.id))).id).toBe(run.id)
     expect(await sdkStatus(sdkAs(jwt, () => Sdk.runs.retrieve(other.id)))).toBe(403)
     expect(await sdkStatus(sdkAs(jwt, () => Sdk.tasks.trigger("hello", {})))).toBe(403)
-    const expired = await mint(
-      PublicTokens.createPublicToken({
-        scopes: ["read:runs"],
-        expirationTime: new Date(Date.now() - 5_000)
-      }).pipe(Auth.withAuth({ accessToken: key, baseURL: emulator.url }))
+    // the Effect API this time: the same minting under Auth.withAuth
+    const expired = Either.getOrThrow(
+      await effectAs(
+        PublicTokens.createPublicToken({
+          scopes: ["read:runs"],
+          expirationTime: new Date(Date.now() - 5_000)
+        }).pipe(Auth.requireSecretKey, Auth.withAuth({ accessToken: key, baseURL: emulator.url }))
+      )
     )
     expect(await sdkStatus(sdkAs(Redacted.value(expired.token), () => Sdk.runs.retrieve(run.id)))).toBe(401)
   })
 
   it("createTriggerPublicToken: the SDK triggers once, then 422; another task 403", async () => {
-    const keyClient = createClient({ accessToken: key, baseURL: emulator.url }).requireSecretKey()
-    const token = await keyClient.createTriggerPublicToken("interop-sdk-once")
+    const token = await keyClient().createTriggerPublicToken("interop-sdk-once")
     const jwt = Redacted.value(token.token)
     expect(await sdkStatus(sdkAs(jwt, () => Sdk.tasks.trigger("other-task", {})))).toBe(403)
     const handle = await sdkAs(jwt, () => Sdk.tasks.trigger("interop-sdk-once", { n: 1 }))

@@ -11,7 +11,7 @@
  * ```
  */
 import type { Calls } from "@authctx/client"
-import type { Client } from "@authctx/client/promise"
+import type { Client, Minting } from "@authctx/client/promise"
 import type { Auth, Credential } from "@authctx/core"
 import * as internal from "./internal/authHandle.js"
 
@@ -51,10 +51,62 @@ export type Run<K extends Credential.Kind> = <A, E, R>(
 ) => Promise<A>
 
 /**
+ * Minting public access tokens for the request's tenant (docs/public-tokens.md): the SDK's
+ * `auth.createPublicToken`, `auth.createTriggerPublicToken` and `auth.createBatchTriggerPublicToken`, under
+ * the request's secret key, so the token is for the tenant's environment. On a handle of another kind each
+ * member is a `Refused<endpoint, kind given, "SecretKey", what to do>` (`All` is the handle's whole kind,
+ * which says whether narrowing on `kind` is the way out); calling it anyway is refused at run time with
+ * `CapabilityError`, before anything is sent.
+ *
+ * @example
+ * ```ts
+ * import type { AuthHandle } from "@authctx/server"
+ *
+ * const forRun = (auth: AuthHandle.AuthHandle<"SecretKey">, runId: string) =>
+ *   auth.createPublicToken({ scopes: { read: { runs: [runId] } }, expirationTime: "1h" })
+ * ```
+ */
+export type HandleMinting<K extends Credential.Kind, All extends Credential.Kind = K> = [K] extends [
+  "SecretKey"
+]
+  ? Minting
+  : {
+      readonly createPublicToken: Calls.Refused<
+        "auth.createPublicToken",
+        K,
+        "SecretKey",
+        Calls.HandleHint<All, "SecretKey">
+      >
+      readonly createTriggerPublicToken: Calls.Refused<
+        "auth.createTriggerPublicToken",
+        K,
+        "SecretKey",
+        Calls.HandleHint<All, "SecretKey">
+      >
+      readonly createBatchTriggerPublicToken: Calls.Refused<
+        "auth.createBatchTriggerPublicToken",
+        K,
+        "SecretKey",
+        Calls.HandleHint<All, "SecretKey">
+      >
+    }
+
+/**
+ * One member of the handle union per kind: a `run` of each member's kind, so that narrowing on `kind`
+ * narrows it too; for an unknown kind, each member's `run` is also an overload of `Run<K>`, through which
+ * TypeScript calls the union.
+ */
+type Members<K extends Credential.Kind, All extends Credential.Kind> = K extends Credential.Kind
+  ? HandleOf<K> & { readonly run: Run<K> } & HandleMinting<K, All>
+  : never
+
+/**
  * The request's auth. For a known kind (`accept: ["SecretKey"]`) it is that kind's handle; for an unknown
  * kind it is a union discriminated by `kind`, so `if (auth.kind === "SecretKey")` narrows `auth.client`.
  * `run(effect)` runs an Effect program under the request's auth; it compiles only when every endpoint the
  * program calls accepts the handle's kind (with an unknown kind: endpoints that accept both).
+ * `createPublicToken`, `createTriggerPublicToken` and `createBatchTriggerPublicToken` mint a public access
+ * token for the request's tenant (a SecretKey handle only: {@link HandleMinting}).
  *
  * @example
  * ```ts
@@ -64,11 +116,7 @@ export type Run<K extends Credential.Kind> = <A, E, R>(
  *   auth.kind === "SecretKey" ? auth.client.runs.list({ limit: 10 }) : auth.client.runs.list("proj_1234")
  * ```
  */
-export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = (K extends Credential.Kind
-  ? // A `run` of each member's kind, so that narrowing on `kind` narrows it too; for an unknown kind, each
-    // member's `run` is also an overload of `Run<K>`, through which TypeScript calls the union.
-    HandleOf<K> & { readonly run: Run<K> }
-  : never) &
+export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Members<K, K> &
   ([Exclude<Credential.KeyKind, K>] extends [never] ? { readonly run: Run<K> } : unknown) & {
     /**
      * `fn` bound to this request's auth: wherever and whenever it is called — a body stream's `data` event,

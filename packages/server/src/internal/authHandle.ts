@@ -3,12 +3,12 @@
  *
  * @internal
  */
-import { clientFor } from "@authctx/client/promise"
+import { clientFor, type Minting } from "@authctx/client/promise"
 import { Auth, AuthScope, type Credential } from "@authctx/core"
 import type { Effect } from "effect"
 import type { AuthHandle } from "../AuthHandle.js"
 
-interface Runner {
+interface Runner extends Minting {
   readonly run: (effect: Effect.Effect<unknown, unknown, never>) => Promise<unknown>
 }
 
@@ -26,6 +26,14 @@ class Handle {
   }
   // Arrows, so that `const { run, bind } = auth` works.
   readonly run = (effect: Effect.Effect<unknown, unknown, never>): Promise<unknown> => this.client.run(effect)
+  // Minting is the client's (PublicTokens under this request's auth): one implementation. A client of
+  // another kind has the members too, and its capability check refuses them before sending.
+  readonly createPublicToken: Minting["createPublicToken"] = (options) =>
+    this.client.createPublicToken(options)
+  readonly createTriggerPublicToken: Minting["createTriggerPublicToken"] = (task, options) =>
+    this.client.createTriggerPublicToken(task, options)
+  readonly createBatchTriggerPublicToken: Minting["createBatchTriggerPublicToken"] = (task, options) =>
+    this.client.createBatchTriggerPublicToken(task, options)
   readonly bind = <Args extends Array<unknown>, R, This = unknown>(
     fn: (this: This, ...args: Args) => R
   ): ((this: This, ...args: Args) => R) => AuthScope.bindTo(this.context, fn)

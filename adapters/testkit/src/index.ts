@@ -897,6 +897,7 @@ const slowParsedBodyOf = async (
   return problems
 }
 
+export * from "./publicTokens.js"
 export * from "./serve.js"
 export * from "./traps.js"
 

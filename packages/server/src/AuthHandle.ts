@@ -62,8 +62,8 @@ export type Run<K extends Credential.Kind> = <A, E, R>(
  * ```ts
  * import type { AuthHandle } from "@authctx/server"
  *
- * const forRun = (auth: AuthHandle.AuthHandle<"SecretKey">, runId: string) =>
- *   auth.createPublicToken({ scopes: { read: { runs: [runId] } }, expirationTime: "1h" })
+ * const forRun = (minting: AuthHandle.HandleMinting<"SecretKey">, runId: string) =>
+ *   minting.createPublicToken({ scopes: { read: { runs: [runId] } }, expirationTime: "1h" })
  * ```
  */
 export type HandleMinting<K extends Credential.Kind, All extends Credential.Kind = K> = [K] extends [

@@ -24,7 +24,7 @@ import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
+import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
 /**
  * The runs a bulk action acts on: exactly one of `filter` (the filters of `runs.list`, at least one set)
@@ -230,15 +230,10 @@ export const poll = (
 /** A page of bulk actions that is also a promise of it: `await` it, or `for await` over every action. */
 export type BulkActionsPage = PagePromise<CursorPage<Schemas.BulkActionObject>, Schemas.BulkActionObject>
 
-const listPages = (run: Calls.Run, params: ListBulkActionsParams | undefined): BulkActionsPage => {
-  const fetch = (cursor: CursorParams | undefined): BulkActionsPage =>
-    pagePromise(
-      run(
-        list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before })
-      ).then((page) => new CursorPage(ManagementApi.bulkActionsList.call, page.data, page.pagination, fetch))
-    )
-  return fetch(undefined)
-}
+const listPages = (run: Calls.Run, params: ListBulkActionsParams | undefined): BulkActionsPage =>
+  cursorPages(ManagementApi.bulkActionsList.call, (cursor) =>
+    run(list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before }))
+  )
 
 type ListSignature = (
   params?: ListBulkActionsParams,

@@ -18,7 +18,7 @@ import { ManagementApi, type Schemas } from "@authctx/api"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
+import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
 /** Filters and paging of `deployments.list`, as the SDK's `ApiDeploymentListOptions`. */
 export interface ListDeploymentsParams {
@@ -100,15 +100,10 @@ export const retrieveCurrent = (): Call<typeof ManagementApi.deploymentsRetrieve
 export type DeploymentsPage = PagePromise<CursorPage<Schemas.DeploymentItem>, Schemas.DeploymentItem>
 
 /** `deployments.list` as pages: the first with the caller's parameters, the next ones at their cursors. */
-const listPages = (run: Calls.Run, params?: ListDeploymentsParams): DeploymentsPage => {
-  const fetch = (cursor: CursorParams | undefined): DeploymentsPage =>
-    pagePromise(
-      run(list(cursor?.after === undefined ? params : { ...params, cursor: cursor.after })).then(
-        (page) => new CursorPage("deployments.list", page.data, page.pagination, fetch)
-      )
-    )
-  return fetch(undefined)
-}
+const listPages = (run: Calls.Run, params?: ListDeploymentsParams): DeploymentsPage =>
+  cursorPages("deployments.list", (cursor) =>
+    run(list(cursor?.after === undefined ? params : { ...params, cursor: cursor.after }))
+  )
 
 /** `deployments.list` of the Promise API: a page that is also a promise of it. */
 type ListPages = (params?: ListDeploymentsParams, requestOptions?: Calls.RequestOptions) => DeploymentsPage

@@ -234,6 +234,22 @@ export class OffsetLimitPage<T> extends Page<
   }
 }
 
+/**
+ * The Promise API's pages of a cursor-paged list: the first page fetched with the caller's parameters
+ * (`cursor` undefined), every other page at its cursor, each through `fetchPage` (which runs the call with
+ * the first call's credential and options). Internal to the namespaces' call objects.
+ */
+export const cursorPages = <T>(
+  endpoint: string,
+  fetchPage: (
+    cursor: CursorParams | undefined
+  ) => Promise<{ readonly data: ReadonlyArray<T>; readonly pagination: Schemas.CursorPagination }>
+): PagePromise<CursorPage<T>, T> => {
+  const fetch = (cursor: CursorParams | undefined): PagePromise<CursorPage<T>, T> =>
+    pagePromise(fetchPage(cursor).then((page) => new CursorPage(endpoint, page.data, page.pagination, fetch)))
+  return fetch(undefined)
+}
+
 /** What {@link cursorStream} needs of a cursor page: its items and the cursor of the next page, if any. */
 export interface CursorPageData<T> {
   readonly data: ReadonlyArray<T>

@@ -24,7 +24,7 @@ import * as Calls from "./Calls.js"
 import { InvalidArgumentsError, PollExhaustedError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
 import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
+import { type CursorPage, type CursorParams, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -414,17 +414,14 @@ const withCursor = <P extends RunsListParams>(params: P | undefined, cursor: Cur
   cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before }
 
 /** `runs.list` as pages: the first with the caller's parameters, the others at their cursors, all with `run`. */
-const listPages = (run: Calls.Run, first?: string | RunsListParams, second?: RunsListParams): RunsPage => {
-  const fetch = (cursor: CursorParams | undefined): RunsPage =>
-    pagePromise(
-      run(
-        typeof first === "string"
-          ? listEither(first, withCursor(second, cursor))
-          : listEither(withCursor(first, cursor), second)
-      ).then((page) => new CursorPage("runs.list", page.data, page.pagination, fetch))
+const listPages = (run: Calls.Run, first?: string | RunsListParams, second?: RunsListParams): RunsPage =>
+  cursorPages("runs.list", (cursor) =>
+    run(
+      typeof first === "string"
+        ? listEither(first, withCursor(second, cursor))
+        : listEither(withCursor(first, cursor), second)
     )
-  return fetch(undefined)
-}
+  )
 
 /** The ambient `runs.list`: by environment, or by project when a `projectRef` is given (either place). */
 type ListAnyRoute = (

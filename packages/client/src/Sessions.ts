@@ -25,7 +25,7 @@ import { ManagementApi, type Schemas, type SchemasSessions } from "@authctx/api"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
+import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -203,23 +203,12 @@ export const stream = (
 /** A page of sessions that is also a promise of it: `await` it, or `for await` over every session. */
 export type SessionsPage = PagePromise<CursorPage<SchemasSessions.SessionItem>, SchemasSessions.SessionItem>
 
-const listPages = (run: Calls.Run, params?: ListSessionsParams): SessionsPage => {
-  const fetch = (cursor: CursorParams | undefined): SessionsPage =>
-    pagePromise(
-      run(
-        list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before })
-      ).then(
-        (page) =>
-          new CursorPage(
-            ManagementApi.sessionsList.capability.name,
-            page.data,
-            page.pagination as Schemas.CursorPagination,
-            fetch
-          )
-      )
+const listPages = (run: Calls.Run, params?: ListSessionsParams): SessionsPage =>
+  cursorPages(ManagementApi.sessionsList.capability.name, (cursor) =>
+    run(list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before })).then(
+      (page) => ({ data: page.data, pagination: page.pagination as Schemas.CursorPagination })
     )
-  return fetch(undefined)
-}
+  )
 
 type ListPages = (params?: ListSessionsParams, requestOptions?: Calls.RequestOptions) => SessionsPage
 

@@ -24,7 +24,7 @@ import * as Calls from "./Calls.js"
 import { ApiSchemaError } from "./Errors.js"
 import * as Payload from "./internal/payload.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { CursorPage, type CursorParams, cursorStream, type PagePromise, pagePromise } from "./Page.js"
+import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
 type OneOrMany<A> = A | ReadonlyArray<A>
 
@@ -217,23 +217,12 @@ export type WaitTokensPage = PagePromise<
   WaitTokenSchemas.WaitpointTokenItem
 >
 
-const listPages = (run: Calls.Run, params?: ListWaitTokensParams): WaitTokensPage => {
-  const fetch = (cursor: CursorParams | undefined): WaitTokensPage =>
-    pagePromise(
-      run(
-        list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before })
-      ).then(
-        (page) =>
-          new CursorPage(
-            ManagementApi.waitTokensList.capability.name,
-            page.data,
-            page.pagination as Schemas.CursorPagination,
-            fetch
-          )
-      )
+const listPages = (run: Calls.Run, params?: ListWaitTokensParams): WaitTokensPage =>
+  cursorPages(ManagementApi.waitTokensList.capability.name, (cursor) =>
+    run(list(cursor === undefined ? params : { ...params, after: cursor.after, before: cursor.before })).then(
+      (page) => ({ data: page.data, pagination: page.pagination as Schemas.CursorPagination })
     )
-  return fetch(undefined)
-}
+  )
 
 type ListPages = (params?: ListWaitTokensParams, requestOptions?: Calls.RequestOptions) => WaitTokensPage
 

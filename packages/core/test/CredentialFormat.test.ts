@@ -27,8 +27,9 @@ describe("the credential words", () => {
     }
   })
 
-  it("the kinds: the two tags of the credential classes", () => {
-    expect(Credential.kinds).toEqual(["SecretKey", "PersonalAccessToken"])
+  it("the kinds: the three tags of the credential classes, the first two the key kinds", () => {
+    expect(Credential.kinds).toEqual(["SecretKey", "PersonalAccessToken", "PublicAccessToken"])
+    expect(Credential.keyKinds).toEqual(Credential.kinds.slice(0, 2))
     expect(Credential.unsafeParse(`tr_dev_${letters(24)}`)._tag).toBe(Credential.kinds[0])
     expect(Credential.unsafeParse(`tr_pat_${letters(40)}`)._tag).toBe(Credential.kinds[1])
   })

@@ -65,6 +65,8 @@ describe("a token minted by the official SDK, used by authctx", () => {
     expect(parsed.scopes).toEqual([`read:runs:${run.id}`])
     // the claims are what the SDK signed: one environment, not one-time use
     expect(parsed.oneTimeUse).toBe(false)
+    // narrowing to a scope the token does not have is refused (its scopes are read, not trusted blindly)
+    expect(() => PublicToken.narrow(parsed, ["read:runs"])).toThrow(CapabilityError)
     const token = PublicToken.narrow(parsed, [`read:runs:${run.id}`])
     const client = createClient({ accessToken: token, baseURL: emulator.url })
     expect((await client.runs.retrieve(run.id)).id).toBe(run.id)

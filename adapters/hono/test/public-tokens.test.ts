@@ -80,7 +80,12 @@ const mintApp = (): Hono => {
       await (refused as unknown as Promise<unknown>)
       return c.json({ refused: false })
     } catch (error) {
-      return c.json({ refused: error instanceof CapabilityError, kind: handle.kind })
+      return c.json({
+        refused: error instanceof CapabilityError,
+        kind: handle.kind,
+        // the refusal renders no secret
+        leaks: [String(error), JSON.stringify(error)].some((text) => text.includes(world.pat))
+      })
     }
   })
   return app
@@ -114,7 +119,7 @@ describe("minting on the request handle", () => {
       expect(await minted.json()).toEqual({ minted: ["read:runs"] })
       world.emulator.clearRequests()
       const refused = await fetch(`${server.url}/any`, { headers: { authorization: `Bearer ${world.pat}` } })
-      expect(await refused.json()).toEqual({ refused: true, kind: "PersonalAccessToken" })
+      expect(await refused.json()).toEqual({ refused: true, kind: "PersonalAccessToken", leaks: false })
       expect(world.emulator.requests()).toEqual([])
     })
   })

@@ -9,18 +9,21 @@
 //
 // Variants: bare (the handler alone: Hono's synchronous path), noop (`async (c, next) => { await next() }`),
 // noop-return (`(c, next) => next()`), als (`contextStorage()`), adapter (`authContext({ accept })`,
-// bearer), resolve (50 tenants by `x-tenant`), explicit (`ambient: false`).
+// bearer), resolve (50 tenants by `x-tenant`), explicit (`ambient: false`), and in-handler: a sketch, not
+// an API, of authenticating inside the route's one handler (`RequestAuth.make` + `AuthHandle.make`, what
+// a handler wrapper would do), which keeps Hono's synchronous path.
 import { execFileSync } from "node:child_process"
 import { EventEmitter } from "node:events"
 import { fileURLToPath } from "node:url"
 
-const variants = ["bare", "noop", "noop-return", "als", "explicit", "adapter", "resolve"]
+const variants = ["bare", "noop", "noop-return", "als", "explicit", "in-handler", "adapter", "resolve"]
 
 const child = async (variant, n) => {
   const { Hono } = await import("hono")
   const { contextStorage, getContext } = await import("hono/context-storage")
   const { getRequestListener } = await import("@hono/node-server")
   const { authContext } = await import("../dist/index.js")
+  const { AuthHandle, RequestAuth } = await import("@authctx/server")
   const tenants = new Map(
     Array.from({ length: 50 }, (_, i) => [
       `t${String(i).padStart(2, "0")}`,
@@ -51,6 +54,19 @@ const child = async (variant, n) => {
       ),
     als: () => app(contextStorage(), () => (getContext() === undefined ? "none" : "als")),
     explicit: () => app(authContext({ accept, ambient: false }), (c) => c.get("auth").kind),
+    "in-handler": () => {
+      const authenticate = RequestAuth.make({ accept })
+      const handler = (c) => c.body(JSON.stringify({ ok: true, kind: c.get("auth").kind }), 200, json)
+      return new Hono().get("/hello", (c) => {
+        const result = authenticate({
+          header: (name) => c.req.raw.headers.get(name) ?? undefined,
+          request: c
+        })
+        if (result instanceof Promise || result._tag !== "Right") throw new Error("sketch: sync bearer only")
+        c.set("auth", AuthHandle.make(result.right))
+        return handler(c)
+      })
+    },
     adapter: () => app(authContext({ accept }), (c) => c.get("auth").kind),
     resolve: () =>
       app(

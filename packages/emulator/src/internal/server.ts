@@ -6,13 +6,14 @@
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
 import { Catalog, Headers } from "@authctx/api"
+import { Either, type ParseResult } from "effect"
 import { EmulatorStartError } from "../Errors.js"
 import * as RequestLog from "../RequestLog.js"
 import { branchOf, cachedIdentify, type Identity } from "./auth.js"
-import { type Answer, dispatch, errorAnswer, type Route } from "./dispatcher.js"
+import { type Answer, dispatch, jsonHead, keptErrorAnswer, type Route } from "./dispatcher.js"
 import type { Fault } from "./faults.js"
 import * as Idempotency from "./idempotency.js"
-import type { State } from "./model.js"
+import type { Environment, State } from "./model.js"
 import * as ObjectStore from "./objectStore.js"
 import { RecordStore } from "./recordStore.js"
 
@@ -35,8 +36,6 @@ export interface Running {
   readonly clearRequests: () => void
   readonly stop: () => Promise<void>
 }
-
-type MutableRecord = { -readonly [K in keyof RequestLog.RequestRecord]: RequestLog.RequestRecord[K] }
 
 const headerValue = (value: string | ReadonlyArray<string> | undefined): string | undefined =>
   typeof value === "string" ? value : value?.[0]
@@ -84,10 +83,19 @@ const readWanted = (raw: ReadonlyArray<string>): Wanted => {
 /** How many GET paths keep their catalog match (a test suite polls a few runs again and again). */
 const matchMemoSize = 1024
 
-const notFound = errorAnswer(404, "Not found")
-const methodNotAllowed = errorAnswer(405, "Method not allowed")
-const tooLarge = errorAnswer(413, `Request body too large (the limit is ${maxBodyBytes} bytes)`)
-const internalError = errorAnswer(500, "Internal error")
+/** A path's catalog match and what follows from the path alone. */
+interface Matched {
+  readonly params: Readonly<Record<string, string>>
+  /** `undefined` when the catalog entry has no compiled route (answered 404). */
+  readonly route: Route | undefined
+  /** The route's path decoder's answer for `params`. */
+  readonly path: Either.Either<unknown, ParseResult.ParseError> | undefined
+}
+
+const notFound = keptErrorAnswer(404, "Not found")
+const methodNotAllowed = keptErrorAnswer(405, "Method not allowed")
+const tooLarge = keptErrorAnswer(413, `Request body too large (the limit is ${maxBodyBytes} bytes)`)
+const internalError = keptErrorAnswer(500, "Internal error")
 
 const describeDefect = (error: unknown): string =>
   error instanceof Error
@@ -105,29 +113,47 @@ interface Shared {
 }
 
 /**
- * One request and its answer. A class, so the per-request steps are methods on its prototype: the common
- * path (a GET with no fault and no idempotency key) allocates this one object and no closures.
+ * One request, its answer and its log record. A class, so the per-request steps are methods on its
+ * prototype and the record's fields are its own: the common path (a GET with no fault and no idempotency
+ * key) allocates this one object and no closures, and the record store copies the fields out of it.
  */
-class Exchange {
+class Exchange implements RequestLog.RequestRecord {
   done = false
   watching = false
+  route: string | undefined = undefined
+  status = 0
+  projectRef: string | undefined
+  environment: string | undefined
+  replayed = false
+  fault: string | undefined = undefined
+  durationMs = 0
   constructor(
     readonly shared: Shared,
     readonly req: http.IncomingMessage,
     readonly res: http.ServerResponse,
-    readonly record: MutableRecord,
-    readonly started: number
-  ) {}
+    readonly started: number,
+    readonly seq: number,
+    readonly at: number,
+    readonly method: string,
+    readonly path: string,
+    readonly credentialKind: RequestLog.CredentialKind,
+    readonly credential: string | undefined,
+    ownEnvironment: Environment | undefined,
+    readonly branch: string | undefined,
+    readonly idempotencyKey: string | undefined
+  ) {
+    this.projectRef = ownEnvironment?.project.ref
+    this.environment = ownEnvironment?.slug
+  }
 
   /** Records the outcome, once: `false` when it was already recorded (the answer must not be written). */
   finish(status: number): boolean {
     if (this.done) return false
     this.done = true
-    const record = this.record
-    record.status = status
-    record.durationMs = performance.now() - this.started
-    this.shared.records.push(record)
-    if (this.shared.log !== undefined) this.shared.emit(RequestLog.format(record))
+    this.status = status
+    this.durationMs = performance.now() - this.started
+    this.shared.records.push(this)
+    if (this.shared.log !== undefined) this.shared.emit(RequestLog.format(this))
     return true
   }
 
@@ -137,7 +163,7 @@ class Exchange {
       answer.then(
         (settled) => this.respond(settled, close),
         (error: unknown) => {
-          this.shared.onDefect(this.record.route ?? this.record.path, error)
+          this.shared.onDefect(this.route ?? this.path, error)
           this.respond(internalError, close)
         }
       )
@@ -148,7 +174,7 @@ class Exchange {
       answer.headers.then(
         (headers) => this.respond({ ...answer, headers }, close),
         (error: unknown) => {
-          this.shared.onDefect(this.record.route ?? this.record.path, error)
+          this.shared.onDefect(this.route ?? this.path, error)
           this.respond(internalError, close)
         }
       )
@@ -156,17 +182,17 @@ class Exchange {
     }
     if (!this.finish(answer.status)) return
     // The headers as one flat [name, value, …] array: node:http takes it as is, where an object is walked
-    // key by key (writeHead was ~1 µs of the emulator's request against ~0.3 µs in a bare server).
-    const out: Array<string> = [
-      "content-type",
-      "application/json",
-      "content-length",
-      String(Buffer.byteLength(answer.body))
-    ]
-    if (answer.headers !== undefined)
-      for (const name of Object.keys(answer.headers)) out.push(name, answer.headers[name] ?? "")
-    if (close) out.push("connection", "close")
-    this.res.writeHead(answer.status, out)
+    // key by key (writeHead was ~1 µs of the emulator's request against ~0.3 µs in a bare server). An
+    // answer given again (a finished run, a refusal) carries its array, worked out once.
+    let head = answer.head
+    if (head === undefined || close || answer.headers !== undefined) {
+      const out = [...(head ?? jsonHead(answer.body))]
+      if (answer.headers !== undefined)
+        for (const name of Object.keys(answer.headers)) out.push(name, answer.headers[name] ?? "")
+      if (close) out.push("connection", "close")
+      head = out
+    }
+    this.res.writeHead(answer.status, head as Array<string>)
     this.res.end(answer.body)
   }
 
@@ -190,19 +216,31 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   /** This server's own origin, set once listening (before any request arrives): presigned URLs point here. */
   let origin = ""
   const identifyHeader = cachedIdentify(state)
-  // GET paths' matches (frozen: handlers share them): matching is a pure function of the path.
-  const getMatches = new Map<string, Catalog.Match>()
-  const matchOf = (method: string, pathname: string): Catalog.Match | undefined => {
-    if (method !== "GET") return Catalog.match(method, pathname)
+  // GET paths' matches, with what follows from the path alone (the route, the decoded path parameters):
+  // all pure functions of the path. Frozen: handlers share the parameters.
+  const getMatches = new Map<string, Matched>()
+  const matchOf = (method: string, pathname: string): Matched | undefined => {
+    if (method !== "GET") return matchedOf(method, pathname)
     let found = getMatches.get(pathname)
     if (found === undefined) {
-      found = Catalog.match(method, pathname)
+      found = matchedOf(method, pathname)
       if (found === undefined) return undefined
       Object.freeze(found.params)
+      if (found.path !== undefined && Either.isRight(found.path)) Object.freeze(found.path.right)
       if (getMatches.size >= matchMemoSize) getMatches.clear()
       getMatches.set(pathname, found)
     }
     return found
+  }
+  const matchedOf = (method: string, pathname: string): Matched | undefined => {
+    const match = Catalog.match(method, pathname)
+    if (match === undefined) return undefined
+    const route = routes.get(match.entry)
+    return {
+      params: match.params,
+      route,
+      path: route?.decodePath === undefined ? undefined : route.decodePath(match.params)
+    }
   }
 
   const emit = (line: string) => {
@@ -224,7 +262,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
 
   /** The object store behind presigned URLs: no `Authorization`, no faults, its own size cap. */
   const serveObject = (ex: Exchange, method: string, pathname: string, query: string): void => {
-    ex.record.route = "object store"
+    ex.route = "object store"
     const headers = ex.req.headers
     const answerObject = (answer: ObjectStore.ObjectAnswer): void => {
       if (!ex.finish(answer.status)) return
@@ -268,18 +306,30 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   const run = (
     ex: Exchange,
     route: Route,
-    params: Readonly<Record<string, string>>,
+    match: Matched,
     query: string,
     body: Buffer | undefined,
     identity: Identity,
     branch: string | undefined,
-    contentLength: number | undefined
+    contentLength: number | undefined,
+    now: number
   ): Answer | Promise<Answer> => {
     try {
       return dispatch(
         state,
-        { route, params, query, body, identity, branch, now: Date.now(), contentLength, origin },
-        ex.record,
+        {
+          route,
+          params: match.params,
+          path: match.path,
+          query,
+          body,
+          identity,
+          branch,
+          now,
+          contentLength,
+          origin
+        },
+        ex,
         onDefect
       )
     } catch (error) {
@@ -296,7 +346,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     ex: Exchange,
     route: Route,
     pathname: string,
-    params: Readonly<Record<string, string>>,
+    match: Matched,
     query: string,
     identity: Identity,
     branch: string | undefined,
@@ -304,8 +354,8 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     contentLength: number | undefined,
     fault: Fault | undefined
   ): void => {
-    const { req, record } = ex
-    const method = record.method
+    const req = ex.req
+    const method = ex.method
     /** Hands on the answer once it is there (a verified or signed token may take a moment). */
     const settled = (answer: Answer | Promise<Answer>, then: (answer: Answer | undefined) => void): void => {
       if (!(answer instanceof Promise)) {
@@ -321,7 +371,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     /** Produces the answer: at once when the route has no body, after reading it otherwise. */
     const produce = (then: (answer: Answer | undefined) => void): void => {
       if (route.payload === undefined) {
-        settled(run(ex, route, params, query, undefined, identity, branch, contentLength), then)
+        settled(run(ex, route, match, query, undefined, identity, branch, contentLength, Date.now()), then)
         return
       }
       ex.watchClose()
@@ -330,7 +380,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           then(undefined)
           ex.respond(tooLarge, true)
         } else if (body === "aborted") then(undefined)
-        else settled(run(ex, route, params, query, body, identity, branch, contentLength), then)
+        else settled(run(ex, route, match, query, body, identity, branch, contentLength, Date.now()), then)
       })
     }
     const deliver = (answer: Answer | undefined): void => {
@@ -357,7 +407,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       const claimed = idempotency.claim(Idempotency.keyOf(route.id, method, pathname, token, key))
       const proceed = (claim: Idempotency.Claim): void => {
         if ("replay" in claim) {
-          record.replayed = true
+          ex.replayed = true
           deliver(claim.replay)
           return
         }
@@ -373,7 +423,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     }
 
     if (fault !== undefined) {
-      record.fault = fault.description
+      ex.fault = fault.description
       if (fault.latencyMs > 0) {
         ex.watchClose()
         const timer = setTimeout(() => {
@@ -404,37 +454,31 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
     const branch = wanted.branch
     const idempotencyKey = wanted.idempotencyKey
     const principal = identity.kind === "known" ? identity.principal : undefined
-    const ownEnvironment = principal?.kind === "SecretKey" ? principal.environment : undefined
-    const record: MutableRecord = {
-      seq: nextSeq++,
-      at: Date.now(),
+    const ex = new Exchange(
+      shared,
+      req,
+      res,
+      started,
+      nextSeq++,
+      Date.now(),
       method,
-      path: masked(pathname),
-      route: undefined,
-      status: 0,
-      credentialKind:
-        principal !== undefined
-          ? principal.kind
-          : identity.kind === "publicToken"
-            ? "PublicAccessToken"
-            : identity.kind === "none"
-              ? "none"
-              : "invalid",
-      credential:
-        identity.kind === "known"
-          ? identity.principal.fingerprint
-          : identity.kind === "invalid"
-            ? identity.fingerprint
-            : undefined,
-      projectRef: ownEnvironment?.project.ref,
-      environment: ownEnvironment?.slug,
-      branch: masked(branch),
-      idempotencyKey: masked(idempotencyKey),
-      replayed: false,
-      fault: undefined,
-      durationMs: 0
-    }
-    const ex = new Exchange(shared, req, res, record, started)
+      masked(pathname),
+      principal !== undefined
+        ? principal.kind
+        : identity.kind === "publicToken"
+          ? "PublicAccessToken"
+          : identity.kind === "none"
+            ? "none"
+            : "invalid",
+      identity.kind === "known"
+        ? identity.principal.fingerprint
+        : identity.kind === "invalid"
+          ? identity.fingerprint
+          : undefined,
+      principal?.kind === "SecretKey" ? principal.environment : undefined,
+      masked(branch),
+      masked(idempotencyKey)
+    )
 
     try {
       if (pathname.startsWith(ObjectStore.pathPrefix)) {
@@ -446,12 +490,12 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         ex.respond(Catalog.pathExists(pathname) ? methodNotAllowed : notFound)
         return
       }
-      const route = routes.get(match.entry)
+      const route = match.route
       if (route === undefined) {
         ex.respond(notFound)
         return
       }
-      record.route = route.id
+      ex.route = route.id
       const declaredLength = Number(wanted.contentLength)
       if (declaredLength > maxBodyBytes) {
         ex.respond(tooLarge, true)
@@ -466,14 +510,14 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         !(route.honoursRequestKey && idempotencyKey !== undefined)
       ) {
         // The common path: nothing to read or wait for, answered inside this event.
-        ex.respond(run(ex, route, match.params, query, undefined, identity, branchOf(branch), contentLength))
+        ex.respond(run(ex, route, match, query, undefined, identity, branchOf(branch), contentLength, ex.at))
         return
       }
       serveWith(
         ex,
         route,
         pathname,
-        match.params,
+        match,
         query,
         identity,
         branchOf(branch),
@@ -482,7 +526,7 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
         fault
       )
     } catch (error) {
-      onDefect(record.route ?? "routing", error)
+      onDefect(ex.route ?? "routing", error)
       ex.respond(internalError)
     }
   }

@@ -219,8 +219,12 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
   // GET paths' matches, with what follows from the path alone (the route, the decoded path parameters):
   // all pure functions of the path. Frozen: handlers share the parameters.
   const getMatches = new Map<string, Matched>()
+  let lastPath: string | undefined
+  let lastMatched: Matched | undefined
   const matchOf = (method: string, pathname: string): Matched | undefined => {
     if (method !== "GET") return matchedOf(method, pathname)
+    // a client polling a run asks for the same path again and again (see `cachedIdentify`)
+    if (pathname === lastPath) return lastMatched
     let found = getMatches.get(pathname)
     if (found === undefined) {
       found = matchedOf(method, pathname)
@@ -230,6 +234,8 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
       if (getMatches.size >= matchMemoSize) getMatches.clear()
       getMatches.set(pathname, found)
     }
+    lastPath = pathname
+    lastMatched = found
     return found
   }
   const matchedOf = (method: string, pathname: string): Matched | undefined => {

@@ -186,6 +186,31 @@ describe("over HTTP", () => {
     )
   })
 
+  it("a kept answer given again skips nothing the request changes: a branch, a fault, another key", async () => {
+    const id = await finishedRun(dev)
+    const get = (token: string, extra: { branch?: string } = {}) =>
+      call(emulator.url, { path: `/api/v3/runs/${id}`, token, ...extra })
+    expect((await get(dev)).status).toBe(200)
+    expect((await get(dev)).status).toBe(200) // given again
+    // a branch header: the key acts on a branch (none by that name here), not on its own environment
+    expect((await get(dev, { branch: "feature-x" })).status).toBe(401)
+    const rule = emulator.faults.inject({ route: "runs.retrieve", status: 503, times: 1 })
+    expect((await get(dev)).status).toBe(503)
+    expect(rule.remaining()).toBe(0)
+    expect((await get(prod)).status).toBe(404)
+    const again = await get(dev)
+    expect(again.status).toBe(200)
+    expect(field(again, "id")).toBe(id)
+    const last = emulator.requests().at(-1)
+    expect(last).toMatchObject({
+      route: "runs.retrieve",
+      status: 200,
+      environment: "dev",
+      credentialKind: "SecretKey"
+    })
+    expect(last?.projectRef).toBe(roles(emulator).p1.ref)
+  })
+
   it("kept refusals answer the same bytes every time, and a 413 still closes the connection", async () => {
     const a = await call(emulator.url, { path: "/api/v3/runs/run_x" })
     const b = await call(emulator.url, { path: "/api/v3/runs/run_x" })

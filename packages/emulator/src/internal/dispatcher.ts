@@ -27,6 +27,7 @@ import type {
   Context,
   Input,
   KeptAnswer,
+  Memo,
   OpenContext,
   ResponseHeaders,
   Result,
@@ -227,6 +228,8 @@ const refused = (refusal: Refusal): Answer => {
 export interface Scoped {
   projectRef: string | undefined
   environment: string | undefined
+  /** The memo whose kept answer this request was given, if it was given one. */
+  kept?: Memo | undefined
 }
 
 /** A request as the dispatcher sees it (the HTTP plumbing is the server's). */
@@ -427,7 +430,7 @@ const dispatchAs = (
     now: request.now,
     origin: request.origin
   }
-  return answer(route, context, { path, query, payload }, onDefect)
+  return answer(route, context, { path, query, payload }, onDefect, scoped)
 }
 
 /**
@@ -448,7 +451,13 @@ const dispatchOpen = (
   }
   const context: OpenContext = { state, now: request.now, origin: request.origin }
   // handlers of open routes are made with `handleOpen`, which takes an OpenContext (checked in `compile`)
-  return answer(route, context as Context, { path: undefined, query, payload: undefined }, onDefect)
+  return answer(
+    route,
+    context as Context,
+    { path: undefined, query, payload: undefined },
+    onDefect,
+    undefined
+  )
 }
 
 /**
@@ -459,10 +468,11 @@ const answer = (
   route: Route,
   context: Context,
   input: Input<unknown, unknown, unknown>,
-  onDefect: (route: string, error: unknown) => void
+  onDefect: (route: string, error: unknown) => void,
+  scoped: Scoped | undefined
 ): Answer | Promise<Answer> => {
   try {
-    return answerOf(route, route.handler(context, input), onDefect)
+    return answerOf(route, route.handler(context, input), onDefect, scoped)
   } catch (error) {
     onDefect(route.id, error)
     return internalError
@@ -472,12 +482,13 @@ const answer = (
 const answerOf = (
   route: Route,
   result: Result<unknown>,
-  onDefect: (route: string, error: unknown) => void
+  onDefect: (route: string, error: unknown) => void,
+  scoped: Scoped | undefined
 ): Answer | Promise<Answer> => {
   try {
     if (result.ok === "later")
       return result.later.then(
-        (settled) => answerOf(route, settled, onDefect),
+        (settled) => answerOf(route, settled, onDefect, undefined),
         (error: unknown) => {
           onDefect(route.id, error)
           return internalError
@@ -502,6 +513,7 @@ const answerOf = (
     }
     const memo = result.memo
     if (memo !== undefined) {
+      if (scoped !== undefined) scoped.kept = memo
       // The kept answer is the memo's body's: a memo emptied (a run's tags edited) or refilled misses.
       const keptAnswer = memo.answer
       if (keptAnswer !== undefined && keptAnswer.body === memo.body) return keptAnswer

@@ -16,7 +16,7 @@
  * ```
  */
 
-import { Auth, AuthScope, type Credential } from "@authctx/core"
+import { type Auth, AuthScope, type Credential } from "@authctx/core"
 import {
   AuthHandle as Handle,
   problemBody,
@@ -25,8 +25,26 @@ import {
   RequestAuthError
 } from "@authctx/server"
 import { Either } from "effect"
-import type { Context, MiddlewareHandler } from "hono"
+import type { Context, MiddlewareHandler, Next } from "hono"
 import { HTTPException } from "hono/http-exception"
+
+const nothing = (): undefined => undefined
+
+/**
+ * The request as `RequestAuth` sees it: the headers are read (through the fetch `Request`, as
+ * `c.req.header` does) only when bearer pass-through asks, and no closure is made per request. The fetch
+ * `Headers` join a header sent twice with ", " (as `@hono/node-server` does for Authorization), and
+ * RequestAuth refuses a comma in a Bearer header: a duplicate is a 400 on every runtime.
+ */
+class View implements RequestAuth.RequestView<Context> {
+  readonly request: Context
+  constructor(request: Context) {
+    this.request = request
+  }
+  header(name: string): string | undefined {
+    return this.request.req.raw.headers.get(name) ?? undefined
+  }
+}
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
@@ -153,34 +171,39 @@ export const authContext = <
   const { onError } = options
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
-  return async (c, next) => {
-    // The fetch Headers join a header sent twice with ", " (as @hono/node-server does for Authorization);
-    // RequestAuth refuses a comma in a Bearer header, so a duplicate is a 400 on every runtime.
-    const outcome = authenticate({ header: (name) => c.req.header(name), request: c })
-    const result = outcome instanceof Promise ? await outcome : outcome
-    if (Either.isLeft(result)) {
-      const failure = result.left
-      if (onError !== undefined) return onError(failure, c)
-      throw new HTTPException(failure.status, {
-        res: problemResponse(failure),
-        message: failure.message,
-        cause: failure
-      })
-    }
+  // A refusal is a rejected promise, never a synchronous throw, whatever calls the middleware.
+  const refuse = (failure: RequestAuthError, c: Context): Promise<Response> =>
+    onError !== undefined
+      ? Promise.resolve().then(() => onError(failure, c))
+      : Promise.reject(
+          new HTTPException(failure.status, {
+            res: problemResponse(failure),
+            message: failure.message,
+            cause: failure
+          })
+        )
+  const proceed = (
+    c: Context,
+    next: Next,
+    result: Either.Either<Auth.AuthContext<Kind>, RequestAuthError>
+  ): Promise<Response | undefined> => {
+    if (Either.isLeft(result)) return refuse(result.left, c)
     // Absent unless an earlier auth middleware ran on this request (the type says present).
     const earlier: { readonly kind: Credential.Kind } | undefined = c.get("auth")
     const kind = result.right.credential._tag
     if (earlier !== undefined && earlier.kind !== kind) {
-      const failure = RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind)
-      if (onError !== undefined) return onError(failure, c)
-      throw new HTTPException(failure.status, {
-        res: problemResponse(failure),
-        message: failure.message,
-        cause: failure
-      })
+      return refuse(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), c)
     }
     c.set("auth", Handle.make<Kind>(result.right))
-    if (ambient) await AuthScope.runWith(Auth.widen(result.right), () => next())
-    else await next()
+    return ambient ? AuthScope.runWith(result.right, next).then(nothing) : next().then(nothing)
+  }
+  // Not async: with a credential seen before, authenticating is synchronous (a memo hit) and the only
+  // promise the middleware makes is the one it returns. `next()` resolves to Hono's Context, which must
+  // not reach compose as a response (a handler that returns nothing would send it): `then(nothing)`.
+  return (c, next) => {
+    const outcome = authenticate(new View(c))
+    return outcome instanceof Promise
+      ? outcome.then((result) => proceed(c, next, result))
+      : proceed(c, next, outcome)
   }
 }

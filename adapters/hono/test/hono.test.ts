@@ -258,6 +258,52 @@ describe("error paths", () => {
   })
 })
 
+describe("what the middleware reads and returns", () => {
+  it("reads the request's headers as the app sees them: an earlier middleware's set or delete counts", async () => {
+    const app = new Hono()
+    // a cookie-to-bearer bridge, and a guard that drops a client-sent header: both before authContext
+    app.use("/bridged", async (c, next) => {
+      c.req.raw.headers.set("authorization", `Bearer ${world.secretKey}`)
+      await next()
+    })
+    app.use("/stripped", async (c, next) => {
+      c.req.raw.headers.delete("authorization")
+      await next()
+    })
+    app.get("/:path", authContext({ baseURL: world.emulator.url }), (c) => c.text(c.var.auth.kind))
+    await withServer(listen(app), async (server) => {
+      const bridged = await fetch(`${server.url}/bridged`)
+      expect([bridged.status, await bridged.text()]).toEqual([200, "SecretKey"])
+      const stripped = await fetch(`${server.url}/stripped`, {
+        headers: { authorization: `Bearer ${world.pat}` }
+      })
+      expect(stripped.status).toBe(401)
+      expect((await stripped.json()) as unknown).toMatchObject({
+        type: "urn:authctx:problem:missing_credential"
+      })
+    })
+  })
+
+  it.each([true, false])(
+    "a handler that returns no response gets Hono's 500, never the Context (ambient: %s)",
+    async (ambientMode) => {
+      const app = new Hono()
+      const seen: Array<unknown> = []
+      app.onError((error, c) => {
+        seen.push(error)
+        return c.text("handler returned nothing", 500)
+      })
+      const forgetful = async (): Promise<void> => {}
+      app.get("/", authContext({ baseURL: world.emulator.url, ambient: ambientMode }), forgetful as never)
+      await withServer(listen(app), async (server) => {
+        const response = await fetch(server.url, { headers: { authorization: `Bearer ${world.secretKey}` } })
+        expect([response.status, await response.text()]).toEqual([500, "handler returned nothing"])
+        expect(String(seen[0])).toContain("Context is not finalized")
+      })
+    }
+  )
+})
+
 describe("callbacks outside the request's call tree, judged by the emulator's log", () => {
   let traps: Traps
   let server: Running

@@ -1,5 +1,6 @@
 /**
- * The auth handle's implementation: one small object per request, the client made on first use.
+ * The auth handle's implementation: one small object per request (two fields), the client made on first
+ * use, the members on the prototype.
  *
  * @internal
  */
@@ -12,6 +13,15 @@ interface Runner extends Minting {
   readonly run: (effect: Effect.Effect<unknown, unknown, never>) => Promise<unknown>
 }
 
+type Bind = <Args extends Array<unknown>, R, This = unknown>(
+  fn: (this: This, ...args: Args) => R
+) => (this: This, ...args: Args) => R
+
+// Every request of an authenticated server builds one of these, and most handlers read `kind` or
+// `client` only: the members are getters on the prototype that return a function bound to the handle when
+// read, so `const { run, bind } = auth` still works and a request builds no closure it does not use.
+// Five arrow-function fields made `AuthHandle.make` cost 81–96 ns a call, 10 ns without them
+// (packages/server/bench/request-cost.mjs; decision 0033).
 class Handle {
   readonly kind: Credential.Kind
   readonly context: Auth.AuthContext
@@ -19,24 +29,32 @@ class Handle {
   constructor(context: Auth.AuthContext) {
     this.kind = context.credential._tag
     this.context = context
+    this.#client = undefined
   }
   get client(): Runner {
     this.#client ??= clientFor(this.context) as unknown as Runner
     return this.#client
   }
-  // Arrows, so that `const { run, bind } = auth` works.
-  readonly run = (effect: Effect.Effect<unknown, unknown, never>): Promise<unknown> => this.client.run(effect)
+  get run(): (effect: Effect.Effect<unknown, unknown, never>) => Promise<unknown> {
+    return (effect) => this.client.run(effect)
+  }
   // Minting is the client's (PublicTokens under this request's auth): one implementation. A client of
   // another kind has the members too, and its capability check refuses them before sending.
-  readonly createPublicToken: Minting["createPublicToken"] = (options) =>
-    this.client.createPublicToken(options)
-  readonly createTriggerPublicToken: Minting["createTriggerPublicToken"] = (task, options) =>
-    this.client.createTriggerPublicToken(task, options)
-  readonly createBatchTriggerPublicToken: Minting["createBatchTriggerPublicToken"] = (task, options) =>
-    this.client.createBatchTriggerPublicToken(task, options)
-  readonly bind = <Args extends Array<unknown>, R, This = unknown>(
-    fn: (this: This, ...args: Args) => R
-  ): ((this: This, ...args: Args) => R) => AuthScope.bindTo(this.context, fn)
+  get createPublicToken(): Minting["createPublicToken"] {
+    return (options) => this.client.createPublicToken(options)
+  }
+  get createTriggerPublicToken(): Minting["createTriggerPublicToken"] {
+    return (task, options) => this.client.createTriggerPublicToken(task, options)
+  }
+  get createBatchTriggerPublicToken(): Minting["createBatchTriggerPublicToken"] {
+    return (task, options) => this.client.createBatchTriggerPublicToken(task, options)
+  }
+  get bind(): Bind {
+    const context = this.context
+    return <Args extends Array<unknown>, R, This = unknown>(
+      fn: (this: This, ...args: Args) => R
+    ): ((this: This, ...args: Args) => R) => AuthScope.bindTo(context, fn)
+  }
 }
 
 export const make = <K extends Credential.Kind>(context: Auth.AuthContext<K>): AuthHandle<K> =>

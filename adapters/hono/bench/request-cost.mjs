@@ -1,0 +1,149 @@
+// What a Hono middleware costs per request, in-process and steady under load (decision 0033): drives
+// @hono/node-server's request listener with stand-in Node requests and responses (no socket, no HTTP
+// parsing: those cost the same with or without a middleware), one process per variant so that no variant
+// inherits another's JIT state or async hooks, variants taken in turns (order reversed every other round).
+// Prints each variant's CPU ns per request (median round, lowest–highest) and its excess over `bare`.
+//
+// Run after a build: `pnpm build && node adapters/hono/bench/request-cost.mjs [rounds] [requests]`
+// (defaults 5 × 200,000); NODE_BIN=/path/to/node runs the variants on another Node.
+//
+// Variants: bare (the handler alone: Hono's synchronous path), noop (`async (c, next) => { await next() }`),
+// noop-return (`(c, next) => next()`), als (`contextStorage()`), adapter (`authContext({ accept })`,
+// bearer), resolve (50 tenants by `x-tenant`), explicit (`ambient: false`), and in-handler: a sketch, not
+// an API, of authenticating inside the route's one handler (`RequestAuth.make` + `AuthHandle.make`, what
+// a handler wrapper would do), which keeps Hono's synchronous path.
+import { execFileSync } from "node:child_process"
+import { EventEmitter } from "node:events"
+import { fileURLToPath } from "node:url"
+
+const variants = ["bare", "noop", "noop-return", "als", "explicit", "in-handler", "adapter", "resolve"]
+
+const child = async (variant, n) => {
+  const { Hono } = await import("hono")
+  const { contextStorage, getContext } = await import("hono/context-storage")
+  const { getRequestListener } = await import("@hono/node-server")
+  const { authContext } = await import("../dist/index.js")
+  const { AuthHandle, RequestAuth } = await import("@authctx/server")
+  const tenants = new Map(
+    Array.from({ length: 50 }, (_, i) => [
+      `t${String(i).padStart(2, "0")}`,
+      `tr_dev_tenant${String(i).padStart(2, "0")}Xw3Rk9Lm2Np5Bv8Cx`
+    ])
+  )
+  const accept = ["SecretKey"]
+  const json = { "content-type": "application/json" }
+  const app = (middleware, read) => {
+    const handler = (c) => c.body(JSON.stringify({ ok: true, kind: read(c) }), 200, json)
+    return middleware === undefined
+      ? new Hono().get("/hello", handler)
+      : new Hono().get("/hello", middleware, handler)
+  }
+  const apps = {
+    bare: () => app(undefined, () => "none"),
+    noop: () =>
+      app(
+        async (_c, next) => {
+          await next()
+        },
+        () => "none"
+      ),
+    "noop-return": () =>
+      app(
+        (_c, next) => next(),
+        () => "none"
+      ),
+    als: () => app(contextStorage(), () => (getContext() === undefined ? "none" : "als")),
+    explicit: () => app(authContext({ accept, ambient: false }), (c) => c.get("auth").kind),
+    "in-handler": () => {
+      const authenticate = RequestAuth.make({ accept })
+      const handler = (c) => c.body(JSON.stringify({ ok: true, kind: c.get("auth").kind }), 200, json)
+      return new Hono().get("/hello", (c) => {
+        const result = authenticate({
+          header: (name) => c.req.raw.headers.get(name) ?? undefined,
+          request: c
+        })
+        if (result instanceof Promise || result._tag !== "Right") throw new Error("sketch: sync bearer only")
+        c.set("auth", AuthHandle.make(result.right))
+        return handler(c)
+      })
+    },
+    adapter: () => app(authContext({ accept }), (c) => c.get("auth").kind),
+    resolve: () =>
+      app(
+        authContext({ accept, resolve: (c) => tenants.get(c.req.header("x-tenant") ?? "") }),
+        (c) => c.get("auth").kind
+      )
+  }
+  const listener = getRequestListener(apps[variant]().fetch)
+  let status = 0
+  const noop = () => {}
+  const response = () =>
+    Object.assign(new EventEmitter(), {
+      writeHead: (s) => {
+        status = s
+      },
+      end: noop,
+      write: noop,
+      hasHeader: () => false,
+      _contentLength: null,
+      _hasBody: true,
+      useChunkedEncodingByDefault: true,
+      writableFinished: true,
+      headersSent: false
+    })
+  let i = 0
+  const request = () => {
+    const tenant = `t${String(i++ % 50).padStart(2, "0")}`
+    const authorization = "Bearer tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4Ab6Ef0Gh"
+    return {
+      method: "GET",
+      url: "/hello",
+      rawHeaders: ["host", "127.0.0.1:3000", "authorization", authorization, "x-tenant", tenant],
+      headers: { host: "127.0.0.1:3000", authorization, "x-tenant": tenant },
+      socket: { encrypted: false },
+      readableEnded: true
+    }
+  }
+  const run = async (count) => {
+    for (let k = 0; k < count; k++) {
+      const res = response()
+      await listener(request(), res)
+      res.emit("close")
+      if (status !== 200) throw new Error(`${variant}: status ${status}`)
+    }
+  }
+  await run(n / 2)
+  const before = process.cpuUsage()
+  await run(n)
+  const used = process.cpuUsage(before)
+  process.stdout.write(`${JSON.stringify({ ns: ((used.user + used.system) * 1000) / n })}\n`)
+}
+
+const parent = (rounds, n) => {
+  const node = process.env.NODE_BIN ?? process.execPath
+  const self = fileURLToPath(import.meta.url)
+  const taken = new Map(variants.map((v) => [v, []]))
+  for (let r = 0; r < rounds; r++) {
+    for (const v of r % 2 === 0 ? variants : [...variants].reverse()) {
+      const out = execFileSync(node, [self, "--child", v, String(n)], { encoding: "utf8" })
+      taken.get(v).push(JSON.parse(out).ns)
+    }
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+  const bare = taken.get("bare")
+  const version = execFileSync(node, ["-p", "process.version"], { encoding: "utf8" }).trim()
+  console.log(
+    `Node ${version}, ${rounds} rounds × ${n} requests; CPU ns per request: median (lowest–highest)`
+  )
+  for (const v of variants) {
+    const xs = taken.get(v)
+    const over = xs.map((x, k) => x - bare[k])
+    const span = (ys) =>
+      `${median(ys).toFixed(0)} (${Math.min(...ys).toFixed(0)}–${Math.max(...ys).toFixed(0)})`
+    console.log(`${v.padEnd(12)} ${span(xs).padEnd(22)} over bare ${span(over)}`)
+  }
+}
+
+const args = process.argv.slice(2)
+if (args[0] === "--child") await child(args[1], Number(args[2]))
+else parent(Number(args[0] ?? 5), Number(args[1] ?? 200_000))

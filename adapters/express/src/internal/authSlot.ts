@@ -13,7 +13,8 @@
  * defines an ordinary own property, as before; an own `auth` takes precedence over the accessor, and the
  * middleware then assigns too. Every copy of this package in a process shares one accessor (found by a
  * `Symbol.for` mark). When the request's prototype chain is not Express's (a bare `IncomingMessage`, a
- * prototype that already has an `auth` of someone else), the middleware assigns an own property.
+ * prototype that already has an `auth` of someone else), the middleware assigns an own property, as it
+ * does on V8 13 and later (Node 24), which shares the maps.
  *
  * @internal
  */
@@ -70,8 +71,13 @@ const slotOfPrototype = (proto: object | null): Slot | null => {
 
 const byPrototype = new WeakMap<object, Slot | null>()
 
+// V8 13 (Node 24) shares the maps: there a property costs ~0.25 µs and a WeakMap entry ~0.85 µs (the same
+// in-process loop, where Express takes ~11.5 µs a request), so `req.auth` stays an own property.
+const copiesMaps = Number(process.versions.v8.split(".")[0]) < 13
+
 /** The slot of `req`'s prototype chain (worked out once per prototype), or `null`. */
 export const slotOf = (req: object): Slot | null => {
+  if (!copiesMaps) return null
   const proto = Object.getPrototypeOf(req) as object | null
   if (proto === null) return null
   let slot = byPrototype.get(proto)

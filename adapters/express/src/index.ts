@@ -19,10 +19,11 @@
  * ```
  */
 
-import { Auth, AuthScope, type Credential } from "@authctx/core"
+import { type Auth, AuthScope, type Credential } from "@authctx/core"
 import { AuthHandle as Handle, problemContentType, RequestAuth, RequestAuthError } from "@authctx/server"
 import { Either, Schema } from "effect"
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
+import { setAuth } from "./internal/authSlot.js"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
@@ -217,10 +218,21 @@ export const authContext = <
   const onError = options.onError ?? defaultOnError
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
-  // The handle this middleware gave a request, under a key of its own (a property, not a WeakMap: a
-  // WeakMap entry per request cost more than the rest of the middleware's own work).
-  const own: unique symbol = Symbol("authctx.handle")
-  type Marked = Request & { [own]?: Handle.AuthHandle<Kind> }
+  // The handles this middleware gives, one per auth context: the authenticator hands every request with the
+  // same credential the same (remembered) context, so a request costs a lookup, not a handle, and `handler`
+  // knows this middleware's handles without marking each request (a mark per request — a property of
+  // `req`, or a WeakMap entry — cost ~1.5–5 µs on Node 20, see internal/authSlot.ts). A handle is a pure
+  // function of its context (its client is made on first use, bound to that context), and frozen: what one
+  // request holds, no other request can change.
+  const handles = new WeakMap<object, Handle.AuthHandle<Kind>>()
+  const handleOf = (context: Auth.AuthContext<Kind>): Handle.AuthHandle<Kind> => {
+    const known = handles.get(context)
+    if (known !== undefined) return known
+    const handle = Handle.make<Kind>(context)
+    Object.freeze(handle)
+    handles.set(context, handle)
+    return handle
+  }
 
   const settle = (
     result: Either.Either<Auth.AuthContext<Kind>, RequestAuthError>,
@@ -234,16 +246,16 @@ export const authContext = <
     }
     // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
     const kind = result.right.credential._tag
-    if (req.auth !== undefined && req.auth.kind !== kind) {
-      onError(RequestAuth.kindChanged(authenticate.realm, req.auth.kind, kind), req, res, next)
+    const earlier = req.auth
+    if (earlier !== undefined && earlier.kind !== kind) {
+      onError(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), req, res, next)
       return
     }
-    const handle = Handle.make<Kind>(result.right)
     // A public-token handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth`
     // declares the key kinds every other route gets.
-    req.auth = handle as unknown as Handle.AuthHandle
-    ;(req as Marked)[own] = handle
-    if (ambient) AuthScope.runWith(Auth.widen(result.right), () => next())
+    setAuth(req, handleOf(result.right))
+    // `next` itself, called with no argument: no closure per request.
+    if (ambient) AuthScope.runWith(result.right, next)
     else next()
   }
 
@@ -254,13 +266,15 @@ export const authContext = <
     settle(outcome, req, res, next)
   }
 
-  const carries = (req: Request, handle: Handle.AuthHandle<Kind>): req is RequestWithAuth<Kind> =>
-    req.auth === handle
+  // `req.auth` is a handle of this middleware's (so it ran on this request: handles are set by nobody else).
+  const carries = (req: Request): req is RequestWithAuth<Kind> => {
+    const auth: object | undefined = req.auth
+    return auth !== undefined && handles.get((auth as { readonly context: object }).context) === auth
+  }
 
   const handler = (fn: AuthRequestHandler<Kind>): RequestHandler => {
     return (req, res, next) => {
-      const handle = (req as Marked)[own]
-      if (handle === undefined || !carries(req, handle)) return next(new MissingAuthMiddleware())
+      if (!carries(req)) return next(new MissingAuthMiddleware())
       return fn(req, res, next)
     }
   }

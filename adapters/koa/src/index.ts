@@ -172,7 +172,8 @@ export const authContext = <
     const context = Auth.widen(result.right)
     // A public-token handle is typed by its route (accept: ["PublicAccessToken"]); the state declares keys.
     ctx.state.auth = Handle.make(context) as unknown as Handle.AuthHandle
-    return ambient ? AuthScope.runWith(context, () => next()) : next()
+    // `next` itself: no closure per request; the middleware stays synchronous and returns downstream's promise.
+    return ambient ? AuthScope.runWith(context, next) : next()
   }
   // Synchronous until downstream runs, unless resolve or verify is async.
   const middleware: Middleware = (ctx, next) => {

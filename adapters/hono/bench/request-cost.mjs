@@ -175,7 +175,7 @@ const parent = (rounds, n) => {
     const over = xs.map((x, k) => x - bare[k])
     const span = (ys) =>
       `${median(ys).toFixed(0)} (${Math.min(...ys).toFixed(0)}–${Math.max(...ys).toFixed(0)})`
-    console.log(`${v.padEnd(12)} ${span(xs).padEnd(22)} over bare ${span(over)}`)
+    console.log(`${v.padEnd(16)} ${span(xs).padEnd(22)} over bare ${span(over)}`)
   }
 }
 

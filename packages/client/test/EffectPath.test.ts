@@ -94,7 +94,10 @@ describe("the scope's auth reaches the call", () => {
   it("Auth.provideContext and Auth.requireSecretKey give the call the context too", async () => {
     const context = Either.getOrThrow(Auth.make({ accessToken: devKey, baseURL: emulator.url }))
     const seq = lastSeq()
-    await runtime.runPromise(Schedules.list().pipe(Auth.provideContext(context)))
+    // a dev key's context: its kind is SecretKey
+    await runtime.runPromise(
+      Schedules.list().pipe(Auth.provideContext(context as Auth.AuthContext<"SecretKey">))
+    )
     await runtime.runPromise(Schedules.list().pipe(Auth.requireSecretKey, Auth.provideContext(context)))
     expect(since(seq, "schedules.list").map((r) => r.status)).toEqual([200, 200])
   })

@@ -743,8 +743,9 @@ const spanOptions = (route: AnyRoute, auth: Auth.AuthContext | string) => ({
  */
 const tracing = (fiber: Fiber.RuntimeFiber<unknown, unknown>): boolean =>
   fiber.getFiberRef(FiberRef.currentTracerEnabled) &&
-  Context.get(fiber.currentDefaultServices, Tracer.Tracer) !==
-    Context.get(DefaultServices.liveServices, Tracer.Tracer)
+  Context.get(fiber.currentDefaultServices, Tracer.Tracer) !== builtInTracer
+
+const builtInTracer = Context.get(DefaultServices.liveServices, Tracer.Tracer)
 
 // ---------------------------------------------------------------------------------------------------------
 // The direct path of the Promise API (docs/decisions/0025-client-fast-path.md)
@@ -832,9 +833,10 @@ const callStep = (
   const attempts = begun.right
   const after = (answered: Answered<unknown>) => following(direct, answered, given)
   const start = client.transport.start
-  if (start === undefined || tracing(fiber)) {
+  const traced = tracing(fiber)
+  if (start === undefined || traced) {
     const sent = attempts.run(clock)
-    const spanned = tracing(fiber)
+    const spanned = traced
       ? Effect.withSpan(sent, `authctx ${attempts.endpoint}`, spanOptions(route, auth.right))
       : sent
     return Effect.flatMap(spanned, after)

@@ -515,13 +515,14 @@ export const withAuth: {
     let last:
       | {
           readonly surrounding: AuthContext | undefined
-          readonly built: Either.Either<AuthContext, AuthError>
+          /** The effect under the built context (or its error): an effect is a value, run it again. */
+          readonly provided: Effect.Effect<A, E | AuthError, unknown>
         }
       | undefined
     const run = (surrounding: AuthContext | undefined) => {
       if (last === undefined || last.surrounding !== surrounding)
-        last = { surrounding, built: make(config, surrounding) }
-      return provideBuilt(self, last.built)
+        last = { surrounding, provided: provideBuilt(self, make(config, surrounding)) }
+      return last.provided
     }
     // One step reads the surrounding auth; the scope, provided an auth itself, takes it as an argument.
     return withUnderAuth(

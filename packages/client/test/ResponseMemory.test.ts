@@ -16,6 +16,7 @@ import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import * as Transport from "../src/Transport.js"
+import { canFree } from "../src/internal/body.js"
 import { type Hostile, respond, startHostile, stream } from "./support/hostile.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -26,7 +27,7 @@ const bodyBytes = 50 * MiB
  * `ArrayBuffer.prototype.transfer` exists (Node 22 and later): the node transport (and the Promise API on
  * it) frees each read once copied, so its peak no longer waits for a collection.
  */
-const frees = "transfer" in ArrayBuffer.prototype
+const frees = canFree
 const node24 = Number(process.versions.node.split(".")[0]) >= 24
 /** Transports whose reads are freed once copied (where `frees`). */
 const freeing = new Set(["node", "promise"])

@@ -63,22 +63,58 @@ export const jsonOf = (response: WireResponse): unknown => {
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80
 
-/** `ArrayBuffer.prototype.transfer` exists (ES2024; Node 22 and later): memory can be freed at once. */
-const canFree = "transfer" in ArrayBuffer.prototype
+/** Detaches an `ArrayBuffer`, freeing its memory at once; throws where its owner made it non-detachable. */
+type Detach = (buffer: ArrayBuffer) => void
 
 /**
- * Frees the memory under `view` at once, by detaching its `ArrayBuffer` (`transfer(0)`: Node 22 and later;
- * elsewhere a no-op, leaving it to the garbage collector). Only memory the view covers whole is touched:
- * memory shared with other data (a pool, a read cut into several slices) never is, and memory its owner
- * made non-detachable is left alone. For bytes nothing else will read: see {@link BodyReaderOptions.owned}.
+ * How this engine frees memory at once, or `undefined` where it cannot.
+ * - `ArrayBuffer.prototype.transfer(0)` (ES2024; Node 22 and later) detaches and frees.
+ * - Elsewhere (Node 20), transferring the buffer in a message posted on a closed `MessagePort`: the
+ *   structured clone detaches it (transfer always does, whoever receives), and the message, the only holder
+ *   of its memory, is dropped at once, since no port will receive it. Measured on Node 20, 22 and 24: 200
+ *   MiB posted in 64 KiB buffers leave `arrayBuffers` at 0 with no collection, about 5 µs a buffer on
+ *   Node 20. Chosen only if a probe buffer comes out detached.
+ */
+const detach: Detach | undefined = (() => {
+  if ("transfer" in ArrayBuffer.prototype) {
+    return (buffer) => void (buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
+  }
+  const Channel = (globalThis as { MessageChannel?: typeof MessageChannel }).MessageChannel
+  if (Channel === undefined) return undefined
+  try {
+    const { port1, port2 } = new Channel()
+    port1.close()
+    port2.close()
+    const viaClosedPort: Detach = (buffer) => port1.postMessage(null, [buffer])
+    const probe = new ArrayBuffer(8)
+    viaClosedPort(probe)
+    return probe.byteLength === 0 ? viaClosedPort : undefined
+  } catch {
+    return undefined
+  }
+})()
+
+/** Memory can be freed at once on this engine (see {@link freeBytes}). */
+export const canFree = detach !== undefined
+
+/**
+ * Frees the memory under `view` at once, by detaching its `ArrayBuffer` (see {@link detach}: Node 20 and
+ * later; elsewhere a no-op, leaving it to the garbage collector). Only memory the view covers whole is
+ * touched: memory shared with other data (a pool, a read cut into several slices) never is, and memory its
+ * owner made non-detachable is left alone. For bytes nothing else will read: see {@link BodyReaderOptions.owned}.
  */
 export const freeBytes = (view: Uint8Array): void => {
   const buffer = view.buffer
-  if (!canFree || view.byteOffset !== 0 || view.byteLength === 0 || view.byteLength !== buffer.byteLength) {
+  if (
+    detach === undefined ||
+    view.byteOffset !== 0 ||
+    view.byteLength === 0 ||
+    view.byteLength !== buffer.byteLength
+  ) {
     return
   }
   try {
-    ;(buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
+    detach(buffer as ArrayBuffer)
   } catch {
     // not detachable (a SharedArrayBuffer, a WebAssembly memory, or marked so by its owner)
   }

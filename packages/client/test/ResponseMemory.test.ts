@@ -14,9 +14,9 @@ import type { Socket } from "node:net"
 import { dirname, join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { Effect } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import * as Transport from "../src/Transport.js"
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest"
 import { canFree } from "../src/internal/body.js"
+import * as Transport from "../src/Transport.js"
 import { type Hostile, respond, startHostile, stream } from "./support/hostile.js"
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -195,5 +195,70 @@ describe("freeing reads as they are copied (node transport)", () => {
     }
     // every call reused the one connection: none closed in between
     expect(hostile.closed.length).toBe(closedBefore)
+  })
+})
+
+describe("freeing what fetch reads (fetch transport)", () => {
+  const request = (url: string) => ({
+    method: "GET",
+    url,
+    headers: {},
+    body: undefined,
+    maxResponseBytes: 64 * MiB
+  })
+  const jsonOfSize = (size: number) => `"${"y".repeat(size - 2)}"`
+
+  /** Runs `f` while recording every chunk a default reader of a web stream reads. */
+  const recordingReads = async <A>(f: () => Promise<A>): Promise<[A, Array<Uint8Array>]> => {
+    const seen: Array<Uint8Array> = []
+    const read = ReadableStreamDefaultReader.prototype.read
+    const spy = vi.spyOn(ReadableStreamDefaultReader.prototype, "read").mockImplementation(async function (
+      this: ReadableStreamDefaultReader<Uint8Array>
+    ) {
+      const result = await read.call(this)
+      if (!result.done && result.value instanceof Uint8Array) seen.push(result.value)
+      return result
+    })
+    try {
+      return [await f(), seen]
+    } finally {
+      spy.mockRestore()
+    }
+  }
+
+  it("frees the chunks of a real fetch body (a byte stream) once copied, the text intact", async () => {
+    const text = jsonOfSize(3 * MiB + 5)
+    hostile.answer((socket) => respond(socket, 200, text))
+    const [response, seen] = await recordingReads(() =>
+      Effect.runPromise(Transport.fetch().send(request(`${hostile.url}/x`)))
+    )
+    expect(response.text === text).toBe(true)
+    // past the first MiB (kept as given, then copied) every chunk was freed: none holds bytes any more
+    expect(seen.length).toBeGreaterThan(10)
+    expect(seen.every((chunk) => chunk.byteLength === 0)).toBe(true)
+  })
+
+  it("never frees the chunks of a default stream (a mocked fetch may read its buffers again)", async () => {
+    const piece = new TextEncoder().encode("z".repeat(64 * 1024))
+    const pieces = Array.from({ length: 40 }, () => piece.slice())
+    const original = globalThis.fetch
+    globalThis.fetch = async () =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('"'))
+            for (const chunk of pieces) controller.enqueue(chunk)
+            controller.enqueue(new TextEncoder().encode('"'))
+            controller.close()
+          }
+        })
+      )
+    try {
+      const response = await Effect.runPromise(Transport.fetch().send(request("http://mocked.invalid/x")))
+      expect(response.text.length).toBe(40 * 64 * 1024 + 2)
+      expect(pieces.every((chunk) => chunk.byteLength === 64 * 1024 && chunk[0] === 122)).toBe(true)
+    } finally {
+      globalThis.fetch = original
+    }
   })
 })

@@ -1,22 +1,26 @@
 /**
  * Response bodies in memory: collected against the limit, decoded as UTF-8, and — for large bodies —
  * parsed as JSON without a second copy of their long strings. Used by every transport in ../Transport.ts.
- * Why this shape: docs/decisions/0028-freeing-read-buffers.md.
+ * Why this shape: docs/decisions/0028-freeing-read-buffers.md and
+ * docs/decisions/0035-response-memory-node20-fetch.md.
  *
  * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, peak RSS the
  * call adds, measured in a child process under load: packages/client/test/ResponseMemory.test.ts):
  * - Every byte arrives twice: Node's socket read (one buffer per read) and the HTTP parser's copy of the
- *   body's part of it (the chunk given to `data`). Both are garbage once used, but only a collection frees
- *   them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on Node 22–24.
- * - Over the Node transport, on engines with `ArrayBuffer.prototype.transfer` (Node 22 and later), the
- *   body is decoded while it is read, 1 MiB at a time through one scratch buffer, and each chunk and each
- *   socket read is freed (detached) as soon as it is copied: the peak is the text plus about 7 MiB, 0.9–1.04×
- *   a 50 MiB body, and an endless body over a 32 MiB limit adds the limit + under 1 MiB.
- * - Elsewhere (other transports, whose bytes may be shared; Node 20) the bytes are kept in 1 MiB
- *   segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it as
- *   external memory at once, which brings its next collection of the read buffers forward) and shrunk to
- *   zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit + 1–40 MiB
- *   for an endless one.
+ *   body's part of it (the chunk given to `data`; undici's fetch copies likewise). Both are garbage once
+ *   used, but only a collection frees them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on
+ *   Node 22–24.
+ * - Where the reader owns its chunks (the Node transport: the parser's copies; the `fetch` transport over
+ *   a byte stream, whose chunks the Streams standard transfers to the reader) the body is decoded while it
+ *   is read, 1 MiB at a time through one scratch buffer, and each chunk is freed (detached, see
+ *   {@link freeBytes}: Node 20 and later) as soon as it is copied; the Node transport frees each socket
+ *   read too. Node transport: 0.8–1.04× a 50 MiB body, an endless body over a 32 MiB limit adds the limit
+ *   + under 2 MiB; `fetch`: 1.2–1.4×, the limit + 14–23 MiB (undici's socket reads are not ours to free).
+ * - Elsewhere (a caller's `HttpClient`, a default stream: bytes that may be shared) the bytes are kept in
+ *   1 MiB segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it
+ *   as external memory at once, which brings its next collection of the read buffers forward) and shrunk
+ *   to zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit +
+ *   1–40 MiB for an endless one.
  * - The text is the pieces' strings joined (a rope: no copy), and a string that spans whole pieces
  *   becomes, in the parsed value, those same strings joined: `JSON.parse` of the whole text would copy it
  *   (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
@@ -124,9 +128,10 @@ export const freeBytes = (view: Uint8Array): void => {
 export interface BodyReaderOptions {
   /**
    * Each chunk is the reader's alone once given (Node's HTTP parser copies each piece of a body into a
-   * buffer of its own): the reader frees a chunk's memory as soon as it has copied it, instead of leaving
-   * it to the garbage collector. Not for a caller's `HttpClient` or `fetch`, which may hand out bytes
-   * something else still reads.
+   * buffer of its own; a byte stream transfers each chunk to its reader): the reader frees a chunk's
+   * memory as soon as it has copied it, instead of leaving it to the garbage collector. Not for a caller's
+   * `HttpClient` or a default stream (a mocked `fetch`), which may hand out bytes something else still
+   * reads.
    */
   readonly owned?: boolean | undefined
 }

@@ -136,7 +136,7 @@ describe("an endless answer over a 32 MiB limit", () => {
   // measured the limit − 6 to + 1.4 MiB on Node 20–24 under load (Node 20 + 11–36 before it could free);
   // the slack is the scratch buffer, a read in flight and noise. Over the fetch stacks add what the stack
   // reads and only a collection frees (undici's socket reads; the platform's client, its chunks too) and
-  // the young generation it grows: measured + 16–24 MiB through `fetch` (+ 16–39 before it freed its
+  // the young generation it grows: measured − 4 to + 24 MiB through `fetch` (+ 16–39 before it freed its
   // chunks) and + 26–40 MiB through the platform's client, on Node 20–24 under load. One bound for both
   // on every Node: the 56 MiB an idle CI run needed on Node 24, where fewer collections run while reading.
   const freedSlack = 8

@@ -15,7 +15,7 @@
  *   is read, 1 MiB at a time through one scratch buffer, and each chunk is freed (detached, see
  *   {@link freeBytes}: Node 20 and later) as soon as it is copied; the Node transport frees each socket
  *   read too. Node transport: 0.8–1.04× a 50 MiB body, an endless body over a 32 MiB limit adds the limit
- *   + under 2 MiB; `fetch`: 1.2–1.4×, the limit + 14–23 MiB (undici's socket reads are not ours to free).
+ *   + under 2 MiB; `fetch`: 1.2–1.4×, the limit + up to 24 MiB (undici's socket reads are not ours to free).
  * - Elsewhere (a caller's `HttpClient`, a default stream: bytes that may be shared) the bytes are kept in
  *   1 MiB segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it
  *   as external memory at once, which brings its next collection of the read buffers forward) and shrunk

@@ -5,6 +5,7 @@
  * bodies built to hit segment boundaries, multi-byte characters, escapes, control characters, invalid
  * UTF-8, a byte-order mark, `__proto__` keys, deep nesting and broken JSON around long strings.
  */
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { BodyReader, canFree, freeBytes, jsonOf, segmentBytes } from "../src/internal/body.js"
 
@@ -200,5 +201,71 @@ describe("a large body read in segments", () => {
     let pushes = 0
     while (reader.push(chunk)) pushes++
     expect(pushes).toBe(48)
+  })
+})
+
+describe("any body, cut anywhere (property)", () => {
+  /** A body past the small size: random bytes around a repeated unit of random text (any code points). */
+  const body = fc
+    .record({
+      bom: fc.boolean(),
+      head: fc.uint8Array({ maxLength: 16 }),
+      unit: fc.string({ unit: "binary", minLength: 1, maxLength: 12 }),
+      tail: fc.uint8Array({ maxLength: 16 }),
+      size: fc.integer({ min: segmentBytes + 1, max: 2 * segmentBytes + 7 })
+    })
+    .map(({ bom, head, unit, tail, size }) =>
+      concat(
+        bom ? new Uint8Array([0xef, 0xbb, 0xbf]) : new Uint8Array(0),
+        head,
+        '"',
+        fill(unit, size).slice(0, size),
+        '"',
+        tail
+      )
+    )
+  const cuts = fc.array(fc.integer({ min: 1, max: 300_000 }), { minLength: 1, maxLength: 8 })
+
+  it("gives the text and value of decoding and parsing it whole, chunks owned or not", () => {
+    fc.assert(
+      fc.property(body, cuts, fc.boolean(), (bytes, sizes, owned) => {
+        const expected = plain(bytes)
+        const reader = new BodyReader(64 * MiB, { owned })
+        let offset = 0
+        for (let i = 0; offset < bytes.byteLength; i++) {
+          const size = sizes[i % sizes.length] as number
+          const piece = owned ? bytes.slice(offset, offset + size) : bytes.subarray(offset, offset + size)
+          offset += size
+          expect(reader.push(piece)).toBe(true)
+        }
+        const response = reader.response(200, {})
+        expect(response.text === expected.text).toBe(true)
+        expect(JSON.stringify(jsonOf(response)) === JSON.stringify(expected.value)).toBe(true)
+      }),
+      { numRuns: 25 }
+    )
+  })
+
+  it("answers false exactly once the bytes pass the limit, and keeps nothing then", () => {
+    const zeros = new Uint8Array(300_000)
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3 * segmentBytes }),
+        cuts,
+        fc.boolean(),
+        (limit, sizes, owned) => {
+          const reader = new BodyReader(limit, { owned })
+          let total = 0
+          for (let i = 0; total <= limit; i++) {
+            const size = sizes[i % sizes.length] as number
+            total += size
+            expect(reader.push(zeros.subarray(0, size))).toBe(total <= limit)
+          }
+          // past the limit nothing is kept: the response is empty
+          expect(reader.response(200, {}).text).toBe("")
+        }
+      ),
+      { numRuns: 50 }
+    )
   })
 })

@@ -243,6 +243,8 @@ export class BodyReader {
 
   private smallText(): string {
     const chunks = this.chunks
+    // none kept: an empty body, or one past the limit (released; its count is not its content)
+    if (chunks.length === 0) return ""
     if (chunks.length === 1) return decoder.decode(chunks[0])
     const whole = new Uint8Array(this.bytes)
     let offset = 0

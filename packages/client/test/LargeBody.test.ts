@@ -7,7 +7,14 @@
  */
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { BodyReader, canFree, freeBytes, jsonOf, segmentBytes } from "../src/internal/body.js"
+import {
+  BodyReader,
+  canFree,
+  closedPortDetach,
+  freeBytes,
+  jsonOf,
+  segmentBytes
+} from "../src/internal/body.js"
 
 const encoder = new TextEncoder()
 const MiB = 1024 * 1024
@@ -193,6 +200,25 @@ describe("a large body read in segments", () => {
     expect(big.byteLength).toBe(0)
     // the allocator's own count, read synchronously: nothing was collected in between
     expect(before - process.memoryUsage().arrayBuffers).toBeGreaterThanOrEqual(32 * MiB)
+  })
+
+  it("the closed-port fallback (Node 20's) frees at once on every Node, and frees nothing it may not", () => {
+    const viaClosedPort = closedPortDetach()
+    if (viaClosedPort === undefined) throw new Error("no MessageChannel on this Node")
+    const before = process.memoryUsage().arrayBuffers
+    // 64 MiB in 1,024 buffers: none is kept in a queue (the count falls back at once, with no collection)
+    for (let i = 0; i < 1024; i++) {
+      const buffer = new Uint8Array(64 * 1024).fill(1).buffer
+      viaClosedPort(buffer)
+      expect(buffer.byteLength).toBe(0)
+    }
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * MiB)
+    // a pooled Buffer's memory is not detachable: left whole, or refused (Node 22+ throws, freeBytes catches)
+    const pooled = Buffer.from("pooled")
+    try {
+      viaClosedPort(pooled.buffer as ArrayBuffer)
+    } catch {}
+    expect(pooled.toString()).toBe("pooled")
   })
 
   it("passing the limit keeps nothing and answers false", () => {

@@ -111,9 +111,9 @@ describe("a 50 MiB answer under a 64 MiB limit", () => {
   for (const [transport, chunked] of within) {
     // The body once (the decoded text, shared by the parsed value) plus, where reads are freed once
     // copied, a few MiB (scratch buffer, one read, noise): measured 0.82–1.04× on Node 20–24 under load
-    // (Node 20 was 1.3–1.6× before it could free, 0035). `fetch` frees its chunks but not undici's socket
-    // reads: measured 1.17–1.38× on Node 20–24 (1.4–1.9× before, 2.0–2.2× on an idle Node 24). The
-    // platform's client frees nothing (it may share its bytes): 1.3–1.8×; on Node 24 it keeps the 2.3× an
+    // (Node 20 was 1.3–1.6× before it could free, 0035). `fetch` (`layerFetch`) frees its chunks but not
+    // undici's socket reads: measured 0.98–1.38× on Node 20–24 (1.4–1.9× before, 2.0–2.2× on an idle Node
+    // 24). The platform's client frees nothing (it may share its bytes): 1.2–1.8×; on Node 24 it keeps the 2.3× an
     // idle CI run needed (Node 24 collects less while reading when idle).
     const factor = frees && freeing.has(transport) ? 1.25 : transport === "httpClient" && node24 ? 2.3 : 2
     it(`through the ${transport} transport${chunked ? ", without a length" : ""}: at most ${factor}× its size`, async () => {
@@ -137,7 +137,7 @@ describe("an endless answer over a 32 MiB limit", () => {
   // the slack is the scratch buffer, a read in flight and noise. Over the fetch stacks add what the stack
   // reads and only a collection frees (undici's socket reads; the platform's client, its chunks too) and
   // the young generation it grows: measured − 4 to + 24 MiB through `fetch` (+ 16–39 before it freed its
-  // chunks) and + 26–40 MiB through the platform's client, on Node 20–24 under load. One bound for both
+  // chunks) and + 16–40 MiB through the platform's client, on Node 20–24 under load. One bound for both
   // on every Node: the 56 MiB an idle CI run needed on Node 24, where fewer collections run while reading.
   const freedSlack = 8
   const overLimit: ReadonlyArray<[string, number]> = [

@@ -10,8 +10,8 @@
  *   body's part of it (the chunk given to `data`; undici's fetch copies likewise). Both are garbage once
  *   used, but only a collection frees them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on
  *   Node 22–24.
- * - Where the reader owns its chunks (the Node transport: the parser's copies; the `fetch` transport over
- *   a byte stream, whose chunks the Streams standard transfers to the reader) the body is decoded while it
+ * - Where the reader owns its chunks (the Node transport: the parser's copies; the `fetch` transport, and
+ *   `layerFetch` on it, over a byte stream, whose chunks the Streams standard transfers to the reader) the body is decoded while it
  *   is read, 1 MiB at a time through one scratch buffer, and each chunk is freed (detached, see
  *   {@link freeBytes}: Node 20 and later) as soon as it is copied; the Node transport frees each socket
  *   read too. Node transport: 0.8–1.04× a 50 MiB body, an endless body over a 32 MiB limit adds the limit

@@ -8,6 +8,7 @@
  * are reported per round (spread).
  */
 import { rmSync, writeFileSync } from "node:fs"
+import * as http from "node:http"
 import * as os from "node:os"
 import { join } from "node:path"
 import type autocannon from "autocannon"
@@ -119,6 +120,28 @@ interface EmulatorReady {
   readonly body: string
 }
 
+/** One answer as it came off the wire: status, header names and value lengths in order, body. */
+const wireAnswer = (url: string, headers: Record<string, string>) =>
+  new Promise<{ status: number | undefined; head: string; body: string }>((resolve, reject) => {
+    const agent = new http.Agent({ keepAlive: true }) // as the load generator asks
+    http
+      .get(url, { headers, agent }, (res) => {
+        let body = ""
+        res.setEncoding("utf8")
+        res.on("data", (chunk: string) => {
+          body += chunk
+        })
+        res.on("end", () => {
+          const raw = res.rawHeaders
+          const parts: Array<string> = []
+          for (let i = 0; i + 1 < raw.length; i += 2) parts.push(`${raw[i]}:${raw[i + 1]?.length}`)
+          agent.destroy()
+          resolve({ status: res.statusCode, head: parts.join(" "), body })
+        })
+      })
+      .on("error", reject)
+  })
+
 /** One server's windows combined: req/s averaged, latencies of the median round, CPU over all windows. */
 const combine = (ts: ReadonlyArray<Taken>): ServerMeasurement => {
   const byRps = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)
@@ -197,6 +220,14 @@ export const runEmulatorBench = async (
         headers: headers(finished.ready)
       }
     }
+    // The ratio is honest only if both answer the same bytes: same status, the same headers in the same
+    // order with values of the same length (the date's value differs, not its length), the same body.
+    const emulated = await wireAnswer(servers.finished.url, servers.finished.headers)
+    const plain = await wireAnswer(servers.bare.url, servers.bare.headers)
+    if (emulated.status !== plain.status || emulated.head !== plain.head || emulated.body !== plain.body)
+      throw new Error(
+        `the bare server does not answer what the emulator does: ${emulated.status} ${emulated.head} vs ${plain.status} ${plain.head}`
+      )
     const names = ["finished", "executing", "bare", "control"] as const
     for (const name of names) {
       const s = servers[name]

@@ -66,14 +66,25 @@ const maxCachedHeaders = 4_096
  */
 export const cachedIdentify = (state: State): ((header: string | undefined) => Identity) => {
   const known = new Map<string, Identity>()
+  // The last known header and its answer: a client repeats its header, and comparing it with the last
+  // one is a length check and a memcmp, where a Map lookup first hashes the fresh string.
+  let lastHeader: string | undefined
+  let lastIdentity: Identity = none
   return (header) => {
     if (header === undefined) return none
+    if (header === lastHeader) return lastIdentity
     const cached = known.get(header)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) {
+      lastHeader = header
+      lastIdentity = cached
+      return cached
+    }
     const identity = identify(state, header)
     if (identity.kind === "known") {
       if (known.size >= maxCachedHeaders) known.clear()
       known.set(header, identity)
+      lastHeader = header
+      lastIdentity = identity
     }
     return identity
   }

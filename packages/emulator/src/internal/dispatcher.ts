@@ -25,6 +25,9 @@ import { formatIssues } from "./routes/common.js"
 import type {
   Caller,
   Context,
+  Input,
+  KeptAnswer,
+  Memo,
   OpenContext,
   ResponseHeaders,
   Result,
@@ -177,7 +180,28 @@ export interface Answer {
   readonly status: number
   readonly body: string
   readonly headers: ResponseHeaders | undefined
+  /**
+   * The response headers as `writeHead` takes them (`content-type`, `content-length`), worked out once for
+   * an answer given again and again (a finished run, a refusal); the server builds them otherwise.
+   */
+  readonly head?: ReadonlyArray<string>
 }
+
+/** The response headers of a JSON body with no extra headers, as a flat `[name, value, …]` array. */
+export const jsonHead = (body: string): ReadonlyArray<string> => [
+  "content-type",
+  "application/json",
+  "content-length",
+  String(Buffer.byteLength(body))
+]
+
+/** An answer with its `head` worked out, for answers kept and given again. */
+const kept = (status: number, body: string): KeptAnswer => ({
+  status,
+  body,
+  headers: undefined,
+  head: jsonHead(body)
+})
 
 /** An `{"error": …}` answer (client text in a message, such as a path value, never shows a credential). */
 export const errorAnswer = (status: number, error: string): Answer => ({
@@ -186,11 +210,15 @@ export const errorAnswer = (status: number, error: string): Answer => ({
   headers: undefined
 })
 
+/** {@link errorAnswer} with its `head` worked out, for the answers kept in constants. */
+export const keptErrorAnswer = (status: number, error: string): Answer =>
+  kept(status, errorAnswer(status, error).body)
+
 const refusalAnswers = new Map<Refusal, Answer>()
 const refused = (refusal: Refusal): Answer => {
   let answer = refusalAnswers.get(refusal)
   if (answer === undefined) {
-    answer = errorAnswer(refusal.status, refusal.error)
+    answer = keptErrorAnswer(refusal.status, refusal.error)
     refusalAnswers.set(refusal, answer)
   }
   return answer
@@ -200,6 +228,8 @@ const refused = (refusal: Refusal): Answer => {
 export interface Scoped {
   projectRef: string | undefined
   environment: string | undefined
+  /** The memo whose kept answer this request was given, if it was given one. */
+  kept?: Memo | undefined
 }
 
 /** A request as the dispatcher sees it (the HTTP plumbing is the server's). */
@@ -215,10 +245,12 @@ export interface Request {
   readonly contentLength: number | undefined
   /** The emulator's own origin, for presigned URLs. */
   readonly origin: string
+  /** The path parameters already decoded by the route's path decoder, when the server kept them. */
+  readonly path?: Either.Either<unknown, ParseResult.ParseError> | undefined
 }
 
-const internalError = errorAnswer(500, "Internal error")
-const bodyTooLarge = errorAnswer(413, "Request body too large")
+const internalError = keptErrorAnswer(500, "Internal error")
+const bodyTooLarge = keptErrorAnswer(413, "Request body too large")
 
 const parseQuery = (query: string): Record<string, string | Array<string>> => {
   const out: Record<string, string | Array<string>> = {}
@@ -342,7 +374,7 @@ const dispatchAs = (
   const route = request.route
   let path: unknown
   if (route.decodePath !== undefined) {
-    const decoded = route.decodePath(request.params)
+    const decoded = request.path ?? route.decodePath(request.params)
     if (Either.isLeft(decoded)) return errorAnswer(400, `Invalid path: ${formatIssues(decoded.left)}`)
     path = decoded.right
   }
@@ -398,7 +430,7 @@ const dispatchAs = (
     now: request.now,
     origin: request.origin
   }
-  return answer(route, () => route.handler(context, { path, query, payload }), onDefect)
+  return answer(route, context, { path, query, payload }, onDefect, scoped)
 }
 
 /**
@@ -421,8 +453,10 @@ const dispatchOpen = (
   // handlers of open routes are made with `handleOpen`, which takes an OpenContext (checked in `compile`)
   return answer(
     route,
-    () => route.handler(context as Context, { path: undefined, query, payload: undefined }),
-    onDefect
+    context as Context,
+    { path: undefined, query, payload: undefined },
+    onDefect,
+    undefined
   )
 }
 
@@ -432,14 +466,29 @@ const dispatchOpen = (
  */
 const answer = (
   route: Route,
-  run: () => Result<unknown>,
-  onDefect: (route: string, error: unknown) => void
+  context: Context,
+  input: Input<unknown, unknown, unknown>,
+  onDefect: (route: string, error: unknown) => void,
+  scoped: Scoped | undefined
 ): Answer | Promise<Answer> => {
   try {
-    const result = run()
+    return answerOf(route, route.handler(context, input), onDefect, scoped)
+  } catch (error) {
+    onDefect(route.id, error)
+    return internalError
+  }
+}
+
+const answerOf = (
+  route: Route,
+  result: Result<unknown>,
+  onDefect: (route: string, error: unknown) => void,
+  scoped: Scoped | undefined
+): Answer | Promise<Answer> => {
+  try {
     if (result.ok === "later")
       return result.later.then(
-        (settled) => answer(route, () => settled, onDefect),
+        (settled) => answerOf(route, settled, onDefect, undefined),
         (error: unknown) => {
           onDefect(route.id, error)
           return internalError
@@ -463,15 +512,29 @@ const answer = (
       )
     }
     const memo = result.memo
-    if (memo?.body !== undefined)
-      return { status: route.successStatus, body: memo.body, headers: result.headers }
+    if (memo !== undefined) {
+      if (scoped !== undefined) scoped.kept = memo
+      // The kept answer is the memo's body's: a memo emptied (a run's tags edited) or refilled misses.
+      const keptAnswer = memo.answer
+      if (keptAnswer !== undefined && keptAnswer.body === memo.body) return keptAnswer
+      if (memo.body !== undefined) {
+        const fresh = kept(route.successStatus, memo.body)
+        memo.answer = fresh
+        return fresh
+      }
+    }
     const encoded = route.encodeSuccess(memo === undefined ? result.value : result.build())
     if (Either.isLeft(encoded)) {
       onDefect(route.id, encoded.left)
       return internalError
     }
     const body = JSON.stringify(encoded.right)
-    if (memo !== undefined) memo.body = body
+    if (memo !== undefined) {
+      const fresh = kept(route.successStatus, body)
+      memo.body = body
+      memo.answer = fresh
+      return fresh
+    }
     return { status: route.successStatus, body, headers: result.headers }
   } catch (error) {
     onDefect(route.id, error)

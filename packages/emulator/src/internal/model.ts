@@ -9,6 +9,7 @@ import { Either } from "effect"
 import * as Idempotency from "./idempotency.js"
 import * as ObjectStore from "./objectStore.js"
 import * as Random from "./random.js"
+import type { Memo } from "./routes/handle.js"
 
 /** An environment slug as it appears in envvars paths. */
 export type Slug = Credential.Environment
@@ -133,7 +134,7 @@ export interface Run {
   readonly fails: boolean
   canceledAt: number | undefined
   /** The encoded `runs.retrieve` body once the run is final (it no longer changes then). */
-  readonly final: { body: string | undefined }
+  readonly final: Memo
 }
 
 /** A two-phase batch. */
@@ -477,7 +478,7 @@ export const createRun = (state: State, input: NewRun, now: number): { run: Run;
     createdAt: now,
     fails: input.taskIdentifier.startsWith("fail"),
     canceledAt: undefined,
-    final: { body: undefined }
+    final: { body: undefined, answer: undefined }
   }
   state.runs.set(run.id, run)
   state.runList.push(run)

@@ -25,6 +25,19 @@ export type ResponseHeaders = Readonly<Record<string, string>> | Promise<Readonl
  */
 export interface Memo {
   body: string | undefined
+  /**
+   * The dispatcher's answer for `body` (status, body, response headers worked out once); it serves only
+   * while its body is the memo's, so emptying `body` is enough to drop it.
+   */
+  answer?: KeptAnswer | undefined
+}
+
+/** An answer worked out once and given again: no extra headers, the `writeHead` array ready. */
+export interface KeptAnswer {
+  readonly status: number
+  readonly body: string
+  readonly headers: undefined
+  readonly head: ReadonlyArray<string>
 }
 
 /**

@@ -21,7 +21,6 @@
  */
 import { Headers, type ManagementApi } from "@authctx/api"
 import { Auth, Capability, CapabilityError, Credential, MissingCredential } from "@authctx/core"
-import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpApiEndpoint from "@effect/platform/HttpApiEndpoint"
 import * as HttpApiSchema from "@effect/platform/HttpApiSchema"
 import * as HttpClient from "@effect/platform/HttpClient"
@@ -187,7 +186,10 @@ export const layerNode = (options?: ClientOptions): Layer.Layer<ManagementClient
   Layer.sync(ManagementClient, () => make(Transport.node() ?? Transport.fetch(), options))
 
 /**
- * The client on the platform's `fetch`.
+ * The client on the runtime's global `fetch` ({@link Transport.fetch}: edge runtimes, browsers). It reads
+ * the body of a `fetch` response itself and frees each chunk once copied, which an `HttpClient` cannot
+ * (docs/decisions/0035-response-memory-node20-fetch.md). For the platform's client (its
+ * `FetchHttpClient.Fetch` and `RequestInit` from the context), use {@link layer} with `FetchHttpClient.layer`.
  *
  * @example
  * ```ts
@@ -197,7 +199,7 @@ export const layerNode = (options?: ClientOptions): Layer.Layer<ManagementClient
  * ```
  */
 export const layerFetch = (options?: ClientOptions): Layer.Layer<ManagementClient> =>
-  layer(options).pipe(Layer.provide(FetchHttpClient.layer))
+  Layer.sync(ManagementClient, () => make(Transport.fetch(), options))
 
 /** A route of the catalog, as the client needs it. */
 export type AnyRoute = ManagementApi.Route<

@@ -8,7 +8,9 @@
  * - the official `@trigger.dev/sdk` 4.8.3 (`configure` once, then `runs.retrieve(…)`);
  * - authctx's `createClient(…)` (once), then `client.runs.retrieve(…)`;
  * - authctx's Effect API on `ManagementClient.layerNode()` (a `ManagedRuntime` built once; each call is
- *   `runtime.runPromise(program)` of a program built once with `Auth.withAuth`).
+ *   `runtime.runPromise(program)` of a program built once with `Auth.withAuth`);
+ * - the same, with the program built on every call (`runtime.runPromise(Auth.withAuth(config)(call))`, a
+ *   new scope each time: its auth context is built on every run).
  *
  * Each round gives each contender one window; its calls/s are divided by raw node:http's of the same round,
  * so the spread over rounds shows how much the machine moved the ratio. CPU µs per call is this process's
@@ -141,7 +143,8 @@ export const clientContenders = [
   "raw fetch",
   "@trigger.dev/sdk 4.8.3",
   "authctx createClient",
-  "authctx Effect (layerNode)"
+  "authctx Effect (layerNode)",
+  "authctx Effect, program built per call"
 ] as const
 
 /** The name of a contender of the client benchmark. */
@@ -328,7 +331,9 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
           "raw fetch": () => rawFetch(retrieveUrl, key),
           "@trigger.dev/sdk 4.8.3": () => Sdk.runs.retrieve(runId),
           "authctx createClient": () => client.runs.retrieve(runId),
-          "authctx Effect (layerNode)": () => effectNode.runPromise(retrieve)
+          "authctx Effect (layerNode)": () => effectNode.runPromise(retrieve),
+          "authctx Effect, program built per call": () =>
+            effectNode.runPromise(Runs.retrieve(runId).pipe(Auth.withAuth({ accessToken: key, baseURL })))
         }
       },
       {
@@ -339,7 +344,11 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
           "raw fetch": () => rawFetch(listUrl, key),
           "@trigger.dev/sdk 4.8.3": () => Sdk.envvars.list(projectRef, "dev"),
           "authctx createClient": () => client.envvars.list(projectRef, "dev"),
-          "authctx Effect (layerNode)": () => effectNode.runPromise(list)
+          "authctx Effect (layerNode)": () => effectNode.runPromise(list),
+          "authctx Effect, program built per call": () =>
+            effectNode.runPromise(
+              Envvars.list(projectRef, "dev").pipe(Auth.withAuth({ accessToken: key, baseURL }))
+            )
         }
       }
     ]
@@ -367,7 +376,7 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
       server: "an emulator (dist/) in a child process, run finished, on loopback",
       sdk: "@trigger.dev/sdk 4.8.3",
       effectRunner:
-        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth",
+        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth (and, as another contender, built on every call)",
       concurrency,
       rounds,
       windowSeconds,

@@ -47,7 +47,8 @@ if (client) {
       "raw fetch",
       "@trigger.dev/sdk 4.8.3",
       "authctx createClient",
-      "authctx Effect (layerNode)"
+      "authctx Effect (layerNode)",
+      "authctx Effect, program built per call"
     ]) {
       if (!c[name]) continue
       row(

@@ -243,7 +243,8 @@ const fetchOnce = async (
     controller.abort()
     return tooLarge
   }
-  const reader = new BodyReader(limit)
+  // a byte stream's chunks are the reader's alone (see `isByteStream`): freed once copied
+  const reader = new BodyReader(limit, { owned: response.body !== null && isByteStream(response.body) })
   if (response.body !== null) {
     const stream = response.body.getReader()
     while (true) {
@@ -260,6 +261,22 @@ const fetchOnce = async (
     headers[key] = value
   })
   return Either.right(reader.response(response.status, headers))
+}
+
+/**
+ * Whether `stream` is a byte stream (`type: "bytes"`, as the body of every `fetch` response on Node 20–24
+ * is; tried with a BYOB reader, released at once). The Streams standard transfers each chunk enqueued on
+ * one (its source's buffer is detached, the stream holds the only view), so what a reader reads from it is
+ * that reader's alone and may be freed once copied. A default stream's chunks may be a source's buffer it
+ * reads again (a mocked `fetch`), and are never freed.
+ */
+const isByteStream = (stream: ReadableStream<Uint8Array>): boolean => {
+  try {
+    stream.getReader({ mode: "byob" }).releaseLock()
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** The parts of `node:http` / `node:https` the Node transport uses. */

@@ -5,8 +5,16 @@
  * bodies built to hit segment boundaries, multi-byte characters, escapes, control characters, invalid
  * UTF-8, a byte-order mark, `__proto__` keys, deep nesting and broken JSON around long strings.
  */
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { BodyReader, freeBytes, jsonOf, segmentBytes } from "../src/internal/body.js"
+import {
+  BodyReader,
+  canFree,
+  closedPortDetach,
+  freeBytes,
+  jsonOf,
+  segmentBytes
+} from "../src/internal/body.js"
 
 const encoder = new TextEncoder()
 const MiB = 1024 * 1024
@@ -21,9 +29,6 @@ const plain = (bytes: Uint8Array): { text: string; value: unknown } => {
   }
   return { text, value }
 }
-
-/** `ArrayBuffer.prototype.transfer` exists here (Node 22 and later): owned chunks are freed once copied. */
-const canFree = "transfer" in ArrayBuffer.prototype
 
 /**
  * Feeds `bytes` in chunks of `chunk` bytes and reads the response back. `owned`: each chunk a copy of its
@@ -180,10 +185,39 @@ describe("a large body read in segments", () => {
     expect(part.byteLength).toBe(1024)
     const whole = new Uint8Array(1024)
     freeBytes(whole)
-    expect(whole.byteLength).toBe(canFree ? 0 : 1024)
+    expect(whole.byteLength).toBe(0)
     // a pooled Buffer shares its memory with other Buffers: never touched
     const pooled = Buffer.from("pooled")
     freeBytes(pooled)
+    expect(pooled.toString()).toBe("pooled")
+  })
+
+  it("freeBytes frees at once on every supported Node, with no collection (transfer on 22+, a closed port on 20)", () => {
+    expect(canFree).toBe(true)
+    const big = new Uint8Array(32 * MiB).fill(1)
+    const before = process.memoryUsage().arrayBuffers
+    freeBytes(big)
+    expect(big.byteLength).toBe(0)
+    // the allocator's own count, read synchronously: nothing was collected in between
+    expect(before - process.memoryUsage().arrayBuffers).toBeGreaterThanOrEqual(32 * MiB)
+  })
+
+  it("the closed-port fallback (Node 20's) frees at once on every Node, and frees nothing it may not", () => {
+    const viaClosedPort = closedPortDetach()
+    if (viaClosedPort === undefined) throw new Error("no MessageChannel on this Node")
+    const before = process.memoryUsage().arrayBuffers
+    // 64 MiB in 1,024 buffers: none is kept in a queue (the count falls back at once, with no collection)
+    for (let i = 0; i < 1024; i++) {
+      const buffer = new Uint8Array(64 * 1024).fill(1).buffer
+      viaClosedPort(buffer)
+      expect(buffer.byteLength).toBe(0)
+    }
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(4 * MiB)
+    // a pooled Buffer's memory is not detachable: left whole, or refused (Node 22+ throws, freeBytes catches)
+    const pooled = Buffer.from("pooled")
+    try {
+      viaClosedPort(pooled.buffer as ArrayBuffer)
+    } catch {}
     expect(pooled.toString()).toBe("pooled")
   })
 
@@ -193,5 +227,71 @@ describe("a large body read in segments", () => {
     let pushes = 0
     while (reader.push(chunk)) pushes++
     expect(pushes).toBe(48)
+  })
+})
+
+describe("any body, cut anywhere (property)", () => {
+  /** A body past the small size: random bytes around a repeated unit of random text (any code points). */
+  const body = fc
+    .record({
+      bom: fc.boolean(),
+      head: fc.uint8Array({ maxLength: 16 }),
+      unit: fc.string({ unit: "binary", minLength: 1, maxLength: 12 }),
+      tail: fc.uint8Array({ maxLength: 16 }),
+      size: fc.integer({ min: segmentBytes + 1, max: 2 * segmentBytes + 7 })
+    })
+    .map(({ bom, head, unit, tail, size }) =>
+      concat(
+        bom ? new Uint8Array([0xef, 0xbb, 0xbf]) : new Uint8Array(0),
+        head,
+        '"',
+        fill(unit, size).slice(0, size),
+        '"',
+        tail
+      )
+    )
+  const cuts = fc.array(fc.integer({ min: 1, max: 300_000 }), { minLength: 1, maxLength: 8 })
+
+  it("gives the text and value of decoding and parsing it whole, chunks owned or not", () => {
+    fc.assert(
+      fc.property(body, cuts, fc.boolean(), (bytes, sizes, owned) => {
+        const expected = plain(bytes)
+        const reader = new BodyReader(64 * MiB, { owned })
+        let offset = 0
+        for (let i = 0; offset < bytes.byteLength; i++) {
+          const size = sizes[i % sizes.length] as number
+          const piece = owned ? bytes.slice(offset, offset + size) : bytes.subarray(offset, offset + size)
+          offset += size
+          expect(reader.push(piece)).toBe(true)
+        }
+        const response = reader.response(200, {})
+        expect(response.text === expected.text).toBe(true)
+        expect(JSON.stringify(jsonOf(response)) === JSON.stringify(expected.value)).toBe(true)
+      }),
+      { numRuns: 25 }
+    )
+  })
+
+  it("answers false exactly once the bytes pass the limit, and keeps nothing then", () => {
+    const zeros = new Uint8Array(300_000)
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 3 * segmentBytes }),
+        cuts,
+        fc.boolean(),
+        (limit, sizes, owned) => {
+          const reader = new BodyReader(limit, { owned })
+          let total = 0
+          for (let i = 0; total <= limit; i++) {
+            const size = sizes[i % sizes.length] as number
+            total += size
+            expect(reader.push(zeros.subarray(0, size))).toBe(total <= limit)
+          }
+          // past the limit nothing is kept: the response is empty
+          expect(reader.response(200, {}).text).toBe("")
+        }
+      ),
+      { numRuns: 50 }
+    )
   })
 })

@@ -17,6 +17,7 @@
  */
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { dual } from "effect/Function"
@@ -27,7 +28,13 @@ import * as Stream from "effect/Stream"
 import type { Discharge, Requires, Satisfies } from "./Capability.js"
 import * as Credential from "./Credential.js"
 import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
-import { CurrentAuth, widen as internalWiden, provideBuilt } from "./internal/auth.js"
+import {
+  CurrentAuth,
+  widen as internalWiden,
+  provideAuth,
+  provideBuilt,
+  withUnderAuth
+} from "./internal/auth.js"
 import * as variables from "./internal/variables.js"
 
 /** The default management API base URL. */
@@ -53,7 +60,25 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
  * The service holding the current auth context. Read it with {@link current}; provide it with
  * {@link layer}, {@link layerConfig} or {@link withAuth}.
  */
-export { CurrentAuth } from "./internal/auth.js"
+/**
+ * The key of an effect's own way of running under a given auth context, for effects that read the auth
+ * once and can take it as an argument (a call of `@authctx/client` does): `withAuth`, `provideContext`
+ * and the narrowing functions give it the context directly instead of swapping the fiber's context
+ * around it (`Effect.provideService`, which costs a fiber-ref swap in an uninterruptible region on every
+ * run; docs/decisions/0031-effect-call-path.md). `effect[runUnderAuth](auth)` must behave exactly as
+ * `Effect.provideService(effect, CurrentAuth, auth)`. The scopes of `withAuth` have one too (nested
+ * scopes cost one step each).
+ *
+ * @example
+ * ```ts
+ * import { Auth } from "@authctx/core"
+ * import { Effect } from "effect"
+ *
+ * const scoped = Auth.current.pipe(Auth.withAuth({ accessToken: "tr_dev_abcdefghijklmnopqrstuvwx" }))
+ * const runsUnderAuth = Auth.runUnderAuth in scoped // true
+ * ```
+ */
+export { CurrentAuth, runUnderAuth, type UnderAuth } from "./internal/auth.js"
 
 /** A credential as a user passes it: a string, a `Redacted` string, or an already parsed credential. */
 export type CredentialInput = string | Redacted.Redacted<string> | Credential.Credential
@@ -490,15 +515,22 @@ export const withAuth: {
     let last:
       | {
           readonly surrounding: AuthContext | undefined
-          readonly built: Either.Either<AuthContext, AuthError>
+          /** The effect under the built context (or its error): an effect is a value, run it again. */
+          readonly provided: Effect.Effect<A, E | AuthError, unknown>
         }
       | undefined
-    return Effect.flatMap(Effect.serviceOption(CurrentAuth), (option) => {
-      const surrounding = Option.getOrUndefined(option)
+    const run = (surrounding: AuthContext | undefined) => {
       if (last === undefined || last.surrounding !== surrounding)
-        last = { surrounding, built: make(config, surrounding) }
-      return provideBuilt(self, last.built)
-    })
+        last = { surrounding, provided: provideBuilt(self, make(config, surrounding)) }
+      return last.provided
+    }
+    // One step reads the surrounding auth; the scope, provided an auth itself, takes it as an argument.
+    return withUnderAuth(
+      Effect.withFiberRuntime((fiber) =>
+        run(Option.getOrUndefined(Context.getOption(fiber.currentContext, CurrentAuth)))
+      ),
+      run
+    )
   }
 )
 
@@ -610,7 +642,7 @@ export const provideContext: {
     context: AuthContext<K>
   ): Effect.Effect<A, E, Discharge<R, K>>
 } = dual(2, <A, E, R, K extends Credential.Kind>(self: Effect.Effect<A, E, R>, context: AuthContext<K>) =>
-  withRequirements<A, E, never>(Effect.provideService(self, CurrentAuth, internalWiden(context)))
+  withRequirements<A, E, never>(provideAuth(self, internalWiden(context)))
 )
 
 /**

@@ -1,22 +1,26 @@
 /**
  * Response bodies in memory: collected against the limit, decoded as UTF-8, and — for large bodies —
  * parsed as JSON without a second copy of their long strings. Used by every transport in ../Transport.ts.
- * Why this shape: docs/decisions/0028-freeing-read-buffers.md.
+ * Why this shape: docs/decisions/0028-freeing-read-buffers.md and
+ * docs/decisions/0035-response-memory-node20-fetch.md.
  *
  * Where the memory of a large answer goes (a 50 MiB answer whose value is one long string, peak RSS the
  * call adds, measured in a child process under load: packages/client/test/ResponseMemory.test.ts):
  * - Every byte arrives twice: Node's socket read (one buffer per read) and the HTTP parser's copy of the
- *   body's part of it (the chunk given to `data`). Both are garbage once used, but only a collection frees
- *   them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on Node 22–24.
- * - Over the Node transport, on engines with `ArrayBuffer.prototype.transfer` (Node 22 and later), the
- *   body is decoded while it is read, 1 MiB at a time through one scratch buffer, and each chunk and each
- *   socket read is freed (detached) as soon as it is copied: the peak is the text plus about 7 MiB, 0.9–1.04×
- *   a 50 MiB body, and an endless body over a 32 MiB limit adds the limit + under 1 MiB.
- * - Elsewhere (other transports, whose bytes may be shared; Node 20) the bytes are kept in 1 MiB
- *   segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it as
- *   external memory at once, which brings its next collection of the read buffers forward) and shrunk to
- *   zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit + 1–40 MiB
- *   for an endless one.
+ *   body's part of it (the chunk given to `data`; undici's fetch copies likewise). Both are garbage once
+ *   used, but only a collection frees them: reading 50 MiB and keeping nothing peaks at 38–67 MiB on
+ *   Node 22–24.
+ * - Where the reader owns its chunks (the Node transport: the parser's copies; the `fetch` transport, and
+ *   `layerFetch` on it, over a byte stream, whose chunks the Streams standard transfers to the reader) the body is decoded while it
+ *   is read, 1 MiB at a time through one scratch buffer, and each chunk is freed (detached, see
+ *   {@link freeBytes}: Node 20 and later) as soon as it is copied; the Node transport frees each socket
+ *   read too. Node transport: 0.8–1.04× a 50 MiB body, an endless body over a 32 MiB limit adds the limit
+ *   + under 2 MiB; `fetch`: 1.2–1.4×, the limit + up to 24 MiB (undici's socket reads are not ours to free).
+ * - Elsewhere (a caller's `HttpClient`, a default stream: bytes that may be shared) the bytes are kept in
+ *   1 MiB segments until the end, each a resizable `ArrayBuffer` allocated at full length (so V8 counts it
+ *   as external memory at once, which brings its next collection of the read buffers forward) and shrunk
+ *   to zero as soon as it is decoded (its pages go back at once): 1.1–1.9× a 50 MiB body, the limit +
+ *   1–40 MiB for an endless one.
  * - The text is the pieces' strings joined (a rope: no copy), and a string that spans whole pieces
  *   becomes, in the parsed value, those same strings joined: `JSON.parse` of the whole text would copy it
  *   (text and value, 2× the body, plus the read buffers above: 2.2–2.8× measured before).
@@ -63,22 +67,65 @@ export const jsonOf = (response: WireResponse): unknown => {
 
 const isContinuation = (byte: number | undefined) => byte !== undefined && (byte & 0xc0) === 0x80
 
-/** `ArrayBuffer.prototype.transfer` exists (ES2024; Node 22 and later): memory can be freed at once. */
-const canFree = "transfer" in ArrayBuffer.prototype
+/** Detaches an `ArrayBuffer`, freeing its memory at once; throws where its owner made it non-detachable. */
+type Detach = (buffer: ArrayBuffer) => void
 
 /**
- * Frees the memory under `view` at once, by detaching its `ArrayBuffer` (`transfer(0)`: Node 22 and later;
- * elsewhere a no-op, leaving it to the garbage collector). Only memory the view covers whole is touched:
- * memory shared with other data (a pool, a read cut into several slices) never is, and memory its owner
- * made non-detachable is left alone. For bytes nothing else will read: see {@link BodyReaderOptions.owned}.
+ * How this engine frees memory at once, or `undefined` where it cannot.
+ * - `ArrayBuffer.prototype.transfer(0)` (ES2024; Node 22 and later) detaches and frees.
+ * - Elsewhere (Node 20), transferring the buffer in a message posted on a closed `MessagePort`: the
+ *   structured clone detaches it (transfer always does, whoever receives), and the message, the only holder
+ *   of its memory, is dropped at once, since no port will receive it. Measured on Node 20, 22 and 24: 200
+ *   MiB posted in 64 KiB buffers leave `arrayBuffers` at 0 with no collection, about 5 µs a buffer on
+ *   Node 20. Chosen only if a probe buffer comes out detached.
+ */
+const detach: Detach | undefined =
+  "transfer" in ArrayBuffer.prototype
+    ? (buffer) => void (buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
+    : closedPortDetach()
+
+/**
+ * A {@link Detach} through a closed `MessagePort` (see {@link detach}), or `undefined` where there is no
+ * `MessageChannel` or a probe buffer does not come out detached. Exported for the tests, which check it
+ * on every Node (Node 22 and later use `transfer`).
+ */
+export function closedPortDetach(): Detach | undefined {
+  const Channel = (globalThis as { MessageChannel?: typeof MessageChannel }).MessageChannel
+  if (Channel === undefined) return undefined
+  try {
+    const { port1, port2 } = new Channel()
+    port1.close()
+    port2.close()
+    const viaClosedPort: Detach = (buffer) => port1.postMessage(null, [buffer])
+    const probe = new ArrayBuffer(8)
+    viaClosedPort(probe)
+    return probe.byteLength === 0 ? viaClosedPort : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Memory can be freed at once on this engine (see {@link freeBytes}). */
+export const canFree = detach !== undefined
+
+/**
+ * Frees the memory under `view` at once, by detaching its `ArrayBuffer` (see {@link detach}: Node 20 and
+ * later; elsewhere a no-op, leaving it to the garbage collector). Only memory the view covers whole is
+ * touched: memory shared with other data (a pool, a read cut into several slices) never is, and memory its
+ * owner made non-detachable is left alone. For bytes nothing else will read: see {@link BodyReaderOptions.owned}.
  */
 export const freeBytes = (view: Uint8Array): void => {
   const buffer = view.buffer
-  if (!canFree || view.byteOffset !== 0 || view.byteLength === 0 || view.byteLength !== buffer.byteLength) {
+  if (
+    detach === undefined ||
+    view.byteOffset !== 0 ||
+    view.byteLength === 0 ||
+    view.byteLength !== buffer.byteLength
+  ) {
     return
   }
   try {
-    ;(buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
+    detach(buffer as ArrayBuffer)
   } catch {
     // not detachable (a SharedArrayBuffer, a WebAssembly memory, or marked so by its owner)
   }
@@ -88,9 +135,10 @@ export const freeBytes = (view: Uint8Array): void => {
 export interface BodyReaderOptions {
   /**
    * Each chunk is the reader's alone once given (Node's HTTP parser copies each piece of a body into a
-   * buffer of its own): the reader frees a chunk's memory as soon as it has copied it, instead of leaving
-   * it to the garbage collector. Not for a caller's `HttpClient` or `fetch`, which may hand out bytes
-   * something else still reads.
+   * buffer of its own; a byte stream transfers each chunk to its reader): the reader frees a chunk's
+   * memory as soon as it has copied it, instead of leaving it to the garbage collector. Not for a caller's
+   * `HttpClient` or a default stream (a mocked `fetch`), which may hand out bytes something else still
+   * reads.
    */
   readonly owned?: boolean | undefined
 }
@@ -202,6 +250,8 @@ export class BodyReader {
 
   private smallText(): string {
     const chunks = this.chunks
+    // none kept: an empty body, or one past the limit (released; its count is not its content)
+    if (chunks.length === 0) return ""
     if (chunks.length === 1) return decoder.decode(chunks[0])
     const whole = new Uint8Array(this.bytes)
     let offset = 0

@@ -4,14 +4,15 @@
  * outcome. The peak is the kernel's high-water mark (`VmHWM`), reset just before the call (Linux
  * `clear_refs`), so it sees peaks inside synchronous decoding that sampling misses, and not the peak of
  * loading the sources. Elsewhere it falls back to `process.resourceUsage().maxRSS` (conservative).
- * Arguments: url, transport (node = `layerNode`, fetch = `Transport.fetch()`, httpClient = `layerFetch`, the
- * platform's fetch client, promise = the Promise API's `createClient`, which runs on `layerNode`),
- * maxResponseBytes.
+ * Arguments: url, transport (node = `layerNode`, fetch = `layerFetch`, on `Transport.fetch()`, httpClient =
+ * `layer` on the platform's fetch client, `FetchHttpClient.layer`, promise = the Promise API's
+ * `createClient`, which runs on `layerNode`), maxResponseBytes.
  */
 import { readFileSync, writeFileSync } from "node:fs"
-import { Envvars, ManagementClient, Transport } from "@authctx/client"
+import { Envvars, ManagementClient } from "@authctx/client"
 import { createClient } from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
+import { FetchHttpClient } from "@effect/platform"
 import { Effect, Either, Layer } from "effect"
 
 const [url = "", transport = "node", limit = "0"] = process.argv.slice(2)
@@ -20,8 +21,8 @@ const layer =
   transport === "node"
     ? ManagementClient.layerNode(options)
     : transport === "fetch"
-      ? Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(Transport.fetch(), options))
-      : ManagementClient.layerFetch(options)
+      ? ManagementClient.layerFetch(options)
+      : ManagementClient.layer(options).pipe(Layer.provide(FetchHttpClient.layer))
 const token = "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4"
 const promiseClient = createClient({ accessToken: token, baseURL: url }, options)
 

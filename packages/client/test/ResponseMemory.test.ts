@@ -139,12 +139,14 @@ describe("an endless answer over a 32 MiB limit", () => {
   // the young generation it grows: measured − 4 to + 24 MiB through `fetch` (+ 16–39 before it freed its
   // chunks) and + 16–40 MiB through the platform's client, on Node 20–24 under load. One bound for both
   // on every Node: the 56 MiB an idle CI run needed on Node 24, where fewer collections run while reading.
+  // The platform's client (a caller's own `HttpClient`, whose bytes the transport cannot free) reached
+  // + 58.4 MiB once in a full `pnpm test` on Node 24 under load: its bound is 72 (docs/security.md says so).
   const freedSlack = 8
   const overLimit: ReadonlyArray<[string, number]> = [
     ["node", 36],
     ["promise", 36],
     ["fetch", 56],
-    ["httpClient", 56]
+    ["httpClient", 72]
   ]
   for (const [transport, ownSlack] of overLimit) {
     const slack = frees && freeing.has(transport) ? freedSlack : ownSlack

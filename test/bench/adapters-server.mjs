@@ -13,7 +13,10 @@
  * - `adapter`: `authContext({ accept: ["SecretKey"] })`, bearer pass-through (every request carries the
  *   same valid SecretKey, sent by adapters.ts; the adapter only validates it), the handler reading the kind;
  * - `resolve`: `authContext({ resolve, accept })` over 50 tenants, the tenant named by `x-tenant`;
- * - `explicit`: `authContext({ accept, ambient: false })`: the explicit-handle mode, no async context.
+ * - `explicit`: `authContext({ accept, ambient: false })`: the explicit-handle mode, no async context; for
+ *   Hono its handler form, `app.get(path, auth.handler(fn))`, which keeps Hono's one-handler path (any
+ *   middleware leaves it: decision 0033). Hono's middleware form is `explicit-middleware`, run by hand
+ *   (`node adapters-server.mjs hono explicit-middleware`), not by adapters.ts.
  */
 import { AsyncLocalStorage } from "node:async_hooks"
 import { createServer } from "node:http"
@@ -98,7 +101,15 @@ const servers = {
     als: () => honoApp(contextStorage(), () => (getContext() === undefined ? "none" : "als")),
     adapter: () => honoApp(honoAuth({ accept }), (c) => c.get("auth").kind),
     resolve: () => honoApp(honoAuth({ accept, resolve: resolveHono }), (c) => c.get("auth").kind),
-    explicit: () => honoApp(honoAuth({ accept, ambient: false }), (c) => c.get("auth").kind)
+    explicit: () => {
+      const auth = honoAuth({ accept, ambient: false })
+      const app = new Hono().get(
+        "/hello",
+        auth.handler((c, handle) => c.body(body(handle.kind), 200, json))
+      )
+      return createAdaptorServer({ fetch: app.fetch })
+    },
+    "explicit-middleware": () => honoApp(honoAuth({ accept, ambient: false }), (c) => c.get("auth").kind)
   }
 }
 

@@ -9,14 +9,28 @@
 //
 // Variants: bare (the handler alone: Hono's synchronous path), noop (`async (c, next) => { await next() }`),
 // noop-return (`(c, next) => next()`), als (`contextStorage()`), adapter (`authContext({ accept })`,
-// bearer), resolve (50 tenants by `x-tenant`), explicit (`ambient: false`), and in-handler: a sketch, not
-// an API, of authenticating inside the route's one handler (`RequestAuth.make` + `AuthHandle.make`, what
-// a handler wrapper would do), which keeps Hono's synchronous path.
+// bearer), resolve (50 tenants by `x-tenant`), explicit (`ambient: false`, the middleware), in-handler:
+// the sketch of decision 0033 (`RequestAuth.make` + `AuthHandle.make` inside the route's one handler), and
+// the real forms: handler (`auth.handler(fn)` with `ambient: false`, the explicit-handle mode that keeps
+// Hono's synchronous path), handler-ambient (`auth.handler(fn)`, ambient) and handler-behind
+// (`app.use(auth)` + `auth.handler(fn)`: the middleware's handle taken, no second authentication).
 import { execFileSync } from "node:child_process"
 import { EventEmitter } from "node:events"
 import { fileURLToPath } from "node:url"
 
-const variants = ["bare", "noop", "noop-return", "als", "explicit", "in-handler", "adapter", "resolve"]
+const variants = [
+  "bare",
+  "noop",
+  "noop-return",
+  "als",
+  "explicit",
+  "in-handler",
+  "handler",
+  "handler-ambient",
+  "handler-behind",
+  "adapter",
+  "resolve"
+]
 
 const child = async (variant, n) => {
   const { Hono } = await import("hono")
@@ -66,6 +80,27 @@ const child = async (variant, n) => {
         c.set("auth", AuthHandle.make(result.right))
         return handler(c)
       })
+    },
+    handler: () => {
+      const auth = authContext({ accept, ambient: false })
+      return new Hono().get(
+        "/hello",
+        auth.handler((c, handle) => c.body(JSON.stringify({ ok: true, kind: handle.kind }), 200, json))
+      )
+    },
+    "handler-ambient": () => {
+      const auth = authContext({ accept })
+      return new Hono().get(
+        "/hello",
+        auth.handler((c, handle) => c.body(JSON.stringify({ ok: true, kind: handle.kind }), 200, json))
+      )
+    },
+    "handler-behind": () => {
+      const auth = authContext({ accept, ambient: false })
+      return new Hono().use(auth).get(
+        "/hello",
+        auth.handler((c, handle) => c.body(JSON.stringify({ ok: true, kind: handle.kind }), 200, json))
+      )
     },
     adapter: () => app(authContext({ accept }), (c) => c.get("auth").kind),
     resolve: () =>
@@ -140,7 +175,7 @@ const parent = (rounds, n) => {
     const over = xs.map((x, k) => x - bare[k])
     const span = (ys) =>
       `${median(ys).toFixed(0)} (${Math.min(...ys).toFixed(0)}–${Math.max(...ys).toFixed(0)})`
-    console.log(`${v.padEnd(12)} ${span(xs).padEnd(22)} over bare ${span(over)}`)
+    console.log(`${v.padEnd(16)} ${span(xs).padEnd(22)} over bare ${span(over)}`)
   }
 }
 

@@ -8,6 +8,7 @@ import type { Credential } from "@authctx/core"
 import {
   type AuthEnv,
   type AuthHandle,
+  type AuthMiddleware,
   authContext,
   problemResponse,
   type RequestAuthError
@@ -135,7 +136,8 @@ describe("an app typed Hono<AuthEnv<…>>: a kind only from a middleware that en
       }
     })
     expectTypeOf<AuthEnv<typeof fromMap>>().toEqualTypeOf<AuthEnv>()
-    expectTypeOf(fromMap).toEqualTypeOf<MiddlewareHandler<AuthEnv>>()
+    expectTypeOf(fromMap).toMatchTypeOf<MiddlewareHandler<AuthEnv>>()
+    expectTypeOf(fromMap).toEqualTypeOf<AuthMiddleware<Credential.KeyKind>>()
   })
 })
 
@@ -148,5 +150,63 @@ describe("options", () => {
         return problemResponse(failure)
       }
     })
+  })
+})
+
+describe("auth.handler(fn): the route's one handler, authenticated", () => {
+  type AppEnv = { Bindings: { region: string } }
+
+  it("the handle (argument and c.var.auth) has the middleware's kind; SecretKey-only calls compile", () => {
+    const auth = authContext({ accept: ["SecretKey"], ambient: false })
+    new Hono().get(
+      "/runs/:id",
+      auth.handler<"/runs/:id">(async (c, handle) => {
+        expectTypeOf(handle).toEqualTypeOf<AuthHandle<"SecretKey">>()
+        expectTypeOf(c.var.auth).toEqualTypeOf<AuthHandle<"SecretKey">>()
+        expectTypeOf(c.req.param("id")).toEqualTypeOf<string>()
+        return c.json(await handle.client.runs.retrieve(c.req.param("id")))
+      })
+    )
+  })
+
+  it("a path parameter the route does not have is string | undefined, as in an inline handler", () => {
+    const auth = authContext({ accept: ["SecretKey"] })
+    new Hono().get(
+      "/runs/:id",
+      auth.handler<"/runs/:id">((c) => {
+        const id: string = c.req.param("id")
+        // @ts-expect-error Type 'string | undefined' is not assignable to type 'string'.
+        const other: string = c.req.param("runId")
+        return c.text(`${id} ${other}`)
+      })
+    )
+  })
+
+  it("without the path, parameters are string | undefined; the app's Env comes second", () => {
+    const auth = authContext({ accept: ["SecretKey"] })
+    new Hono<AppEnv>().get(
+      "/runs/:id",
+      auth.handler((c) => {
+        expectTypeOf(c.req.param("id")).toEqualTypeOf<string | undefined>()
+        return c.text(c.var.auth.kind)
+      })
+    )
+    new Hono<AppEnv>().get(
+      "/runs/:id",
+      auth.handler<"/runs/:id", AppEnv>((c) => c.text(`${c.env.region} ${c.req.param("id")}`))
+    )
+  })
+
+  it("behind a PAT-only middleware, SecretKey-only calls do not compile", () => {
+    const auth = authContext({ accept: ["PersonalAccessToken"] })
+    new Hono().get(
+      "/",
+      auth.handler(async (c, handle) => {
+        expectTypeOf(handle.kind).toEqualTypeOf<"PersonalAccessToken">()
+        // @ts-expect-error Refused<"runs.retrieve", "PersonalAccessToken", "SecretKey"
+        await handle.client.runs.retrieve("run_1")
+        return c.json(await handle.run(Runs.list("proj_1")))
+      })
+    )
   })
 })

@@ -226,20 +226,30 @@ export const authContext = <
             cause: failure
           })
         )
+  // The request's handle, set as `c.var.auth`, or its refusal: the one admission rule of the middleware and
+  // of `handler(fn)`. A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
+  const admit = (
+    c: Context,
+    context: Auth.AuthContext<Kind>
+  ): Handle.AuthHandle<Kind> | Promise<Response> => {
+    // Absent unless an earlier auth middleware ran on this request (the type says present).
+    const earlier: { readonly kind: Credential.Kind } | undefined = c.get("auth")
+    const kind = context.credential._tag
+    if (earlier !== undefined && earlier.kind !== kind) {
+      return refuse(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), c)
+    }
+    const handle = Handle.make<Kind>(context)
+    c.set("auth", handle)
+    return handle
+  }
   const proceed = (
     c: Context,
     next: Next,
     result: Either.Either<Auth.AuthContext<Kind>, RequestAuthError>
   ): Promise<Response | undefined> => {
     if (Either.isLeft(result)) return refuse(result.left, c)
-    // Absent unless an earlier auth middleware ran on this request (the type says present).
-    const earlier: { readonly kind: Credential.Kind } | undefined = c.get("auth")
-    const kind = result.right.credential._tag
-    if (earlier !== undefined && earlier.kind !== kind) {
-      return refuse(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), c)
-    }
-    const handle = Handle.make<Kind>(result.right)
-    c.set("auth", handle)
+    const handle = admit(c, result.right)
+    if (handle instanceof Promise) return handle
     // Under this middleware's own key too, so that its `handler(fn)` later on the request does not
     // authenticate again (and a handle another middleware set is never taken for this one's).
     slots(c).set(own, handle)
@@ -267,14 +277,8 @@ export const authContext = <
     result: Either.Either<Auth.AuthContext<Kind>, RequestAuthError>
   ): unknown => {
     if (Either.isLeft(result)) return refuse(result.left, c)
-    // Absent unless another auth middleware ran on this request; a request keeps its first kind.
-    const earlier: { readonly kind: Credential.Kind } | undefined = c.get("auth")
-    const kind = result.right.credential._tag
-    if (earlier !== undefined && earlier.kind !== kind) {
-      return refuse(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), c)
-    }
-    const handle = Handle.make<Kind>(result.right)
-    c.set("auth", handle)
+    const handle = admit(c, result.right)
+    if (handle instanceof Promise) return handle
     return ambient ? AuthScope.runWith(result.right, () => fn(c, handle)) : fn(c, handle)
   }
 

@@ -30,6 +30,8 @@ import * as Credential from "./Credential.js"
 import { CapabilityError, InvalidAuthConfig, type InvalidCredential, MissingCredential } from "./Errors.js"
 import {
   CurrentAuth,
+  type UnderAuth as InternalUnderAuth,
+  runUnderAuth as internalRunUnderAuth,
   widen as internalWiden,
   provideAuth,
   provideBuilt,
@@ -60,6 +62,8 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
  * The service holding the current auth context. Read it with {@link current}; provide it with
  * {@link layer}, {@link layerConfig} or {@link withAuth}.
  */
+export { CurrentAuth } from "./internal/auth.js"
+
 /**
  * The key of an effect's own way of running under a given auth context, for effects that read the auth
  * once and can take it as an argument (a call of `@authctx/client` does): `withAuth`, `provideContext`
@@ -78,7 +82,10 @@ export interface AuthContext<K extends Credential.Kind = Credential.Kind> {
  * const runsUnderAuth = Auth.runUnderAuth in scoped // true
  * ```
  */
-export { CurrentAuth, runUnderAuth, type UnderAuth } from "./internal/auth.js"
+export const runUnderAuth: typeof internalRunUnderAuth = internalRunUnderAuth
+
+/** What an effect's `[runUnderAuth]` member is: the effect, run under the auth it is given. */
+export type UnderAuth = InternalUnderAuth
 
 /** A credential as a user passes it: a string, a `Redacted` string, or an already parsed credential. */
 export type CredentialInput = string | Redacted.Redacted<string> | Credential.Credential

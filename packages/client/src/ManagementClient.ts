@@ -318,13 +318,57 @@ const maxServerText = 1_000
 const bearerValue = /\bBearer\s+[^\s"',;]+/gi
 
 /**
- * Server text as the client keeps it: the request's own token and anything token-shaped replaced (a proxy
- * or server may echo the `Authorization` header in its error body), then cut to {@link maxServerText}.
+ * The shortest run of a secret's characters that counts as the secret: half of a 24-character key body
+ * (the rest still holds 12 random alphanumerics, about 71 bits).
+ */
+const minSecretRun = 12
+
+/** Above this length a secret is matched by runs at every `minSecretRun`th offset, not every offset. */
+const maxDenseSecret = 64
+
+/**
+ * The base64 and base64url forms of `text` wherever it starts in an encoded string: for each of the three
+ * alignments, the encoding without its first and last 4 characters (those mix in the bytes around it).
+ */
+const base64Forms = (text: string): Array<string> => {
+  const forms: Array<string> = []
+  for (let align = 0; align < 3; align++) {
+    const encoded = btoa("\u0000".repeat(align) + text)
+    const core = encoded.slice(align === 0 ? 0 : 4, -4)
+    forms.push(core, core.replaceAll("+", "-").replaceAll("/", "_"))
+  }
+  return forms
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+
+/**
+ * What to replace in server text for this request's secret (`undefined` for a secret too short to find):
+ * any run of {@link minSecretRun} or more of its characters, in any letter case, with the letters and
+ * digits that follow it (an echo cut or split around a character still hides the rest), and the base64 and
+ * base64url forms of the token and of its secret part (a proxy that echoes `Basic` or encoded headers).
+ */
+const secretPattern = (secret: string): RegExp | undefined => {
+  const body = secret.slice(Credential.safePrefix(secret).length)
+  if (body.length < 8) return undefined
+  const run = Math.min(body.length, minSecretRun)
+  const step = body.length > maxDenseSecret ? run : 1
+  const runs = new Set<string>()
+  for (let i = 0; i + run <= body.length; i += step) runs.add(escapeRegExp(body.slice(i, i + run)))
+  runs.add(escapeRegExp(body.slice(-run)))
+  const encoded = new Set([...base64Forms(secret), ...base64Forms(body)].map(escapeRegExp))
+  return new RegExp(`(?:${[...runs].join("|")})[A-Za-z0-9]*|${[...encoded].join("|")}`, "gi")
+}
+
+/**
+ * Server text as the client keeps it: the request's own token (see {@link secretPattern}) and anything
+ * token-shaped replaced (a proxy or server may echo the `Authorization` header in its error body), then cut
+ * to {@link maxServerText}. Only the first part of a long text is searched: what follows is cut anyway.
  */
 const serverText = (text: string, secret: string): string => {
-  let clean = text
-  const body = secret.slice(Credential.safePrefix(secret).length)
-  if (body.length >= 8) clean = clean.split(body).join("<redacted>")
+  let clean = text.length > maxServerText + 600 ? text.slice(0, maxServerText + 600) : text
+  const pattern = secretPattern(secret)
+  if (pattern !== undefined) clean = clean.replace(pattern, "<redacted>")
   clean = Credential.redactTokens(clean.replace(bearerValue, "Bearer <redacted>"), "<redacted>")
   return clean.length > maxServerText ? `${clean.slice(0, maxServerText)}…` : clean
 }
@@ -399,7 +443,11 @@ const decide = (
     const decoded = decodeBody(codecs, response)
     return Either.isRight(decoded)
       ? { _tag: "Done", value: decoded.right, headers: response.headers }
-      : { _tag: "Fail", error: new Errors.ApiSchemaError({ endpoint, status, issue: decoded.left }) }
+      : // the issue names the body's keys on the path to a mismatch: server text like any other
+        {
+          _tag: "Fail",
+          error: new Errors.ApiSchemaError({ endpoint, status, issue: serverText(decoded.left, secret) })
+        }
   }
   const wait = status === 429 ? retryAfterMs(response, now) : undefined
   const error = Errors.fromStatus(
@@ -1110,7 +1158,18 @@ const prepare = (
           new Errors.InvalidArgumentsError({ endpoint: name, issue: describeIssue(encoded.left) })
         )
       }
-      body = JSON.stringify(encoded.right)
+      try {
+        body = JSON.stringify(encoded.right)
+      } catch (error) {
+        // a cycle (`metadata` referring to itself) or a `toJSON` that throws: its message may quote the
+        // caller's data, so only its name is kept
+        return Either.left(
+          new Errors.InvalidArgumentsError({
+            endpoint: name,
+            issue: `the request body cannot be serialized as JSON (${error instanceof Error ? error.name : "a throw"})`
+          })
+        )
+      }
     }
   }
   return Either.right({

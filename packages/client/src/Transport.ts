@@ -12,11 +12,13 @@
  * const ClientLive = Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(transport))
  * ```
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Data from "effect/Data"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { BodyReader, freeBytes } from "./internal/body.js"
 
@@ -131,6 +133,15 @@ const declaredOver = (value: string | null | undefined, limit: number): boolean 
   return Number.isFinite(declared) && declared > limit
 }
 
+/** Runs `effect` with FetchHttpClient's `RequestInit` set not to follow redirects, the rest kept. */
+const manualRedirects = <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+  Effect.flatMap(Effect.serviceOption(FetchHttpClient.RequestInit), (init) =>
+    Effect.provideService(effect, FetchHttpClient.RequestInit, {
+      ...Option.getOrUndefined(init),
+      redirect: "manual"
+    })
+  )
+
 /**
  * A transport over an `@effect/platform` `HttpClient` (bring your own: proxies, test clients). The body is
  * read as a stream against the limit. The platform's own `http.client` span is turned off for these
@@ -161,6 +172,9 @@ export const fromHttpClient = (client: HttpClient.HttpClient): Transport => {
       }
       const limit = limitOf(request)
       return untraced.execute(built).pipe(
+        // a fetch-based client (FetchHttpClient) follows redirects unless told not to: the caller's own
+        // RequestInit is kept, with `redirect: "manual"` over it (the same 3xx rule as the other transports)
+        manualRedirects,
         Effect.mapError((error) => new TransportError({ reason: `${error.reason.toLowerCase()} error` })),
         Effect.flatMap((response) => {
           const tooLarge = new ResponseTooLarge({ status: response.status, limitBytes: limit })
@@ -233,7 +247,10 @@ const fetchOnce = async (
   const init: RequestInit = {
     method: request.method,
     headers: request.headers,
-    signal: controller.signal
+    signal: controller.signal,
+    // a 3xx is the answer (an UnexpectedStatusError), as over Node `http`: never another origin's answer
+    // taken for the API's, nor a body sent on to where a server points (docs/reference/retries-and-limits.md)
+    redirect: "manual"
   }
   if (request.body !== undefined) init.body = request.body
   const response = await globalThis.fetch(request.url, init)

@@ -5,7 +5,8 @@
  * ends in a typed error with no secret in any rendering, and never in an uncaught exception.
  */
 import { inspect } from "node:util"
-import { Envvars, ManagementClient, Runs, Transport } from "@authctx/client"
+import { Envvars, ManagementClient, Runs, Tasks, Transport } from "@authctx/client"
+import { createClient } from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
 import { FetchHttpClient } from "@effect/platform"
 import { Cause, Effect, Either, Layer } from "effect"
@@ -280,6 +281,65 @@ describe.each(transports)("through the %s transport", (transport) => {
     )
   })
 
+  it("a token echoed in base64, in upper case, or split around a character is redacted too", async () => {
+    const basic = Buffer.from(`user:${token}`).toString("base64")
+    const echoes = [
+      `basic ${basic}`,
+      `b64 ${Buffer.from(token).toString("base64url")}`,
+      `upper ${token.toUpperCase()}`,
+      `split ${secretBody.slice(0, 12)}\u200b${secretBody.slice(12)}`,
+      `cut ${secretBody.slice(3)}`
+    ]
+    for (const echo of echoes) {
+      hostile.answer((socket) => respond(socket, 401, JSON.stringify({ error: echo, code: echo })))
+      const error = await failureOf(retrieve(transport))
+      expect(error._tag).toBe("AuthenticationError")
+      for (const text of renderings(error)) {
+        expect(text).not.toContain(basic.slice(4, -4))
+        expect(text).not.toContain(Buffer.from(token).toString("base64url").slice(0, -4))
+        expect(text.toLowerCase()).not.toContain(secretBody.slice(0, 12).toLowerCase())
+        expect(text.toLowerCase()).not.toContain(secretBody.slice(12).toLowerCase())
+      }
+      expect(String(error)).toContain("<redacted>")
+    }
+  })
+
+  it("a 2xx whose mismatch is under a key holding the token: the schema error does not show it", async () => {
+    hostile.answer((socket) =>
+      respond(socket, 200, JSON.stringify({ id: "run_1", [token]: 1, payloadPresignedUrl: { [token]: 5 } }))
+    )
+    const result = await Effect.runPromise(
+      Effect.either(
+        Runs.retrieve("run_1").pipe(
+          Auth.requireSecretKey,
+          Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+          Effect.provide(clientLayer(transport, noRetry))
+        )
+      )
+    )
+    expect(Either.isLeft(result) && result.left._tag).toBe("ApiSchemaError")
+    if (Either.isLeft(result)) expectNoSecret(result.left)
+  })
+
+  for (const status of [301, 302, 303, 307, 308]) {
+    it(`a ${status} to another origin is not followed: UnexpectedStatusError, nothing sent there`, async () => {
+      const elsewhere = await startHostile()
+      try {
+        elsewhere.answer((socket) => respond(socket, 200, ok("NAME", "elsewhere")))
+        hostile.answer((socket) =>
+          respond(socket, status, "", {
+            location: `${elsewhere.url}/api/v1/projects/proj_1/envvars/dev/NAME`
+          })
+        )
+        const error = await failureOf(retrieve(transport))
+        expect(error).toMatchObject({ _tag: "UnexpectedStatusError", status })
+        expect(elsewhere.received).toEqual([])
+      } finally {
+        await elsewhere.stop()
+      }
+    })
+  }
+
   it("a flat error message of 10 MB is cut to 1,000 characters", async () => {
     hostile.answer((socket) => respond(socket, 400, JSON.stringify({ error: "e".repeat(10_000_000) })))
     const error = await failureOf(retrieve(transport))
@@ -411,5 +471,65 @@ describe("path parameters that would change the route", () => {
         `/api/v1/projects/proj_1/envvars/dev/${encodeURIComponent(value)}`
       )
     }
+  })
+})
+
+describe("caller input that cannot be serialized is refused before sending", () => {
+  const cyclic: Record<string, unknown> = { a: 1 }
+  cyclic["self"] = cyclic
+  it("a trigger option that refers to itself: InvalidArgumentsError, nothing sent", async () => {
+    hostile.answer((socket) => respond(socket, 200, JSON.stringify({ id: "run_1" })))
+    const before = hostile.received.length
+    const result = await Effect.runPromise(
+      Effect.either(
+        Tasks.trigger("t", { a: 1 }, { metadata: cyclic }).pipe(
+          Auth.requireSecretKey,
+          Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+          Effect.provide(ManagementClient.layerNode(noRetry))
+        )
+      )
+    )
+    expect(Either.isLeft(result) && result.left._tag).toBe("InvalidArgumentsError")
+    // the Promise API rejects with the same typed error, not a TypeError
+    await expect(
+      createClient({ accessToken: token, baseURL: hostile.url }, noRetry).tasks.trigger(
+        "t",
+        { a: 1 },
+        { metadata: cyclic }
+      )
+    ).rejects.toMatchObject({ _tag: "InvalidArgumentsError" })
+    expect(hostile.received.length).toBe(before)
+  })
+
+  it("a batch item option that refers to itself: InvalidArgumentsError before the batch is created", async () => {
+    hostile.answer((socket) =>
+      respond(socket, 200, JSON.stringify({ id: "batch_1", runCount: 1, isCached: false }))
+    )
+    const before = hostile.received.length
+    const result = await Effect.runPromise(
+      Effect.either(
+        Tasks.batchTrigger("t", [{ payload: 1, options: { metadata: cyclic } }]).pipe(
+          Auth.requireSecretKey,
+          Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+          Effect.provide(ManagementClient.layerNode(noRetry))
+        )
+      )
+    )
+    expect(Either.isLeft(result) && result.left._tag).toBe("InvalidArgumentsError")
+    expect(hostile.received.length).toBe(before)
+  })
+
+  it("options given as null (a JavaScript caller) mean no options", async () => {
+    hostile.answer((socket) => respond(socket, 200, JSON.stringify({ id: "run_1" })))
+    const result = await Effect.runPromise(
+      Effect.either(
+        Tasks.trigger("t", { a: 1 }, null as unknown as undefined).pipe(
+          Auth.requireSecretKey,
+          Auth.withAuth({ accessToken: token, baseURL: hostile.url }),
+          Effect.provide(ManagementClient.layerNode(noRetry))
+        )
+      )
+    )
+    expect(Either.isRight(result) && result.right.id).toBe("run_1")
   })
 })

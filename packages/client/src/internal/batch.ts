@@ -7,6 +7,7 @@
 import { ManagementApi } from "@authctx/api"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
+import { InvalidArgumentsError } from "../Errors.js"
 import { type CallContext, type CallError, call, callWithHeaders } from "../ManagementClient.js"
 import type { BatchHandle, BatchItem, BatchOptions, BatchResult } from "../Tasks.js"
 import * as Idempotency from "./idempotency.js"
@@ -82,6 +83,17 @@ export const trigger = (
       (item) => Payload.prepare(ManagementApi.tasksCreateBatch.capability, item.payload, "batchItem"),
       { concurrency: uploadConcurrency }
     )
+    // The item stream is built before the batch exists: items that cannot be serialized (an option that
+    // refers to itself, a `toJSON` that throws) are refused with nothing sent, not after an empty batch
+    const body = yield* Effect.try({
+      try: () => toNdjson(items, payloads, options, keyOptions),
+      // the throw's message may quote the caller's data: only its name is kept
+      catch: (error) =>
+        new InvalidArgumentsError({
+          endpoint: ManagementApi.tasksCreateBatch.capability.name,
+          issue: `the batch items cannot be serialized as JSON (${error instanceof Error ? error.name : "a throw"})`
+        })
+    })
     const key = Idempotency.toSend(options?.idempotencyKey)
     const { value: created, headers } = yield* callWithHeaders(ManagementApi.tasksCreateBatch, {
       payload: {
@@ -91,7 +103,6 @@ export const trigger = (
       }
     })
     const publicAccessToken = publicAccessTokenOf(headers)
-    const body = toNdjson(items, payloads, options, keyOptions)
     let accepted = 0
     let deduplicated = 0
     for (let send = 1; ; send++) {

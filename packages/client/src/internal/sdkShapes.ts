@@ -36,7 +36,8 @@ export type SdkShaped<O> = Omit<KnownFields<O>, "queue" | "lockToVersion"> & Sdk
 export const toWireOptions = <O extends SdkOptions>(
   options: O | undefined
 ): Omit<O, "queue" | "version" | "lockToVersion"> & { queue?: { name: string }; lockToVersion?: string } => {
-  if (options === undefined) return {} as Omit<O, "queue" | "version" | "lockToVersion">
+  // `null` from a JavaScript caller means no options too (destructuring it would throw a TypeError)
+  if (options === undefined || options === null) return {} as Omit<O, "queue" | "version" | "lockToVersion">
   const { queue, version, lockToVersion, ...rest } = options
   const locked = version ?? lockToVersion
   return {

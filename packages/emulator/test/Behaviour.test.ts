@@ -567,6 +567,36 @@ describe("robustness", () => {
     expectError(await as(pat)({ path: `/api/v1/projects/${p1.ref}/envvars/qa` }), 400, /^Invalid path/)
   })
 
+  it("answers 400, not 500, for a body nested 100,000 levels deep, at the root, in a field or in a batch item", async () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`
+    for (const raw of [deep, `{"payload":${deep}}`]) {
+      expectError(
+        await as(dev)({ method: "POST", path: "/api/v1/tasks/x/trigger", raw }),
+        400,
+        "Invalid request body: nested too deeply"
+      )
+    }
+    const created = await as(dev)({ method: "POST", path: "/api/v3/batches", body: { runCount: 1 } })
+    const items = await as(dev)({
+      method: "POST",
+      path: `/api/v3/batches/${field(created, "id")}/items`,
+      raw: `{"index":0,"task":"x","payload":${deep}}\n`,
+      contentType: "application/x-ndjson"
+    })
+    expect(items.status).toBe(400)
+    // kept where the server keeps any JSON (metadata), then answered without overflowing
+    const kept = await as(dev)({
+      method: "POST",
+      path: "/api/v1/tasks/x/trigger",
+      raw: `{"payload":"x","options":{"metadata":${deep}}}`
+    })
+    expect([200, 400]).toContain(kept.status)
+    if (kept.status === 200) {
+      const read = await as(dev)({ path: `/api/v3/runs/${field(kept, "id")}` })
+      expect(read.status).toBeLessThan(500)
+    }
+  })
+
   it("answers 413 for a body over 5 MB, with and without content-length", async () => {
     const big = new Uint8Array(5 * 1024 * 1024 + 1).fill(32)
     expectError(

@@ -283,6 +283,33 @@ const readPayload = (kind: PayloadKind, body: Buffer | undefined): { value: unkn
   }
 }
 
+/** The 400 for a body nested so deeply that walking it overflows the stack. */
+const tooDeep = "Invalid request body: nested too deeply"
+
+/**
+ * Whether a throw is the stack overflowing. `JSON.parse` reads JSON nested 100,000 levels deep; the
+ * schema's walk, the formatting of its issues or a handler's `JSON.stringify` of it then overflow the
+ * stack: the request's fault (a 400), not the emulator's (a 500).
+ */
+const isStackOverflow = (error: unknown): boolean =>
+  error instanceof RangeError && /call stack/i.test(error.message)
+
+/** A body decoded with the route's schema, or the 400's message. */
+const decodeBody = (
+  decode: (value: unknown) => Either.Either<unknown, ParseResult.ParseError>,
+  value: unknown
+): { readonly value: unknown } | string => {
+  try {
+    const decoded = decode(value)
+    return Either.isLeft(decoded)
+      ? `Invalid request body: ${formatIssues(decoded.left)}`
+      : { value: decoded.right }
+  } catch (error) {
+    if (isStackOverflow(error)) return tooDeep
+    throw error
+  }
+}
+
 /**
  * Answers one request: credential kind (docs/emulator.md, auth rules), path, scope, query and body, handler, success encoding.
  * A handler exception or a value that does not encode becomes a 500 `Internal error` and is reported to
@@ -404,9 +431,9 @@ const dispatchAs = (
   if (route.payload !== undefined) {
     const read = readPayload(route.payload.kind, request.body)
     if (typeof read === "string") return errorAnswer(400, read)
-    const decoded = route.payload.decode(read.value)
-    if (Either.isLeft(decoded)) return errorAnswer(400, `Invalid request body: ${formatIssues(decoded.left)}`)
-    payload = decoded.right
+    const decoded = decodeBody(route.payload.decode, read.value)
+    if (typeof decoded === "string") return errorAnswer(400, decoded)
+    payload = decoded.value
   }
 
   if (principal.kind === "PublicAccessToken") {
@@ -474,6 +501,7 @@ const answer = (
   try {
     return answerOf(route, route.handler(context, input), onDefect, scoped)
   } catch (error) {
+    if (isStackOverflow(error)) return errorAnswer(400, tooDeep)
     onDefect(route.id, error)
     return internalError
   }

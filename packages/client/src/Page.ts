@@ -169,7 +169,8 @@ export class CursorPage<T> extends Page<T, Schemas.CursorPagination, CursorParam
     yield page
     while (page.pagination.next) {
       const next = page.pagination.next
-      if (seen.has(next)) throw this.stopped(`pagination.next repeats the cursor "${next}"`)
+      // the cursor is server text, not quoted (an echoing server could put anything there)
+      if (seen.has(next)) throw this.stopped("pagination.next repeats a cursor it named before")
       seen.add(next)
       page = await page.getNextPage()
       yield page
@@ -275,7 +276,8 @@ export const cursorStream = <T, E, R>(
           new ApiSchemaError({
             endpoint,
             status: 200,
-            issue: `pagination.next repeats the cursor "${cursor}": paging stopped instead of looping`
+            // the cursor is server text, not quoted (an echoing server could put anything there)
+            issue: "pagination.next repeats a cursor it named before: paging stopped instead of looping"
           })
         )
       if (cursor !== undefined) seen.add(cursor)

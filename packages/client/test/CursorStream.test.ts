@@ -6,6 +6,7 @@
  */
 import * as http from "node:http"
 import type { AddressInfo } from "node:net"
+import { inspect } from "node:util"
 import { ApiSchemaError, BulkActions, Deployments, ManagementClient, Runs, WaitTokens } from "@authctx/client"
 import { Auth } from "@authctx/core"
 import { Effect, Either, Stream } from "effect"
@@ -67,7 +68,17 @@ describe.each(Object.entries(streams))("%s stream", (_name, make) => {
     expect(asked).toEqual(["", "c1", "c2"])
     const error = Either.flip(result).pipe(Either.getOrThrow)
     expect(error).toBeInstanceOf(ApiSchemaError)
-    expect(String((error as ApiSchemaError).message)).toContain('repeats the cursor "c1"')
+    expect(String((error as ApiSchemaError).message)).toContain("repeats a cursor it named before")
+  })
+
+  it("does not quote the repeated cursor: it is server text, and may hold anything", async () => {
+    const echoed = "tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4"
+    nextAfter = { "": echoed, [echoed]: "c2", c2: echoed }
+    const result = await collect(make())
+    const error = Either.flip(result).pipe(Either.getOrThrow)
+    expect(error).toBeInstanceOf(ApiSchemaError)
+    for (const text of [String(error), JSON.stringify(error), inspect(error, { depth: 10 })])
+      expect(text).not.toContain("Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4")
   })
 })
 

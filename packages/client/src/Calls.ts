@@ -18,6 +18,7 @@
  */
 import { type Auth, Capability, type Credential } from "@authctx/core"
 import type * as Effect from "effect/Effect"
+import { InvalidArgumentsError } from "./Errors.js"
 import { type AnyRoute, type ManagementClient, map } from "./ManagementClient.js"
 
 /**
@@ -136,7 +137,19 @@ export const make = <R extends AnyRoute, const Args extends ReadonlyArray<unknow
   const promise = (runner: Runner) =>
     ((...args: ReadonlyArray<unknown>): Promise<unknown> => {
       const run = runner(args[arity] as RequestOptions | undefined, needsCredential)
-      const called: Effect.Effect<unknown, E, Req> = effect(...(args.slice(0, arity) as unknown as Args))
+      let called: Effect.Effect<unknown, E, Req>
+      try {
+        called = effect(...(args.slice(0, arity) as unknown as Args))
+      } catch (error) {
+        // arguments the types rule out (a JavaScript caller's `null` options): a rejection with the typed
+        // error, not a synchronous TypeError; its message may quote the caller's data, so only its name
+        return Promise.reject(
+          new InvalidArgumentsError({
+            endpoint: route.capability.name,
+            issue: `the arguments cannot be read (a ${error instanceof Error ? error.name : "throw"})`
+          })
+        )
+      }
       // ManagementClient.map, not Effect.map: a call's effect stays runnable without a fiber
       return run(result === undefined ? called : map(called as Effect.Effect<A, E, Req>, result))
     }) as unknown as WithRequestOptions<Args, Promise<B>>

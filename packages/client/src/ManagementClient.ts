@@ -1091,7 +1091,26 @@ export type Call<R extends AnyRoute> = Effect.Effect<
 export type CallContext<R extends AnyRoute> = ManagementClient | Capability.RequirementOf<R["capability"]>
 
 /** Builds the HTTP request of a call (pure: the same request is sent on every attempt). */
-const prepare = (
+/**
+ * {@link buildRequest}, with any throw while reading the caller's arguments (a value nested too deeply for
+ * the schema's walk, a `toString` that throws, a JavaScript caller's `null`) an `InvalidArgumentsError`
+ * naming the kind of throw, never its message (it may quote the caller's data), and nothing sent.
+ */
+const prepare = (...args: Parameters<typeof buildRequest>): ReturnType<typeof buildRequest> => {
+  try {
+    return buildRequest(...args)
+  } catch (error) {
+    const kind =
+      error instanceof RangeError
+        ? "nested too deeply to encode"
+        : `a ${error instanceof Error ? error.name : "throw"} while reading them`
+    return Either.left(
+      new Errors.InvalidArgumentsError({ endpoint: args[2], issue: `the arguments cannot be sent: ${kind}` })
+    )
+  }
+}
+
+const buildRequest = (
   client: ManagementClient["Type"],
   /** The auth of the call, or only the base URL of a call that needs no credential (no token is sent). */
   authOrBaseURL: Auth.AuthContext | string,

@@ -519,6 +519,52 @@ describe("caller input that cannot be serialized is refused before sending", () 
     expect(hostile.received.length).toBe(before)
   })
 
+  it("an argument nested too deeply to encode, or whose toString throws: InvalidArgumentsError, nothing sent", async () => {
+    hostile.answer((socket) => respond(socket, 200, "{}"))
+    const before = hostile.received.length
+    const deep: unknown = JSON.parse(`${"[".repeat(20_000)}${"]".repeat(20_000)}`)
+    const client = createClient({ accessToken: token, baseURL: hostile.url }, noRetry)
+    const throwing = {
+      toString: () => {
+        throw new Error(`boom ${token}`)
+      }
+    }
+    const attempts: ReadonlyArray<() => Promise<unknown>> = [
+      () => client.runs.addTags("run_1", deep as Array<string>),
+      () => client.waitTokens.create(deep as { timeout: string }),
+      () => client.envvars.list("proj_1", deep as "dev"),
+      () => client.envvars.list("proj_1", throwing as unknown as "dev"),
+      () => client.runs.updateMetadata("run_1", { metadata: { a: deep } })
+    ]
+    for (const attempt of attempts) {
+      const error = await attempt().then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(error).toMatchObject({ _tag: "InvalidArgumentsError" })
+      expectNoSecret(error)
+    }
+    expect(hostile.received.length).toBe(before)
+  })
+
+  it("arguments the types rule out (null): a rejection with InvalidArgumentsError, not a synchronous TypeError", async () => {
+    const client = createClient({ accessToken: token, baseURL: hostile.url }, noRetry)
+    const before = hostile.received.length
+    const calls: ReadonlyArray<() => Promise<unknown>> = [
+      () => client.queues.retrieve(null as unknown as string),
+      () => client.waitTokens.retrieve(null as unknown as string),
+      () => client.sessions.start(null as unknown as Parameters<typeof client.sessions.start>[0])
+    ]
+    for (const call of calls) {
+      let result: Promise<unknown> | undefined
+      expect(() => {
+        result = call()
+      }).not.toThrow()
+      await expect(result).rejects.toMatchObject({ _tag: "InvalidArgumentsError" })
+    }
+    expect(hostile.received.length).toBe(before)
+  })
+
   it("options given as null (a JavaScript caller) mean no options", async () => {
     hostile.answer((socket) => respond(socket, 200, JSON.stringify({ id: "run_1" })))
     const result = await Effect.runPromise(

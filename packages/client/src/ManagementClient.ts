@@ -1096,16 +1096,24 @@ export type CallContext<R extends AnyRoute> = ManagementClient | Capability.Requ
  * the schema's walk, a `toString` that throws, a JavaScript caller's `null`) an `InvalidArgumentsError`
  * naming the kind of throw, never its message (it may quote the caller's data), and nothing sent.
  */
-const prepare = (...args: Parameters<typeof buildRequest>): ReturnType<typeof buildRequest> => {
+const prepare = (
+  client: ManagementClient["Type"],
+  authOrBaseURL: Auth.AuthContext | string,
+  name: string,
+  endpoint: HttpApiEndpoint.HttpApiEndpoint.AnyWithProps,
+  codecs: Codecs,
+  input: CallInput
+): Either.Either<Transport.WireRequest, Errors.ApiError> => {
+  // explicit parameters, not a rest/spread: this runs once per call on the direct path
   try {
-    return buildRequest(...args)
+    return buildRequest(client, authOrBaseURL, name, endpoint, codecs, input)
   } catch (error) {
     const kind =
       error instanceof RangeError
         ? "nested too deeply to encode"
         : `a ${error instanceof Error ? error.name : "throw"} while reading them`
     return Either.left(
-      new Errors.InvalidArgumentsError({ endpoint: args[2], issue: `the arguments cannot be sent: ${kind}` })
+      new Errors.InvalidArgumentsError({ endpoint: name, issue: `the arguments cannot be sent: ${kind}` })
     )
   }
 }

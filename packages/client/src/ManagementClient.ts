@@ -323,7 +323,10 @@ const bearerValue = /\bBearer\s+[^\s"',;]+/gi
  */
 const minSecretRun = 12
 
-/** Above this length a secret is matched by runs at every `minSecretRun`th offset, not every offset. */
+/**
+ * Above this length (a JWT) a secret is matched by runs at every `minSecretRun`th offset, not every
+ * offset, and not in its encoded forms.
+ */
 const maxDenseSecret = 64
 
 /**
@@ -356,8 +359,13 @@ const secretPattern = (secret: string): RegExp | undefined => {
   const runs = new Set<string>()
   for (let i = 0; i + run <= body.length; i += step) runs.add(escapeRegExp(body.slice(i, i + run)))
   runs.add(escapeRegExp(body.slice(-run)))
-  const encoded = new Set([...base64Forms(secret), ...base64Forms(body)].map(escapeRegExp))
-  return new RegExp(`(?:${[...runs].join("|")})[A-Za-z0-9]*|${[...encoded].join("|")}`, "gi")
+  // a long secret (a JWT, up to 8 KiB) gets no encoded forms: they would make a pattern of ~140 KB per error
+  const encoded =
+    body.length > maxDenseSecret
+      ? []
+      : [...new Set([...base64Forms(secret), ...base64Forms(body)].map(escapeRegExp))]
+  const alternatives = [`(?:${[...runs].join("|")})[A-Za-z0-9]*`, ...encoded]
+  return new RegExp(alternatives.join("|"), "gi")
 }
 
 /**

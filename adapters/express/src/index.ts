@@ -22,8 +22,14 @@
 import { type Auth, AuthScope, type Credential } from "@authctx/core"
 import { AuthHandle as Handle, problemContentType, RequestAuth, RequestAuthError } from "@authctx/server"
 import { Either, Schema } from "effect"
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
-import { setAuth } from "./internal/authSlot.js"
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response
+} from "express"
+import { prepare, setAuth } from "./internal/authSlot.js"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
@@ -218,6 +224,7 @@ export const authContext = <
   const onError = options.onError ?? defaultOnError
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
+  prepare(express.request)
   // The handles this middleware gives, one per auth context: the authenticator hands every request with the
   // same credential the same (remembered) context, so a request costs a lookup, not a handle, and `handler`
   // knows this middleware's handles without marking each request (a mark per request — a property of
@@ -244,16 +251,23 @@ export const authContext = <
       onError(result.left, req, res, next)
       return
     }
-    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
-    const kind = result.right.credential._tag
-    const earlier = req.auth
-    if (earlier !== undefined && earlier.kind !== kind) {
-      onError(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), req, res, next)
+    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged). A public-token
+    // handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth` declares the key
+    // kinds every other route gets.
+    const earlier = setAuth(req, handleOf(result.right))
+    if (earlier !== undefined) {
+      onError(
+        RequestAuth.kindChanged(
+          authenticate.realm,
+          earlier.kind as Credential.Kind,
+          result.right.credential._tag
+        ),
+        req,
+        res,
+        next
+      )
       return
     }
-    // A public-token handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth`
-    // declares the key kinds every other route gets.
-    setAuth(req, handleOf(result.right))
     // `next` itself, called with no argument: no closure per request.
     if (ambient) AuthScope.runWith(result.right, next)
     else next()
@@ -261,7 +275,7 @@ export const authContext = <
 
   // Synchronous unless resolve or verify is async: Express 5 turns a rejected promise into next(err).
   const middleware: RequestHandler = (req, res, next) => {
-    const outcome = authenticate({ header: RequestAuth.nodeHeader(req), request: req })
+    const outcome = authenticate.node(req)
     if (outcome instanceof Promise) return outcome.then((result) => settle(result, req, res, next))
     settle(outcome, req, res, next)
   }

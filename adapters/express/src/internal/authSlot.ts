@@ -32,12 +32,22 @@ export type Slot = symbol
 
 /**
  * What the accessor keeps in `res.locals`: the request it belongs to, its handle, and whether the request
- * has an own `auth` (assigned through the accessor's setter), which then is what `req.auth` reads.
+ * has an own `auth` (assigned through the accessor's setter), which then is what `req.auth` reads. It
+ * shows as nothing but its name in `util.inspect` (a logged `res.locals`): its request's headers hold the
+ * credential.
  */
-interface Entry {
-  readonly request: object
-  value: unknown
-  own: boolean
+class Entry {
+  constructor(
+    readonly request: object,
+    public value: unknown,
+    public own: boolean
+  ) {}
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return "[authctx req.auth]"
+  }
+  toJSON(): undefined {
+    return undefined
+  }
 }
 
 // A new mark for a new storage: a copy of the package that kept a `WeakMap` (or any other accessor) finds no
@@ -66,9 +76,18 @@ const defineOwn = (target: object, value: unknown): void => {
   Object.defineProperty(target, "auth", { value, writable: true, enumerable: true, configurable: true })
 }
 
-/** Adds `entry` to `locals`, not enumerable (spreads, `Object.keys` and templates do not see it); `false` when it cannot. */
-const addEntry = (locals: object, slot: Slot, entry: Entry): boolean =>
-  Reflect.defineProperty(locals, slot, { value: entry, writable: true, configurable: true })
+/**
+ * Adds `entry` to `locals`: a plain assignment (a dictionary insert; `Reflect.defineProperty`, to hide it
+ * from spreads, took ~0.4 µs a request); `false` when `locals` does not keep it (frozen, a proxy).
+ */
+const addEntry = (locals: Record<symbol, Entry | undefined>, slot: Slot, entry: Entry): boolean => {
+  try {
+    locals[slot] = entry
+  } catch {
+    return false
+  }
+  return locals[slot] === entry
+}
 
 const install = (top: object): Slot => {
   const slot: Slot = Symbol("@authctx/express/auth")
@@ -88,7 +107,7 @@ const install = (top: object): Slot => {
         entry.value = undefined
         entry.own = true
       } else if (locals !== undefined && entry === undefined) {
-        addEntry(locals, slot, { request: this, value: undefined, own: true })
+        addEntry(locals, slot, new Entry(this, undefined, true))
       }
       defineOwn(this, value)
     },
@@ -170,7 +189,7 @@ export const setAuth = (req: object, handle: Kinded): Kinded | undefined => {
       // No middleware and no assignment gave this request an `auth` (an assignment goes through the
       // accessor's setter, which adds the entry; only `Object.defineProperty(req, "auth", …)` does not).
       if (entry === undefined && (!changed || !Object.hasOwn(req, "auth"))) {
-        if (addEntry(locals, slot, { request: req, value: handle, own: false })) return undefined
+        if (addEntry(locals, slot, new Entry(req, handle, false))) return undefined
       } else if (entry !== undefined && entry.request === req && !entry.own) {
         const earlier = entry.value as Kinded | undefined
         if (earlier !== undefined && earlier.kind !== handle.kind) return earlier

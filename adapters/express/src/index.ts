@@ -58,14 +58,15 @@ export { RequestAuthError }
 
 /**
  * `middleware.handler(fn)` ran on a request that the middleware did not authenticate: mount the middleware
- * before the handler (`app.get(path, auth, auth.handler(fn))` or `app.use(auth)`). A programming error,
- * so Express answers 500.
+ * before the handler (`app.get(path, auth, auth.handler(fn))` or `app.use(auth)`), and do not replace
+ * `res.locals` between them (on Node 20 and 22 `req.auth` is kept there: add to it, or copy it). A
+ * programming error, so Express answers 500.
  */
 export class MissingAuthMiddleware extends Schema.TaggedError<MissingAuthMiddleware>(
   "@authctx/express/MissingAuthMiddleware"
 )("MissingAuthMiddleware", {}) {
   override get message(): string {
-    return "auth.handler(fn) ran on a request its authContext() middleware did not authenticate; mount the middleware before the handler"
+    return "auth.handler(fn) ran on a request its authContext() middleware did not authenticate; mount the middleware before the handler, and do not replace res.locals in between (add to it, or copy it: { ...res.locals })"
   }
 }
 

@@ -229,7 +229,7 @@ export const authContext = <
   // The handles this middleware gives, one per auth context: the authenticator hands every request with the
   // same credential the same (remembered) context, so a request costs a lookup, not a handle, and `handler`
   // knows this middleware's handles without marking each request (a mark per request — a property of
-  // `req`, or a WeakMap entry — cost ~1.5–5 µs on Node 20, see internal/authSlot.ts). A handle is a pure
+  // `req`, or a WeakMap entry — cost ~1–5 µs on Node 20, see internal/authSlot.ts). A handle is a pure
   // function of its context (its client is made on first use, bound to that context), and frozen: what one
   // request holds, no other request can change.
   const handles = new WeakMap<object, Handle.AuthHandle<Kind>>()

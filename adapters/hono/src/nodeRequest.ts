@@ -1,0 +1,110 @@
+/**
+ * Reading a request header straight from the Node request that `@hono/node-server` passes as
+ * `c.env.incoming`, when that is provably what `c.req.raw.headers` would answer; `undefined` (read it
+ * through the fetch `Request`) whenever it is not provable. Why and what it relies on:
+ * docs/reference/hono-node-server.md.
+ *
+ * @internal
+ */
+import type { RequestAuth } from "@authctx/server"
+
+/**
+ * What node-server's lightweight `Request` looks like in this process, worked out once from a live request
+ * and a stand-in of its own kind; never from node-server's private names.
+ */
+interface Shape {
+  /** The prototype of node-server's lightweight requests. */
+  readonly proto: object
+  /** The own key under which a lightweight request holds its Node request (`c.env.incoming`). */
+  readonly incoming: symbol
+  /** The own key under which it keeps its `Headers` once anything has read `headers`. */
+  readonly headers: symbol
+}
+
+/** Every prototype looked at: its shape, or `null` when it is not one whose headers can be proven fresh. */
+const learnt = new WeakMap<object, Shape | null>()
+/** The shape met last: one comparison per request on node-server. */
+let last: Shape | undefined
+
+type Keyed = Record<PropertyKey, unknown>
+
+const ownValue = (target: object, key: PropertyKey): unknown =>
+  Object.getOwnPropertyDescriptor(target, key)?.value
+
+/**
+ * The shape of `raw`'s kind, if it is node-server's lightweight request: its prototype reads `headers`
+ * through a getter; exactly one own symbol of `raw` holds `incoming`; and a fresh stand-in (a new object of
+ * that prototype holding only `incoming`) gains exactly one own symbol when its `headers` are read, holding
+ * the `Headers` it answers, and answers the same `Headers` when read again. So, on a request of this kind,
+ * that symbol absent means nothing has read its headers (and so nothing changed them or built a fetch
+ * `Request` from them). Anything else, or any throw, and the kind is never read from `incoming`.
+ */
+const probe = (raw: object, proto: object, incoming: object): Shape | undefined => {
+  try {
+    const getter = Object.getOwnPropertyDescriptor(proto, "headers")?.get
+    if (getter === undefined) return undefined
+    const holding = Object.getOwnPropertySymbols(raw).filter((key) => ownValue(raw, key) === incoming)
+    const incomingKey = holding[0]
+    if (incomingKey === undefined || holding.length !== 1) return undefined
+    const stand: object = Object.create(proto)
+    Object.defineProperty(stand, incomingKey, { value: incoming, writable: true, configurable: true })
+    const headers: unknown = getter.call(stand)
+    const added = Reflect.ownKeys(stand).filter((key) => key !== incomingKey)
+    const headersKey = added[0]
+    if (
+      typeof headersKey !== "symbol" ||
+      added.length !== 1 ||
+      !(headers instanceof Headers) ||
+      ownValue(stand, headersKey) !== headers ||
+      getter.call(stand) !== headers
+    ) {
+      return undefined
+    }
+    return { proto, incoming: incomingKey, headers: headersKey }
+  } catch {
+    return undefined
+  }
+}
+
+const shapeOf = (raw: object, incoming: object): Shape | undefined => {
+  const proto: unknown = Object.getPrototypeOf(raw)
+  if (last !== undefined && last.proto === proto) return last
+  if (typeof proto !== "object" || proto === null) return undefined
+  let shape = learnt.get(proto)
+  if (shape === undefined) {
+    shape = probe(raw, proto, incoming) ?? null
+    learnt.set(proto, shape)
+  }
+  if (shape === null) return undefined
+  last = shape
+  return shape
+}
+
+const isNodeHeaders = (value: unknown): value is RequestAuth.NodeHeaders =>
+  typeof value === "object" &&
+  value !== null &&
+  Array.isArray((value as Keyed)["rawHeaders"]) &&
+  typeof (value as Keyed)["headers"] === "object" &&
+  (value as Keyed)["headers"] !== null
+
+/**
+ * The Node request behind `raw` when its headers are provably those the client sent: `raw` is
+ * node-server's lightweight request (its kind worked out once, see `probe`), built from `env.incoming`,
+ * whose headers nothing has read (so nothing has set, deleted or appended one, or built a fetch `Request`
+ * from them), with no `headers` of its own. `undefined` otherwise: not on node-server (`app.request`,
+ * `app.fetch(new Request(…))`, Bun, Deno, workers), a replaced `c.req.raw` or `c.env`, headers already
+ * read, or a node-server whose request is made differently.
+ */
+export const freshIncoming = (raw: Request, env: unknown): RequestAuth.NodeHeaders | undefined => {
+  if (typeof env !== "object" || env === null) return undefined
+  const incoming = (env as Keyed)["incoming"]
+  if (!isNodeHeaders(incoming)) return undefined
+  const shape = shapeOf(raw, incoming)
+  if (shape === undefined) return undefined
+  const own = raw as unknown as Keyed
+  return own[shape.incoming] === incoming &&
+    own[shape.headers] === undefined &&
+    !Object.hasOwn(raw, "headers")
+    ? incoming
+    : undefined
+}

@@ -5,7 +5,11 @@
 // Prints each variant's CPU ns per request (median round, lowest–highest) and its excess over `bare`.
 //
 // Run after a build: `pnpm build && node adapters/hono/bench/request-cost.mjs [rounds] [requests]`
-// (defaults 5 × 200,000); NODE_BIN=/path/to/node runs the variants on another Node.
+// (defaults 5 × 200,000); NODE_BIN=/path/to/node runs the variants on another Node. ONLY=bare,handler,…
+// takes only those variants. A/B against another build: copy its adapters/hono/dist aside (e.g. to
+// adapters/hono/before/dist, ignored by git, so that its imports resolve here) and set
+// BASE=adapters/hono/before/dist/index.js: every variant that uses the adapter also runs on that build, as
+// `<variant>~base`, in the same rounds.
 //
 // Variants: bare (the handler alone: Hono's synchronous path), noop (`async (c, next) => { await next() }`),
 // noop-return (`(c, next) => next()`), als (`contextStorage()`), adapter (`authContext({ accept })`,
@@ -16,9 +20,9 @@
 // (`app.use(auth)` + `auth.handler(fn)`: the middleware's handle taken, no second authentication).
 import { execFileSync } from "node:child_process"
 import { EventEmitter } from "node:events"
-import { fileURLToPath } from "node:url"
+import { fileURLToPath, pathToFileURL } from "node:url"
 
-const variants = [
+const all = [
   "bare",
   "noop",
   "noop-return",
@@ -31,12 +35,20 @@ const variants = [
   "adapter",
   "resolve"
 ]
+const plain = new Set(["bare", "noop", "noop-return", "als", "in-handler"])
+const base = process.env.BASE
+const chosen =
+  process.env.ONLY === undefined ? all : all.filter((v) => process.env.ONLY.split(",").includes(v))
+const variants = chosen.flatMap((v) => (base === undefined || plain.has(v) ? [v] : [v, `${v}~base`]))
 
-const child = async (variant, n) => {
+const child = async (name, n) => {
+  const [variant, build] = name.split("~")
   const { Hono } = await import("hono")
   const { contextStorage, getContext } = await import("hono/context-storage")
   const { getRequestListener } = await import("@hono/node-server")
-  const { authContext } = await import("../dist/index.js")
+  const { authContext } = await import(
+    build === "base" ? new URL(base, pathToFileURL(`${process.cwd()}/`)).href : "../dist/index.js"
+  )
   const { AuthHandle, RequestAuth } = await import("@authctx/server")
   const tenants = new Map(
     Array.from({ length: 50 }, (_, i) => [

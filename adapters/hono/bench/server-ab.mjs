@@ -6,22 +6,36 @@
 // figure to decide with on a shared machine; req/s move with the other jobs.
 //
 // Run after a build: `pnpm build && node adapters/hono/bench/server-ab.mjs [rounds]` (default 6);
-// NODE_BIN=/path/to/node runs the servers on another Node.
+// NODE_BIN=/path/to/node runs the servers on another Node. BASE=adapters/hono/before/dist/index.js (another
+// build's dist copied there, as for request-cost.mjs) adds `explicit~base` and `resolve~base`, and the
+// `resolve` server, in the same rounds.
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
+import { resolve as resolvePath } from "node:path"
 import { createInterface } from "node:readline"
+import { pathToFileURL } from "node:url"
 
 // autocannon is the test package's (the benchmark's own load generator), not this package's.
 const autocannon = createRequire(new URL("../../../test/bench/adapters.ts", import.meta.url))("autocannon")
 
 const node = process.env.NODE_BIN ?? process.execPath
-const variants = ["bare", "explicit", "explicit-middleware"]
-const start = (v) =>
+const base = process.env.BASE
+const variants = (
+  base === undefined
+    ? ["bare", "explicit", "explicit-middleware"]
+    : ["bare", "explicit", "explicit~base", "resolve", "resolve~base"]
+).filter((v) => v === "bare" || process.env.ONLY === undefined || process.env.ONLY.split(",").includes(v))
+const start = (name) =>
   new Promise((resolve) => {
+    const [v, build] = name.split("~")
+    const env =
+      build === "base"
+        ? { ...process.env, AUTHCTX_HONO: pathToFileURL(resolvePath(base)).href }
+        : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "AUTHCTX_HONO"))
     const p = spawn(
       node,
       [new URL("../../../test/bench/adapters-server.mjs", import.meta.url).pathname, "hono", v],
-      { stdio: ["pipe", "pipe", "inherit"] }
+      { stdio: ["pipe", "pipe", "inherit"], env }
     )
     const lines = createInterface({ input: p.stdout })
     const waiting = []
@@ -46,7 +60,11 @@ const load = (port, duration) =>
     url: `http://127.0.0.1:${port}/hello`,
     connections: 64,
     duration,
-    headers: { authorization: `Bearer ${key}` }
+    headers: { authorization: `Bearer ${key}` },
+    // the `resolve` servers' 50 tenants, in turns on every connection (the others ignore it)
+    requests: Array.from({ length: 50 }, (_, i) => ({
+      headers: { authorization: `Bearer ${key}`, "x-tenant": `t${String(i).padStart(2, "0")}` }
+    }))
   })
 const servers = {}
 for (const v of variants) servers[v] = await start(v)

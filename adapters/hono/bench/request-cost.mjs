@@ -13,7 +13,8 @@
 //
 // Variants: bare (the handler alone: Hono's synchronous path), noop (`async (c, next) => { await next() }`),
 // noop-return (`(c, next) => next()`), als (`contextStorage()`), adapter (`authContext({ accept })`,
-// bearer), resolve (50 tenants by `x-tenant`), explicit (`ambient: false`, the middleware), in-handler:
+// bearer), resolve (50 tenants by `x-tenant`, read with `c.req.header`), resolve-none (the same tenants in
+// turns without reading a header: what the read costs, decision 0037), explicit (`ambient: false`, the middleware), in-handler:
 // the sketch of decision 0033 (`RequestAuth.make` + `AuthHandle.make` inside the route's one handler), and
 // the real forms: handler (`auth.handler(fn)` with `ambient: false`, the explicit-handle mode that keeps
 // Hono's synchronous path), handler-ambient (`auth.handler(fn)`, ambient) and handler-behind
@@ -33,9 +34,11 @@ const all = [
   "handler-ambient",
   "handler-behind",
   "adapter",
-  "resolve"
+  "resolve",
+  "resolve-none"
 ]
-const plain = new Set(["bare", "noop", "noop-return", "als", "in-handler"])
+// no adapter, or (resolve-none) only a cost to compare with: no `~base` twin
+const plain = new Set(["bare", "noop", "noop-return", "als", "in-handler", "resolve-none"])
 const base = process.env.BASE
 const chosen =
   process.env.ONLY === undefined ? all : all.filter((v) => process.env.ONLY.split(",").includes(v))
@@ -57,6 +60,7 @@ const child = async (name, n) => {
     ])
   )
   const accept = ["SecretKey"]
+  let k = 0
   const json = { "content-type": "application/json" }
   const app = (middleware, read) => {
     const handler = (c) => c.body(JSON.stringify({ ok: true, kind: read(c) }), 200, json)
@@ -118,6 +122,11 @@ const child = async (name, n) => {
     resolve: () =>
       app(
         authContext({ accept, resolve: (c) => tenants.get(c.req.header("x-tenant") ?? "") }),
+        (c) => c.get("auth").kind
+      ),
+    "resolve-none": () =>
+      app(
+        authContext({ accept, resolve: () => tenants.get(`t${String(k++ % 50).padStart(2, "0")}`) }),
         (c) => c.get("auth").kind
       )
   }

@@ -28,16 +28,9 @@ import { Either } from "effect"
 import type { Context, Env, Handler, Input, MiddlewareHandler, Next } from "hono"
 import { HTTPException } from "hono/http-exception"
 import type { BlankInput, HandlerResponse } from "hono/types"
-import { freshIncoming } from "./nodeRequest.js"
+import { nodeValue } from "./nodeRequest.js"
 
 const nothing = (): undefined => undefined
-
-/** HTTP white space at either end: node-server trims it (Node's parser already has); read it the fetch way. */
-const untrimmed = (value: string): boolean => {
-  const first = value.charCodeAt(0)
-  const end = value.charCodeAt(value.length - 1)
-  return first === 32 || first === 9 || end === 32 || end === 9
-}
 
 /**
  * The request as `RequestAuth` sees it: the headers are read only when bearer pass-through asks, and no
@@ -54,12 +47,8 @@ class View implements RequestAuth.RequestView<Context> {
   }
   header(name: string): string | ReadonlyArray<string> | undefined {
     const raw = this.request.req.raw
-    const incoming = freshIncoming(raw, this.request.env)
-    if (incoming !== undefined) {
-      const value = RequestAuth.nodeHeader(incoming)(name)
-      if (typeof value !== "string" || !untrimmed(value)) return value
-    }
-    return raw.headers.get(name) ?? undefined
+    const value = nodeValue(raw, this.request.env, name)
+    return value !== null ? value : (raw.headers.get(name) ?? undefined)
   }
 }
 

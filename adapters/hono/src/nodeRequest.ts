@@ -6,7 +6,7 @@
  *
  * @internal
  */
-import type { RequestAuth } from "@authctx/server"
+import { RequestAuth } from "@authctx/server"
 
 /**
  * What node-server's lightweight `Request` looks like in this process, worked out once from a live request
@@ -107,4 +107,28 @@ export const freshIncoming = (raw: Request, env: unknown): RequestAuth.NodeHeade
     !Object.hasOwn(raw, "headers")
     ? incoming
     : undefined
+}
+
+/** HTTP white space at either end: node-server trims it (Node's parser already has); read it the fetch way. */
+const untrimmed = (value: string): boolean => {
+  const first = value.charCodeAt(0)
+  const end = value.charCodeAt(value.length - 1)
+  return first === 32 || first === 9 || end === 32 || end === 9
+}
+
+/**
+ * The header `name` (lower case) as the client sent it, read from node-server's Node request when its
+ * headers are provably untouched (`freshIncoming`): one string when it was sent once, every value when it
+ * was sent more than once (`RequestAuth.nodeHeader`), `undefined` when it was not sent. `null` when it
+ * must be read through the fetch `Request` (`c.req.raw.headers`) instead.
+ */
+export const nodeValue = (
+  raw: Request,
+  env: unknown,
+  name: string
+): string | ReadonlyArray<string> | undefined | null => {
+  const incoming = freshIncoming(raw, env)
+  if (incoming === undefined) return null
+  const value = RequestAuth.nodeHeader(incoming)(name)
+  return typeof value === "string" && untrimmed(value) ? null : value
 }

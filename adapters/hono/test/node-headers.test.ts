@@ -6,6 +6,7 @@
  */
 import type { Server } from "node:http"
 import { request as httpRequest } from "node:http"
+import { connect, createServer as createHttp2Server } from "node:http2"
 import {
   maxHeaderSize,
   type Running,
@@ -139,6 +140,45 @@ describe("on @hono/node-server, a request nothing else read: the credential from
       ])
       expect(twice[0]).toBe(400)
     })
+  })
+})
+
+describe("over HTTP/2 (node-server's Http2ServerRequest)", () => {
+  it("the credential is read from the Node request's raw headers too, and a PAT is refused by accept", async () => {
+    const auth = authContext({ accept: ["SecretKey"], baseURL: world.emulator.url, ambient: false })
+    const app = new Hono().get(
+      "/runs",
+      auth.handler((c, handle) => c.text(`${handle.kind} ${untouched(c)}`))
+    )
+    const server = createAdaptorServer({ fetch: app.fetch, createServer: createHttp2Server })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    const address = server.address()
+    const port = typeof address === "object" && address !== null ? address.port : 0
+    const session = connect(`http://127.0.0.1:${port}`)
+    const get = (token: string): Promise<[number, string]> =>
+      new Promise((resolve, reject) => {
+        const stream = session.request({ ":path": "/runs", authorization: `Bearer ${token}` })
+        let status = 0
+        let body = ""
+        stream.setEncoding("utf8")
+        stream.on("response", (headers) => {
+          status = Number(headers[":status"])
+        })
+        stream.on("data", (chunk: string) => {
+          body += chunk
+        })
+        stream.on("end", () => resolve([status, body]))
+        stream.on("error", reject)
+      })
+    try {
+      expect(await get(world.secretKey)).toEqual([200, "SecretKey true"])
+      const [status, body] = await get(world.pat)
+      expect(status).toBe(401)
+      expect(body).not.toContain(world.pat.slice(7))
+    } finally {
+      session.close()
+      await new Promise((resolve) => server.close(resolve))
+    }
   })
 })
 

@@ -8,7 +8,8 @@
 // Run after a build: `pnpm build && node adapters/hono/bench/server-ab.mjs [rounds]` (default 6);
 // NODE_BIN=/path/to/node runs the servers on another Node. BASE=adapters/hono/before/dist/index.js (another
 // build's dist copied there, as for request-cost.mjs) adds `explicit~base` and `resolve~base`, and the
-// `resolve` server, in the same rounds.
+// `als` (`contextStorage()`) and `resolve` servers, in the same rounds; each server's CPU is then also
+// compared with `als`'s. ONLY=explicit,… keeps bare (and als, when it is named) and those.
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
 import { resolve as resolvePath } from "node:path"
@@ -23,7 +24,7 @@ const base = process.env.BASE
 const variants = (
   base === undefined
     ? ["bare", "explicit", "explicit-middleware"]
-    : ["bare", "explicit", "explicit~base", "resolve", "resolve~base"]
+    : ["bare", "als", "explicit", "explicit~base", "resolve", "resolve~base"]
 ).filter((v) => v === "bare" || process.env.ONLY === undefined || process.env.ONLY.split(",").includes(v))
 const start = (name) =>
   new Promise((resolve) => {
@@ -86,9 +87,10 @@ const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 for (const v of Object.keys(servers)) {
   const cpuRatio = taken[v].map((x, i) => taken.bare[i].us / x.us)
   const rpsRatio = taken[v].map((x, i) => x.rps / taken.bare[i].rps)
+  const alsRatio = taken.als?.map((x, i) => x.us / taken[v][i].us)
   const span = (xs) => `${med(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`
   console.log(
-    `${v.padEnd(20)} cpu µs/req ${med(taken[v].map((x) => x.us)).toFixed(1)}  bare÷this by CPU ${span(cpuRatio)}  req/s ÷ bare ${span(rpsRatio)}`
+    `${v.padEnd(20)} cpu µs/req ${med(taken[v].map((x) => x.us)).toFixed(1)}  bare÷this by CPU ${span(cpuRatio)}  req/s ÷ bare ${span(rpsRatio)}${alsRatio === undefined ? "" : `  als÷this by CPU ${span(alsRatio)}`}`
   )
 }
 for (const s of Object.values(servers)) s.p.kill()

@@ -37,15 +37,18 @@ const ownValue = (target: object, key: PropertyKey): unknown =>
  * that prototype holding only `incoming`) gains exactly one own symbol when its `headers` are read, holding
  * the `Headers` it answers, and answers the same `Headers` when read again. So, on a request of this kind,
  * that symbol absent means nothing has read its headers (and so nothing changed them or built a fetch
- * `Request` from them). Anything else, or any throw, and the kind is never read from `incoming`.
+ * `Request` from them). `null` when the kind is not such (or anything throws): it is never read from the
+ * Node request. `undefined` when this request cannot tell (no own symbol holds `incoming`, e.g. `c.env`
+ * was replaced): the next request of the kind is asked again.
  */
-const probe = (raw: object, proto: object, incoming: object): Shape | undefined => {
+const probe = (raw: object, proto: object, incoming: object): Shape | null | undefined => {
   try {
     const getter = Object.getOwnPropertyDescriptor(proto, "headers")?.get
-    if (getter === undefined) return undefined
+    if (getter === undefined) return null
     const holding = Object.getOwnPropertySymbols(raw).filter((key) => ownValue(raw, key) === incoming)
     const incomingKey = holding[0]
-    if (incomingKey === undefined || holding.length !== 1) return undefined
+    if (incomingKey === undefined) return undefined
+    if (holding.length !== 1) return null
     const stand: object = Object.create(proto)
     Object.defineProperty(stand, incomingKey, { value: incoming, writable: true, configurable: true })
     const headers: unknown = getter.call(stand)
@@ -58,11 +61,11 @@ const probe = (raw: object, proto: object, incoming: object): Shape | undefined 
       ownValue(stand, headersKey) !== headers ||
       getter.call(stand) !== headers
     ) {
-      return undefined
+      return null
     }
     return { proto, incoming: incomingKey, headers: headersKey }
   } catch {
-    return undefined
+    return null
   }
 }
 
@@ -72,7 +75,8 @@ const shapeOf = (raw: object, incoming: object): Shape | undefined => {
   if (typeof proto !== "object" || proto === null) return undefined
   let shape = learnt.get(proto)
   if (shape === undefined) {
-    shape = probe(raw, proto, incoming) ?? null
+    shape = probe(raw, proto, incoming)
+    if (shape === undefined) return undefined
     learnt.set(proto, shape)
   }
   if (shape === null) return undefined

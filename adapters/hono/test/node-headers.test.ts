@@ -315,6 +315,8 @@ describe("what the fast read trusts: only a request kind whose fresh headers can
         return self[kept]
       }
     }
+    // a first request that cannot tell (it does not hold this env's Node request) does not decide the kind
+    expect(freshIncoming(Object.create(proto) as Request, env)).toBeUndefined()
     const fresh = request(proto)
     expect(freshIncoming(fresh, env)).toBe(incoming)
     expect(freshIncoming(fresh, { incoming: { ...incoming } })).toBeUndefined()

@@ -103,7 +103,7 @@ const load = async (
   return { m: toMeasurement(result), cpuUs: after.cpuUs - before.cpuUs }
 }
 
-const frameworkRun = async (
+export const frameworkRun = async (
   framework: Framework,
   execPath: string,
   options: { readonly connections: number; readonly durationSeconds: number; readonly rounds: number }
@@ -193,8 +193,8 @@ export const runAdapterBench = async (
 ): Promise<AdapterBenchResult> => {
   const sizes = {
     connections: options.connections ?? 64,
-    durationSeconds: options.durationSeconds ?? 1,
-    rounds: options.rounds ?? 3
+    durationSeconds: options.durationSeconds ?? 2,
+    rounds: options.rounds ?? 5
   }
   build()
   const runs: Array<NodeRun> = []

@@ -1,7 +1,7 @@
 /**
  * Reading a request header straight from the Node request that `@hono/node-server` passes as
- * `c.env.incoming`, when that is provably what `c.req.raw.headers` would answer; `undefined` (read it
- * through the fetch `Request`) whenever it is not provable. Why and what it relies on:
+ * `c.env.incoming`, when that is provably what `c.req.raw.headers` would answer, and saying "read it
+ * through the fetch `Request`" whenever it is not provable. Why and what it relies on:
  * docs/reference/hono-node-server.md.
  *
  * @internal

@@ -9,7 +9,8 @@
 // takes only those variants. A/B against another build: copy its adapters/hono/dist aside (e.g. to
 // adapters/hono/before/dist, ignored by git, so that its imports resolve here) and set
 // BASE=adapters/hono/before/dist/index.js: every variant that uses the adapter also runs on that build, as
-// `<variant>~base`, in the same rounds.
+// `<variant>~base`, in the same rounds. PARSER=1 drives the listener through node:http's own server and
+// parser over an in-memory socket instead of stand-ins (real request objects, fresh header strings).
 //
 // Variants: bare (the handler alone: Hono's synchronous path), noop (`async (c, next) => { await next() }`),
 // noop-return (`(c, next) => next()`), als (`contextStorage()`), adapter (`authContext({ accept })`,
@@ -21,6 +22,8 @@
 // (`app.use(auth)` + `auth.handler(fn)`: the middleware's handle taken, no second authentication).
 import { execFileSync } from "node:child_process"
 import { EventEmitter } from "node:events"
+import { createServer } from "node:http"
+import { Duplex } from "node:stream"
 import { fileURLToPath, pathToFileURL } from "node:url"
 
 const all = [
@@ -131,6 +134,16 @@ const child = async (name, n) => {
       )
   }
   const listener = getRequestListener(apps[variant]().fetch)
+  const run = process.env.PARSER === "1" ? parsed(listener, variant) : standIns(listener, variant)
+  await run(n / 2)
+  const before = process.cpuUsage()
+  await run(n)
+  const used = process.cpuUsage(before)
+  process.stdout.write(`${JSON.stringify({ ns: ((used.user + used.system) * 1000) / n })}\n`)
+}
+
+/** The listener driven with stand-in Node requests and responses: no parser, no socket. */
+const standIns = (listener, variant) => {
   let status = 0
   const noop = () => {}
   const response = () =>
@@ -168,11 +181,63 @@ const child = async (name, n) => {
       if (status !== 200) throw new Error(`${variant}: status ${status}`)
     }
   }
-  await run(n / 2)
-  const before = process.cpuUsage()
-  await run(n)
-  const used = process.cpuUsage(before)
-  process.stdout.write(`${JSON.stringify({ ns: ((used.user + used.system) * 1000) / n })}\n`)
+  return run
+}
+
+/**
+ * The listener behind node:http's own server and parser (PARSER=1): real IncomingMessage and
+ * ServerResponse objects, a parsed header value a new string each time, requests written 50 at a time
+ * (one per tenant) into an in-memory socket, the answers counted from the bytes the server writes back.
+ */
+const parsed = (listener, variant) => {
+  const server = createServer(listener)
+  let answered = 0
+  let wake = () => {}
+  class Socket extends Duplex {
+    remoteAddress = "127.0.0.1"
+    remotePort = 40000
+    _read() {}
+    _write(chunk, _encoding, done) {
+      const text = chunk.toString("latin1")
+      for (let at = text.indexOf("HTTP/1.1 "); at !== -1; at = text.indexOf("HTTP/1.1 ", at + 1)) {
+        if (text.slice(at + 9, at + 12) !== "200") throw new Error(`${variant}: ${text.slice(at, at + 12)}`)
+        answered++
+      }
+      wake()
+      done()
+    }
+    setTimeout() {
+      return this
+    }
+    setNoDelay() {
+      return this
+    }
+    setKeepAlive() {
+      return this
+    }
+  }
+  const socket = new Socket()
+  server.emit("connection", socket)
+  const burst = Buffer.from(
+    Array.from(
+      { length: 50 },
+      (_, t) =>
+        `GET /hello HTTP/1.1\r\nHost: 127.0.0.1:3000\r\nAuthorization: Bearer tr_dev_Zq7Xw3Rk9Lm2Np5Bv8Cx1Dy4Ab6Ef0Gh\r\nx-tenant: t${String(t).padStart(2, "0")}\r\n\r\n`
+    ).join(""),
+    "latin1"
+  )
+  return async (count) => {
+    const target = answered + count
+    while (answered < target) {
+      const want = answered + 50
+      socket.push(burst)
+      while (answered < want)
+        await new Promise((resolve) => {
+          wake = resolve
+          setImmediate(resolve)
+        })
+    }
+  }
 }
 
 const parent = (rounds, n) => {

@@ -21,13 +21,16 @@
 import { AsyncLocalStorage } from "node:async_hooks"
 import { createServer } from "node:http"
 import { authContext as expressAuth } from "@authctx/express"
-import { authContext as honoAuth } from "@authctx/hono"
 import { authContext as koaAuth } from "@authctx/koa"
 import { createAdaptorServer } from "@hono/node-server"
 import express from "express"
 import { Hono } from "hono"
 import { contextStorage, getContext } from "hono/context-storage"
 import Koa from "koa"
+
+// AUTHCTX_HONO=<file URL of another build's index.js> serves Hono from that build (A/B runs of
+// adapters/hono/bench/server-ab.mjs); the package's own build otherwise.
+const { authContext: honoAuth } = await import(process.env.AUTHCTX_HONO ?? "@authctx/hono")
 
 /** 50 tenants' keys (valid shapes, distinct), for `resolve`; `x-tenant: tNN` names one. */
 const tenants = new Map(

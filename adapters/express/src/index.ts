@@ -22,8 +22,14 @@
 import { type Auth, AuthScope, type Credential } from "@authctx/core"
 import { AuthHandle as Handle, problemContentType, RequestAuth, RequestAuthError } from "@authctx/server"
 import { Either, Schema } from "effect"
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from "express"
-import { setAuth } from "./internal/authSlot.js"
+import express, {
+  type ErrorRequestHandler,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response
+} from "express"
+import { prepare, setAuth } from "./internal/authSlot.js"
 
 /** The request's auth handle (see `AuthHandle` in `@authctx/server`). */
 export type AuthHandle<K extends Credential.Kind = Credential.KeyKind> = Handle.AuthHandle<K>
@@ -52,14 +58,15 @@ export { RequestAuthError }
 
 /**
  * `middleware.handler(fn)` ran on a request that the middleware did not authenticate: mount the middleware
- * before the handler (`app.get(path, auth, auth.handler(fn))` or `app.use(auth)`). A programming error,
- * so Express answers 500.
+ * before the handler (`app.get(path, auth, auth.handler(fn))` or `app.use(auth)`), and do not replace
+ * `res.locals` between them (on Node 20 and 22 `req.auth` is kept there: add to it, or copy it). A
+ * programming error, so Express answers 500.
  */
 export class MissingAuthMiddleware extends Schema.TaggedError<MissingAuthMiddleware>(
   "@authctx/express/MissingAuthMiddleware"
 )("MissingAuthMiddleware", {}) {
   override get message(): string {
-    return "auth.handler(fn) ran on a request its authContext() middleware did not authenticate; mount the middleware before the handler"
+    return "auth.handler(fn) ran on a request its authContext() middleware did not authenticate; mount the middleware before the handler, and do not replace res.locals in between (add to it, or copy it: { ...res.locals })"
   }
 }
 
@@ -218,10 +225,11 @@ export const authContext = <
   const onError = options.onError ?? defaultOnError
   const ambient = options.ambient !== false
   if (!ambient) AuthScope.enableServerMode()
+  prepare(express.request)
   // The handles this middleware gives, one per auth context: the authenticator hands every request with the
   // same credential the same (remembered) context, so a request costs a lookup, not a handle, and `handler`
   // knows this middleware's handles without marking each request (a mark per request — a property of
-  // `req`, or a WeakMap entry — cost ~1.5–5 µs on Node 20, see internal/authSlot.ts). A handle is a pure
+  // `req`, or a WeakMap entry — cost ~1–5 µs on Node 20, see internal/authSlot.ts). A handle is a pure
   // function of its context (its client is made on first use, bound to that context), and frozen: what one
   // request holds, no other request can change.
   const handles = new WeakMap<object, Handle.AuthHandle<Kind>>()
@@ -244,16 +252,23 @@ export const authContext = <
       onError(result.left, req, res, next)
       return
     }
-    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged).
-    const kind = result.right.credential._tag
-    const earlier = req.auth
-    if (earlier !== undefined && earlier.kind !== kind) {
-      onError(RequestAuth.kindChanged(authenticate.realm, earlier.kind, kind), req, res, next)
+    // A request keeps the kind its first auth middleware gave (RequestAuth.kindChanged). A public-token
+    // handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth` declares the key
+    // kinds every other route gets.
+    const earlier = setAuth(req, handleOf(result.right))
+    if (earlier !== undefined) {
+      onError(
+        RequestAuth.kindChanged(
+          authenticate.realm,
+          earlier.kind as Credential.Kind,
+          result.right.credential._tag
+        ),
+        req,
+        res,
+        next
+      )
       return
     }
-    // A public-token handle is typed by its route's `handler` (accept: ["PublicAccessToken"]); `req.auth`
-    // declares the key kinds every other route gets.
-    setAuth(req, handleOf(result.right))
     // `next` itself, called with no argument: no closure per request.
     if (ambient) AuthScope.runWith(result.right, next)
     else next()
@@ -261,7 +276,7 @@ export const authContext = <
 
   // Synchronous unless resolve or verify is async: Express 5 turns a rejected promise into next(err).
   const middleware: RequestHandler = (req, res, next) => {
-    const outcome = authenticate({ header: RequestAuth.nodeHeader(req), request: req })
+    const outcome = authenticate.node(req)
     if (outcome instanceof Promise) return outcome.then((result) => settle(result, req, res, next))
     settle(outcome, req, res, next)
   }

@@ -1,12 +1,13 @@
 /**
  * Where `req.auth` lives (adapters/express/src/internal/authSlot.ts): an accessor on Express's request
- * prototype over a WeakMap, so that the middleware adds no property to `req` (on Node 20 and 22 each one
- * copied the request's map). These tests hold it to what an own property gave: visible wherever the
+ * prototype over an entry in `res.locals`, so that the middleware adds no property to `req` (on Node 20 and
+ * 22 each one copied the request's map). These tests hold it to what an own property gave: visible wherever the
  * request goes (sub-apps, after them, other apps), overridden and deleted by plain assignment, an own
  * `auth` set earlier kept as the place the middleware writes to, and a plain `node:http` request (no
  * Express prototype) given an own property. They run real servers on loopback.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http"
+import { inspect } from "node:util"
 import {
   maxHeaderSize,
   type Running,
@@ -140,6 +141,138 @@ describe("req.auth as Express's handlers see it", () => {
     }
     await withServer(listen(server), async (running) => {
       expect(await get(running.url, world.pat)).toEqual({ status: 200, body: "PersonalAccessToken:true" })
+    })
+  })
+})
+
+// Node 20 and 22 (V8 before 13) keep `req.auth` in `res.locals`; Node 24 assigns an own property.
+const viaLocals = Number(process.versions.v8.split(".")[0]) < 13
+
+describe("req.auth and res.locals", () => {
+  it("a res.locals an app shares between requests never gives one request another's auth", async () => {
+    // A shared locals object: each request's middleware finds the entry of another request (or its own).
+    const shared = Object.create(null) as Record<PropertyKey, unknown>
+    const auth = authContext()
+    const app = express()
+    app.get(
+      "/",
+      (_req, res, next) => {
+        res.locals = shared
+        next()
+      },
+      auth,
+      // Let the requests interleave between the middleware and the handler.
+      (_req, _res, next) => {
+        setTimeout(next, 5)
+      },
+      auth.handler((req, res) => {
+        res.send(`${req.auth.kind}:${String(AuthScope.current()?.credential._tag)}`)
+      })
+    )
+    app.use(authErrorHandler())
+    await withServer(listen(app), async (server) => {
+      const tokens = Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? world.secretKey : world.pat))
+      const answers = await Promise.all(tokens.map((token) => get(server.url, token)))
+      expect(answers).toEqual(
+        tokens.map((token) => {
+          const kind = token === world.secretKey ? "SecretKey" : "PersonalAccessToken"
+          return { status: 200, body: `${kind}:${kind}` }
+        })
+      )
+    })
+  })
+
+  it("res.locals replaced after the middleware: req.auth reads undefined and handler(fn) refuses (500)", async () => {
+    const auth = authContext()
+    const app = express()
+    const replace = (_req: Request, res: express.Response, next: NextFunction) => {
+      res.locals = { user: "someone" }
+      next()
+    }
+    app.get("/plain", auth, replace, (req, res) => {
+      res.send(kindOf(req))
+    })
+    app.get(
+      "/typed",
+      auth,
+      replace,
+      auth.handler((req, res) => {
+        res.send(req.auth.kind)
+      })
+    )
+    // Kept when the replacement copies the old locals (`{ ...res.locals }`, `Object.assign`).
+    app.get(
+      "/copied",
+      auth,
+      (_req, res, next) => {
+        res.locals = { ...res.locals, user: "someone" }
+        next()
+      },
+      auth.handler((req, res) => {
+        res.send(req.auth.kind)
+      })
+    )
+    await withServer(listen(app), async (server) => {
+      expect(await get(`${server.url}/plain`, world.secretKey)).toEqual({
+        status: 200,
+        body: viaLocals ? "none" : "SecretKey"
+      })
+      expect((await get(`${server.url}/typed`, world.secretKey)).status).toBe(viaLocals ? 500 : 200)
+      expect(await get(`${server.url}/copied`, world.secretKey)).toEqual({ status: 200, body: "SecretKey" })
+    })
+  })
+
+  it("a logged res.locals shows no credential, and JSON of it none of the entry", async () => {
+    let inspected = ""
+    let json = ""
+    const app = express()
+    app.get("/", authContext(), (req, res) => {
+      inspected = inspect(res.locals, { depth: 8 }) + inspect({ ...res.locals }, { depth: 8 })
+      json = JSON.stringify(res.locals)
+      res.send(kindOf(req))
+    })
+    await withServer(listen(app), async (server) => {
+      expect(await get(server.url, world.secretKey)).toEqual({ status: 200, body: "SecretKey" })
+    })
+    expect(inspected).not.toContain(world.secretKey)
+    expect(inspected).not.toContain(world.secretKey.slice(8))
+    if (viaLocals) expect(inspected).toContain("[authctx req.auth]")
+    expect(json).toBe("{}")
+  })
+
+  it("a second middleware on the same request refuses another kind, whether the first set it or your code did", async () => {
+    const app = express()
+    app.get("/two", authContext(), authContext({ header: "x-second" }), (req, res) => {
+      res.send(kindOf(req))
+    })
+    app.get(
+      "/mine",
+      (req, _res, next) => {
+        ;(req as { auth?: unknown }).auth = { kind: "SecretKey" }
+        next()
+      },
+      authContext(),
+      (req, res) => {
+        res.send(`${kindOf(req)}:${String(Object.hasOwn(req, "auth"))}`)
+      }
+    )
+    app.use(authErrorHandler())
+    await withServer(listen(app), async (server) => {
+      const two = await fetch(`${server.url}/two`, {
+        headers: { authorization: `Bearer ${world.secretKey}`, "x-second": `Bearer ${world.pat}` }
+      })
+      expect(two.status).toBe(401)
+      expect(await two.text()).not.toContain(world.pat)
+      const same = await fetch(`${server.url}/two`, {
+        headers: { authorization: `Bearer ${world.secretKey}`, "x-second": `Bearer ${world.secretKey}` }
+      })
+      expect([same.status, await same.text()]).toEqual([200, "SecretKey"])
+      // An own `auth` your code assigned is checked and then replaced (an own property, as before).
+      expect(await get(`${server.url}/mine`, world.secretKey)).toEqual({
+        status: 200,
+        body: "SecretKey:true"
+      })
+      expect((await get(`${server.url}/mine`, world.pat)).status).toBe(401)
     })
   })
 })

@@ -6,22 +6,37 @@
 // figure to decide with on a shared machine; req/s move with the other jobs.
 //
 // Run after a build: `pnpm build && node adapters/hono/bench/server-ab.mjs [rounds]` (default 6);
-// NODE_BIN=/path/to/node runs the servers on another Node.
+// NODE_BIN=/path/to/node runs the servers on another Node. BASE=adapters/hono/before/dist/index.js (another
+// build's dist copied there, as for request-cost.mjs) adds `explicit~base` and `resolve~base`, and the
+// `als` (`contextStorage()`) and `resolve` servers, in the same rounds; each server's CPU is then also
+// compared with `als`'s. ONLY=explicit,… keeps bare (and als, when it is named) and those.
 import { spawn } from "node:child_process"
 import { createRequire } from "node:module"
+import { resolve as resolvePath } from "node:path"
 import { createInterface } from "node:readline"
+import { pathToFileURL } from "node:url"
 
 // autocannon is the test package's (the benchmark's own load generator), not this package's.
 const autocannon = createRequire(new URL("../../../test/bench/adapters.ts", import.meta.url))("autocannon")
 
 const node = process.env.NODE_BIN ?? process.execPath
-const variants = ["bare", "explicit", "explicit-middleware"]
-const start = (v) =>
+const base = process.env.BASE
+const variants = (
+  base === undefined
+    ? ["bare", "explicit", "explicit-middleware"]
+    : ["bare", "als", "explicit", "explicit~base", "resolve", "resolve~base"]
+).filter((v) => v === "bare" || process.env.ONLY === undefined || process.env.ONLY.split(",").includes(v))
+const start = (name) =>
   new Promise((resolve) => {
+    const [v, build] = name.split("~")
+    const env =
+      build === "base"
+        ? { ...process.env, AUTHCTX_HONO: pathToFileURL(resolvePath(base)).href }
+        : Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== "AUTHCTX_HONO"))
     const p = spawn(
       node,
       [new URL("../../../test/bench/adapters-server.mjs", import.meta.url).pathname, "hono", v],
-      { stdio: ["pipe", "pipe", "inherit"] }
+      { stdio: ["pipe", "pipe", "inherit"], env }
     )
     const lines = createInterface({ input: p.stdout })
     const waiting = []
@@ -46,7 +61,11 @@ const load = (port, duration) =>
     url: `http://127.0.0.1:${port}/hello`,
     connections: 64,
     duration,
-    headers: { authorization: `Bearer ${key}` }
+    headers: { authorization: `Bearer ${key}` },
+    // the `resolve` servers' 50 tenants, in turns on every connection (the others ignore it)
+    requests: Array.from({ length: 50 }, (_, i) => ({
+      headers: { authorization: `Bearer ${key}`, "x-tenant": `t${String(i).padStart(2, "0")}` }
+    }))
   })
 const servers = {}
 for (const v of variants) servers[v] = await start(v)
@@ -68,9 +87,10 @@ const med = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 for (const v of Object.keys(servers)) {
   const cpuRatio = taken[v].map((x, i) => taken.bare[i].us / x.us)
   const rpsRatio = taken[v].map((x, i) => x.rps / taken.bare[i].rps)
+  const alsRatio = taken.als?.map((x, i) => x.us / taken[v][i].us)
   const span = (xs) => `${med(xs).toFixed(2)} (${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)})`
   console.log(
-    `${v.padEnd(20)} cpu µs/req ${med(taken[v].map((x) => x.us)).toFixed(1)}  bare÷this by CPU ${span(cpuRatio)}  req/s ÷ bare ${span(rpsRatio)}`
+    `${v.padEnd(20)} cpu µs/req ${med(taken[v].map((x) => x.us)).toFixed(1)}  bare÷this by CPU ${span(cpuRatio)}  req/s ÷ bare ${span(rpsRatio)}${alsRatio === undefined ? "" : `  als÷this by CPU ${span(alsRatio)}`}`
   )
 }
 for (const s of Object.values(servers)) s.p.kill()

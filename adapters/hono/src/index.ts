@@ -28,22 +28,27 @@ import { Either } from "effect"
 import type { Context, Env, Handler, Input, MiddlewareHandler, Next } from "hono"
 import { HTTPException } from "hono/http-exception"
 import type { BlankInput, HandlerResponse } from "hono/types"
+import { nodeValue } from "./nodeRequest.js"
 
 const nothing = (): undefined => undefined
 
 /**
- * The request as `RequestAuth` sees it: the headers are read (through the fetch `Request`, as
- * `c.req.header` does) only when bearer pass-through asks, and no closure is made per request. The fetch
- * `Headers` join a header sent twice with ", " (as `@hono/node-server` does for Authorization), and
- * RequestAuth refuses a comma in a Bearer header: a duplicate is a 400 on every runtime.
+ * The request as `RequestAuth` sees it: the headers are read only when bearer pass-through asks, and no
+ * closure is made per request. On `@hono/node-server`, while nothing on the request has read its fetch
+ * headers, straight from the Node request's `rawHeaders` (`RequestAuth.nodeHeader`: a header sent twice is
+ * two values), which spares node-server building its `Headers` (decision 0037); otherwise through the fetch
+ * `Request`, as `c.req.header` does, where a header sent twice is joined with ", ". RequestAuth refuses
+ * both (two values, or a comma in a Bearer header): a duplicate is a 400 on every runtime.
  */
 class View implements RequestAuth.RequestView<Context> {
   readonly request: Context
   constructor(request: Context) {
     this.request = request
   }
-  header(name: string): string | undefined {
-    return this.request.req.raw.headers.get(name) ?? undefined
+  header(name: string): string | ReadonlyArray<string> | undefined {
+    const raw = this.request.req.raw
+    const value = nodeValue(raw, this.request.env, name)
+    return value !== null ? value : (raw.headers.get(name) ?? undefined)
   }
 }
 

@@ -175,6 +175,26 @@ export interface Authenticator<K extends Credential.Kind, Req> {
   readonly realm: string
   /** The (lower-case) header read for bearer pass-through. */
   readonly header: string
+  /**
+   * The same for a Node request (Express's `req`, Koa's `ctx.req`), without building a view: in bearer
+   * mode it reads the header from `rawHeaders` alone (every value, as {@link nodeHeader} gives them), and
+   * in `resolve` mode no header at all. It saves an Express middleware ~1 µs a request on Node 20 (a view
+   * and a closure, and the lookup of `req.headers` through the prototype chain, decision 0036).
+   *
+   * @example
+   * ```ts
+   * import { RequestAuth } from "@authctx/server"
+   * import type { IncomingMessage } from "node:http"
+   *
+   * const authenticate = RequestAuth.make<"SecretKey", IncomingMessage>({ accept: ["SecretKey"] })
+   * const check = (req: IncomingMessage) => authenticate.node(req)
+   * ```
+   */
+  readonly node: (
+    request: Req & Pick<NodeHeaders, "rawHeaders">
+  ) =>
+    | Either.Either<Auth.AuthContext<K>, RequestAuthError>
+    | Promise<Either.Either<Auth.AuthContext<K>, RequestAuthError>>
 }
 
 /**

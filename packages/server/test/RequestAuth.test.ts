@@ -383,4 +383,35 @@ describe("a header sent more than once", () => {
       "The Authorization header holds more than one value (sent twice, or joined with commas)."
     )
   })
+
+  it("authenticate.node(req) reads rawHeaders as the view does: any case, every copy refused, none in resolve mode", async () => {
+    const authenticate = RequestAuth.make({})
+    const once = await authenticate.node(node(["Host", "x", "AUTHORIZATION", `Bearer ${devKey}`]))
+    expect(Either.isRight(once) && once.right.credential._tag).toBe("SecretKey")
+    // The same answer again (remembered by the header value).
+    const again = await authenticate.node(node(["authorization", `Bearer ${devKey}`]))
+    expect(Either.isRight(again) && Either.isRight(once) && again.right === once.right).toBe(true)
+    for (const raw of [
+      ["authorization", `Bearer ${devKey}`, "Authorization", `Bearer ${devKey}`],
+      ["authorization", `Bearer ${devKey}`, "authorization", ""]
+    ]) {
+      const result = await authenticate.node(node(raw))
+      expect(Either.isLeft(result) && [result.left.status, result.left.code]).toEqual([
+        400,
+        "invalid_request"
+      ])
+    }
+    const missing = await authenticate.node(node(["host", "x"]))
+    expect(Either.isLeft(missing) && missing.left.code).toBe("missing_credential")
+    // A custom header name, and resolve mode, which reads no header (a request without rawHeaders passes).
+    const custom = await RequestAuth.make({ header: "X-Api-Key" }).node(node(["x-api-key", `Bearer ${pat}`]))
+    expect(Either.isRight(custom) && custom.right.credential._tag).toBe("PersonalAccessToken")
+    const byTenant = RequestAuth.make({
+      resolve: (req: { readonly tenant: string }) => (req.tenant === "a" ? prodKey : undefined)
+    })
+    const resolved = await byTenant.node({ tenant: "a", rawHeaders: [] })
+    expect(Either.isRight(resolved) && resolved.right.credential._tag).toBe("SecretKey")
+    const none = await byTenant.node({ tenant: "b", rawHeaders: ["authorization", `Bearer ${devKey}`] })
+    expect(Either.isLeft(none) && none.left.code).toBe("missing_credential")
+  })
 })

@@ -18,26 +18,31 @@ import { defaultHeader, notPrintableAscii, read } from "./bearer.js"
 import { cachedParser, Memo, parsedCacheSize } from "./parseCache.js"
 import { defaultRealm, refusal } from "./refusal.js"
 
+/** Every value `name` (lower case) was sent with, from a Node `rawHeaders` list. */
+export const rawHeader = (
+  raw: ReadonlyArray<string>,
+  name: string
+): string | ReadonlyArray<string> | undefined => {
+  let first: string | undefined
+  let all: Array<string> | undefined
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const key = raw[i]
+    // most clients send the name in lower case: compare as is before lower-casing
+    if (key === undefined || key.length !== name.length || (key !== name && key.toLowerCase() !== name))
+      continue
+    const value = raw[i + 1] ?? ""
+    if (first === undefined) first = value
+    else if (all === undefined) all = [first, value]
+    else all.push(value)
+  }
+  return all ?? first
+}
+
 /** See `RequestAuth.nodeHeader`. */
 export const nodeHeader =
   (message: NodeHeaders) =>
-  (name: string): string | ReadonlyArray<string> | undefined => {
-    if (message.headers[name] === undefined) return undefined
-    const raw = message.rawHeaders
-    let first: string | undefined
-    let all: Array<string> | undefined
-    for (let i = 0; i + 1 < raw.length; i += 2) {
-      const key = raw[i]
-      // most clients send the name in lower case: compare as is before lower-casing
-      if (key === undefined || key.length !== name.length || (key !== name && key.toLowerCase() !== name))
-        continue
-      const value = raw[i + 1] ?? ""
-      if (first === undefined) first = value
-      else if (all === undefined) all = [first, value]
-      else all.push(value)
-    }
-    return all ?? first
-  }
+  (name: string): string | ReadonlyArray<string> | undefined =>
+    message.headers[name] === undefined ? undefined : rawHeader(message.rawHeaders, name)
 
 const httpToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
@@ -272,37 +277,41 @@ export const make = <
     return afterAdmitted(admitted, request)
   }
 
-  // Synchronous unless `resolve` or `verify` answers with a promise: no promise per request otherwise.
-  const authenticate = (view: RequestView<Req>): Outcome => {
-    if (resolve === undefined) {
-      const value = view.header(header)
-      if (typeof value === "string") {
-        const hit = byHeader.get(value)
-        if (hit !== undefined) return afterAdmitted(hit, view.request)
-      }
-      const credential = read(value, realm, header, parse)
-      if (Either.isLeft(credential)) return Either.left(credential.left)
-      const admitted = admit(contextOf(credential.right), "bearer")
-      if (Either.isLeft(admitted)) return admitted
-      if (typeof value === "string") byHeader.set(value, admitted)
-      return afterAdmitted(admitted, view.request)
+  /** Bearer pass-through: `value` is what the request sent in the header (every value, when repeated). */
+  const bearer = (value: string | ReadonlyArray<string> | undefined, request: Req): Outcome => {
+    if (typeof value === "string") {
+      const hit = byHeader.get(value)
+      if (hit !== undefined) return afterAdmitted(hit, request)
     }
+    const credential = read(value, realm, header, parse)
+    if (Either.isLeft(credential)) return Either.left(credential.left)
+    const admitted = admit(contextOf(credential.right), "bearer")
+    if (Either.isLeft(admitted)) return admitted
+    if (typeof value === "string") byHeader.set(value, admitted)
+    return afterAdmitted(admitted, request)
+  }
+
+  const resolved = (request: Req): Outcome => {
     let answer: Resolved | PromiseLike<Resolved>
     try {
-      answer = resolve(view.request)
+      answer = resolve === undefined ? undefined : resolve(request)
     } catch {
       return resolveFailed()
     }
-    if (typeof answer === "string") return fromString(answer, view.request)
+    if (typeof answer === "string") return fromString(answer, request)
     return isPromiseLike(answer)
       ? Promise.resolve(answer).then(
-          (resolved) =>
-            typeof resolved === "string"
-              ? fromString(resolved, view.request)
-              : fromResolved(resolved, view.request),
+          (value) => (typeof value === "string" ? fromString(value, request) : fromResolved(value, request)),
           resolveFailed
         )
-      : fromResolved(answer, view.request)
+      : fromResolved(answer, request)
   }
-  return Object.assign(authenticate, { realm, header })
+
+  // Synchronous unless `resolve` or `verify` answers with a promise: no promise per request otherwise.
+  const authenticate = (view: RequestView<Req>): Outcome =>
+    resolve === undefined ? bearer(view.header(header), view.request) : resolved(view.request)
+  // The same for a Node request, without a view: the header (bearer mode only) straight from `rawHeaders`.
+  const node = (request: Req & Pick<NodeHeaders, "rawHeaders">): Outcome =>
+    resolve === undefined ? bearer(rawHeader(request.rawHeaders, header), request) : resolved(request)
+  return Object.assign(authenticate, { realm, header, node })
 }

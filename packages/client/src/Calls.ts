@@ -20,6 +20,7 @@ import { type Auth, Capability, type Credential } from "@authctx/core"
 import type * as Effect from "effect/Effect"
 import { InvalidArgumentsError } from "./Errors.js"
 import { type AnyRoute, type ManagementClient, map } from "./ManagementClient.js"
+import { pagePromise } from "./Page.js"
 
 /**
  * Options of one Promise API call, the last argument of every call (as the SDK's `requestOptions`).
@@ -134,26 +135,24 @@ export const make = <R extends AnyRoute, const Args extends ReadonlyArray<unknow
   WithRequestOptions<Args, Promise<B>>
 > => {
   const needsCredential = Capability.needsCredential(route.capability)
-  const promise = (runner: Runner) =>
-    ((...args: ReadonlyArray<unknown>): Promise<unknown> => {
-      const run = runner(args[arity] as RequestOptions | undefined, needsCredential)
+  const name = route.capability.name
+  const promise = (runner: Runner) => {
+    const checked = checkedRunner(name, runner)
+    return ((...args: ReadonlyArray<unknown>): Promise<unknown> => {
+      const run = checked(args[arity] as RequestOptions | undefined, needsCredential)
       let called: Effect.Effect<unknown, E, Req>
       try {
         called = effect(...(args.slice(0, arity) as unknown as Args))
       } catch (error) {
         // arguments the types rule out (a JavaScript caller's `null` options): a rejection with the typed
-        // error, not a synchronous TypeError; its message may quote the caller's data, so only its name
-        return Promise.reject(
-          new InvalidArgumentsError({
-            endpoint: route.capability.name,
-            issue: `the arguments cannot be read (a ${error instanceof Error ? error.name : "throw"})`
-          })
-        )
+        // error, not a synchronous TypeError
+        return Promise.reject(unreadableArguments(name, error))
       }
       // ManagementClient.map, not Effect.map: a call's effect stays runnable without a fiber
       return run(result === undefined ? called : map(called as Effect.Effect<A, E, Req>, result))
     }) as unknown as WithRequestOptions<Args, Promise<B>>
-  return { name: route.capability.name, capabilities: [route.capability], promise }
+  }
+  return { name, capabilities: [route.capability], promise }
 }
 
 /**
@@ -180,7 +179,77 @@ export const custom =
     name: Name,
     routes: ReadonlyArray<AnyRoute>,
     promise: (runner: Runner) => F
-  ): Call<Name, V, F> => ({ name, capabilities: routes.map((route) => route.capability), promise })
+  ): Call<Name, V, F> => ({
+    name,
+    capabilities: routes.map((route) => route.capability),
+    promise: (runner) => guarded(name, promise(checkedRunner(name, runner)))
+  })
+
+/**
+ * The arguments of a call that could not be read (a JavaScript caller's `null` or value of another type
+ * where the types rule it out, so that reading it throws): the typed refusal, nothing sent. The throw's
+ * message may quote the caller's data, so only its name is kept.
+ */
+const unreadableArguments = (endpoint: string, error: unknown): InvalidArgumentsError =>
+  new InvalidArgumentsError({
+    endpoint,
+    issue: `the arguments cannot be read (a ${error instanceof Error ? error.name : "throw"})`
+  })
+
+/** Whether `signal` can be listened to as an `AbortSignal` (one from another realm too). */
+const isAbortSignal = (signal: unknown): signal is AbortSignal =>
+  signal instanceof AbortSignal ||
+  (typeof signal === "object" &&
+    signal !== null &&
+    typeof (signal as AbortSignal).aborted === "boolean" &&
+    typeof (signal as AbortSignal).addEventListener === "function" &&
+    typeof (signal as AbortSignal).removeEventListener === "function")
+
+/**
+ * The refusal of request options the types rule out (not an object, or a `signal` that is not an
+ * `AbortSignal`), or `undefined` when they can be used. `null` means no options, as for the SDK.
+ */
+const invalidRequestOptions = (endpoint: string, options: unknown): InvalidArgumentsError | undefined => {
+  if (options === undefined || options === null) return undefined
+  if (typeof options !== "object")
+    return new InvalidArgumentsError({
+      endpoint,
+      issue: `requestOptions must be an object, not a ${typeof options}`
+    })
+  const signal = (options as RequestOptions).signal
+  return signal === undefined || signal === null || isAbortSignal(signal)
+    ? undefined
+    : new InvalidArgumentsError({
+        endpoint,
+        issue:
+          "requestOptions.signal must be an AbortSignal (new AbortController().signal, AbortSignal.timeout(ms))"
+      })
+}
+
+/** `runner`, with request options it cannot use refused with `InvalidArgumentsError` (nothing sent). */
+const checkedRunner =
+  (endpoint: string, runner: Runner): Runner =>
+  (requestOptions, needsCredential) => {
+    const refused = invalidRequestOptions(endpoint, requestOptions)
+    if (refused !== undefined) return () => Promise.reject(refused)
+    return runner(requestOptions === null ? undefined : requestOptions, needsCredential)
+  }
+
+/**
+ * The Promise form of a written-out call, with a synchronous throw while reading its arguments (values the
+ * types rule out, from JavaScript) turned into a rejection with `InvalidArgumentsError`, nothing sent. The
+ * rejection is a {@link PagePromise} (iterating it rejects too), so a list call's `for await` fails the same.
+ */
+const guarded = <F>(endpoint: string, f: F): F => {
+  if (typeof f !== "function") return f
+  return ((...args: ReadonlyArray<unknown>): unknown => {
+    try {
+      return f(...args)
+    } catch (error) {
+      return pagePromise(Promise.reject(unreadableArguments(endpoint, error)))
+    }
+  }) as F
+}
 
 declare const RefusedTypeId: unique symbol
 

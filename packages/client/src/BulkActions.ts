@@ -23,6 +23,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
@@ -290,7 +291,7 @@ export const calls = {
     [ManagementApi.bulkActionsList],
     (runner): ListSignature =>
       (params, requestOptions) =>
-        listPages(runner(requestOptions), params)
+        listPages(runner(requestOptions), Arguments.listParams("runs.bulk.list", params))
   ),
   /** Retrieves a bulk action. */
   retrieve: Calls.make(ManagementApi.bulkActionsRetrieve, retrieve, 1),

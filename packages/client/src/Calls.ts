@@ -246,7 +246,9 @@ const guarded = <F>(endpoint: string, f: F): F => {
     try {
       return f(...args)
     } catch (error) {
-      return pagePromise(Promise.reject(unreadableArguments(endpoint, error)))
+      // a refusal of a check the call made itself (`internal/arguments.ts`) is kept as it is
+      const refused = error instanceof InvalidArgumentsError ? error : unreadableArguments(endpoint, error)
+      return pagePromise(Promise.reject(refused))
     }
   }) as F
 }

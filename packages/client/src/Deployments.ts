@@ -17,6 +17,7 @@
 import { ManagementApi, type Schemas } from "@authctx/api"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
@@ -128,7 +129,7 @@ export const calls = {
     [ManagementApi.deploymentsList],
     (runner): ListPages =>
       (params, requestOptions) =>
-        listPages(runner(requestOptions), params)
+        listPages(runner(requestOptions), Arguments.listParams("deployments.list", params))
   ),
   /** Retrieves the current (promoted) deployment. */
   retrieveCurrent: Calls.make(ManagementApi.deploymentsRetrieveCurrent, retrieveCurrent, 0)

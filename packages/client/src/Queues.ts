@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 
@@ -215,7 +216,7 @@ export const calls = {
     [ManagementApi.queuesList],
     (runner): ListPages =>
       (params, requestOptions) =>
-        listPages(runner(requestOptions), params)
+        listPages(runner(requestOptions), Arguments.listParams("queues.list", params))
   ),
   /** Retrieves a queue by id, or by type and name. */
   retrieve: Calls.make(ManagementApi.queuesRetrieve, retrieve, 1),

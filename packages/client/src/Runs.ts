@@ -22,6 +22,7 @@ import * as Schedule from "effect/Schedule"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { InvalidArgumentsError, PollExhaustedError } from "./Errors.js"
+import * as Arguments from "./internal/arguments.js"
 import * as Payload from "./internal/payload.js"
 import { andThen, type Call, type CallError, call, type ManagementClient } from "./ManagementClient.js"
 import { type CursorPage, type CursorParams, cursorPages, cursorStream, type PagePromise } from "./Page.js"
@@ -475,8 +476,15 @@ export const calls = {
     (runner): ListAnyRoute =>
       (first, second, third) =>
         typeof first === "string"
-          ? listPages(runner(third), first, second as RunsListParams | undefined)
-          : listPages(runner(second as Calls.RequestOptions | undefined), first)
+          ? listPages(
+              runner(third),
+              first,
+              Arguments.listParams("runs.list", second as RunsListParams | undefined)
+            )
+          : listPages(
+              runner(second as Calls.RequestOptions | undefined),
+              Arguments.listParams("runs.list", first)
+            )
   ),
   /** Retrieves a run (SecretKey only), with its payload and output as the SDK returns them. */
   retrieve: Calls.make(ManagementApi.runsRetrieve, retrieve, 1),

@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 
@@ -213,7 +214,7 @@ export const calls = {
     [ManagementApi.schedulesList],
     (runner): ListPages =>
       (params, requestOptions) =>
-        listPages(runner(requestOptions), params)
+        listPages(runner(requestOptions), Arguments.listParams("schedules.list", params))
   ),
   /** Creates a schedule (imperative; a `deduplicationKey` makes a repeat update it instead). */
   create: Calls.make(ManagementApi.schedulesCreate, create, 1),

@@ -24,6 +24,7 @@
 import { ManagementApi, type Schemas, type SchemasSessions } from "@authctx/api"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
 
@@ -240,6 +241,6 @@ export const calls = {
     [ManagementApi.sessionsList],
     (runner): ListPages =>
       (params, requestOptions) =>
-        listPages(runner(requestOptions), params)
+        listPages(runner(requestOptions), Arguments.listParams("sessions.list", params))
   )
 }

@@ -22,6 +22,7 @@ import * as Effect from "effect/Effect"
 import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import { ApiSchemaError } from "./Errors.js"
+import * as Arguments from "./internal/arguments.js"
 import * as Payload from "./internal/payload.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import { type CursorPage, cursorPages, cursorStream, type PagePromise } from "./Page.js"
@@ -248,7 +249,7 @@ export const calls = {
     [ManagementApi.waitTokensList],
     (runner): ListPages =>
       (params, requestOptions) =>
-        listPages(runner(requestOptions), params)
+        listPages(runner(requestOptions), Arguments.listParams("waitTokens.list", params))
   ),
   /** Retrieves a wait token (`wait.retrieveToken`). */
   retrieve: Calls.make(ManagementApi.waitTokensRetrieve, retrieve, 1),

@@ -565,6 +565,126 @@ describe("caller input that cannot be serialized is refused before sending", () 
     expect(hostile.received.length).toBe(before)
   })
 
+  describe("calls built on several routes, with arguments the types rule out: InvalidArgumentsError, nothing sent", () => {
+    const deep: unknown = JSON.parse(`${"[".repeat(20_000)}${"]".repeat(20_000)}`)
+    /** The bad values, each where the call's first argument (or the one named) is due. */
+    const bad: ReadonlyArray<readonly [string, unknown]> = [
+      ["null", null],
+      ["a number", 42],
+      ["an object where a string is due", { toString: () => "x" }],
+      ["a deep array", deep]
+    ]
+    type Loose = (...args: ReadonlyArray<unknown>) => unknown
+    const client = (accessToken = token) =>
+      createClient({ accessToken, baseURL: hostile.url }, noRetry) as unknown as Record<
+        string,
+        Record<string, Loose> & { readonly bulk: Record<string, Loose> }
+      >
+    const pat = `tr_pat_${"a".repeat(40)}`
+    // [call, the call with the bad value, which bad values apply]: a list's parameters are an object, so
+    // an object (of any keys) is a valid one there
+    const listBad = ["null", "a number", "a deep array"]
+    const cases: ReadonlyArray<readonly [string, (value: unknown) => unknown, ReadonlyArray<string>]> = [
+      ["runs.list", (v) => client()["runs"]?.["list"]?.(v), listBad],
+      ["runs.list (project)", (v) => client(pat)["runs"]?.["list"]?.("proj_1", v), listBad],
+      ["runs.bulk.list", (v) => client()["runs"]?.bulk["list"]?.(v), listBad],
+      ["schedules.list", (v) => client()["schedules"]?.["list"]?.(v), listBad],
+      ["deployments.list", (v) => client()["deployments"]?.["list"]?.(v), listBad],
+      ["queues.list", (v) => client()["queues"]?.["list"]?.(v), listBad],
+      ["waitTokens.list", (v) => client()["waitTokens"]?.["list"]?.(v), listBad],
+      ["sessions.list", (v) => client()["sessions"]?.["list"]?.(v), listBad],
+      [
+        "batch.trigger",
+        (v) => client()["batch"]?.["trigger"]?.(v),
+        ["null", "a number", "an object where a string is due"]
+      ],
+      [
+        "batch.trigger (item)",
+        (v) => client()["batch"]?.["trigger"]?.([v]),
+        ["null", "a number", "a deep array"]
+      ],
+      [
+        "batch.triggerByTask",
+        (v) => client()["batch"]?.["triggerByTask"]?.(v),
+        ["null", "a number", "an object where a string is due"]
+      ],
+      [
+        "batch.triggerByTask (item)",
+        (v) => client()["batch"]?.["triggerByTask"]?.([v]),
+        ["null", "a number", "a deep array"]
+      ],
+      ["queues.resume", (v) => client()["queues"]?.["resume"]?.(v), ["null", "a number", "a deep array"]],
+      [
+        "idempotencyKeys.reset",
+        (v) => client()["idempotencyKeys"]?.["reset"]?.("t", v),
+        ["null", "a number", "an object where a string is due", "a deep array"]
+      ]
+    ]
+    for (const [name, call, refused] of cases)
+      for (const [label, value] of bad.filter(([label]) => refused.includes(label)))
+        it(`${name} given ${label}`, async () => {
+          hostile.answer((socket) => respond(socket, 200, "{}"))
+          const before = hostile.received.length
+          let result: unknown
+          expect(() => {
+            result = call(value)
+          }).not.toThrow()
+          const error = await Promise.resolve(result).then(
+            () => undefined,
+            (e: unknown) => e
+          )
+          expect(error).toMatchObject({ _tag: "InvalidArgumentsError" })
+          expectNoSecret(error)
+          expect(hostile.received.length).toBe(before)
+        })
+
+    it("a list given null: iterating the page rejects with the same typed error", async () => {
+      const before = hostile.received.length
+      const page = client()["runs"]?.["list"]?.(null) as AsyncIterable<unknown>
+      const error = await (async () => {
+        for await (const _ of page) return undefined
+      })().then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(error).toMatchObject({ _tag: "InvalidArgumentsError", endpoint: "runs.list" })
+      expect(hostile.received.length).toBe(before)
+    })
+  })
+
+  it("a signal that is not an AbortSignal: InvalidArgumentsError naming the option, nothing sent", async () => {
+    hostile.answer((socket) => respond(socket, 200, JSON.stringify({ id: "run_1" })))
+    const client = createClient({ accessToken: token, baseURL: hostile.url }, noRetry)
+    const before = hostile.received.length
+    const notSignals: ReadonlyArray<unknown> = [{}, "abort", 1, { aborted: false }]
+    for (const signal of notSignals) {
+      const options = { signal } as unknown as { signal: AbortSignal }
+      for (const call of [
+        () => client.runs.retrieve("run_1", options),
+        () => client.runs.list({ limit: 1 }, options),
+        () => client.queues.resume("q", options)
+      ]) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e
+        )
+        expect(error).toMatchObject({ _tag: "InvalidArgumentsError" })
+        expect(String((error as Error).message)).toContain("requestOptions.signal")
+      }
+    }
+    expect(hostile.received.length).toBe(before)
+    // a real signal, and null options, still send (the answer's shape does not matter here)
+    for (const options of [{ signal: new AbortController().signal }, null as unknown as undefined]) {
+      const sent = hostile.received.length
+      const error = await client.runs.retrieve("run_1", options).then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(error).not.toMatchObject({ _tag: "InvalidArgumentsError" })
+      expect(hostile.received.length).toBe(sent + 1)
+    }
+  })
+
   it("options given as null (a JavaScript caller) mean no options", async () => {
     hostile.answer((socket) => respond(socket, 200, JSON.stringify({ id: "run_1" })))
     const result = await Effect.runPromise(

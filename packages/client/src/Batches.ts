@@ -18,6 +18,7 @@
 import { ManagementApi } from "@authctx/api"
 import type * as Effect from "effect/Effect"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import * as Batch from "./internal/batch.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
 import type * as Tasks from "./Tasks.js"
@@ -78,10 +79,16 @@ export const trigger = (
   items: ReadonlyArray<BatchByIdItem>,
   options?: Tasks.BatchOptions
 ): Effect.Effect<Tasks.BatchResult, CallError, TriggerContext> =>
-  Batch.trigger(
-    items.map((item) => ({ task: item.id, payload: item.payload, options: item.options })),
-    options,
-    "withoutKeyOptions"
+  Arguments.refusing("batch.trigger", () =>
+    Batch.trigger(
+      Arguments.batchItems("batch.trigger", items).map((item) => ({
+        task: item.id,
+        payload: item.payload,
+        options: item.options
+      })),
+      options,
+      "withoutKeyOptions"
+    )
   )
 
 /**
@@ -100,10 +107,16 @@ export const triggerByTask = (
   items: ReadonlyArray<BatchByTaskItem>,
   options?: Tasks.BatchOptions
 ): Effect.Effect<Tasks.BatchResult, CallError, TriggerContext> =>
-  Batch.trigger(
-    items.map((item) => ({ task: item.task.id, payload: item.payload, options: item.options })),
-    options,
-    "withoutKeyOptions"
+  Arguments.refusing("batch.triggerByTask", () =>
+    Batch.trigger(
+      Arguments.batchItems("batch.triggerByTask", items).map((item) => ({
+        task: item.task.id,
+        payload: item.payload,
+        options: item.options
+      })),
+      options,
+      "withoutKeyOptions"
+    )
   )
 
 /** A Promise-API batch call: items, batch options, request options; the batch's handle. */

@@ -133,12 +133,12 @@ export const replay = (options: BulkReplayOptions): Call<typeof ManagementApi.bu
  * ```
  */
 export const list = (params: ListBulkActionsParams = {}): Call<typeof ManagementApi.bulkActionsList> =>
-  call(ManagementApi.bulkActionsList, {
-    urlParams: {
-      "page[size]": params.limit,
-      "page[after]": params.after,
-      "page[before]": params.before
-    }
+  Arguments.refusing(ManagementApi.bulkActionsList.capability.name, () => {
+    const { limit, after, before } =
+      Arguments.listParams(ManagementApi.bulkActionsList.capability.name, params) ?? {}
+    return call(ManagementApi.bulkActionsList, {
+      urlParams: { "page[size]": limit, "page[after]": after, "page[before]": before }
+    })
   })
 
 /**
@@ -156,9 +156,12 @@ export const list = (params: ListBulkActionsParams = {}): Call<typeof Management
 export const stream = (
   params: ListBulkActionsParams = {}
 ): Stream.Stream<Schemas.BulkActionObject, CallError, CallContext<typeof ManagementApi.bulkActionsList>> =>
-  cursorStream(ManagementApi.bulkActionsList.capability.name, (cursor) =>
-    cursor === undefined ? list(params) : list({ ...params, after: cursor, before: undefined })
-  )
+  Arguments.refusingStream(ManagementApi.bulkActionsList.capability.name, () => {
+    const checked = Arguments.listParams(ManagementApi.bulkActionsList.capability.name, params)
+    return cursorStream(ManagementApi.bulkActionsList.capability.name, (cursor) =>
+      cursor === undefined ? list(checked) : list({ ...checked, after: cursor, before: undefined })
+    )
+  })
 
 /**
  * Retrieves a bulk action: its type, status and counts (SecretKey only); 404 `NotFoundError` for an id

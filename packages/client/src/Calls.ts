@@ -19,6 +19,7 @@
 import { type Auth, Capability, type Credential } from "@authctx/core"
 import type * as Effect from "effect/Effect"
 import { InvalidArgumentsError } from "./Errors.js"
+import * as Arguments from "./internal/arguments.js"
 import { type AnyRoute, type ManagementClient, map } from "./ManagementClient.js"
 import { pagePromise } from "./Page.js"
 
@@ -146,7 +147,7 @@ export const make = <R extends AnyRoute, const Args extends ReadonlyArray<unknow
       } catch (error) {
         // arguments the types rule out (a JavaScript caller's `null` options): a rejection with the typed
         // error, not a synchronous TypeError
-        return Promise.reject(unreadableArguments(name, error))
+        return Promise.reject(Arguments.unreadable(name, error))
       }
       // ManagementClient.map, not Effect.map: a call's effect stays runnable without a fiber
       return run(result === undefined ? called : map(called as Effect.Effect<A, E, Req>, result))
@@ -183,17 +184,6 @@ export const custom =
     name,
     capabilities: routes.map((route) => route.capability),
     promise: (runner) => guarded(name, promise(checkedRunner(name, runner)))
-  })
-
-/**
- * The arguments of a call that could not be read (a JavaScript caller's `null` or value of another type
- * where the types rule it out, so that reading it throws): the typed refusal, nothing sent. The throw's
- * message may quote the caller's data, so only its name is kept.
- */
-const unreadableArguments = (endpoint: string, error: unknown): InvalidArgumentsError =>
-  new InvalidArgumentsError({
-    endpoint,
-    issue: `the arguments cannot be read (a ${error instanceof Error ? error.name : "throw"})`
   })
 
 /** Whether `signal` can be listened to as an `AbortSignal` (one from another realm too). */
@@ -246,9 +236,7 @@ const guarded = <F>(endpoint: string, f: F): F => {
     try {
       return f(...args)
     } catch (error) {
-      // a refusal of a check the call made itself (`internal/arguments.ts`) is kept as it is
-      const refused = error instanceof InvalidArgumentsError ? error : unreadableArguments(endpoint, error)
-      return pagePromise(Promise.reject(refused))
+      return pagePromise(Promise.reject(Arguments.unreadable(endpoint, error)))
     }
   }) as F
 }

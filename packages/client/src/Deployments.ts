@@ -48,15 +48,12 @@ export interface ListDeploymentsParams {
  * ```
  */
 export const list = (params: ListDeploymentsParams = {}): Call<typeof ManagementApi.deploymentsList> =>
-  call(ManagementApi.deploymentsList, {
-    urlParams: {
-      status: params.status,
-      period: params.period,
-      from: params.from,
-      to: params.to,
-      "page[size]": params.limit,
-      "page[after]": params.cursor
-    }
+  Arguments.refusing(ManagementApi.deploymentsList.capability.name, () => {
+    const { status, period, from, to, limit, cursor } =
+      Arguments.listParams(ManagementApi.deploymentsList.capability.name, params) ?? {}
+    return call(ManagementApi.deploymentsList, {
+      urlParams: { status, period, from, to, "page[size]": limit, "page[after]": cursor }
+    })
   })
 
 /**
@@ -74,10 +71,12 @@ export const list = (params: ListDeploymentsParams = {}): Call<typeof Management
 export const stream = (
   params: ListDeploymentsParams = {}
 ): Stream.Stream<Schemas.DeploymentItem, CallError, CallContext<typeof ManagementApi.deploymentsList>> =>
-  cursorStream(
-    ManagementApi.deploymentsList.capability.name,
-    (cursor) => list({ ...params, cursor }),
-    params.cursor
+  Arguments.refusingStream(ManagementApi.deploymentsList.capability.name, () =>
+    cursorStream(
+      ManagementApi.deploymentsList.capability.name,
+      (cursor) => list({ ...params, cursor }),
+      Arguments.listParams(ManagementApi.deploymentsList.capability.name, params)?.cursor
+    )
   )
 
 /**

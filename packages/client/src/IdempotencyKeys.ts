@@ -14,6 +14,7 @@
  */
 import { ManagementApi } from "@authctx/api"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import { create, type IdempotencyKeyInput, type IdempotencyKeyScope } from "./internal/idempotency.js"
 import { type Call, call } from "./ManagementClient.js"
 
@@ -44,15 +45,17 @@ export const reset = (
   idempotencyKey: IdempotencyKeyInput,
   options?: { readonly scope?: IdempotencyKeyScope }
 ): Call<typeof ManagementApi.idempotencyKeysReset> =>
-  call(ManagementApi.idempotencyKeysReset, {
-    path: {
-      key:
-        typeof idempotencyKey === "string" && idempotencyKey.length === 64
-          ? idempotencyKey
-          : create(idempotencyKey, options)
-    },
-    payload: { taskIdentifier }
-  })
+  Arguments.refusing(ManagementApi.idempotencyKeysReset.capability.name, () =>
+    call(ManagementApi.idempotencyKeysReset, {
+      path: {
+        key:
+          typeof idempotencyKey === "string" && idempotencyKey.length === 64
+            ? idempotencyKey
+            : create(idempotencyKey, options)
+      },
+      payload: { taskIdentifier }
+    })
+  )
 
 /**
  * The idempotency-key calls that reach the server, as one object: the Promise API's

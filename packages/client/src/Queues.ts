@@ -62,7 +62,10 @@ const located = (queue: RetrieveQueueParam) =>
  * ```
  */
 export const list = (params: ListQueuesParams = {}): Call<typeof ManagementApi.queuesList> =>
-  call(ManagementApi.queuesList, { urlParams: { page: params.page, perPage: params.perPage } })
+  Arguments.refusing(ManagementApi.queuesList.capability.name, () => {
+    const { page, perPage } = Arguments.listParams(ManagementApi.queuesList.capability.name, params) ?? {}
+    return call(ManagementApi.queuesList, { urlParams: { page, perPage } })
+  })
 
 /**
  * Every queue, page after page, as a `Stream`: from `params.page` (default 1) while `currentPage` is below
@@ -79,12 +82,17 @@ export const list = (params: ListQueuesParams = {}): Call<typeof ManagementApi.q
 export const stream = (
   params: ListQueuesParams = {}
 ): Stream.Stream<Schemas.QueueItem, CallError, CallContext<typeof ManagementApi.queuesList>> =>
-  Stream.paginateChunkEffect(params.page ?? 1, (page: number) =>
-    Effect.map(list({ ...params, page }), (result) => {
-      const more =
-        result.data.length > 0 && Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
-      return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
-    })
+  Arguments.refusingStream(ManagementApi.queuesList.capability.name, () =>
+    Stream.paginateChunkEffect(
+      Arguments.listParams(ManagementApi.queuesList.capability.name, params)?.page ?? 1,
+      (page: number) =>
+        Effect.map(list({ ...params, page }), (result) => {
+          const more =
+            result.data.length > 0 &&
+            Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
+          return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
+        })
+    )
   )
 
 /**
@@ -98,10 +106,11 @@ export const stream = (
  * const ofTask = Queues.retrieve({ type: "task", name: "send-email" })
  * ```
  */
-export const retrieve = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queuesRetrieve> => {
-  const { path, type } = located(queue)
-  return call(ManagementApi.queuesRetrieve, { path, urlParams: { type } })
-}
+export const retrieve = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queuesRetrieve> =>
+  Arguments.refusing("queues.retrieve", () => {
+    const { path, type } = located(queue)
+    return call(ManagementApi.queuesRetrieve, { path, urlParams: { type } })
+  })
 
 /**
  * Pauses a queue: no new run of it starts; running ones finish.
@@ -113,10 +122,11 @@ export const retrieve = (queue: RetrieveQueueParam): Call<typeof ManagementApi.q
  * const paused = Queues.pause({ type: "custom", name: "emails" })
  * ```
  */
-export const pause = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queuesPause> => {
-  const { path, type } = located(queue)
-  return call(ManagementApi.queuesPause, { path, payload: { type, action: "pause" } })
-}
+export const pause = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queuesPause> =>
+  Arguments.refusing("queues.pause", () => {
+    const { path, type } = located(queue)
+    return call(ManagementApi.queuesPause, { path, payload: { type, action: "pause" } })
+  })
 
 /**
  * Resumes a paused queue (the route of `pause`, with `action: "resume"`).
@@ -128,10 +138,11 @@ export const pause = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queu
  * const resumed = Queues.resume("queue_1234")
  * ```
  */
-export const resume = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queuesPause> => {
-  const { path, type } = located(queue)
-  return call(ManagementApi.queuesPause, { path, payload: { type, action: "resume" } })
-}
+export const resume = (queue: RetrieveQueueParam): Call<typeof ManagementApi.queuesPause> =>
+  Arguments.refusing("queues.resume", () => {
+    const { path, type } = located(queue)
+    return call(ManagementApi.queuesPause, { path, payload: { type, action: "resume" } })
+  })
 
 /**
  * Overrides a queue's concurrency limit (a whole number, 0 or more) until it is reset.
@@ -146,10 +157,11 @@ export const resume = (queue: RetrieveQueueParam): Call<typeof ManagementApi.que
 export const overrideConcurrencyLimit = (
   queue: RetrieveQueueParam,
   concurrencyLimit: number
-): Call<typeof ManagementApi.queuesOverrideConcurrencyLimit> => {
-  const { path, type } = located(queue)
-  return call(ManagementApi.queuesOverrideConcurrencyLimit, { path, payload: { type, concurrencyLimit } })
-}
+): Call<typeof ManagementApi.queuesOverrideConcurrencyLimit> =>
+  Arguments.refusing(ManagementApi.queuesOverrideConcurrencyLimit.capability.name, () => {
+    const { path, type } = located(queue)
+    return call(ManagementApi.queuesOverrideConcurrencyLimit, { path, payload: { type, concurrencyLimit } })
+  })
 
 /**
  * Resets a queue's concurrency limit to its base value.
@@ -163,10 +175,11 @@ export const overrideConcurrencyLimit = (
  */
 export const resetConcurrencyLimit = (
   queue: RetrieveQueueParam
-): Call<typeof ManagementApi.queuesResetConcurrencyLimit> => {
-  const { path, type } = located(queue)
-  return call(ManagementApi.queuesResetConcurrencyLimit, { path, payload: { type } })
-}
+): Call<typeof ManagementApi.queuesResetConcurrencyLimit> =>
+  Arguments.refusing(ManagementApi.queuesResetConcurrencyLimit.capability.name, () => {
+    const { path, type } = located(queue)
+    return call(ManagementApi.queuesResetConcurrencyLimit, { path, payload: { type } })
+  })
 
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `queues` is derived from it

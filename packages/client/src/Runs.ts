@@ -134,8 +134,20 @@ export function list(
   ManagementClient | EnvironmentListRequirement | ProjectListRequirement
 > {
   return typeof first === "string"
-    ? call(ManagementApi.runsListProject, { path: { projectRef: first }, urlParams: toUrlParams(second) })
-    : call(ManagementApi.runsList, { urlParams: toUrlParams({ ...first, env: undefined }) })
+    ? Arguments.refusing(ManagementApi.runsListProject.capability.name, () =>
+        call(ManagementApi.runsListProject, {
+          path: { projectRef: first },
+          urlParams: toUrlParams(Arguments.listParams(ManagementApi.runsListProject.capability.name, second))
+        })
+      )
+    : Arguments.refusing(ManagementApi.runsList.capability.name, () =>
+        call(ManagementApi.runsList, {
+          urlParams: toUrlParams({
+            ...Arguments.listParams(ManagementApi.runsList.capability.name, first),
+            env: undefined
+          })
+        })
+      )
 }
 
 /**
@@ -166,13 +178,19 @@ export function stream(
   ManagementClient | EnvironmentListRequirement | ProjectListRequirement
 > {
   if (typeof first === "string") {
-    return cursorStream("runs.list (project)", (after) =>
-      after === undefined ? list(first, second) : list(first, { ...second, after, before: undefined })
-    )
+    return Arguments.refusingStream("runs.list (project)", () => {
+      const params = Arguments.listParams("runs.list (project)", second)
+      return cursorStream("runs.list (project)", (after) =>
+        after === undefined ? list(first, params) : list(first, { ...params, after, before: undefined })
+      )
+    })
   }
-  return cursorStream("runs.list (environment)", (after) =>
-    after === undefined ? list(first) : list({ ...first, after, before: undefined })
-  )
+  return Arguments.refusingStream("runs.list (environment)", () => {
+    const params = Arguments.listParams("runs.list (environment)", first)
+    return cursorStream("runs.list (environment)", (after) =>
+      after === undefined ? list(params) : list({ ...params, after, before: undefined })
+    )
+  })
 }
 
 /**
@@ -241,11 +259,13 @@ export const replay = (
   runId: string,
   overrides?: Schemas.ReplayRunRequestBody
 ): Call<typeof ManagementApi.runsReplay> =>
-  // Without overrides no body is sent, as the SDK sends none.
-  call(ManagementApi.runsReplay, {
-    path: { runId },
-    payload: overrides === undefined ? undefined : Payload.forReplay(overrides)
-  })
+  Arguments.refusing(ManagementApi.runsReplay.capability.name, () =>
+    // Without overrides no body is sent, as the SDK sends none.
+    call(ManagementApi.runsReplay, {
+      path: { runId },
+      payload: overrides === undefined ? undefined : Payload.forReplay(overrides)
+    })
+  )
 
 // ---- runs: reschedule, poll, tags, metadata ----
 

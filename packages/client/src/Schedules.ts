@@ -41,7 +41,10 @@ export interface ListSchedulesParams {
  * ```
  */
 export const list = (params: ListSchedulesParams = {}): Call<typeof ManagementApi.schedulesList> =>
-  call(ManagementApi.schedulesList, { urlParams: { page: params.page, perPage: params.perPage } })
+  Arguments.refusing(ManagementApi.schedulesList.capability.name, () => {
+    const { page, perPage } = Arguments.listParams(ManagementApi.schedulesList.capability.name, params) ?? {}
+    return call(ManagementApi.schedulesList, { urlParams: { page, perPage } })
+  })
 
 /**
  * Every schedule, page after page, as a `Stream`: from `params.page` (default 1) while `currentPage` is
@@ -59,12 +62,17 @@ export const list = (params: ListSchedulesParams = {}): Call<typeof ManagementAp
 export const stream = (
   params: ListSchedulesParams = {}
 ): Stream.Stream<Schemas.ScheduleObject, CallError, CallContext<typeof ManagementApi.schedulesList>> =>
-  Stream.paginateChunkEffect(params.page ?? 1, (page: number) =>
-    Effect.map(list({ ...params, page }), (result) => {
-      const more =
-        result.data.length > 0 && Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
-      return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
-    })
+  Arguments.refusingStream(ManagementApi.schedulesList.capability.name, () =>
+    Stream.paginateChunkEffect(
+      Arguments.listParams(ManagementApi.schedulesList.capability.name, params)?.page ?? 1,
+      (page: number) =>
+        Effect.map(list({ ...params, page }), (result) => {
+          const more =
+            result.data.length > 0 &&
+            Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
+          return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
+        })
+    )
   )
 
 /**
@@ -168,9 +176,11 @@ export interface TimezonesOptions {
  * ```
  */
 export const timezones = (options: TimezonesOptions = {}): Call<typeof ManagementApi.schedulesTimezones> =>
-  call(ManagementApi.schedulesTimezones, {
-    urlParams: { excludeUtc: options.excludeUtc === true ? "true" : undefined }
-  })
+  Arguments.refusing(ManagementApi.schedulesTimezones.capability.name, () =>
+    call(ManagementApi.schedulesTimezones, {
+      urlParams: { excludeUtc: options.excludeUtc === true ? "true" : undefined }
+    })
+  )
 
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `schedules` is derived from it

@@ -113,7 +113,9 @@ const toBody = (input: StartSessionInput): SchemasSessions.CreateSessionRequestB
  * ```
  */
 export const start = (input: StartSessionInput): Call<typeof ManagementApi.sessionsStart> =>
-  call(ManagementApi.sessionsStart, { payload: toBody(input) })
+  Arguments.refusing(ManagementApi.sessionsStart.capability.name, () =>
+    call(ManagementApi.sessionsStart, { payload: toBody(input) })
+  )
 
 /**
  * Retrieves a session by its id (`session_…`) or its external id.
@@ -174,7 +176,11 @@ export const close = (
  * ```
  */
 export const list = (params?: ListSessionsParams): Call<typeof ManagementApi.sessionsList> =>
-  call(ManagementApi.sessionsList, { urlParams: toUrlParams(params) })
+  Arguments.refusing(ManagementApi.sessionsList.capability.name, () =>
+    call(ManagementApi.sessionsList, {
+      urlParams: toUrlParams(Arguments.listParams(ManagementApi.sessionsList.capability.name, params))
+    })
+  )
 
 /**
  * Every session matching the filters, page after page, as a `Stream` (a cursor named twice fails with
@@ -191,10 +197,12 @@ export const list = (params?: ListSessionsParams): Call<typeof ManagementApi.ses
 export const stream = (
   params: ListSessionsParams = {}
 ): Stream.Stream<SchemasSessions.SessionItem, CallError, CallContext<typeof ManagementApi.sessionsList>> =>
-  cursorStream(
-    ManagementApi.sessionsList.capability.name,
-    (cursor) => list(cursor === undefined ? params : { ...params, after: cursor, before: undefined }),
-    params.after
+  Arguments.refusingStream(ManagementApi.sessionsList.capability.name, () =>
+    cursorStream(
+      ManagementApi.sessionsList.capability.name,
+      (cursor) => list(cursor === undefined ? params : { ...params, after: cursor, before: undefined }),
+      Arguments.listParams(ManagementApi.sessionsList.capability.name, params)?.after
+    )
   )
 
 // ---------------------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ import { ManagementApi, type Schemas } from "@authctx/api"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Calls from "./Calls.js"
+import * as Arguments from "./internal/arguments.js"
 import * as Batch from "./internal/batch.js"
 import * as Idempotency from "./internal/idempotency.js"
 import * as Payload from "./internal/payload.js"
@@ -139,10 +140,12 @@ export const batchTrigger = (
   CallError,
   CallContext<typeof ManagementApi.tasksCreateBatch> | CallContext<typeof ManagementApi.tasksStreamBatchItems>
 > =>
-  Batch.trigger(
-    items.map((item) => ({ ...item, task: taskId })),
-    options,
-    "withKeyOptions"
+  Arguments.refusing("tasks.batchTrigger", () =>
+    Batch.trigger(
+      Arguments.batchItems("tasks.batchTrigger", items).map((item) => ({ ...item, task: taskId })),
+      options,
+      "withKeyOptions"
+    )
   )
 
 // ---------------------------------------------------------------------------------------------------------

@@ -92,7 +92,11 @@ export const create = (
  * ```
  */
 export const list = (params?: ListWaitTokensParams): Call<typeof ManagementApi.waitTokensList> =>
-  call(ManagementApi.waitTokensList, { urlParams: toUrlParams(params) })
+  Arguments.refusing(ManagementApi.waitTokensList.capability.name, () =>
+    call(ManagementApi.waitTokensList, {
+      urlParams: toUrlParams(Arguments.listParams(ManagementApi.waitTokensList.capability.name, params))
+    })
+  )
 
 /**
  * Every wait token matching the filters, page after page, as a `Stream` (a cursor named twice fails with
@@ -113,9 +117,12 @@ export const stream = (
   CallError,
   CallContext<typeof ManagementApi.waitTokensList>
 > =>
-  cursorStream(ManagementApi.waitTokensList.capability.name, (cursor) =>
-    list(cursor === undefined ? params : { ...params, after: cursor, before: undefined })
-  )
+  Arguments.refusingStream(ManagementApi.waitTokensList.capability.name, () => {
+    const checked = Arguments.listParams(ManagementApi.waitTokensList.capability.name, params)
+    return cursorStream(ManagementApi.waitTokensList.capability.name, (cursor) =>
+      list(cursor === undefined ? checked : { ...checked, after: cursor, before: undefined })
+    )
+  })
 
 /**
  * A retrieved wait token as the SDK's `wait.retrieveToken` answers it: the wire fields, and `output`, the
@@ -160,11 +167,13 @@ export const retrieve = (
   CallError,
   CallContext<typeof ManagementApi.waitTokensRetrieve> | CallContext<typeof ManagementApi.packetsDownload>
 > =>
-  Effect.flatMap(
-    call(ManagementApi.waitTokensRetrieve, {
-      path: { waitpointId: typeof token === "string" ? token : token.id }
-    }),
-    (answer) => (answer.outputType === "application/store" ? downloadOutput(answer) : decodeOutput(answer))
+  Arguments.refusing(ManagementApi.waitTokensRetrieve.capability.name, () =>
+    Effect.flatMap(
+      call(ManagementApi.waitTokensRetrieve, {
+        path: { waitpointId: typeof token === "string" ? token : token.id }
+      }),
+      (answer) => (answer.outputType === "application/store" ? downloadOutput(answer) : decodeOutput(answer))
+    )
   )
 
 // ---- query: packets.download ----
@@ -203,10 +212,12 @@ export const complete = (
   token: string | { readonly id: string },
   data?: unknown
 ): Call<typeof ManagementApi.waitTokensComplete> =>
-  call(ManagementApi.waitTokensComplete, {
-    path: { waitpointId: typeof token === "string" ? token : token.id },
-    payload: { data }
-  })
+  Arguments.refusing(ManagementApi.waitTokensComplete.capability.name, () =>
+    call(ManagementApi.waitTokensComplete, {
+      path: { waitpointId: typeof token === "string" ? token : token.id },
+      payload: { data }
+    })
+  )
 
 // ---------------------------------------------------------------------------------------------------------
 // The call object: the Promise API's `waitTokens` is derived from it

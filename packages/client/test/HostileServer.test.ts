@@ -5,11 +5,25 @@
  * ends in a typed error with no secret in any rendering, and never in an uncaught exception.
  */
 import { inspect } from "node:util"
-import { Envvars, ManagementClient, Runs, Tasks, Transport } from "@authctx/client"
+import {
+  Batches,
+  BulkActions,
+  Deployments,
+  Envvars,
+  IdempotencyKeys,
+  ManagementClient,
+  Queues,
+  Runs,
+  Schedules,
+  Sessions,
+  Tasks,
+  Transport,
+  WaitTokens
+} from "@authctx/client"
 import { createClient } from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
 import { FetchHttpClient } from "@effect/platform"
-import { Cause, Effect, Either, Layer } from "effect"
+import { Cause, Effect, Either, Layer, Stream } from "effect"
 import fc from "fast-check"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { type Hostile, respond, startHostile, stream } from "./support/hostile.js"
@@ -613,6 +627,11 @@ describe("caller input that cannot be serialized is refused before sending", () 
         (v) => client()["batch"]?.["triggerByTask"]?.([v]),
         ["null", "a number", "a deep array"]
       ],
+      [
+        "tasks.batchTrigger (item)",
+        (v) => client()["tasks"]?.["batchTrigger"]?.("t", [v]),
+        ["null", "a number", "a deep array"]
+      ],
       ["queues.resume", (v) => client()["queues"]?.["resume"]?.(v), ["null", "a number", "a deep array"]],
       [
         "idempotencyKeys.reset",
@@ -635,6 +654,66 @@ describe("caller input that cannot be serialized is refused before sending", () 
           )
           expect(error).toMatchObject({ _tag: "InvalidArgumentsError" })
           expectNoSecret(error)
+          expect(hostile.received.length).toBe(before)
+        })
+
+    // the Effect API: the same calls fail with the typed error (no throw while the effect is built)
+    const effects: ReadonlyArray<
+      readonly [
+        string,
+        (value: unknown) => Effect.Effect<unknown, unknown, never> | Stream.Stream<unknown, unknown, never>
+      ]
+    > = [
+      ["Runs.list", (v) => (Runs.list as Loose)(v) as never],
+      ["Runs.list (project)", (v) => (Runs.list as Loose)("proj_1", v) as never],
+      ["Runs.stream", (v) => (Runs.stream as Loose)(v) as never],
+      ["BulkActions.list", (v) => (BulkActions.list as Loose)(v) as never],
+      ["BulkActions.stream", (v) => (BulkActions.stream as Loose)(v) as never],
+      ["Schedules.list", (v) => (Schedules.list as Loose)(v) as never],
+      ["Schedules.stream", (v) => (Schedules.stream as Loose)(v) as never],
+      ["Deployments.list", (v) => (Deployments.list as Loose)(v) as never],
+      ["Deployments.stream", (v) => (Deployments.stream as Loose)(v) as never],
+      ["Queues.list", (v) => (Queues.list as Loose)(v) as never],
+      ["Queues.stream", (v) => (Queues.stream as Loose)(v) as never],
+      ["WaitTokens.list", (v) => (WaitTokens.list as Loose)(v) as never],
+      ["WaitTokens.stream", (v) => (WaitTokens.stream as Loose)(v) as never],
+      ["Sessions.list", (v) => (Sessions.list as Loose)(v) as never],
+      ["Sessions.stream", (v) => (Sessions.stream as Loose)(v) as never],
+      ["Batches.trigger", (v) => (Batches.trigger as Loose)(v) as never],
+      ["Batches.triggerByTask", (v) => (Batches.triggerByTask as Loose)([v]) as never],
+      ["Tasks.batchTrigger", (v) => (Tasks.batchTrigger as Loose)("t", v) as never],
+      ["Tasks.batchTrigger (item)", (v) => (Tasks.batchTrigger as Loose)("t", [v]) as never],
+      ["Batches.trigger (item)", (v) => (Batches.trigger as Loose)([v]) as never],
+      ["Queues.resume", (v) => (Queues.resume as Loose)(v) as never],
+      ["IdempotencyKeys.reset", (v) => (IdempotencyKeys.reset as Loose)("t", v) as never]
+    ]
+    for (const [name, build] of effects)
+      for (const [label, value] of bad.filter(([label]) => label !== "an object where a string is due"))
+        it(`${name} (Effect) given ${label}`, async () => {
+          hostile.answer((socket) => respond(socket, 200, "{}"))
+          const before = hostile.received.length
+          let built:
+            | Effect.Effect<unknown, unknown, never>
+            | Stream.Stream<unknown, unknown, never>
+            | undefined
+          expect(() => {
+            built = build(value)
+          }).not.toThrow()
+          const program = Effect.isEffect(built)
+            ? (built as Effect.Effect<unknown, unknown, never>)
+            : Stream.runDrain(built as Stream.Stream<unknown, unknown, never>)
+          const result = await Effect.runPromise(
+            Effect.either(
+              program.pipe(
+                Auth.withAuth({
+                  accessToken: name.includes("(project)") ? pat : token,
+                  baseURL: hostile.url
+                }),
+                Effect.provide(ManagementClient.layerNode(noRetry))
+              )
+            )
+          )
+          expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "InvalidArgumentsError" })
           expect(hostile.received.length).toBe(before)
         })
 

@@ -220,7 +220,13 @@ const invalidRequestOptions = (endpoint: string, options: unknown): InvalidArgum
 const checkedRunner =
   (endpoint: string, runner: Runner): Runner =>
   (requestOptions, needsCredential) => {
-    const refused = invalidRequestOptions(endpoint, requestOptions)
+    let refused: InvalidArgumentsError | undefined
+    try {
+      refused = invalidRequestOptions(endpoint, requestOptions)
+    } catch (error) {
+      // options whose reading throws (a getter, a Proxy): refused, not thrown at the caller
+      refused = Arguments.unreadable(endpoint, error)
+    }
     if (refused !== undefined) return () => Promise.reject(refused)
     return runner(requestOptions === null ? undefined : requestOptions, needsCredential)
   }

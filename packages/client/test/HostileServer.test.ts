@@ -751,6 +751,23 @@ describe("caller input that cannot be serialized is refused before sending", () 
         expect(String((error as Error).message)).toContain("requestOptions.signal")
       }
     }
+    // options whose reading throws (a getter quoting the token): typed, and the message is not kept
+    const throwing = {
+      get signal(): AbortSignal {
+        throw new Error(`no ${token}`)
+      }
+    }
+    for (const call of [
+      () => client.runs.retrieve("run_1", throwing),
+      () => client.runs.list({}, throwing)
+    ]) {
+      const error = await call().then(
+        () => undefined,
+        (e: unknown) => e
+      )
+      expect(error).toMatchObject({ _tag: "InvalidArgumentsError" })
+      expectNoSecret(error)
+    }
     expect(hostile.received.length).toBe(before)
     // a real signal, and null options, still send (the answer's shape does not matter here)
     for (const options of [{ signal: new AbortController().signal }, null as unknown as undefined]) {

@@ -1098,7 +1098,6 @@ export type Call<R extends AnyRoute> = Effect.Effect<
 /** What a call to a route needs: the client and the route's capability requirement. */
 export type CallContext<R extends AnyRoute> = ManagementClient | Capability.RequirementOf<R["capability"]>
 
-/** Builds the HTTP request of a call (pure: the same request is sent on every attempt). */
 /**
  * {@link buildRequest}, with any throw while reading the caller's arguments (a value nested too deeply for
  * the schema's walk, a `toString` that throws, a JavaScript caller's `null`) an `InvalidArgumentsError`
@@ -1126,6 +1125,7 @@ const prepare = (
   }
 }
 
+/** Builds the HTTP request of a call (pure: the same request is sent on every attempt). */
 const buildRequest = (
   client: ManagementClient["Type"],
   /** The auth of the call, or only the base URL of a call that needs no credential (no token is sent). */

@@ -196,16 +196,12 @@ const isAbortSignal = (signal: unknown): signal is AbortSignal =>
     typeof (signal as AbortSignal).removeEventListener === "function")
 
 /**
- * The refusal of request options the types rule out (not an object, or a `signal` that is not an
- * `AbortSignal`), or `undefined` when they can be used. `null` means no options, as for the SDK.
+ * The refusal of request options whose `signal` is not an `AbortSignal`, or `undefined` when they can be
+ * used. Options that are not an object (`null`, or a stray extra argument) carry no signal and are read
+ * as none, as the SDK reads them.
  */
 const invalidRequestOptions = (endpoint: string, options: unknown): InvalidArgumentsError | undefined => {
-  if (options === undefined || options === null) return undefined
-  if (typeof options !== "object")
-    return new InvalidArgumentsError({
-      endpoint,
-      issue: `requestOptions must be an object, not a ${typeof options}`
-    })
+  if (typeof options !== "object" || options === null) return undefined
   const signal = (options as RequestOptions).signal
   return signal === undefined || signal === null || isAbortSignal(signal)
     ? undefined

@@ -370,10 +370,11 @@ describe("who may call", () => {
       string,
       (...args: ReadonlyArray<unknown>) => Promise<unknown>
     >
+    // a list's first argument is its parameters (an object: a string is refused as such, before the kind)
     for (const name of ["start", "retrieve", "update", "close", "list"])
-      await expect(members[name]?.(name === "start" ? chat("pat") : "session_x", {})).rejects.toBeInstanceOf(
-        CapabilityError
-      )
+      await expect(
+        members[name]?.(name === "start" ? chat("pat") : name === "list" ? {} : "session_x", {})
+      ).rejects.toBeInstanceOf(CapabilityError)
     await expect(
       auth.withAuth({ accessToken: pat, baseURL: emulator.url }, () => sessions.list())
     ).rejects.toBeInstanceOf(CapabilityError)

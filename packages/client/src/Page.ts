@@ -288,3 +288,26 @@ export const cursorStream = <T, E, R>(
       )
     })
   })
+
+/**
+ * The Effect API's `stream` of a page-numbered list (`Queues.stream`, `Schedules.stream`): the page `start`,
+ * then each next page while the last one had items and was not the last of `totalPages`. Each run of the
+ * stream starts over. Internal to the namespaces (not exported from the package).
+ */
+export const numberedStream = <T, E, R>(
+  fetchPage: (
+    page: number
+  ) => Effect.Effect<
+    { readonly data: ReadonlyArray<T>; readonly pagination: Schemas.OffsetLimitPagination },
+    E,
+    R
+  >,
+  start: number
+): Stream.Stream<T, E, R> =>
+  Stream.paginateChunkEffect(start, (page: number) =>
+    Effect.map(fetchPage(page), (result) => {
+      const more =
+        result.data.length > 0 && Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
+      return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
+    })
+  )

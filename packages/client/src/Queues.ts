@@ -17,14 +17,11 @@
  * ```
  */
 import { ManagementApi, type Schemas } from "@authctx/api"
-import * as Chunk from "effect/Chunk"
-import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as Calls from "./Calls.js"
 import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call } from "./ManagementClient.js"
-import { OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
+import { numberedStream, OffsetLimitPage, type PagePromise, pagePromise } from "./Page.js"
 
 /** Paging of `queues.list`. */
 export interface ListQueuesParams {
@@ -83,15 +80,9 @@ export const stream = (
   params: ListQueuesParams = {}
 ): Stream.Stream<Schemas.QueueItem, CallError, CallContext<typeof ManagementApi.queuesList>> =>
   Arguments.refusingStream(ManagementApi.queuesList.capability.name, () =>
-    Stream.paginateChunkEffect(
-      Arguments.listParams(ManagementApi.queuesList.capability.name, params)?.page ?? 1,
-      (page: number) =>
-        Effect.map(list({ ...params, page }), (result) => {
-          const more =
-            result.data.length > 0 &&
-            Number(result.pagination.currentPage) < Number(result.pagination.totalPages)
-          return [Chunk.fromIterable(result.data), more ? Option.some(page + 1) : Option.none()] as const
-        })
+    numberedStream(
+      (page: number) => list({ ...params, page }),
+      Arguments.listParams(ManagementApi.queuesList.capability.name, params)?.page ?? 1
     )
   )
 

@@ -44,6 +44,7 @@ import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Tracer from "effect/Tracer"
 import * as Errors from "./Errors.js"
+import * as Arguments from "./internal/arguments.js"
 import * as Body from "./internal/body.js"
 import * as Transport from "./Transport.js"
 import { version } from "./version.js"
@@ -1115,13 +1116,7 @@ const prepare = (
   try {
     return buildRequest(client, authOrBaseURL, name, endpoint, codecs, input)
   } catch (error) {
-    const kind =
-      error instanceof RangeError
-        ? "nested too deeply to encode"
-        : `a ${error instanceof Error ? error.name : "throw"} while reading them`
-    return Either.left(
-      new Errors.InvalidArgumentsError({ endpoint: name, issue: `the arguments cannot be sent: ${kind}` })
-    )
+    return Either.left(Arguments.unreadable(name, error))
   }
 }
 

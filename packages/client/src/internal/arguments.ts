@@ -17,7 +17,10 @@ export const unreadable = (endpoint: string, error: unknown): InvalidArgumentsEr
     ? error
     : new InvalidArgumentsError({
         endpoint,
-        issue: `the arguments cannot be read (a ${error instanceof Error ? error.name : "throw"})`
+        issue:
+          error instanceof RangeError
+            ? "the arguments cannot be read: nested too deeply"
+            : `the arguments cannot be read (a ${error instanceof Error ? error.name : "throw"})`
       })
 
 const isRecord = (value: unknown): value is object =>

@@ -20,7 +20,6 @@ import { Capability, Credential } from "@authctx/core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
-import { SignJWT } from "jose"
 import { InvalidArgumentsError } from "./Errors.js"
 import { type CallContext, type CallError, call } from "./ManagementClient.js"
 
@@ -120,6 +119,17 @@ export const flattenScopes = (scopes: ScopeObject | ReadonlyArray<string>): Read
 
 const encoder = new TextEncoder()
 
+/**
+ * `jose`'s signer, imported on the first token this process signs rather than at start-up: an app that never
+ * mints a token with a root key does not load it (docs/decisions/0039-cold-start-imports.md). Asynchronous
+ * like the signing itself, so nothing synchronous waits for it.
+ */
+let signer: Promise<typeof import("jose/jwt/sign")> | undefined
+const loadSigner = (): Promise<typeof import("jose/jwt/sign")> => {
+  signer ??= import("jose/jwt/sign")
+  return signer
+}
+
 const refuse = (endpoint: string, issue: string) => new InvalidArgumentsError({ endpoint, issue })
 
 /** The minted string as a parsed token of the scopes asked for. */
@@ -187,14 +197,16 @@ const mint = <S extends ReadonlyArray<string>>(
       return call(ManagementApi.authJwtClaims, {}).pipe(
         Effect.flatMap((claims) =>
           Effect.tryPromise({
-            try: () =>
-              new SignJWT(payload(claims, options))
+            try: async () => {
+              const { SignJWT } = await loadSigner()
+              return new SignJWT(payload(claims, options))
                 .setIssuer(issuer)
                 .setAudience(audience)
                 .setProtectedHeader({ alg: "HS256" })
                 .setExpirationTime(options.expirationTime ?? defaultExpirationTime)
                 .setIssuedAt()
-                .sign(encoder.encode(Redacted.value(key.token))),
+                .sign(encoder.encode(Redacted.value(key.token)))
+            },
             // jose refuses an expiration it cannot read ("Invalid time period format"); its message has no secret
             catch: (error) =>
               refuse(

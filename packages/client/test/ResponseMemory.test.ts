@@ -28,7 +28,7 @@ const bodyBytes = 50 * MiB
  * Memory can be freed at once (Node 20 and later, asserted in LargeBody.test): the node transport (and the
  * Promise API on it) frees each read once copied, so its peak no longer waits for a collection.
  */
-const frees = canFree
+const frees = canFree()
 const node24 = Number(process.versions.node.split(".")[0]) >= 24
 /** Transports whose reads are freed once copied (where `frees`). */
 const freeing = new Set(["node", "promise"])

@@ -71,6 +71,13 @@ const isContinuation = (byte: number | undefined) => byte !== undefined && (byte
 type Detach = (buffer: ArrayBuffer) => void
 
 /**
+ * {@link detach}'s answer, `null` until the first call: found on first use, not at import, as the Node 20
+ * probe opens a `MessageChannel` (1.5–2.9 ms, measured on Node 20.20 at start-up) that an app which never
+ * reads a large body need not pay (docs/decisions/0039-cold-start-imports.md).
+ */
+let detachWay: Detach | undefined | null = null
+
+/**
  * How this engine frees memory at once, or `undefined` where it cannot.
  * - `ArrayBuffer.prototype.transfer(0)` (ES2024; Node 22 and later) detaches and frees.
  * - Elsewhere (Node 20), transferring the buffer in a message posted on a closed `MessagePort`: the
@@ -78,11 +85,17 @@ type Detach = (buffer: ArrayBuffer) => void
  *   of its memory, is dropped at once, since no port will receive it. Measured on Node 20, 22 and 24: 200
  *   MiB posted in 64 KiB buffers leave `arrayBuffers` at 0 with no collection, about 5 µs a buffer on
  *   Node 20. Chosen only if a probe buffer comes out detached.
+ * Found on the first call (see {@link detachWay}).
  */
-const detach: Detach | undefined =
-  "transfer" in ArrayBuffer.prototype
-    ? (buffer) => void (buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
-    : closedPortDetach()
+const detach = (): Detach | undefined => {
+  if (detachWay === null) {
+    detachWay =
+      "transfer" in ArrayBuffer.prototype
+        ? (buffer) => void (buffer as ArrayBuffer & { transfer(length: number): ArrayBuffer }).transfer(0)
+        : closedPortDetach()
+  }
+  return detachWay
+}
 
 /**
  * A {@link Detach} through a closed `MessagePort` (see {@link detach}), or `undefined` where there is no
@@ -106,7 +119,7 @@ export function closedPortDetach(): Detach | undefined {
 }
 
 /** Memory can be freed at once on this engine (see {@link freeBytes}). */
-export const canFree = detach !== undefined
+export const canFree = (): boolean => detach() !== undefined
 
 /**
  * Frees the memory under `view` at once, by detaching its `ArrayBuffer` (see {@link detach}: Node 20 and
@@ -116,16 +129,13 @@ export const canFree = detach !== undefined
  */
 export const freeBytes = (view: Uint8Array): void => {
   const buffer = view.buffer
-  if (
-    detach === undefined ||
-    view.byteOffset !== 0 ||
-    view.byteLength === 0 ||
-    view.byteLength !== buffer.byteLength
-  ) {
+  if (view.byteOffset !== 0 || view.byteLength === 0 || view.byteLength !== buffer.byteLength) {
     return
   }
+  const free = detach()
+  if (free === undefined) return
   try {
-    detach(buffer as ArrayBuffer)
+    free(buffer as ArrayBuffer)
   } catch {
     // not detachable (a SharedArrayBuffer, a WebAssembly memory, or marked so by its owner)
   }
@@ -200,7 +210,7 @@ export class BodyReader {
   }
 
   private take(chunk: Uint8Array): void {
-    if ((this.owned && canFree) || resizable === undefined) this.feed(chunk)
+    if ((this.owned && canFree()) || resizable === undefined) this.feed(chunk)
     else this.store(chunk)
   }
 

@@ -9,7 +9,7 @@
  * promise and the server writes them when it settles.
  */
 import { Headers as HeaderNames } from "@authctx/api"
-import { SignJWT } from "jose"
+import { SignJWT } from "jose/jwt/sign"
 import type { Environment, SigningKey, State } from "./model.js"
 
 /** The `iss` claim of every public access token. */

@@ -7,7 +7,8 @@
  * Verification uses `jose`, which is asynchronous: the dispatcher answers a request carrying a public token
  * once it is verified.
  */
-import { errors, jwtVerify } from "jose"
+import { JWSSignatureVerificationFailed } from "jose/errors"
+import { jwtVerify } from "jose/jwt/verify"
 import type { Environment, SigningKey, State } from "./model.js"
 import { audience, issuer } from "./publicToken.js"
 import { type TokenRefusal, tokenRefusals } from "./tokenRefusals.js"
@@ -165,7 +166,7 @@ export const verify = async (
       }
     } catch (error) {
       // another key of the environment may have signed it; any other failure is final
-      if (!(error instanceof errors.JWSSignatureVerificationFailed)) return tokenRefusals.invalid
+      if (!(error instanceof JWSSignatureVerificationFailed)) return tokenRefusals.invalid
     }
   }
   return tokenRefusals.invalid

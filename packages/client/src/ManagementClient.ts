@@ -185,7 +185,19 @@ export const layer = (options?: ClientOptions): Layer.Layer<ManagementClient, ne
  * ```
  */
 export const layerNode = (options?: ClientOptions): Layer.Layer<ManagementClient> =>
-  Layer.sync(ManagementClient, () => make(Transport.node() ?? Transport.fetch(), options))
+  Layer.sync(ManagementClient, () =>
+    options === undefined ? defaultNodeClient() : make(Transport.node() ?? Transport.fetch(), options)
+  )
+
+/**
+ * The client of `layerNode()` without options, made once: it holds no state but its options and transport,
+ * and a layer provided around every call (as the docs' short examples do) then builds nothing new.
+ */
+let nodeClient: ManagementClient["Type"] | undefined
+const defaultNodeClient = (): ManagementClient["Type"] => {
+  nodeClient ??= make(Transport.node() ?? Transport.fetch())
+  return nodeClient
+}
 
 /**
  * The client on the runtime's global `fetch` ({@link Transport.fetch}: edge runtimes, browsers). It reads

@@ -331,6 +331,15 @@ interface NodeGlobals {
 }
 
 /**
+ * The keep-alive agents of every Node transport in the process, made on first use (as Node's own global
+ * agent is shared): a layer built for each call (`Effect.provide(ManagementClient.layerNode())` around every
+ * request) then reuses connections instead of opening one per call and leaving it open — 10× raw
+ * `node:http`'s CPU per call with an agent per transport (docs/decisions/0040-compiled-decoders.md). Idle
+ * sockets do not keep the process alive (Node unreferences a pooled socket).
+ */
+let sharedAgents: { readonly http: object; readonly https: object } | undefined
+
+/**
  * A transport over Node's `http` and `https` modules with keep-alive agents, or `undefined` where they do
  * not exist (found with `process.getBuiltinModule`, so bundles for other runtimes do not break).
  *
@@ -346,10 +355,11 @@ export const node = (): Transport | undefined => {
   const http = load?.("node:http") as NodeHttpModule | undefined
   const https = load?.("node:https") as NodeHttpModule | undefined
   if (http === undefined || https === undefined) return undefined
-  const agents = {
+  sharedAgents ??= {
     http: new http.Agent({ keepAlive: true, maxSockets: 128 }),
     https: new https.Agent({ keepAlive: true, maxSockets: 128 })
   }
+  const agents = sharedAgents
   return fromStart((request, timeoutMs, done) => {
     const secure = request.url.startsWith("https:")
     const module = secure ? https : http

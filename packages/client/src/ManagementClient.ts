@@ -459,7 +459,8 @@ const decide = (
   codecs: Codecs,
   response: Transport.WireResponse,
   now: number,
-  secret: string
+  /** The request's token (for redacting server text), read only for an error. */
+  attempts: { readonly secret: string }
 ): Decision => {
   const { status } = response
   if (status >= 200 && status < 300) {
@@ -469,12 +470,16 @@ const decide = (
       : // the issue names the body's keys on the path to a mismatch: server text like any other
         {
           _tag: "Fail",
-          error: new Errors.ApiSchemaError({ endpoint, status, issue: serverText(decoded.left, secret) })
+          error: new Errors.ApiSchemaError({
+            endpoint,
+            status,
+            issue: serverText(decoded.left, attempts.secret)
+          })
         }
   }
   const wait = status === 429 ? retryAfterMs(response, now) : undefined
   const error = Errors.fromStatus(
-    errorFields(Body.jsonOf(response), status, endpoint, secret),
+    errorFields(Body.jsonOf(response), status, endpoint, attempts.secret),
     wait !== undefined && wait > 0 ? now + wait : undefined
   )
   const hint = response.headers[Headers.shouldRetry]
@@ -547,15 +552,17 @@ type Step =
  */
 class Attempts {
   attempts = 0
-  readonly secret: string
   constructor(
     readonly client: ManagementClient["Type"],
     readonly endpoint: string,
     readonly codecs: Codecs,
     readonly request: Transport.WireRequest,
     readonly started: number
-  ) {
-    this.secret = (request.headers[Headers.authorization] ?? "").replace(/^Bearer /, "")
+  ) {}
+
+  /** The request's token, for redacting server text: read only when an answer is an error. */
+  get secret(): string {
+    return (this.request.headers[Headers.authorization] ?? "").replace(/^Bearer /, "")
   }
 
   pastDeadline(): Errors.ApiConnectionError {
@@ -600,7 +607,7 @@ class Attempts {
       const error = new Errors.ApiConnectionError({ endpoint, reason, attempts: this.attempts })
       return { _tag: "Failed", failure: new Retryable(error, undefined, remainingMs) }
     }
-    const decision = decide(endpoint, this.codecs, outcome.right, now, this.secret)
+    const decision = decide(endpoint, this.codecs, outcome.right, now, this)
     if (decision._tag === "Done")
       return { _tag: "Answered", answered: { value: decision.value, headers: decision.headers } }
     if (decision._tag === "Fail") return { _tag: "Failed", failure: decision.error }
@@ -917,7 +924,15 @@ const callStep = (
   const limit = attempts.begin(clock.unsafeCurrentTimeMillis())
   if (typeof limit !== "number") return Effect.fail(limit)
   return Effect.async<unknown, unknown, unknown>((resume) => {
-    const cancel = start(attempts.request, limit, (outcome) => {
+    // An interrupted fiber ends (after its finalizers); its end closes the request still in flight (its
+    // connection, its timer). No canceler: Effect wraps an async that returns one in `onInterrupt` (an
+    // uninterruptible region, a match and two flag changes on every call), 15–30 µs a call over loopback
+    // (docs/decisions/0040-compiled-decoders.md).
+    let cancel: Transport.Cancel | undefined
+    const onFiberEnd = () => cancel?.()
+    fiber.addObserver(onFiberEnd)
+    cancel = start(attempts.request, limit, (outcome) => {
+      fiber.removeObserver(onFiberEnd)
       const step = attempts.read(outcome, clock.unsafeCurrentTimeMillis(), limit)
       resume(
         step._tag === "Answered"
@@ -927,8 +942,6 @@ const callStep = (
             : Effect.fail(step.failure)
       )
     })
-    // interrupting the fiber cancels the request (its connection closed, the timer cleared)
-    return Effect.sync(cancel)
   })
 }
 

@@ -401,21 +401,28 @@ export const node = (): Transport | undefined => {
           // listener runs after the HTTP client's own (added when the socket was assigned, before any
           // answer), so the read is parsed when it sees it; it frees the read once the reader has copied
           // every piece of it (`copying`, and none waiting in the response's buffer): 7 MiB on Node 22–24.
+          // It is added only once the reader copies (past 1 MiB): before that it would free nothing, and
+          // nearly every answer ends before (no listener added and removed on the socket per request).
           const socket = response.socket
           const freeRead = (read: Uint8Array) => {
             if (reader.copying && response.readableLength === 0) freeBytes(read)
           }
-          socket?.on("data", freeRead)
+          let watching = false
           // off when the response ends (its socket may serve the next request) or closes for any reason
           const unwatch = () => socket?.off("data", freeRead)
-          response.on("close", unwatch)
           response.on("data", (chunk) => {
-            if (!settled && !reader.push(chunk)) tooLarge()
+            if (settled) return
+            if (!reader.push(chunk)) return tooLarge()
+            if (!watching && reader.copying && socket) {
+              watching = true
+              socket.on("data", freeRead)
+              response.on("close", unwatch)
+            }
           })
           response.on("aborted", () => fail("the connection closed before the response ended"))
           response.on("error", () => fail("the connection closed before the response ended"))
           response.on("end", () => {
-            unwatch()
+            if (watching) unwatch()
             if (settled) return
             const headers: Record<string, string> = {}
             for (const [key, value] of Object.entries(response.headers)) {

@@ -11,8 +11,33 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import fc from "fast-check"
-import { describe, expect, it } from "vitest"
-import { decoderOf } from "../src/internal/decoder.js"
+import { describe, expect, it, vi } from "vitest"
+import { decoderOf, generatesCode } from "../src/internal/decoder.js"
+
+type DecoderOf = typeof decoderOf
+
+/**
+ * The decoder module as it runs where code cannot be made from text (no Node `process`: browsers, workers):
+ * a fresh instance that decides, on its first struct, with `process` hidden.
+ */
+const loopOnly = async (): Promise<DecoderOf> => {
+  vi.resetModules()
+  const fresh = (await import("../src/internal/decoder.js")) as {
+    readonly decoderOf: DecoderOf
+    readonly generatesCode: () => boolean
+  }
+  const saved = Object.getOwnPropertyDescriptor(globalThis, "process")
+  Object.defineProperty(globalThis, "process", { value: undefined, configurable: true, writable: true })
+  try {
+    fresh.decoderOf(Schema.Struct({ probe: Schema.String }))
+  } finally {
+    if (saved !== undefined) Object.defineProperty(globalThis, "process", saved)
+  }
+  loopGeneratesCode = fresh.generatesCode
+  return fresh.decoderOf
+}
+let loopGeneratesCode: () => boolean = () => true
+const decoders: Record<"generated" | "loop", DecoderOf> = { generated: decoderOf, loop: await loopOnly() }
 
 const builtIns: ReadonlyArray<unknown> = [Object.prototype, Array.prototype, Date.prototype, null]
 
@@ -50,10 +75,14 @@ const difference = (a: unknown, b: unknown, path = "(root)"): string | undefined
   return undefined
 }
 
-/** Both decoders on one input: the difference between their answers, or `undefined`. */
-const compare = (schema: Schema.Schema<unknown, unknown>, input: unknown): string | undefined => {
+/** Effect's decoder and a compiled one on one input: the difference between their answers, or `undefined`. */
+const compare = (
+  schema: Schema.Schema<unknown, unknown>,
+  input: unknown,
+  compile: DecoderOf = decoderOf
+): string | undefined => {
   const exact = Schema.decodeUnknownEither(schema)(structuredClone(input))
-  const compiled = decoderOf(schema)(structuredClone(input))
+  const compiled = compile(schema)(structuredClone(input))
   if (Either.isLeft(exact) || Either.isLeft(compiled)) {
     if (Either.isRight(exact) || Either.isRight(compiled)) return "one decoded, the other failed"
     return exact.left.message === compiled.left.message ? undefined : "different errors"
@@ -112,26 +141,28 @@ describe("compiled decoders", () => {
     const arbitrary = answers(schema)
     if (arbitrary === undefined) continue
 
-    it(`${name}: the same answers as Schema.decodeUnknownEither`, () => {
-      fc.assert(
-        fc.property(arbitrary, (answer) => {
-          expect(compare(schema, answer)).toBeUndefined()
-          // what the transports hand over: JSON text parsed (dates as strings, no undefined)
-          const text = JSON.stringify(answer)
-          if (text !== undefined) expect(compare(schema, JSON.parse(text))).toBeUndefined()
-        }),
-        { numRuns: 60 }
-      )
-    })
+    for (const [mode, compile] of Object.entries(decoders)) {
+      it(`${name} (${mode}): the same answers as Schema.decodeUnknownEither`, () => {
+        fc.assert(
+          fc.property(arbitrary, (answer) => {
+            expect(compare(schema, answer, compile)).toBeUndefined()
+            // what the transports hand over: JSON text parsed (dates as strings, no undefined)
+            const text = JSON.stringify(answer)
+            if (text !== undefined) expect(compare(schema, JSON.parse(text), compile)).toBeUndefined()
+          }),
+          { numRuns: 60 }
+        )
+      })
 
-    it(`${name}: the same errors and values on broken answers`, () => {
-      fc.assert(
-        fc.property(arbitrary, fc.nat(), junk, fc.nat(), (answer, pick, replacement, how) => {
-          expect(compare(schema, broken(answer, pick, replacement, how))).toBeUndefined()
-        }),
-        { numRuns: 60 }
-      )
-    })
+      it(`${name} (${mode}): the same errors and values on broken answers`, () => {
+        fc.assert(
+          fc.property(arbitrary, fc.nat(), junk, fc.nat(), (answer, pick, replacement, how) => {
+            expect(compare(schema, broken(answer, pick, replacement, how), compile)).toBeUndefined()
+          }),
+          { numRuns: 60 }
+        )
+      })
+    }
   }
 })
 
@@ -220,6 +251,11 @@ describe("compiled decoders, Effect's rules one by one", () => {
     }) as Schema.Schema<unknown, unknown>
     expect(decoderOf(schema)("a")).toEqual(Schema.decodeUnknownEither(schema)("a"))
     same(schema, ["a", 1])
+  })
+
+  it("the two modes are two: code made from text on Node, the loop where there is no Node", () => {
+    expect(generatesCode()).toBe(true)
+    expect(loopGeneratesCode()).toBe(false)
   })
 
   it("the comparison sees what it must (it can fail)", () => {

@@ -8,7 +8,7 @@
  * a callback form, and defects in a continuation.
  */
 import { Headers, ManagementApi } from "@authctx/api"
-import { Envvars, ManagementClient, Runs, Schedules } from "@authctx/client"
+import { Envvars, ManagementClient, Runs, Schedules, Transport } from "@authctx/client"
 import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Cause, Effect, Either, Exit, Fiber, Layer, ManagedRuntime } from "effect"
@@ -197,6 +197,61 @@ describe("retries, interruption, spans", () => {
     expect(Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)).toBe(true)
     await dropLogged(seq, "envvars.list")
     rule.clear()
+  })
+
+  it("Effect.timeout around a call ends it and closes its connection", async () => {
+    const rule = emulator.faults.inject({ route: "envvars.list", times: 1, latencyMs: 3_000 })
+    const seq = lastSeq()
+    const result = await runtime.runPromise(
+      Effect.either(scoped(Envvars.list(projectRef, "dev")).pipe(Effect.timeout("100 millis")))
+    )
+    expect(Either.isLeft(result) && result.left._tag).toBe("TimeoutException")
+    await dropLogged(seq, "envvars.list")
+    rule.clear()
+  })
+
+  it("a fiber that made many calls closes none of their (finished) requests when it ends", async () => {
+    // the close of a request in flight waits for its fiber's end; a finished call must leave nothing behind
+    // for that end, or a long-lived fiber would hold one entry per call it ever made
+    let cancels = 0
+    let sent = 0
+    const answering: Transport.Transport = Transport.fromStart((_request, _timeoutMs, done) => {
+      sent++
+      setImmediate(() =>
+        done(
+          Either.right({
+            status: 200,
+            headers: {},
+            text: JSON.stringify([{ name: "A", value: "1", isSecret: false }])
+          })
+        )
+      )
+      return () => {
+        cancels++
+      }
+    })
+    const counted = ManagedRuntime.make(
+      Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(answering))
+    )
+    const calls = Effect.forEach(Array.from({ length: 50 }), () => scoped(Envvars.list(projectRef, "dev")), {
+      discard: true
+    })
+    const fiber = counted.runFork(Effect.zipRight(calls, Effect.never))
+    for (let i = 0; i < 200 && sent < 50; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+    await counted.runPromise(Fiber.interrupt(fiber))
+    expect({ sent, cancels }).toEqual({ sent: 50, cancels: 0 })
+    // and the one in flight when the fiber is interrupted is closed (the count can move)
+    const stuck: Transport.Transport = Transport.fromStart(() => () => {
+      cancels++
+    })
+    const hanging = ManagedRuntime.make(
+      Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(stuck))
+    )
+    const waiting = hanging.runFork(scoped(Envvars.list(projectRef, "dev")))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await hanging.runPromise(Fiber.interrupt(waiting))
+    expect(cancels).toBe(1)
+    await Promise.all([counted.dispose(), hanging.dispose()])
   })
 
   it("with a tracer installed, each call (runs.retrieve's continuation included) records its span", async () => {

@@ -297,6 +297,24 @@ const sameInput = (a: CredentialInput, b: CredentialInput): boolean => {
  * ```
  */
 export const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
+  const known = validatedBaseURLs.get(input)
+  if (known !== undefined) return known
+  const result = checkBaseURL(input)
+  if (Either.isRight(result)) {
+    if (validatedBaseURLs.size >= validatedBaseURLsMax) validatedBaseURLs.clear()
+    validatedBaseURLs.set(input, result)
+  }
+  return result
+}
+
+/**
+ * Base URLs checked lately (a program built per call names its `baseURL` every time: parsing it as a URL
+ * is ~1 µs): only the valid ones, emptied at once when full. A base URL is no secret.
+ */
+const validatedBaseURLs = new Map<string, Either.Either<string, InvalidAuthConfig>>()
+const validatedBaseURLsMax = 64
+
+const checkBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
   const invalid = (reason: string) => Either.left(new InvalidAuthConfig({ field: "baseURL", reason }))
   if (!URL.canParse(input)) return invalid("baseURL is not a URL; expected e.g. https://api.trigger.dev")
   const url = new URL(input)

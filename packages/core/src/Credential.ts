@@ -403,6 +403,33 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
   return fail("UnknownPrefix", input)
 }
 
+/** The most key and PAT strings {@link remembered} keeps before it starts again (a JWT is never kept). */
+const rememberedMax = 256
+
+/**
+ * Keys and personal access tokens parsed lately, by their string, so that a program built for each call
+ * (`Auth.withAuth({ accessToken })` around every request) does not parse its key again: ~4 µs a parse,
+ * most of it the class constructor and `Redacted`'s registry. Only successful parses of strings up to
+ * {@link maxLength} characters (no public token: up to 8 KiB each, and passed parsed anyway); when full it
+ * is emptied at once. Module state by design: it holds what the application itself holds (its keys), as
+ * `Redacted` values in the parsed credentials (docs/security.md).
+ */
+const remembered = new Map<string, Either.Right<InvalidCredential, Credential>>()
+
+/** {@link decodeString}, through {@link remembered}. */
+const decodeRemembered = (input: unknown): Either.Either<Credential, InvalidCredential> => {
+  if (typeof input !== "string" || input.length > maxLength || input.startsWith(jwtPrefix))
+    return decodeString(input)
+  const hit = remembered.get(input)
+  if (hit !== undefined) return hit
+  const result = decodeString(input)
+  if (Either.isRight(result)) {
+    if (remembered.size >= rememberedMax) remembered.clear()
+    remembered.set(input, result)
+  }
+  return result
+}
+
 const decodeClaims = Schema.decodeUnknownEither(PublicTokenClaims)
 
 /**
@@ -448,7 +475,7 @@ const decodePublicToken = (input: string): Either.Either<Credential, InvalidCred
  * ```
  */
 export const parse = <const S extends string>(input: S): Effect.Effect<FromString<S>, InvalidCredential> =>
-  decodeString(input) as Either.Either<FromString<S>, InvalidCredential>
+  decodeRemembered(input) as Either.Either<FromString<S>, InvalidCredential>
 
 /**
  * Parses a credential string and throws `InvalidCredential` when it is not one.
@@ -461,11 +488,11 @@ export const parse = <const S extends string>(input: S): Effect.Effect<FromStrin
  * ```
  */
 export const unsafeParse = <const S extends string>(input: S): FromString<S> =>
-  Either.getOrThrowWith(decodeString(input), (error) => error) as FromString<S>
+  Either.getOrThrowWith(decodeRemembered(input), (error) => error) as FromString<S>
 
 /** Parses a credential string to an `Either`, for synchronous code that prefers values to throws. */
 export const parseEither = (input: string): Either.Either<Credential, InvalidCredential> =>
-  decodeString(input)
+  decodeRemembered(input)
 
 /**
  * A schema from the credential string to the tagged credential. Decoding validates; encoding gives the
@@ -485,7 +512,10 @@ export const CredentialFromString: Schema.Schema<Credential, string> = Schema.tr
   {
     strict: true,
     decode: (input, _options, ast) =>
-      Either.mapLeft(decodeString(input), (error) => new ParseResult.Type(ast, error.length, error.message)),
+      Either.mapLeft(
+        decodeRemembered(input),
+        (error) => new ParseResult.Type(ast, error.length, error.message)
+      ),
     encode: (credential) => ParseResult.succeed(Redacted.value(credential.token))
   }
 ).annotations({ identifier: "CredentialFromString" })

@@ -411,3 +411,31 @@ describe("fingerprint", () => {
     }
   })
 })
+
+describe("parsed strings are remembered (a program built per call parses its key once)", () => {
+  it("the same key string gives the same credential, parsed once; the value is the parse's", () => {
+    const a = Either.getOrThrow(Credential.parseEither(devKey))
+    const b = Either.getOrThrow(Credential.parseEither(devKey))
+    expect(b).toBe(a)
+    expect(Credential.unsafeParse(devKey)).toBe(a)
+    expect(a).toMatchObject({ _tag: "SecretKey", environment: "dev" })
+    expect(Redacted.value(a.token)).toBe(devKey)
+  })
+
+  it("past the limit it starts again and still parses every key right", () => {
+    const keys = Array.from({ length: 600 }, (_, i) => `tr_dev_${String(i).padStart(20, "a")}`)
+    for (const key of keys)
+      expect(Redacted.value(Either.getOrThrow(Credential.parseEither(key)).token)).toBe(key)
+    // a key parsed long ago is parsed again (a new instance), and parses the same
+    const again = Either.getOrThrow(Credential.parseEither(keys[0] ?? ""))
+    expect(Redacted.value(again.token)).toBe(keys[0])
+  })
+
+  it("a failure is not remembered, and a key and a near miss stay apart", () => {
+    const bad = `${devKey} `
+    expect(Either.isLeft(Credential.parseEither(bad))).toBe(true)
+    expect(Either.isLeft(Credential.parseEither(bad))).toBe(true)
+    expect(Either.isRight(Credential.parseEither(devKey))).toBe(true)
+    expect(Either.getOrThrow(Credential.parseEither(prodKey))).toMatchObject({ environment: "prod" })
+  })
+})

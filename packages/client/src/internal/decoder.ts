@@ -224,13 +224,15 @@ const typeLiteral = (ast: AST.TypeLiteral): Compiled => {
     return checked(Predicate.isNotNullable)
   if (ast.indexSignatures.some((signature) => signature.parameter._tag !== "StringKeyword"))
     return delegated(ast)
-  const properties = ast.propertySignatures.map((property) => ({
+  const properties: ReadonlyArray<Property> = ast.propertySignatures.map((property) => ({
     name: property.name,
     optional: property.isOptional,
     decode: compile(property.type)
   }))
   const names = new Set<PropertyKey>(ast.propertySignatures.map((property) => property.name))
   const indexValues = ast.indexSignatures.map((signature) => compile(signature.type))
+  const generated = indexValues.length === 0 ? generatedStruct(properties) : undefined
+  if (generated !== undefined) return generated
   return (input) => {
     if (!Predicate.isRecord(input)) return no
     const output: Record<PropertyKey, unknown> = {}
@@ -253,6 +255,64 @@ const typeLiteral = (ast: AST.TypeLiteral): Compiled => {
     }
     return output
   }
+}
+
+interface Property {
+  readonly name: PropertyKey
+  readonly optional: boolean
+  readonly decode: Compiled
+}
+
+type Generator = (...parameters: Array<string>) => (...values: Array<unknown>) => Compiled
+
+/**
+ * `Function`, where this engine compiles code from text and the code runs on Node (elsewhere a page's
+ * content security policy would report every attempt): looked up on the first struct compiled.
+ */
+let generator: Generator | undefined | null = null
+const functionConstructor = (): Generator | undefined => {
+  if (generator !== null) return generator
+  generator = undefined
+  const node = (globalThis as { process?: { versions?: { node?: unknown } } }).process?.versions?.node
+  if (typeof node !== "string") return generator
+  try {
+    const made = Function as unknown as Generator
+    if (made("return () => true")()(undefined) === true) generator = made
+  } catch {
+    // no code from text here (a policy forbids it): the loop below decodes the same way
+  }
+  return generator
+}
+
+/** Whether structs are decoded by code made from text here (see {@link functionConstructor}); for the tests. */
+export const generatesCode = (): boolean => functionConstructor() !== undefined
+
+/**
+ * The struct's loop unrolled into code with its property names as constants (only string names, each
+ * written as a JSON string literal), where the engine allows it: one property read and one write per
+ * field at a site that only ever sees that name, instead of lookups keyed by a name that changes on every
+ * turn of a loop (~5 µs of a ~6 µs `runs.retrieve` decode, 28 fields, two passes). The same steps as the loop
+ * in {@link typeLiteral}, in the same order.
+ */
+const generatedStruct = (properties: ReadonlyArray<Property>): Compiled | undefined => {
+  if (properties.some((property) => typeof property.name !== "string")) return undefined
+  const make = functionConstructor()
+  if (make === undefined) return undefined
+  const lines = properties.map((property, i) => {
+    const key = JSON.stringify(property.name)
+    const decode = `value = d${i}(input[${key}]); if (value === no || value === bail) return value; output[${key}] = value;`
+    return property.optional ? `if (hasOwn(input, ${key})) { ${decode} }` : decode
+  })
+  const decoders = properties.map((_, i) => `d${i}`)
+  const body = `"use strict"; return (input) => { if (!isRecord(input)) return no; const output = {}; let value; ${lines.join(" ")} return output; }`
+  return make(
+    "isRecord",
+    "hasOwn",
+    "no",
+    "bail",
+    ...decoders,
+    body
+  )(Predicate.isRecord, Object.hasOwn, no, bail, ...properties.map((property) => property.decode))
 }
 
 /** Members tried in order, the first that decodes wins: Effect's order when no member has literal keys. */

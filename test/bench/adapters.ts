@@ -5,8 +5,8 @@
  * the bare framework and against the framework's own AsyncLocalStorage mechanism (Hono `contextStorage()`,
  * Koa 3 `asyncLocalStorage: true`, an `als.run(store, next)` middleware for Express, which has none).
  *
- * Per framework its five servers are started together, warmed up, then measured in rounds (the order
- * reversed every other round); each ratio is taken per round between windows of the same round, and
+ * Per framework it measures in rounds; every round starts the five servers afresh, warms each up, then
+ * measures each once (the order reversed every other round); each ratio is taken per round between windows of the same round, and
  * reported as the median with the lowest and highest round. The server's own CPU per request (its
  * `process.cpuUsage()`, asked before and after each window) is recorded too: unlike req/s it does not
  * drop when other processes take the CPU. The whole benchmark runs once per Node binary given (this
@@ -108,68 +108,71 @@ export const frameworkRun = async (
   execPath: string,
   options: { readonly connections: number; readonly durationSeconds: number; readonly rounds: number }
 ): Promise<FrameworkResult> => {
-  const children = new Map<Variant, Child<{ port: number }>>()
-  try {
-    const started = await Promise.all(
-      variants.map((v) => startChild<{ port: number }>("adapters-server.mjs", [framework, v], execPath))
-    )
-    for (const [i, v] of variants.entries()) {
-      const c = started[i]
-      if (c !== undefined) children.set(v, c)
-    }
-    const child = (v: Variant) => {
-      const c = children.get(v)
-      if (c === undefined) throw new Error(`no ${framework} ${v} server`)
-      return c
-    }
-    for (const v of variants) await load(child(v), options.connections, 1)
-    const taken = new Map<Variant, Array<Taken>>(variants.map((v) => [v, []]))
-    for (let r = 0; r < options.rounds; r++) {
+  const taken = new Map<Variant, Array<Taken>>(variants.map((v) => [v, []]))
+  // A server process can run slow for its whole life (seen: a bare server at twice its usual CPU per
+  // request, round after round), so every round starts its own five: a slow process spoils one round,
+  // which the median of the rounds leaves out, instead of every round of its variant.
+  for (let r = 0; r < options.rounds; r++) {
+    const children = new Map<Variant, Child<{ port: number }>>()
+    try {
+      const started = await Promise.all(
+        variants.map((v) => startChild<{ port: number }>("adapters-server.mjs", [framework, v], execPath))
+      )
+      for (const [i, v] of variants.entries()) {
+        const c = started[i]
+        if (c !== undefined) children.set(v, c)
+      }
+      const child = (v: Variant) => {
+        const c = children.get(v)
+        if (c === undefined) throw new Error(`no ${framework} ${v} server`)
+        return c
+      }
+      for (const v of variants) await load(child(v), options.connections, 1)
       for (const v of r % 2 === 0 ? variants : [...variants].reverse())
         taken.get(v)?.push(await load(child(v), options.connections, options.durationSeconds))
+    } finally {
+      for (const c of children.values()) await c.stop()
     }
-    const of = (v: Variant) => taken.get(v) ?? []
-    const servers = {} as Record<Variant, ServerResult>
-    for (const v of variants) {
-      const ts = of(v)
-      const sum = (f: (t: Taken) => number) => ts.reduce((a, t) => a + f(t), 0)
-      const mid = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)[
-        Math.floor(ts.length / 2)
-      ]
-      servers[v] = {
-        requestsPerSecond: Math.round(sum((t) => t.m.requestsPerSecond) / ts.length),
-        p50Ms: mid?.m.p50Ms ?? Number.NaN,
-        p99Ms: mid?.m.p99Ms ?? Number.NaN,
-        requests: sum((t) => t.m.requests),
-        errors: sum((t) => t.m.errors),
-        timeouts: sum((t) => t.m.timeouts),
-        non2xx: sum((t) => t.m.non2xx),
-        cpuUsPerRequest:
-          Math.round(
-            (sum((t) => t.cpuUs) /
-              Math.max(
-                1,
-                sum((t) => t.m.requests)
-              )) *
-              10
-          ) / 10
-      }
+  }
+  const of = (v: Variant) => taken.get(v) ?? []
+  const servers = {} as Record<Variant, ServerResult>
+  for (const v of variants) {
+    const ts = of(v)
+    const sum = (f: (t: Taken) => number) => ts.reduce((a, t) => a + f(t), 0)
+    const mid = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)[
+      Math.floor(ts.length / 2)
+    ]
+    servers[v] = {
+      requestsPerSecond: Math.round(sum((t) => t.m.requestsPerSecond) / ts.length),
+      p50Ms: mid?.m.p50Ms ?? Number.NaN,
+      p99Ms: mid?.m.p99Ms ?? Number.NaN,
+      requests: sum((t) => t.m.requests),
+      errors: sum((t) => t.m.errors),
+      timeouts: sum((t) => t.m.timeouts),
+      non2xx: sum((t) => t.m.non2xx),
+      cpuUsPerRequest:
+        Math.round(
+          (sum((t) => t.cpuUs) /
+            Math.max(
+              1,
+              sum((t) => t.m.requests)
+            )) *
+            10
+        ) / 10
     }
-    const ratio = (a: Variant, b: Variant): Spread =>
-      spreadOf(of(a).map((t, i) => t.m.requestsPerSecond / (of(b)[i]?.m.requestsPerSecond ?? Number.NaN)))
-    return {
-      servers,
-      ratios: {
-        adapterVsBare: ratio("adapter", "bare"),
-        adapterVsAls: ratio("adapter", "als"),
-        resolveVsBare: ratio("resolve", "bare"),
-        resolveVsAls: ratio("resolve", "als"),
-        explicitVsBare: ratio("explicit", "bare"),
-        alsVsBare: ratio("als", "bare")
-      }
+  }
+  const ratio = (a: Variant, b: Variant): Spread =>
+    spreadOf(of(a).map((t, i) => t.m.requestsPerSecond / (of(b)[i]?.m.requestsPerSecond ?? Number.NaN)))
+  return {
+    servers,
+    ratios: {
+      adapterVsBare: ratio("adapter", "bare"),
+      adapterVsAls: ratio("adapter", "als"),
+      resolveVsBare: ratio("resolve", "bare"),
+      resolveVsAls: ratio("resolve", "als"),
+      explicitVsBare: ratio("explicit", "bare"),
+      alsVsBare: ratio("als", "bare")
     }
-  } finally {
-    for (const c of children.values()) await c.stop()
   }
 }
 
@@ -181,7 +184,7 @@ const versionOf = async (execPath: string): Promise<string> => {
 
 /**
  * Runs the benchmark once per Node binary in `nodes` (default: this process's Node) and returns the
- * numbers; prints nothing. About (5 + rounds × 5 × durationSeconds) s per framework and Node.
+ * numbers; prints nothing. About rounds × 5 × (1 + durationSeconds) s per framework and Node.
  */
 export const runAdapterBench = async (
   options: {

@@ -10,7 +10,9 @@
  * - authctx's Effect API on `ManagementClient.layerNode()` (a `ManagedRuntime` built once; each call is
  *   `runtime.runPromise(program)` of a program built once with `Auth.withAuth`);
  * - the same, with the program built on every call (`runtime.runPromise(Auth.withAuth(config)(call))`, a
- *   new scope each time: its auth context is built on every run).
+ *   new scope each time: its auth context is built on every run);
+ * - the same, the call inside an `Effect.gen` built on every call (`withAuth` then provides the auth to a
+ *   program, not to a call: Effect's own context swap, as any program of several steps pays).
  *
  * Each round gives each contender one window; its calls/s are divided by raw node:http's of the same round,
  * so the spread over rounds shows how much the machine moved the ratio. CPU µs per call is this process's
@@ -28,7 +30,7 @@ import * as Authctx from "@authctx/client/promise"
 import { Auth, Credential } from "@authctx/core"
 import type { Emulator } from "@authctx/emulator"
 import * as Sdk from "@trigger.dev/sdk"
-import { ManagedRuntime } from "effect"
+import { Effect, ManagedRuntime } from "effect"
 import { build, round2, type Spread, spreadOf, startChild } from "./child.js"
 
 // ---------------------------------------------------------------------------------------------------------
@@ -144,7 +146,8 @@ export const clientContenders = [
   "@trigger.dev/sdk 4.8.3",
   "authctx createClient",
   "authctx Effect (layerNode)",
-  "authctx Effect, program built per call"
+  "authctx Effect, program built per call",
+  "authctx Effect, Effect.gen per call"
 ] as const
 
 /** The name of a contender of the client benchmark. */
@@ -333,7 +336,13 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
           "authctx createClient": () => client.runs.retrieve(runId),
           "authctx Effect (layerNode)": () => effectNode.runPromise(retrieve),
           "authctx Effect, program built per call": () =>
-            effectNode.runPromise(Runs.retrieve(runId).pipe(Auth.withAuth({ accessToken: key, baseURL })))
+            effectNode.runPromise(Runs.retrieve(runId).pipe(Auth.withAuth({ accessToken: key, baseURL }))),
+          "authctx Effect, Effect.gen per call": () =>
+            effectNode.runPromise(
+              Effect.gen(function* () {
+                return yield* Runs.retrieve(runId)
+              }).pipe(Auth.withAuth({ accessToken: key, baseURL }))
+            )
         }
       },
       {
@@ -348,6 +357,12 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
           "authctx Effect, program built per call": () =>
             effectNode.runPromise(
               Envvars.list(projectRef, "dev").pipe(Auth.withAuth({ accessToken: key, baseURL }))
+            ),
+          "authctx Effect, Effect.gen per call": () =>
+            effectNode.runPromise(
+              Effect.gen(function* () {
+                return yield* Envvars.list(projectRef, "dev")
+              }).pipe(Auth.withAuth({ accessToken: key, baseURL }))
             )
         }
       }
@@ -376,7 +391,7 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
       server: "an emulator (dist/) in a child process, run finished, on loopback",
       sdk: "@trigger.dev/sdk 4.8.3",
       effectRunner:
-        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth (and, as another contender, built on every call)",
+        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth (and, as other contenders, built on every call, and an Effect.gen around the call built on every call)",
       concurrency,
       rounds,
       windowSeconds,

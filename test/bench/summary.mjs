@@ -48,7 +48,8 @@ if (client) {
       "@trigger.dev/sdk 4.8.3",
       "authctx createClient",
       "authctx Effect (layerNode)",
-      "authctx Effect, program built per call"
+      "authctx Effect, program built per call",
+      "authctx Effect, Effect.gen per call"
     ]) {
       if (!c[name]) continue
       row(

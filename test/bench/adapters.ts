@@ -16,7 +16,7 @@
 import autocannon from "autocannon"
 import { build, type Child, type Spread, spreadOf, startChild } from "./child.js"
 import { machine } from "./client.js"
-import { type Measurement, toMeasurement } from "./emulator.js"
+import { combine, type ServerMeasurement, type Taken, toMeasurement } from "./emulator.js"
 
 /** The frameworks and the servers of each (see `adapters-server.mjs`). */
 export const frameworks = ["express", "koa", "hono"] as const
@@ -25,10 +25,7 @@ export const variants = ["bare", "als", "adapter", "resolve", "explicit"] as con
 export type Variant = (typeof variants)[number]
 
 /** One server's numbers: req/s averaged over the rounds, and its CPU per request. */
-export interface ServerResult extends Measurement {
-  /** The server process's CPU (user + system) per request, µs, over all its windows. */
-  readonly cpuUsPerRequest: number
-}
+export type ServerResult = ServerMeasurement
 
 /** The ratios of one framework, per round: median, lowest, highest. */
 export interface Ratios {
@@ -82,11 +79,6 @@ const requests = Array.from({ length: 50 }, (_, i) => ({
   }
 }))
 
-interface Taken {
-  readonly m: Measurement
-  readonly cpuUs: number
-}
-
 const load = async (
   server: Child<{ port: number }>,
   connections: number,
@@ -136,31 +128,7 @@ export const frameworkRun = async (
   }
   const of = (v: Variant) => taken.get(v) ?? []
   const servers = {} as Record<Variant, ServerResult>
-  for (const v of variants) {
-    const ts = of(v)
-    const sum = (f: (t: Taken) => number) => ts.reduce((a, t) => a + f(t), 0)
-    const mid = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)[
-      Math.floor(ts.length / 2)
-    ]
-    servers[v] = {
-      requestsPerSecond: Math.round(sum((t) => t.m.requestsPerSecond) / ts.length),
-      p50Ms: mid?.m.p50Ms ?? Number.NaN,
-      p99Ms: mid?.m.p99Ms ?? Number.NaN,
-      requests: sum((t) => t.m.requests),
-      errors: sum((t) => t.m.errors),
-      timeouts: sum((t) => t.m.timeouts),
-      non2xx: sum((t) => t.m.non2xx),
-      cpuUsPerRequest:
-        Math.round(
-          (sum((t) => t.cpuUs) /
-            Math.max(
-              1,
-              sum((t) => t.m.requests)
-            )) *
-            10
-        ) / 10
-    }
-  }
+  for (const v of variants) servers[v] = combine(of(v))
   const ratio = (a: Variant, b: Variant): Spread =>
     spreadOf(of(a).map((t, i) => t.m.requestsPerSecond / (of(b)[i]?.m.requestsPerSecond ?? Number.NaN)))
   return {

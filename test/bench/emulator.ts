@@ -72,7 +72,8 @@ interface LoadAnswer {
   readonly non2xx: number
 }
 
-interface Taken {
+/** One measured window: what the load generator saw, and the server's CPU over it. */
+export interface Taken {
   readonly m: Measurement
   readonly cpuUs: number
 }
@@ -143,7 +144,7 @@ const wireAnswer = (url: string, headers: Record<string, string>) =>
   })
 
 /** One server's windows combined: req/s averaged, latencies of the median round, CPU over all windows. */
-const combine = (ts: ReadonlyArray<Taken>): ServerMeasurement => {
+export const combine = (ts: ReadonlyArray<Taken>): ServerMeasurement => {
   const byRps = [...ts].sort((a, b) => a.m.requestsPerSecond - b.m.requestsPerSecond)
   const mid = (byRps[Math.floor(byRps.length / 2)] ?? ts[0])?.m
   const sum = (f: (t: Taken) => number) => ts.reduce((a, t) => a + f(t), 0)

@@ -37,6 +37,7 @@ import {
   provideBuilt,
   withUnderAuth
 } from "./internal/auth.js"
+import { rememberRight } from "./internal/remembered.js"
 import * as variables from "./internal/variables.js"
 
 /** The default management API base URL. */
@@ -296,23 +297,8 @@ const sameInput = (a: CredentialInput, b: CredentialInput): boolean => {
  * Auth.validateBaseURL("http://127.0.0.1:3030/") // Either.right("http://127.0.0.1:3030")
  * ```
  */
-export const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
-  const known = validatedBaseURLs.get(input)
-  if (known !== undefined) return known
-  const result = checkBaseURL(input)
-  if (Either.isRight(result)) {
-    if (validatedBaseURLs.size >= validatedBaseURLsMax) validatedBaseURLs.clear()
-    validatedBaseURLs.set(input, result)
-  }
-  return result
-}
-
-/**
- * Base URLs checked lately (a program built per call names its `baseURL` every time: parsing it as a URL
- * is ~1 µs): only the valid ones, emptied at once when full. A base URL is no secret.
- */
-const validatedBaseURLs = new Map<string, Either.Either<string, InvalidAuthConfig>>()
-const validatedBaseURLsMax = 64
+export const validateBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> =>
+  validatedBaseURLs(input)
 
 const checkBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> => {
   const invalid = (reason: string) => Either.left(new InvalidAuthConfig({ field: "baseURL", reason }))
@@ -325,6 +311,12 @@ const checkBaseURL = (input: string): Either.Either<string, InvalidAuthConfig> =
   if (url.search || url.hash) return invalid("baseURL must not have a query or fragment")
   return Either.right(`${url.origin}${url.pathname}`.replace(/\/+$/, ""))
 }
+
+/**
+ * Base URLs checked lately (64 at most: a program built per call names its `baseURL` every time, and
+ * parsing it as a URL is ~1 µs); only the valid ones. A base URL is no secret.
+ */
+const validatedBaseURLs = rememberRight(64, checkBaseURL)
 
 const validateBranch = (
   field: "previewBranch" | "devBranch",

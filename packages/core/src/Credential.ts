@@ -25,6 +25,7 @@ import { decodeJwt } from "jose/jwt/decode"
 import { CapabilityError, InvalidCredential, type InvalidCredentialReason } from "./Errors.js"
 import * as format from "./internal/credentialFormat.js"
 import type { Covers } from "./internal/publicScopes.js"
+import { rememberRight } from "./internal/remembered.js"
 
 /**
  * The environments a SecretKey can belong to, as the API spells them in paths (`/envvars/staging`). The one
@@ -403,32 +404,21 @@ const decodeString = (input: unknown): Either.Either<Credential, InvalidCredenti
   return fail("UnknownPrefix", input)
 }
 
-/** The most key and PAT strings {@link remembered} keeps before it starts again (a JWT is never kept). */
-const rememberedMax = 256
-
 /**
- * Keys and personal access tokens parsed lately, by their string, so that a program built for each call
- * (`Auth.withAuth({ accessToken })` around every request) does not parse its key again: ~4 µs a parse,
- * most of it the class constructor and `Redacted`'s registry. Only successful parses of strings up to
- * {@link maxLength} characters (no public token: up to 8 KiB each, and passed parsed anyway); when full it
- * is emptied at once. Module state by design: it holds what the application itself holds (its keys), as
- * `Redacted` values in the parsed credentials (docs/security.md).
+ * Keys and personal access tokens parsed lately (256 at most), by their string, so that a program built for
+ * each call (`Auth.withAuth({ accessToken })` around every request) does not parse its key again: ~4 µs a
+ * parse, most of it the class constructor and `Redacted`'s registry. Only successful parses of strings up
+ * to {@link maxLength} characters (no public token: up to 8 KiB each, and passed parsed anyway). Module
+ * state by design: it holds what the application itself holds (its keys), as `Redacted` values in the
+ * parsed credentials (docs/security.md).
  */
-const remembered = new Map<string, Either.Right<InvalidCredential, Credential>>()
+const remembered = rememberRight(256, decodeString)
 
-/** {@link decodeString}, through {@link remembered}. */
-const decodeRemembered = (input: unknown): Either.Either<Credential, InvalidCredential> => {
-  if (typeof input !== "string" || input.length > maxLength || input.startsWith(jwtPrefix))
-    return decodeString(input)
-  const hit = remembered.get(input)
-  if (hit !== undefined) return hit
-  const result = decodeString(input)
-  if (Either.isRight(result)) {
-    if (remembered.size >= rememberedMax) remembered.clear()
-    remembered.set(input, result)
-  }
-  return result
-}
+/** {@link decodeString}, through {@link remembered} for the strings it keeps. */
+const decodeRemembered = (input: unknown): Either.Either<Credential, InvalidCredential> =>
+  typeof input !== "string" || input.length > maxLength || input.startsWith(jwtPrefix)
+    ? decodeString(input)
+    : remembered(input)
 
 const decodeClaims = Schema.decodeUnknownEither(PublicTokenClaims)
 

@@ -104,10 +104,11 @@ export interface NodeHeaders {
  * The header getter of a {@link RequestView} for a Node request: every value a header was sent with, from
  * `rawHeaders` — one string when it was sent once, an array when it was sent more than once. Node's
  * `req.headers` keeps only the first `Authorization` of a request that sends it twice and drops the rest
- * silently, so reading it there would accept a request that two parties disagree about. The raw list is
- * scanned only when the parsed headers have the name at all: ~50 ns with the two headers a load tester
- * sends, ~150–350 ns with eleven (a loop on the 2-core development machine), against 30–120 µs per request
- * in the adapter benchmark. (Node's header rules: docs/reference/async-context.md.)
+ * silently, so reading it there would accept a request that two parties disagree about. Scanning the raw
+ * list costs ~50 ns with the two headers a load tester sends, ~150–350 ns with eleven (a loop on the
+ * 2-core development machine), against 12–120 µs per request in the adapter benchmark; looking the name
+ * up in the parsed headers first, to skip the scan when it was not sent, cost more than it saved on the
+ * requests that matter, those that send it. (Node's header rules: docs/reference/async-context.md.)
  *
  * @example
  * ```ts

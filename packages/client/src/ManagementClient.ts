@@ -360,26 +360,34 @@ const base64Forms = (text: string): Array<string> => {
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
 
+/** `text`'s UTF-8 bytes in hex (a proxy or a log line may echo a header that way). */
+const hexOf = (text: string): string =>
+  Array.from(new TextEncoder().encode(text), (byte) => byte.toString(16).padStart(2, "0")).join("")
+
 /**
  * What to replace in server text for this request's secret (`undefined` for a secret too short to find):
  * any run of {@link minSecretRun} or more of its characters, in any letter case, with the letters and
- * digits that follow it (an echo cut or split around a character still hides the rest), and the base64 and
- * base64url forms of the token and of its secret part (a proxy that echoes `Basic` or encoded headers).
+ * digits that follow it (an echo cut or split around a character still hides the rest), the same runs in
+ * hex, and the base64 and base64url forms of the token and of its secret part (a proxy that echoes `Basic`
+ * or encoded headers).
  */
 const secretPattern = (secret: string): RegExp | undefined => {
   const body = secret.slice(Credential.safePrefix(secret).length)
   if (body.length < 8) return undefined
   const run = Math.min(body.length, minSecretRun)
-  const step = body.length > maxDenseSecret ? run : 1
+  const dense = body.length <= maxDenseSecret
+  const step = dense ? 1 : run
   const runs = new Set<string>()
-  for (let i = 0; i + run <= body.length; i += step) runs.add(escapeRegExp(body.slice(i, i + run)))
-  runs.add(escapeRegExp(body.slice(-run)))
-  // a long secret (a JWT, up to 8 KiB) gets no encoded forms: they would make a pattern of ~140 KB per error
-  const encoded =
-    body.length > maxDenseSecret
-      ? []
-      : [...new Set([...base64Forms(secret), ...base64Forms(body)].map(escapeRegExp))]
-  const alternatives = [`(?:${[...runs].join("|")})[A-Za-z0-9]*`, ...encoded]
+  for (let i = 0; i + run <= body.length; i += step) runs.add(body.slice(i, i + run))
+  runs.add(body.slice(-run))
+  const alternatives = [`(?:${[...runs].map(escapeRegExp).join("|")})[A-Za-z0-9]*`]
+  // A long secret (a JWT, up to 8 KiB) gets no encoded forms: they would make a pattern of ~140 KB per
+  // error. A key's runs in hex (each character two digits wherever it starts: no alignment to mind), and
+  // its base64 and base64url forms.
+  if (dense) {
+    alternatives.push(`(?:${[...runs].map(hexOf).join("|")})[0-9A-Fa-f]*`)
+    alternatives.push(...new Set([...base64Forms(secret), ...base64Forms(body)].map(escapeRegExp)))
+  }
   return new RegExp(alternatives.join("|"), "gi")
 }
 

@@ -20,6 +20,8 @@
 import { ManagementApi, type SchemasPrompts } from "@authctx/api"
 import type * as Effect from "effect/Effect"
 import * as Calls from "./Calls.js"
+import type { InvalidArgumentsError } from "./Errors.js"
+import * as Arguments from "./internal/arguments.js"
 import { type Call, type CallContext, type CallError, call, map } from "./ManagementClient.js"
 
 /** Which version `resolve` answers: a version number, else a label (`current` by default). */
@@ -106,14 +108,25 @@ export const resolve = (
   slug: string,
   variables: Readonly<Record<string, unknown>> = {},
   options: ResolveOptions = {}
-): Effect.Effect<ResolvedPrompt, CallError, CallContext<typeof ManagementApi.promptsResolve>> =>
-  map(
-    call(ManagementApi.promptsResolve, {
-      path: { slug },
-      payload: { variables, label: options.label, version: options.version }
-    }),
-    (answer) => resolved(answer.data, variables)
-  )
+): Effect.Effect<
+  ResolvedPrompt,
+  CallError | InvalidArgumentsError,
+  CallContext<typeof ManagementApi.promptsResolve>
+> => {
+  const endpoint = ManagementApi.promptsResolve.capability.name
+  return Arguments.refusing(endpoint, () => {
+    // From JavaScript: `null` (or a number) here is refused, not read as "no variables" or thrown.
+    const given = Arguments.objectOrOmitted(endpoint, "the variables", variables) ?? {}
+    const chosen = Arguments.objectOrOmitted(endpoint, "the options", options) ?? {}
+    return map(
+      call(ManagementApi.promptsResolve, {
+        path: { slug },
+        payload: { variables: given, label: chosen.label, version: chosen.version }
+      }),
+      (answer) => resolved(answer.data, given)
+    )
+  })
+}
 
 /**
  * Every prompt of the environment, most recently updated first (one answer: the server does not page it).

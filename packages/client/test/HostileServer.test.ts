@@ -12,6 +12,7 @@ import {
   Envvars,
   IdempotencyKeys,
   ManagementClient,
+  Prompts,
   Queues,
   Runs,
   Schedules,
@@ -20,7 +21,7 @@ import {
   Transport,
   WaitTokens
 } from "@authctx/client"
-import { createClient } from "@authctx/client/promise"
+import { createClient, idempotencyKeys } from "@authctx/client/promise"
 import { Auth } from "@authctx/core"
 import { FetchHttpClient } from "@effect/platform"
 import { Cause, Effect, Either, Layer, Stream } from "effect"
@@ -295,10 +296,14 @@ describe.each(transports)("through the %s transport", (transport) => {
     )
   })
 
-  it("a token echoed in base64, in upper case, or split around a character is redacted too", async () => {
+  it("a token echoed in base64, in hex, in upper case, or split around a character is redacted too", async () => {
     const basic = Buffer.from(`user:${token}`).toString("base64")
+    const hex = (text: string) => Buffer.from(text).toString("hex")
     const echoes = [
       `basic ${basic}`,
+      `hex ${hex(token)}`,
+      `HEX ${hex(`Bearer ${token}`).toUpperCase()}`,
+      `hex-cut ${hex(secretBody.slice(5, 19))}`,
       `b64 ${Buffer.from(token).toString("base64url")}`,
       `upper ${token.toUpperCase()}`,
       `split ${secretBody.slice(0, 12)}\u200b${secretBody.slice(12)}`,
@@ -313,6 +318,8 @@ describe.each(transports)("through the %s transport", (transport) => {
         expect(text).not.toContain(Buffer.from(token).toString("base64url").slice(0, -4))
         expect(text.toLowerCase()).not.toContain(secretBody.slice(0, 12).toLowerCase())
         expect(text.toLowerCase()).not.toContain(secretBody.slice(12).toLowerCase())
+        for (let at = 0; at + 12 <= secretBody.length; at++)
+          expect(text.toLowerCase()).not.toContain(hex(secretBody.slice(at, at + 12)))
       }
       expect(String(error)).toContain("<redacted>")
     }
@@ -637,7 +644,13 @@ describe("caller input that cannot be serialized is refused before sending", () 
         "idempotencyKeys.reset",
         (v) => client()["idempotencyKeys"]?.["reset"]?.("t", v),
         ["null", "a number", "an object where a string is due", "a deep array"]
-      ]
+      ],
+      [
+        "idempotencyKeys.create",
+        (v) => (idempotencyKeys.create as Loose)(v),
+        ["null", "a number", "an object where a string is due", "a deep array"]
+      ],
+      ["prompts.resolve (variables)", (v) => client()["prompts"]?.["resolve"]?.("p", v), ["null", "a number"]]
     ]
     for (const [name, call, refused] of cases)
       for (const [label, value] of bad.filter(([label]) => refused.includes(label)))
@@ -685,7 +698,9 @@ describe("caller input that cannot be serialized is refused before sending", () 
       ["Tasks.batchTrigger (item)", (v) => (Tasks.batchTrigger as Loose)("t", [v]) as never],
       ["Batches.trigger (item)", (v) => (Batches.trigger as Loose)([v]) as never],
       ["Queues.resume", (v) => (Queues.resume as Loose)(v) as never],
-      ["IdempotencyKeys.reset", (v) => (IdempotencyKeys.reset as Loose)("t", v) as never]
+      ["IdempotencyKeys.reset", (v) => (IdempotencyKeys.reset as Loose)("t", v) as never],
+      ["Prompts.resolve (variables)", (v) => (Prompts.resolve as Loose)("p", v) as never],
+      ["Prompts.resolve (options)", (v) => (Prompts.resolve as Loose)("p", {}, v) as never]
     ]
     for (const [name, build] of effects)
       for (const [label, value] of bad.filter(([label]) => label !== "an object where a string is due"))
@@ -716,6 +731,38 @@ describe("caller input that cannot be serialized is refused before sending", () 
           expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "InvalidArgumentsError" })
           expect(hostile.received.length).toBe(before)
         })
+
+    it("the local key helpers throw InvalidArgumentsError naming the helper, never a TypeError", () => {
+      const cyclic: Array<unknown> = []
+      cyclic.push(cyclic)
+      const refusals: ReadonlyArray<readonly [() => unknown, string, string]> = [
+        [() => (IdempotencyKeys.create as Loose)(null), "idempotencyKeys.create", "not null"],
+        [() => (IdempotencyKeys.create as Loose)(42), "idempotencyKeys.create", "not a number"],
+        [() => (IdempotencyKeys.create as Loose)(["a", 1]), "idempotencyKeys.create", "not a number"],
+        [() => (IdempotencyKeys.create as Loose)(deep), "idempotencyKeys.create", "32 lists deep"],
+        [() => (IdempotencyKeys.create as Loose)(cyclic), "idempotencyKeys.create", "32 lists deep"],
+        [() => (IdempotencyKeys.create as Loose)("k", null), "idempotencyKeys.create", "not null"],
+        [() => (IdempotencyKeys.create as Loose)("k", { scope: "all" }), "idempotencyKeys.create", '"all"'],
+        [() => (IdempotencyKeys.itemKey as Loose)(42, 0), "idempotencyKeys.itemKey", "not a number"],
+        [() => (IdempotencyKeys.itemKey as Loose)("k", -1), "idempotencyKeys.itemKey", "not -1"],
+        [() => (IdempotencyKeys.itemKey as Loose)("k", "0"), "idempotencyKeys.itemKey", "not a string"]
+      ]
+      for (const [make, endpoint, says] of refusals) {
+        let thrown: unknown
+        try {
+          make()
+        } catch (error) {
+          thrown = error
+        }
+        expect(thrown).toMatchObject({ _tag: "InvalidArgumentsError", endpoint })
+        expect((thrown as Error).message).toContain(says)
+      }
+      // What the types allow still works, nested lists too (the SDK joins an inner list with commas).
+      expect(IdempotencyKeys.create(["a", "b"], { scope: "global" })).toMatch(/^[0-9a-f]{64}$/)
+      expect(IdempotencyKeys.itemKey(["a", "b"], 3)).toBe(IdempotencyKeys.create("a,b-3"))
+      expect(IdempotencyKeys.itemKey("a", 3)).toBe(IdempotencyKeys.create("a-3"))
+      expect(IdempotencyKeys.itemKey(undefined, 0)).toBeUndefined()
+    })
 
     it("a list given null: iterating the page rejects with the same typed error", async () => {
       const before = hostile.received.length

@@ -26,7 +26,8 @@ export const unreadable = (endpoint: string, error: unknown): InvalidArgumentsEr
 const isRecord = (value: unknown): value is object =>
   typeof value === "object" && value !== null && !Array.isArray(value)
 
-const typeName = (value: unknown): string =>
+/** How a refusal names a value of the wrong type: `null`, `an array`, `a number`, … */
+export const typeName = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`
 
 /**
@@ -34,11 +35,22 @@ const typeName = (value: unknown): string =>
  * (`null`, a number, a string, an array) throws `InvalidArgumentsError` instead of being read as "no
  * filters" (which would list everything) or failing with a `TypeError`.
  */
-export const listParams = <P extends object>(endpoint: string, params: P | undefined): P | undefined => {
-  if (params === undefined || isRecord(params)) return params
+export const listParams = <P extends object>(endpoint: string, params: P | undefined): P | undefined =>
+  objectOrOmitted(endpoint, "the list parameters", params)
+
+/**
+ * `value` when it is an object (not an array) or `undefined`; anything else throws `InvalidArgumentsError`
+ * naming `what` ("the options", "the variables") and the type it has.
+ */
+export const objectOrOmitted = <P extends object>(
+  endpoint: string,
+  what: string,
+  value: P | undefined
+): P | undefined => {
+  if (value === undefined || isRecord(value)) return value
   throw new InvalidArgumentsError({
     endpoint,
-    issue: `the list parameters must be an object or left out, not ${typeName(params)}`
+    issue: `${what} must be an object or left out, not ${typeName(value)}`
   })
 }
 

@@ -4,7 +4,8 @@
  * per-item keys of a batch are written down in docs/reference/idempotency.md.
  */
 import { createHash } from "node:crypto"
-import { UnprocessableEntityError } from "../Errors.js"
+import { InvalidArgumentsError, UnprocessableEntityError } from "../Errors.js"
+import { typeName } from "./arguments.js"
 
 /**
  * An idempotency key as callers pass it, in the SDK's shapes: a string, the parts of a key (joined with
@@ -90,9 +91,51 @@ const hashParts = (parts: Parts, scope: IdempotencyKeyScope): KeyToSend => {
   return { idempotencyKey, idempotencyKeyOptions: options }
 }
 
+/** How deep a key's parts may nest: the SDK's lists are one or two deep, and a list holding itself never ends. */
+const maxPartsDepth = 32
+
+/** Why `key` is not a key (a string, or a list of strings and such lists), or `undefined` when it is one. */
+const keyIssue = (key: unknown, depth = 0): string | undefined => {
+  if (typeof key === "string") return undefined
+  if (!Array.isArray(key)) return `the key must be a string or an array of strings, not ${typeName(key)}`
+  if (depth === maxPartsDepth) return `the key's parts nest more than ${maxPartsDepth} lists deep`
+  for (const part of key) {
+    const issue = keyIssue(part, depth + 1)
+    if (issue !== undefined) return issue
+  }
+  return undefined
+}
+
+/** Why `options` are not a key's options (`{ scope? }`, or left out), or `undefined` when they are. */
+const scopeIssue = (options: unknown): string | undefined => {
+  if (options === undefined) return undefined
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    return `the options must be an object or left out, not ${typeName(options)}`
+  const scope: unknown = Reflect.get(options, "scope")
+  return scope === undefined || (typeof scope === "string" && scopes.has(scope))
+    ? undefined
+    : `the scope must be "run", "attempt" or "global", not ${typeof scope === "string" ? JSON.stringify(scope.slice(0, 40)) : typeName(scope)}`
+}
+
+/**
+ * {@link create} for the call `endpoint` (its refusal names that call): a key or options of the wrong type
+ * (from JavaScript) throw `InvalidArgumentsError` instead of a `TypeError`, or hashing `"null"`.
+ */
+export const createFor = (
+  endpoint: string,
+  key: IdempotencyKeyInput,
+  options?: { readonly scope?: IdempotencyKeyScope }
+): string => {
+  const issue = keyIssue(key) ?? scopeIssue(options)
+  if (issue !== undefined) throw new InvalidArgumentsError({ endpoint, issue })
+  return hashParts(typeof key === "string" ? [key] : key, options?.scope ?? "run").idempotencyKey
+}
+
 /**
  * Hashes a key the way `idempotencyKeys.create(key, { scope })` does outside a task, and remembers its
- * original value so a trigger with the hash sends `idempotencyKeyOptions` too.
+ * original value so a trigger with the hash sends `idempotencyKeyOptions` too. A key that is not a string
+ * or a list of strings, or a scope that is not one of the three, throws `InvalidArgumentsError` (nothing is
+ * sent: the key is made here).
  *
  * @example
  * ```ts
@@ -105,7 +148,7 @@ const hashParts = (parts: Parts, scope: IdempotencyKeyScope): KeyToSend => {
 export const create = (
   key: IdempotencyKeyInput,
   options?: { readonly scope?: IdempotencyKeyScope }
-): string => hashParts(typeof key === "string" ? [key] : key, options?.scope ?? "run").idempotencyKey
+): string => createFor("idempotencyKeys.create", key, options)
 
 /** The SDK's `makeIdempotencyKey`: nothing for an empty key, a 64-character key as is, else its hash. */
 const keyToSend = (key: string | Parts | undefined): KeyToSend | undefined => {
@@ -137,15 +180,27 @@ const flatten = (key: string | Parts | undefined): string | Parts | undefined =>
   return flat
 }
 
-/**
- * The key the SDK derives for item `index` of a batch whose caller gave `batchKey`: the hash of
- * `${batchKey}-${index}` (from the caller's key, not from its hash), without options. No batch key, no
- * derived key.
- */
-export const itemKey = (batchKey: IdempotencyKeyInput | undefined, index: number): string | undefined => {
+/** {@link itemKey} for arguments a call has read already. */
+const derivedKey = (batchKey: IdempotencyKeyInput | undefined, index: number): string | undefined => {
   if (batchKey === undefined) return undefined
   const parts = flatten([batchKey, String(index)])
   return parts === undefined ? undefined : keyToSend(parts)?.idempotencyKey
+}
+
+/**
+ * The key the SDK derives for item `index` of a batch whose caller gave `batchKey`: the hash of
+ * `${batchKey}-${index}` (from the caller's key, not from its hash), without options. No batch key, no
+ * derived key. A key of the wrong type, or an index that is not a whole number from 0, throws
+ * `InvalidArgumentsError`.
+ */
+export const itemKey = (batchKey: IdempotencyKeyInput | undefined, index: number): string | undefined => {
+  const issue =
+    (batchKey === undefined ? undefined : keyIssue(batchKey)) ??
+    (Number.isSafeInteger(index) && index >= 0
+      ? undefined
+      : `the index must be a whole number from 0, not ${typeof index === "number" ? String(index) : typeName(index)}`)
+  if (issue !== undefined) throw new InvalidArgumentsError({ endpoint: "idempotencyKeys.itemKey", issue })
+  return derivedKey(batchKey, index)
 }
 
 /** Options that may carry a caller's key, in the SDK's shapes. */
@@ -206,7 +261,7 @@ export const itemOptions = <O extends WithKey>(
   index: number
 ): Sent<O> | undefined => {
   const own = toSend(options?.idempotencyKey)
-  const derived = itemKey(batch?.idempotencyKey, index)
+  const derived = derivedKey(batch?.idempotencyKey, index)
   const sent = own ?? (derived === undefined ? undefined : { idempotencyKey: derived })
   const ttl = options?.idempotencyKeyTTL ?? batch?.idempotencyKeyTTL
   if (options === undefined && sent === undefined && ttl === undefined) return undefined

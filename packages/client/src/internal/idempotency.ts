@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto"
 import { InvalidArgumentsError, UnprocessableEntityError } from "../Errors.js"
-import { typeName } from "./arguments.js"
+import { objectOrOmitted, typeName } from "./arguments.js"
 
 /**
  * An idempotency key as callers pass it, in the SDK's shapes: a string, the parts of a key (joined with
@@ -106,16 +106,11 @@ const keyIssue = (key: unknown, depth = 0): string | undefined => {
   return undefined
 }
 
-/** Why `options` are not a key's options (`{ scope? }`, or left out), or `undefined` when they are. */
-const scopeIssue = (options: unknown): string | undefined => {
-  if (options === undefined) return undefined
-  if (typeof options !== "object" || options === null || Array.isArray(options))
-    return `the options must be an object or left out, not ${typeName(options)}`
-  const scope: unknown = Reflect.get(options, "scope")
-  return scope === undefined || (typeof scope === "string" && scopes.has(scope))
+/** Why `scope` is not a key's scope, or `undefined` when it is one (or left out). */
+const scopeIssue = (scope: unknown): string | undefined =>
+  scope === undefined || (typeof scope === "string" && scopes.has(scope))
     ? undefined
     : `the scope must be "run", "attempt" or "global", not ${typeof scope === "string" ? JSON.stringify(scope.slice(0, 40)) : typeName(scope)}`
-}
 
 /**
  * {@link create} for the call `endpoint` (its refusal names that call): a key or options of the wrong type
@@ -126,7 +121,8 @@ export const createFor = (
   key: IdempotencyKeyInput,
   options?: { readonly scope?: IdempotencyKeyScope }
 ): string => {
-  const issue = keyIssue(key) ?? scopeIssue(options)
+  const given: { readonly scope?: unknown } | undefined = objectOrOmitted(endpoint, "the options", options)
+  const issue = keyIssue(key) ?? scopeIssue(given?.scope)
   if (issue !== undefined) throw new InvalidArgumentsError({ endpoint, issue })
   return hashParts(typeof key === "string" ? [key] : key, options?.scope ?? "run").idempotencyKey
 }

@@ -12,7 +12,10 @@
  * - the same, with the program built on every call (`runtime.runPromise(Auth.withAuth(config)(call))`, a
  *   new scope each time: its auth context is built on every run);
  * - the same, the call inside an `Effect.gen` built on every call (`withAuth` then provides the auth to a
- *   program, not to a call: Effect's own context swap, as any program of several steps pays).
+ *   program, not to a call: Effect's own context swap, as any program of several steps pays);
+ * - one Effect program on that runtime for the whole window, `withAuth` once around it, whose 32 fibers
+ *   (`Effect.forEach`, `concurrency: 32`) each make the call in a loop: what an Effect server does, where
+ *   every request is a fiber of one runtime and no call goes through `runPromise`.
  *
  * Each round gives each contender one window; its calls/s are divided by raw node:http's of the same round,
  * so the spread over rounds shows how much the machine moved the ratio. CPU µs per call is this process's
@@ -147,7 +150,8 @@ export const clientContenders = [
   "authctx createClient",
   "authctx Effect (layerNode)",
   "authctx Effect, program built per call",
-  "authctx Effect, Effect.gen per call"
+  "authctx Effect, Effect.gen per call",
+  "authctx Effect, 32 fibers of one program"
 ] as const
 
 /** The name of a contender of the client benchmark. */
@@ -214,27 +218,53 @@ interface Window {
   readonly firstError: string | undefined
 }
 
+/**
+ * A contender that keeps its own calls in flight until `deadline` (`performance.now()` time), reporting each
+ * call's latency (µs) or failure: one Effect program whose fibers call in a loop.
+ */
+interface OwnLoop {
+  readonly loop: (
+    concurrency: number,
+    deadline: number,
+    done: (latencyUs: number) => void,
+    failed: (error: unknown) => void
+  ) => Promise<unknown>
+}
+
+/** A contender: a call (the window keeps `concurrency` of them in flight), or its own loop. */
+type Contender = (() => Promise<unknown>) | OwnLoop
+
 /** Keeps `concurrency` calls in flight for `ms`; records each completed call's latency (µs). */
-const window = async (call: () => Promise<unknown>, concurrency: number, ms: number): Promise<Window> => {
+const window = async (contender: Contender, concurrency: number, ms: number): Promise<Window> => {
   const latencies: Array<number> = []
   let errors = 0
   let firstError: string | undefined
+  const done = (latencyUs: number) => {
+    latencies.push(latencyUs)
+  }
+  const failed = (error: unknown) => {
+    errors++
+    firstError ??= describeError(error)
+  }
   const cpuStart = process.cpuUsage()
   const start = performance.now()
   const deadline = start + ms
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      const t = performance.now()
-      try {
-        await call()
-        latencies.push((performance.now() - t) * 1_000)
-      } catch (error) {
-        errors++
-        firstError ??= describeError(error)
+  if (typeof contender === "function") {
+    const worker = async () => {
+      while (performance.now() < deadline) {
+        const t = performance.now()
+        try {
+          await contender()
+          done((performance.now() - t) * 1_000)
+        } catch (error) {
+          failed(error)
+        }
       }
     }
+    await Promise.all(Array.from({ length: concurrency }, worker))
+  } else {
+    await contender.loop(concurrency, deadline, done, failed)
   }
-  await Promise.all(Array.from({ length: concurrency }, worker))
   return {
     calls: latencies.length,
     errors,
@@ -250,7 +280,7 @@ const pct = (sorted: ReadonlyArray<number>, p: number): number =>
 
 /** Interleaved rounds of windows; see the module comment. */
 const interleaved = async (
-  contenders: Record<ClientContender, () => Promise<unknown>>,
+  contenders: Record<ClientContender, Contender>,
   options: { readonly concurrency: number; readonly rounds: number; readonly windowMs: number }
 ): Promise<Record<ClientContender, ContenderResult>> => {
   for (const name of clientContenders) await window(contenders[name], options.concurrency, 300)
@@ -318,13 +348,39 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
     // Built once; each call runs the same program (Auth.withAuth builds its context when it runs).
     const retrieve = Runs.retrieve(runId).pipe(Auth.withAuth({ accessToken: key, baseURL }))
     const list = Envvars.list(projectRef, "dev").pipe(Auth.withAuth({ accessToken: key, baseURL }))
+    // The calls alone, for the fibers that run under one `withAuth`.
+    const retrieveCall = Runs.retrieve(runId)
+    const listCall = Envvars.list(projectRef, "dev")
+    // What one fiber of the "32 fibers of one program" contender does: the call (built once) in a loop
+    // until the deadline, each call timed. The program around the fibers is built per route below, where
+    // `withAuth` sees the call's concrete requirements.
+    const calling = <A, E, R>(
+      call: Effect.Effect<A, E, R>,
+      deadline: number,
+      done: (latencyUs: number) => void,
+      failed: (error: unknown) => void
+    ): Effect.Effect<void, never, R> => {
+      const timed = Effect.suspend(() => {
+        const t = performance.now()
+        return Effect.match(call, {
+          onFailure: failed,
+          onSuccess: () => done((performance.now() - t) * 1_000)
+        })
+      })
+      return Effect.whileLoop({
+        while: () => performance.now() < deadline,
+        body: () => timed,
+        step: () => {}
+      })
+    }
+    const all = (concurrency: number) => Array.from({ length: concurrency })
     const retrieveUrl = `${baseURL}/api/v3/runs/${encodeURIComponent(runId)}`
     const listUrl = `${baseURL}/api/v1/projects/${encodeURIComponent(projectRef)}/envvars/dev`
 
     const routes: ReadonlyArray<{
       call: string
       route: string
-      contenders: Record<ClientContender, () => Promise<unknown>>
+      contenders: Record<ClientContender, Contender>
     }> = [
       {
         call: "runs.retrieve",
@@ -342,7 +398,16 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
               Effect.gen(function* () {
                 return yield* Runs.retrieve(runId)
               }).pipe(Auth.withAuth({ accessToken: key, baseURL }))
-            )
+            ),
+          "authctx Effect, 32 fibers of one program": {
+            loop: (concurrency, deadline, done, failed) =>
+              effectNode.runPromise(
+                Effect.forEach(all(concurrency), () => calling(retrieveCall, deadline, done, failed), {
+                  concurrency,
+                  discard: true
+                }).pipe(Auth.withAuth({ accessToken: key, baseURL }))
+              )
+          }
         }
       },
       {
@@ -363,7 +428,16 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
               Effect.gen(function* () {
                 return yield* Envvars.list(projectRef, "dev")
               }).pipe(Auth.withAuth({ accessToken: key, baseURL }))
-            )
+            ),
+          "authctx Effect, 32 fibers of one program": {
+            loop: (concurrency, deadline, done, failed) =>
+              effectNode.runPromise(
+                Effect.forEach(all(concurrency), () => calling(listCall, deadline, done, failed), {
+                  concurrency,
+                  discard: true
+                }).pipe(Auth.withAuth({ accessToken: key, baseURL }))
+              )
+          }
         }
       }
     ]
@@ -391,7 +465,7 @@ export const runClientBench = async (options: ClientBenchOptions = {}): Promise<
       server: "an emulator (dist/) in a child process, run finished, on loopback",
       sdk: "@trigger.dev/sdk 4.8.3",
       effectRunner:
-        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth (and, as other contenders, built on every call, and an Effect.gen around the call built on every call)",
+        "ManagedRuntime.make(layerNode()) built once; runtime.runPromise(program) per call, the program built once with Auth.withAuth (and, as other contenders, built on every call, and an Effect.gen around the call built on every call); and one runtime.runPromise per window of a program whose 32 fibers call in a loop, Auth.withAuth once around it",
       concurrency,
       rounds,
       windowSeconds,

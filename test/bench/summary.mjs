@@ -49,7 +49,8 @@ if (client) {
       "authctx createClient",
       "authctx Effect (layerNode)",
       "authctx Effect, program built per call",
-      "authctx Effect, Effect.gen per call"
+      "authctx Effect, Effect.gen per call",
+      "authctx Effect, 32 fibers of one program"
     ]) {
       if (!c[name]) continue
       row(

@@ -42,15 +42,23 @@ const runVitest = (binary, version) =>
       stdio: ["ignore", "pipe", "pipe"]
     })
     let tail = ""
+    // The summary reporter's `failed: …` lines, kept whole however long the output after them: a CI that
+    // shows only the end of the output must still see which tests failed on which version.
+    const failures = []
+    let partial = ""
     const keep = (chunk) => {
-      tail = (tail + chunk.toString("utf8")).slice(-20_000)
+      const text = chunk.toString("utf8")
+      tail = (tail + text).slice(-20_000)
+      const lines = (partial + text).split("\n")
+      partial = lines.pop() ?? ""
+      for (const line of lines) if (line.startsWith("failed: ") && failures.length < 50) failures.push(line)
     }
     child.stdout.on("data", (chunk) => {
       process.stdout.write(chunk)
       keep(chunk)
     })
     child.stderr.on("data", (chunk) => process.stderr.write(chunk))
-    child.on("error", (error) => resolve({ code: 1, counts: undefined, error: error.message }))
+    child.on("error", (error) => resolve({ code: 1, counts: undefined, failures: [], error: error.message }))
     child.on("close", (code, signal) => {
       // The last `tests: …` line is the summary reporter's (test/support/summary-reporter.ts).
       const matches = [...tail.matchAll(/^tests: (\d+) passed, (\d+) failed, (\d+) skipped$/gm)]
@@ -59,7 +67,12 @@ const runVitest = (binary, version) =>
         last === undefined
           ? undefined
           : { passed: Number(last[1]), failed: Number(last[2]), skipped: Number(last[3]) }
-      resolve({ code: code ?? 1, counts, error: signal === null ? undefined : `killed by ${signal}` })
+      resolve({
+        code: code ?? 1,
+        counts,
+        failures,
+        error: signal === null ? undefined : `killed by ${signal}`
+      })
     })
   })
 
@@ -79,7 +92,14 @@ for (const [line, version] of Object.entries(pinned)) {
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error)
     say(`  could not get Node ${version}: ${reason}`)
-    results.push({ version: shown, ok: false, counts: undefined, note: `not run: ${reason}`, seconds: 0 })
+    results.push({
+      version: shown,
+      ok: false,
+      counts: undefined,
+      failures: [],
+      note: `not run: ${reason}`,
+      seconds: 0
+    })
     continue
   }
   const run = await runVitest(binary, shown)
@@ -87,7 +107,7 @@ for (const [line, version] of Object.entries(pinned)) {
   const ok = run.code === 0 && run.counts !== undefined && run.counts.failed === 0
   const note =
     run.error ?? (run.counts === undefined ? `vitest exited ${run.code} without a summary` : undefined)
-  results.push({ version: shown, ok, counts: run.counts, note, seconds })
+  results.push({ version: shown, ok, counts: run.counts, failures: run.failures, note, seconds })
 }
 
 say()
@@ -102,6 +122,7 @@ for (const r of results) {
   say(
     `  Node ${r.version.padEnd(8)} ${r.ok ? "ok    " : "FAILED"}  ${counts}${r.note === undefined ? "" : ` (${r.note})`}  ${r.seconds.toFixed(0)} s`
   )
+  for (const failure of r.failures) say(`    ${failure}`)
   passed += r.counts?.passed ?? 0
   // a version that could not run, or ended without its counts, is one failure
   failed += r.counts === undefined ? 1 : r.counts.failed + (r.ok ? 0 : r.counts.failed === 0 ? 1 : 0)

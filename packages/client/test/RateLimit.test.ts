@@ -7,7 +7,7 @@ import { ManagementClient, Schedules } from "@authctx/client"
 import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { it } from "@effect/vitest"
-import { Effect, Either, Fiber, TestClock } from "effect"
+import { Chunk, Effect, Either, Fiber, TestClock } from "effect"
 import { afterAll, beforeAll, describe, expect } from "vitest"
 
 let emulator: Emulator
@@ -30,6 +30,19 @@ const waitFor = (condition: () => boolean) =>
     expect(condition()).toBe(true)
   })
 
+/**
+ * Waits (in real time) until the client has scheduled its wait on the test clock: a sleep due at or after
+ * `from`. The 429 reaching the emulator's log is not enough: the client still has to read the answer and
+ * start its wait, and a clock moved before that moves past nothing (a fixed 30 ms pause here once let the
+ * wait start after the clock had moved; then it never ended and the test hung until its timeout).
+ */
+const waitForSleepUntil = (from: number) =>
+  Effect.gen(function* () {
+    const scheduled = () => TestClock.sleeps().pipe(Effect.map(Chunk.some((due) => due >= from)))
+    for (let i = 0; i < 400 && !(yield* scheduled()); i++) yield* realPause(5)
+    expect(yield* scheduled()).toBe(true)
+  })
+
 const listSchedules = () =>
   Schedules.list().pipe(
     // the key comes from the emulator at run time: its kind is narrowed at run time too
@@ -41,12 +54,13 @@ const listSchedules = () =>
 describe("429", () => {
   it.effect("waits until x-ratelimit-reset, not less, then retries", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(Date.now())
+      const now = Date.now()
+      yield* TestClock.setTime(now)
       emulator.faults.inject({ route: "schedules.list", times: 1, status: 429, rateLimitResetMs: 45_000 })
       const before = sent()
       const fiber = yield* Effect.fork(listSchedules())
       yield* waitFor(() => sent() === before + 1)
-      yield* realPause(30)
+      yield* waitForSleepUntil(now + 45_000)
       yield* TestClock.adjust("44 seconds")
       yield* realPause(100)
       expect(sent()).toBe(before + 1) // still waiting: a backoff of 1 s would have retried by now
@@ -59,12 +73,13 @@ describe("429", () => {
 
   it.effect("waits for Retry-After (seconds) when there is no reset time", () =>
     Effect.gen(function* () {
-      yield* TestClock.setTime(Date.now())
+      const now = Date.now()
+      yield* TestClock.setTime(now)
       emulator.faults.inject({ route: "schedules.list", times: 1, status: 429, retryAfterSeconds: 20 })
       const before = sent()
       const fiber = yield* Effect.fork(listSchedules())
       yield* waitFor(() => sent() === before + 1)
-      yield* realPause(30)
+      yield* waitForSleepUntil(now + 20_000)
       yield* TestClock.adjust("19 seconds")
       yield* realPause(100)
       expect(sent()).toBe(before + 1)

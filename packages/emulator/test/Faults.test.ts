@@ -2,6 +2,7 @@
  * Fault injection over real HTTP: injected statuses with their retry headers, latency, dropped
  * connections before and after the handler, `times`, `fraction` (seeded), route matching and clearing.
  */
+import * as http from "node:http"
 import { type Emulator, InvalidFaultRule, startEmulator } from "@authctx/emulator"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { call, fresh, roles, type Send, start } from "./support.js"
@@ -87,6 +88,23 @@ describe("latency", () => {
     const record = emulator.requests().at(-1)
     expect(record?.fault).toBe("latency 120ms")
     expect(record?.durationMs).toBeGreaterThanOrEqual(110)
+  })
+
+  it("a client that leaves during the delay takes the delay's timer with it", async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((name) => name === "Timeout").length
+    const pause = () => new Promise((resolve) => setTimeout(resolve, 5))
+    const rule = emulator.faults.inject({ route: "runs.list", latencyMs: 30_000, times: 1 })
+    const seq = emulator.requests().at(-1)?.seq ?? 0
+    const before = timers()
+    const request = http.get(`${emulator.url}${list.path}`, { headers: { authorization: `Bearer ${key}` } })
+    request.on("error", () => {})
+    for (let i = 0; i < 400 && rule.remaining() > 0; i++) await pause()
+    expect(timers()).toBe(before + 1) // the delay's
+    request.destroy()
+    const dropped = () => emulator.requests().some((r) => r.seq > seq && r.status === 0)
+    for (let i = 0; i < 400 && !dropped(); i++) await pause()
+    expect(dropped()).toBe(true)
+    expect(timers()).toBe(before)
   })
 
   it("combines with a status", async () => {

@@ -469,6 +469,12 @@ export const listen = (config: Config, host: string, port: number): Promise<Runn
           }
         }, fault.latencyMs)
         timers.add(timer)
+        // a client that leaves before the delay ends (an abort, a deadline) takes its timer with it: the
+        // emulator keeps no timer for a request that is gone
+        ex.res.once("close", () => {
+          clearTimeout(timer)
+          timers.delete(timer)
+        })
         return
       }
     }

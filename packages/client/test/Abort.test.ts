@@ -9,6 +9,7 @@ import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Effect, Either, Fiber } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { reached } from "./support/reached.js"
 
 let emulator: Emulator
 let key: string
@@ -45,7 +46,8 @@ describe("AbortSignal in the Promise API", () => {
     const pending = auth.withAuth({ accessToken: key, baseURL: emulator.url }, () =>
       schedules.list(undefined, { signal: controller.signal })
     )
-    setTimeout(() => controller.abort(), 100)
+    await reached(rule)
+    controller.abort()
     const error = await pending.then(
       () => undefined,
       (e: unknown) => e
@@ -61,7 +63,7 @@ describe("AbortSignal in the Promise API", () => {
     const rule = slowNext()
     const seq = lastSeq()
     const client = createClient({ accessToken: key, baseURL: emulator.url }).requireSecretKey()
-    const error = await client.schedules.list(undefined, { signal: AbortSignal.timeout(100) }).then(
+    const error = await client.schedules.list(undefined, { signal: AbortSignal.timeout(500) }).then(
       () => undefined,
       (e: unknown) => e
     )
@@ -76,8 +78,10 @@ describe("AbortSignal in the Promise API", () => {
     const client = createClient({ accessToken: key, baseURL: emulator.url }).requireSecretKey()
     const controller = new AbortController()
     const reason = new Error("user left the page")
-    setTimeout(() => controller.abort(reason), 50)
-    await expect(client.schedules.list(undefined, { signal: controller.signal })).rejects.toBe(reason)
+    const pending = client.schedules.list(undefined, { signal: controller.signal })
+    await reached(rule)
+    controller.abort(reason)
+    await expect(pending).rejects.toBe(reason)
     await dropLogged(seq)
     rule.clear()
   })
@@ -111,7 +115,7 @@ describe("Effect interruption and the deadline", () => {
     const rule = slowNext()
     const seq = lastSeq()
     const fiber = Effect.runFork(list())
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await reached(rule)
     await Effect.runPromise(Fiber.interrupt(fiber))
     await dropLogged(seq)
     rule.clear()
@@ -120,9 +124,9 @@ describe("Effect interruption and the deadline", () => {
   it("the deadline ends the call with ApiConnectionError and closes the connection", async () => {
     const rule = slowNext()
     const seq = lastSeq()
-    const result = await Effect.runPromise(Effect.either(list({ deadlineMs: 200 })))
+    const result = await Effect.runPromise(Effect.either(list({ deadlineMs: 500 })))
     expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "ApiConnectionError", attempts: 1 })
-    expect(Either.isLeft(result) && result.left.message).toContain("deadline of 200 ms")
+    expect(Either.isLeft(result) && result.left.message).toContain("deadline of 500 ms")
     await dropLogged(seq)
     rule.clear()
   })

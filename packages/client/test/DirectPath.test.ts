@@ -127,7 +127,7 @@ describe("createClient calls keep the Effect path's guarantees", () => {
   })
 
   it("the transport's attempt timer stops a slow attempt, closes its connection and is the only timer", async () => {
-    const client = createClient({ accessToken: key, baseURL: emulator.url }, { timeoutMs: 200, retry: false })
+    const client = createClient({ accessToken: key, baseURL: emulator.url }, { timeoutMs: 500, retry: false })
     const rule = emulator.faults.inject({ route: "envvars.list", times: 1, latencyMs: 3_000 })
     const seq = lastSeq()
     const before = timers()

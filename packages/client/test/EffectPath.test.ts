@@ -13,6 +13,7 @@ import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Cause, Effect, Either, Exit, Fiber, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { reached } from "./support/reached.js"
 import { recordingTracer } from "./support/tracing.js"
 
 let emulator: Emulator
@@ -177,7 +178,7 @@ describe("retries, interruption, spans", () => {
     const seq = lastSeq()
     const before = timers()
     const fiber = runtime.runFork(scoped(Envvars.list(projectRef, "dev")))
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await reached(rule)
     const exit = await runtime.runPromise(Fiber.interrupt(fiber))
     expect(Exit.isInterrupted(exit)).toBe(true)
     await dropLogged(seq, "envvars.list")
@@ -192,7 +193,8 @@ describe("retries, interruption, spans", () => {
     const pending = runtime.runPromiseExit(scoped(Envvars.list(projectRef, "dev")), {
       signal: controller.signal
     })
-    setTimeout(() => controller.abort(), 100)
+    await reached(rule)
+    controller.abort()
     const exit = await pending
     expect(Exit.isFailure(exit) && Cause.isInterruptedOnly(exit.cause)).toBe(true)
     await dropLogged(seq, "envvars.list")
@@ -203,7 +205,7 @@ describe("retries, interruption, spans", () => {
     const rule = emulator.faults.inject({ route: "envvars.list", times: 1, latencyMs: 3_000 })
     const seq = lastSeq()
     const result = await runtime.runPromise(
-      Effect.either(scoped(Envvars.list(projectRef, "dev")).pipe(Effect.timeout("100 millis")))
+      Effect.either(scoped(Envvars.list(projectRef, "dev")).pipe(Effect.timeout("500 millis")))
     )
     expect(Either.isLeft(result) && result.left._tag).toBe("TimeoutException")
     await dropLogged(seq, "envvars.list")
@@ -241,14 +243,20 @@ describe("retries, interruption, spans", () => {
     await counted.runPromise(Fiber.interrupt(fiber))
     expect({ sent, cancels }).toEqual({ sent: 50, cancels: 0 })
     // and the one in flight when the fiber is interrupted is closed (the count can move)
-    const stuck: Transport.Transport = Transport.fromStart(() => () => {
-      cancels++
+    let starts = 0
+    const stuck: Transport.Transport = Transport.fromStart(() => {
+      starts++
+      return () => {
+        cancels++
+      }
     })
     const hanging = ManagedRuntime.make(
       Layer.succeed(ManagementClient.ManagementClient, ManagementClient.make(stuck))
     )
     const waiting = hanging.runFork(scoped(Envvars.list(projectRef, "dev")))
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    // interrupted once its request started (a fixed pause could end before: then nothing is in flight)
+    for (let i = 0; i < 400 && starts === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(starts).toBe(1)
     await hanging.runPromise(Fiber.interrupt(waiting))
     expect(cancels).toBe(1)
     await Promise.all([counted.dispose(), hanging.dispose()])

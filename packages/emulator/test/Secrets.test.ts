@@ -210,7 +210,9 @@ describe("the CLI", () => {
     expectNoToken(requestLines.join(""), tokens)
 
     t.signals.get("SIGINT")?.()
-    await new Promise((resolve) => setTimeout(resolve, 50))
+    // the stop closes the server and its connections first: wait for the exit, not a fixed pause
+    for (let i = 0; i < 400 && t.exits.length === 0; i++)
+      await new Promise((resolve) => setTimeout(resolve, 5))
     expect(t.exits).toEqual([0])
     await expect(fetch(`${running.url}/api/v1/runs`)).rejects.toThrow()
   })

@@ -1,12 +1,13 @@
 /**
  * Prints one plain closing line, `tests: N passed, N failed, N skipped`, after vitest's own summary, so
  * that any CI reading the last lines sees the counts without knowing vitest's format. Before it, one
- * `failed: <file> > <test>` line per failed test (and per test file that failed to load), so that the
- * last lines also say which tests failed: a CI that keeps only the tail of the output lost that once
- * (session 9: one Node 20 failure, its name scrolled away under the other versions' runs).
+ * `failed: <file> > <test>` line per failed test (and per test file that failed to load, and per error no
+ * test caught), so that the last lines also say which tests failed: a CI that keeps only the tail of the
+ * output lost that once (session 9: one Node 20 failure, its name scrolled away under the other versions'
+ * runs).
  * scripts/test-all-nodes.mjs repeats these lines in its per-version summary.
  */
-import type { Reporter, TestModule } from "vitest/node"
+import type { Reporter, SerializedError, TestModule } from "vitest/node"
 
 /** The first line of a failed test's first error, short enough for a summary. */
 const firstLine = (message: string | undefined): string => {
@@ -15,7 +16,10 @@ const firstLine = (message: string | undefined): string => {
 }
 
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>
+  ): void {
     let passed = 0
     let failed = 0
     let skipped = 0
@@ -38,6 +42,8 @@ export default class SummaryReporter implements Reporter {
         )
       }
     }
+    // an error no test caught fails the run (vitest exits 1) without failing a test: name it too
+    for (const error of unhandledErrors) failures.push(`failed: unhandled error: ${firstLine(error.message)}`)
     process.stdout.write(`\n${failures.map((line) => `${line}\n`).join("")}`)
     process.stdout.write(`tests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
   }

@@ -9,7 +9,7 @@ import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Effect, Either, Fiber } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { reached } from "./support/reached.js"
+import { reached } from "./support/waitFor.js"
 
 let emulator: Emulator
 let key: string

@@ -13,8 +13,8 @@ import { Auth } from "@authctx/core"
 import { type Emulator, startEmulator } from "@authctx/emulator"
 import { Cause, Effect, Either, Exit, Fiber, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { reached } from "./support/reached.js"
 import { recordingTracer } from "./support/tracing.js"
+import { reached, waitFor } from "./support/waitFor.js"
 
 let emulator: Emulator
 let devKey: `tr_dev_${string}`
@@ -255,7 +255,7 @@ describe("retries, interruption, spans", () => {
     )
     const waiting = hanging.runFork(scoped(Envvars.list(projectRef, "dev")))
     // interrupted once its request started (a fixed pause could end before: then nothing is in flight)
-    for (let i = 0; i < 400 && starts === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5))
+    await waitFor(() => starts > 0)
     expect(starts).toBe(1)
     await hanging.runPromise(Fiber.interrupt(waiting))
     expect(cancels).toBe(1)

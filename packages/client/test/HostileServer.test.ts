@@ -28,6 +28,7 @@ import { Cause, Effect, Either, Layer, Stream } from "effect"
 import fc from "fast-check"
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest"
 import { type Hostile, respond, startHostile, stream } from "./support/hostile.js"
+import { waitFor } from "./support/waitFor.js"
 
 let hostile: Hostile
 const uncaught: Array<unknown> = []
@@ -94,11 +95,6 @@ const failureOf = async (promise: Promise<Either.Either<unknown, { readonly _tag
   if (Either.isRight(result)) throw new Error("expected a failure")
   expectNoSecret(result.left)
   return result.left
-}
-
-const waitFor = async (condition: () => boolean) => {
-  for (let i = 0; i < 400 && !condition(); i++) await new Promise((r) => setTimeout(r, 5))
-  expect(condition()).toBe(true)
 }
 
 const ok = (name = "NAME", value = "v") => JSON.stringify({ name, value, isSecret: false })
